@@ -48,43 +48,73 @@ struct EraLayout {
   std::vector<std::optional<SdFlag>> bits;
 };
 
-// Bit layouts, newest last. Sources: include/linux/sched.h at v2.6.20 (decimal
-// constants 1..1024), v2.6.32 and v4.19 (hex constants), and the SD_FLAG() order of
-// include/linux/sched/sd_flags.h from v5.10 on.
+// Bit layouts, oldest first; bit i of a kernel value is bits[i]. Each row cites the header
+// it was read from (spec/topology-builder.md, "SD flag layouts", lists what is unverified).
 const std::vector<EraLayout>& layouts() {
   static const std::vector<EraLayout> kLayouts = {
+      // include/linux/sched.h, v2.6.20 (decimal constants 1..1024, SD_SERIALIZE = 1024 from
+      // "[PATCH 8/8] Add option to serialize load balancing"). SD_WAKE_IDLE_FAR (about
+      // 2.6.27 - 2.6.31) is not modelled: a dump of those kernels shows it as an unknown bit.
       {{2, 6, 0},
        {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::WakeIdle,
         F::WakeAffine, F::WakeBalance, F::ShareCpucapacity, F::PowersavingsBalance, F::ShareLlc,
         F::Serialize}},
-      {{2, 6, 31},
+      // include/linux/sched.h of the 2.6.32 era (hex constants; bit 11 unused): the
+      // September 2009 wakeup rework (SD_BALANCE_WAKE, SD_PREFER_LOCAL, SD_PREFER_SIBLING)
+      // was merged after v2.6.31.
+      {{2, 6, 32},
        {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake,
         F::WakeAffine, F::PreferLocal, F::ShareCpucapacity, F::PowersavingsBalance, F::ShareLlc,
         F::Serialize, std::nullopt, F::PreferSibling}},
+      // include/linux/sched.h of a v3.2 - v3.4 tree: SD_ASYM_PACKING 0x0800, SD_OVERLAP
+      // 0x2000, SD_POWERSAVINGS_BALANCE still present, no SD_NUMA.
       {{3, 0, 0},
        {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake,
         F::WakeAffine, F::PreferLocal, F::ShareCpucapacity, F::PowersavingsBalance, F::ShareLlc,
+        F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap}},
+      // v3.5 removed SD_POWERSAVINGS_BALANCE (8e7fbcbc22c1, bit 8 left unused); SD_NUMA =
+      // 0x4000 came with NUMA balancing later in 3.x (release not pinned, see the spec).
+      {{3, 5, 0},
+       {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake,
+        F::WakeAffine, F::PreferLocal, F::ShareCpucapacity, std::nullopt, F::ShareLlc,
         F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+      // v3.16: SD_SHARE_CPUPOWER renamed SD_SHARE_CPUCAPACITY (5d4dfddd4f02), bit 8 reused by
+      // SD_SHARE_POWERDOMAIN (d77b3ed5c9f8), SD_PREFER_LOCAL gone.
       {{3, 16, 0},
        {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake,
         F::WakeAffine, std::nullopt, F::ShareCpucapacity, F::SharePowerdomain, F::ShareLlc,
         F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+      // include/linux/sched/topology.h, v4.19: SD_ASYM_CPUCAPACITY at 0x0040.
       {{4, 9, 0},
        {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake,
         F::WakeAffine, F::AsymCpucapacity, F::ShareCpucapacity, F::SharePowerdomain, F::ShareLlc,
         F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+      // v5.8: "sched/topology: Kill SD_LOAD_BALANCE" (36c5bdc43870) renumbered every flag
+      // down by one bit (SD_BALANCE_NEWIDLE = 0x0001 ... SD_NUMA = 0x2000).
+      {{5, 8, 0},
+       {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
+        F::AsymCpucapacity, F::ShareCpucapacity, F::SharePowerdomain, F::ShareLlc, F::Serialize,
+        F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+      // v5.10: SD_SHARE_POWERDOMAIN removed and the numbering generated from the SD_FLAG()
+      // order of the new include/linux/sched/sd_flags.h (same pull, "sched-core" for 5.10).
       {{5, 10, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
         F::AsymCpucapacity, F::ShareCpucapacity, F::ShareLlc, F::Serialize, F::AsymPacking,
         F::PreferSibling, F::Overlap, F::Numa}},
+      // v5.14: SD_ASYM_CPUCAPACITY_FULL after SD_ASYM_CPUCAPACITY (2309a05d2abe).
       {{5, 14, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
         F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::ShareLlc,
         F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
-      {{5, 16, 0},
+      // v6.7: SD_CLUSTER after SD_SHARE_CPUCAPACITY ("sched: Add cpus_share_resources API",
+      // b95303e0aeaf, in the v6.7 scheduler pull). The CLS level itself dates from v5.16
+      // but carried only SD_SHARE_PKG_RESOURCES until then.
+      {{6, 7, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
         F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::Cluster,
         F::ShareLlc, F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+      // v6.17: SD_OVERLAP removed; overlapping groups are chosen by SD_NUMA
+      // (build_sched_domains(), kernel/sched/topology.c, v6.17).
       {{6, 17, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
         F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::Cluster,

@@ -1,8 +1,8 @@
 // sched_domain flags (SD_*), decoded per kernel era.
 //
 // The set of flags and their bit numbers changed over time: 2.6.20 had SD_WAKE_IDLE at 16,
-// 4.19 had SD_LOAD_BALANCE at bit 0, 5.10 generated the numbering from
-// include/linux/sched/sd_flags.h (SD_LOAD_BALANCE gone, SD_BALANCE_NEWIDLE at bit 0), 6.9
+// 4.19 had SD_LOAD_BALANCE at bit 0, 5.8 removed it and renumbered (SD_BALANCE_NEWIDLE at
+// bit 0), 5.10 generated the numbering from include/linux/sched/sd_flags.h, 6.9
 // renamed SD_SHARE_PKG_RESOURCES to SD_SHARE_LLC and 6.17 dropped SD_OVERLAP. So sbm keeps
 // one era-independent set of named flags (SdFlag) and a table per era that maps bits to
 // them; a numeric value read from a dump is only meaningful together with its era.
@@ -24,15 +24,15 @@ enum class SdFlag : uint8_t {
   BalanceNewidle,       // SD_BALANCE_NEWIDLE
   BalanceExec,          // SD_BALANCE_EXEC
   BalanceFork,          // SD_BALANCE_FORK
-  BalanceWake,          // SD_BALANCE_WAKE (2.6.31+)
+  BalanceWake,          // SD_BALANCE_WAKE (2.6.32+)
   WakeIdle,             // SD_WAKE_IDLE (until 2.6.31)
   WakeAffine,           // SD_WAKE_AFFINE
   WakeBalance,          // SD_WAKE_BALANCE (until 2.6.31)
-  PreferLocal,          // SD_PREFER_LOCAL (2.6.31 - 3.x)
+  PreferLocal,          // SD_PREFER_LOCAL (2.6.32 - 3.15)
   AsymCpucapacity,      // SD_ASYM_CPUCAPACITY (4.9+)
   AsymCpucapacityFull,  // SD_ASYM_CPUCAPACITY_FULL (5.14+)
   ShareCpucapacity,     // SD_SHARE_CPUCAPACITY, SD_SHARE_CPUPOWER before 3.16
-  Cluster,              // SD_CLUSTER (5.16+)
+  Cluster,              // SD_CLUSTER (6.7+; the CLS level is 5.16+)
   SharePowerdomain,     // SD_SHARE_POWERDOMAIN (3.16 - 5.9)
   PowersavingsBalance,  // SD_POWERSAVINGS_BALANCE (until 3.4)
   ShareLlc,             // SD_SHARE_LLC, SD_SHARE_PKG_RESOURCES before 6.9

@@ -31,7 +31,7 @@ struct SchedGroup {
   int line = 0;                       // input line it was read from; 0 when built
 
   // The balance mask, or the span when the input did not print one: dmesg prints "mask="
-  // only when it differs from the span (sched_domain_debug_one, v4.16+).
+  // only when it differs from the span (sched_domain_debug_one, v4.14+).
   const CpuMask& effective_balance_mask() const { return balance_mask ? *balance_mask : span; }
 };
 

@@ -8,6 +8,14 @@
 
 namespace sbm {
 
+// One catalogue entry of an invariant family (TOPO, NB, SER, ...): the ID used in
+// spec/invariants.md, messages and tests.
+struct InvariantInfo {
+  std::string id;             // "TOPO-GROUPS-SPAN"
+  std::string title;          // one line: what must hold
+  std::string kernel_source;  // where the kernel states or relies on it
+};
+
 struct Violation {
   std::string id;           // invariant ID as in spec/invariants.md, e.g. "TOPO-GROUPS-SPAN"
   int cpu = -1;             // the CPU whose view is wrong; -1 when not about one CPU
@@ -21,6 +29,11 @@ struct Violation {
 
   bool operator==(const Violation&) const = default;
 };
+
+// A violation about one CPU's domain (level -1: about the CPU itself), for the model's
+// state checks, which know no file name and leave level_name to the renderer.
+Violation make_violation(std::string id, int cpu, int level, int line, std::string expected,
+                         std::string observed, std::string explanation);
 
 // Outcome of one invariant over one input, so that a report can say "holds", "violated"
 // or "not checkable from this input" (never passing a check it could not run).

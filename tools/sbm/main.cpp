@@ -1,1 +1,39 @@
-int main() { return 0; }
+// sbm: reference model and conformance suite for Linux scheduler load balancing.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/sbm/cli_common.h"
+#include "tools/sbm/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace sbm::cli;
+  CLI::App app(
+      "sbm: a reference model of Linux scheduler load balancing (sched domains, groups,\n"
+      "rebalance_domains, load_balance, NOHZ, SD_SERIALIZE), checked against named invariants.\n"
+      "Exit status: 0 sound/conforms, 1 violation, 2 bad input or usage, 3 unknown.\n"
+      "Start with 'sbm demo'; every command has --help.",
+      "sbm");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("sbm ") + SBM_VERSION);
+  int status = kConforms;
+  add_topology_commands(app, status);
+  add_demo_command(app, status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kBadInput;
+  } catch (const InputError& e) {
+    return report_error(e);
+  } catch (const UsageError& e) {
+    return report_error(e);
+  }
+  return status;
+}

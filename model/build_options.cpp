@@ -1,0 +1,21 @@
+#include "model/build_options.h"
+
+namespace sbm {
+
+BuildOptions build_options_for(KernelVersion era) {
+  BuildOptions o;
+  o.cluster_level = era >= KernelVersion{5, 16, 0};
+  o.numa_node_level = era >= KernelVersion{4, 14, 0};
+  o.numa_distances_whole_table = era >= KernelVersion{5, 12, 0};
+  o.groups_walk_from_own_cpu = era >= KernelVersion{4, 13, 0};
+  o.balance_mask_from_child_span = era >= KernelVersion{4, 13, 0};
+  o.find_descended_sibling = era >= KernelVersion{5, 13, 0};
+  o.asym_capacity_flags = era >= KernelVersion{5, 14, 0};
+  o.group_flags = era >= KernelVersion{6, 6, 0}    ? GroupFlags::AlignOnSplice
+                  : era >= KernelVersion{6, 5, 0}  ? GroupFlags::PropagateSmt
+                  : era >= KernelVersion{5, 16, 0} ? GroupFlags::FromChild
+                                                   : GroupFlags::Absent;
+  return o;
+}
+
+}  // namespace sbm

@@ -1,0 +1,51 @@
+// The switches by which build_sched_domains() differs between kernel eras, one per kernel
+// change that alters the hierarchy. build_options_for() derives them from the era; a test or
+// a mutant registry may flip any of them to build "this era with that change undone".
+#pragma once
+
+#include "model/kernel_version.h"
+
+namespace sbm {
+
+// What sched_group::flags holds and how cpu_attach_domain() keeps it in step.
+enum class GroupFlags {
+  Absent,         // before v5.16: no sched_group::flags
+  FromChild,      // v5.16 (eb54b9e56ceb): child->flags at build time, never updated
+  PropagateSmt,   // v6.5 (bf2dc42d6beb): splicing a degenerate parent ORs SD_SHARE_CPUCAPACITY
+                  //   into the grandparent's first group
+  AlignOnSplice,  // v6.6 (4efcc8bc7e08): splicing sets the grandparent's first group to the
+                  //   remaining child's flags
+};
+
+struct BuildOptions {
+  // v5.16, 778c558f49a2: a CLS level between SMT and MC (CONFIG_SCHED_CLUSTER).
+  bool cluster_level = true;
+  // v4.14, 051f3ca02e46: sched_init_numa() adds the NUMA identity level NODE before the NUMA
+  // levels; before, the first NUMA level is the nearest remote distance.
+  bool numa_node_level = true;
+  // v5.12, 620a6dc40754: the unique distances come from the whole node_distance() table;
+  // before, from node 0's row only ("Assumes node_distance(0,j) includes all distances").
+  bool numa_distances_whole_table = true;
+  // v4.13, 0372dd2736e0 (bugs.md #2): groups are built walking the span from the domain's own
+  // CPU (for_each_cpu_wrap); before, from the span's first CPU, with sd->groups then pointing
+  // at the CPU's group (overlap domains: the first group holding the CPU, or a later group
+  // whose balance CPU is the CPU).
+  bool groups_walk_from_own_cpu = true;
+  // v4.13, 73bb059f9b8a (bugs.md #6): an overlap group's balance mask holds the CPUs whose
+  // child domain equals the group; before, every CPU of the first building domain that has a
+  // domain at this level (build_group_mask()).
+  bool balance_mask_from_child_span = true;
+  // v5.13, 585b6d2723dc (bugs.md #8): find_descended_sibling() keeps overlap groups inside
+  // the domain when the NUMA diameter is above 2.
+  bool find_descended_sibling = true;
+  // v5.14, c744dc4ab58d: SD_ASYM_CPUCAPACITY(_FULL) set per domain from the CPU capacities
+  // (asym_cpu_capacity_classify()); earlier capacity detection is not modelled.
+  bool asym_capacity_flags = true;
+  GroupFlags group_flags = GroupFlags::AlignOnSplice;
+
+  bool operator==(const BuildOptions&) const = default;
+};
+
+BuildOptions build_options_for(KernelVersion era);
+
+}  // namespace sbm

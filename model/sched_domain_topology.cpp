@@ -1,0 +1,80 @@
+#include "model/sched_domain_topology.h"
+
+#include <set>
+
+namespace sbm {
+
+namespace {
+
+constexpr KernelVersion kV3_16{3, 16, 0};  // 143e1e28cb40: default_topology[] with SMT/MC/DIE
+constexpr KernelVersion kV6_7{6, 7, 0};    // f577cd57bfaa DIE -> PKG; b95303e0aeaf SD_CLUSTER
+
+TopologyLevel level(LevelKind kind, std::string name, SdFlags flags, int distance = 0) {
+  return TopologyLevel{kind, std::move(name), flags, distance};
+}
+
+}  // namespace
+
+std::vector<int> sched_numa_distances(const MachineSpec& spec, bool whole_table) {
+  std::set<int> distinct;
+  const int rows = whole_table ? spec.nodes : 1;
+  for (int a = 0; a < rows; ++a)
+    for (int b = 0; b < spec.nodes; ++b) distinct.insert(node_distance(spec, a, b));
+  return {distinct.begin(), distinct.end()};
+}
+
+// default_topology[] (kernel/sched/topology.c, v3.16+; before v3.16 the sd_init_SIBLING/MC/CPU
+// table in kernel/sched/core.c) plus sched_init_numa()'s levels.
+SchedDomainTopology sched_domain_topology(const MachineSpec& spec, KernelVersion era,
+                                          const BuildOptions& opts) {
+  SchedDomainTopology t;
+  // cpu_smt_flags() and cpu_core_flags() (include/linux/sched/topology.h); the pre-v3.16
+  // SD_SIBLING_INIT / SD_MC_INIT carried the same two topology flags.
+  t.levels.push_back(level(LevelKind::Smt, era < kV3_16 ? "SIBLING" : "SMT",
+                           {SdFlag::ShareCpucapacity, SdFlag::ShareLlc}));
+  if (opts.cluster_level) {
+    // cpu_cluster_flags(): SD_SHARE_PKG_RESOURCES, plus SD_CLUSTER from v6.7 (b95303e0aeaf).
+    SdFlags cls{SdFlag::ShareLlc};
+    if (era >= kV6_7) cls.set(SdFlag::Cluster);
+    t.levels.push_back(level(LevelKind::Cls, "CLS", cls));
+  }
+  t.levels.push_back(level(LevelKind::Mc, "MC", {SdFlag::ShareLlc}));
+  t.levels.push_back(level(LevelKind::Pkg, era < kV3_16 ? "CPU" : era < kV6_7 ? "DIE" : "PKG", {}));
+
+  t.numa_distances = sched_numa_distances(spec, opts.numa_distances_whole_table);
+  // Before v4.14 the distance list started at the nearest remote distance and every entry
+  // became a NUMA level; from v4.14 entry 0 (LOCAL_DISTANCE) is the NODE level.
+  for (size_t i = 0; i < t.numa_distances.size(); ++i) {
+    const int d = t.numa_distances[i];
+    if (i == 0 && opts.numa_node_level)
+      t.levels.push_back(level(LevelKind::Node, "NODE", {}, d));
+    else if (i > 0)
+      t.levels.push_back(level(LevelKind::Numa, "NUMA", {SdFlag::Numa}, d));
+  }
+  return t;
+}
+
+CpuMask topology_level_mask(const MachineSpec& spec, const TopologyLevel& tl, int cpu) {
+  const int node = cpu_place(spec, cpu).node;
+  switch (tl.kind) {
+    case LevelKind::Smt:
+      return smt_mask(spec, cpu);
+    case LevelKind::Cls:
+      return cluster_mask(spec, cpu);
+    case LevelKind::Mc:
+      return coregroup_mask(spec, cpu);
+    case LevelKind::Pkg:   // cpu_cpu_mask() = cpumask_of_node(cpu_to_node(cpu))
+    case LevelKind::Node:  // sd_numa_mask() at numa_level 0
+      return node_mask(spec, node);
+    case LevelKind::Numa: {
+      // sched_domains_numa_masks[level][node]: the nodes within the level's distance.
+      CpuMask m;
+      for (int k = 0; k < spec.nodes; ++k)
+        if (node_distance(spec, node, k) <= tl.numa_distance) m |= node_mask(spec, k);
+      return m;
+    }
+  }
+  return {};
+}
+
+}  // namespace sbm

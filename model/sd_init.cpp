@@ -1,0 +1,131 @@
+#include "model/sd_init.h"
+
+namespace sbm {
+
+namespace {
+
+using F = SdFlag;
+
+constexpr KernelVersion kV3_5{3, 5, 0};    // cb83b629bae0: sched_init_numa(), sd_numa_init()
+constexpr KernelVersion kV3_16{3, 16, 0};  // 143e1e28cb40: sd_init() replaces SD_*_INIT
+constexpr KernelVersion kV5_8{5, 8, 0};    // 36c5bdc43870: SD_LOAD_BALANCE removed
+constexpr KernelVersion kV5_10{5, 10, 0};  // busy_factor 16, imbalance_pct 117
+
+SdInit make(SdFlags flags, unsigned min, unsigned max, unsigned busy, unsigned pct, unsigned tries,
+            unsigned balance_interval) {
+  return SdInit{flags, SdTunables{min, max, busy, pct, tries}, balance_interval};
+}
+
+void strip_far_numa(const TopologyLevel& tl, SdFlags& flags) {
+  if (tl.numa_distance > kReclaimDistance) {
+    flags.clear(F::BalanceExec);
+    flags.clear(F::BalanceFork);
+    flags.clear(F::WakeAffine);
+  }
+}
+
+// sd_init(), kernel/sched/topology.c, v6.17 (same rules from v5.10).
+SdInit sd_init_v5_10(const TopologyLevel& tl, unsigned w) {
+  SdInit sd =
+      make({F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::WakeAffine, F::PreferSibling}, w,
+           2 * w, 16, 117, 0, w);
+  for (SdFlag f : tl.sd_flags.list()) sd.flags.set(f);
+  if (sd.flags.has(F::ShareCpucapacity)) {
+    sd.tunables.imbalance_pct = 110;
+  } else if (sd.flags.has(F::ShareLlc)) {
+    sd.tunables.imbalance_pct = 117;
+    sd.tunables.cache_nice_tries = 1;
+  } else if (sd.flags.has(F::Numa)) {
+    sd.tunables.cache_nice_tries = 2;
+    sd.flags.clear(F::PreferSibling);
+    sd.flags.set(F::Serialize);
+    strip_far_numa(tl, sd.flags);
+  } else {
+    sd.tunables.cache_nice_tries = 1;
+  }
+  return sd;
+}
+
+// sd_init(), kernel/sched/topology.c, v4.19 (v3.16 - v5.9; SD_LOAD_BALANCE until v5.8).
+SdInit sd_init_v3_16(const TopologyLevel& tl, unsigned w, KernelVersion era) {
+  SdInit sd = make({F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::WakeAffine}, w, 2 * w, 32,
+                   125, 0, w);
+  if (era < kV5_8) sd.flags.set(F::LoadBalance);
+  for (SdFlag f : tl.sd_flags.list()) sd.flags.set(f);
+  if (sd.flags.has(F::ShareCpucapacity)) {
+    sd.flags.set(F::PreferSibling);
+    sd.tunables.imbalance_pct = 110;
+  } else if (sd.flags.has(F::ShareLlc)) {
+    sd.flags.set(F::PreferSibling);
+    sd.tunables.imbalance_pct = 117;
+    sd.tunables.cache_nice_tries = 1;
+  } else if (sd.flags.has(F::Numa)) {
+    sd.tunables.cache_nice_tries = 2;
+    sd.flags.set(F::Serialize);
+    strip_far_numa(tl, sd.flags);
+  } else {
+    sd.flags.set(F::PreferSibling);
+    sd.tunables.cache_nice_tries = 1;
+  }
+  return sd;
+}
+
+// Before v3.16: SD_SIBLING_INIT, SD_MC_INIT, SD_CPU_INIT (include/linux/topology.h, v3.11 -
+// v3.15) for the package levels; NUMA levels below.
+SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, KernelVersion era) {
+  const SdFlags balance{F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork,
+                        F::WakeAffine};
+  SdFlags flags = balance;
+  switch (tl.kind) {
+    case LevelKind::Smt:
+      flags.set(F::ShareCpucapacity);
+      flags.set(F::ShareLlc);
+      return make(flags, 1, 2, 64, 110, 0, 1);
+    case LevelKind::Cls:
+    case LevelKind::Mc:
+      flags.set(F::ShareLlc);
+      return make(flags, 1, 4, 64, 125, 1, 1);
+    case LevelKind::Pkg:
+    case LevelKind::Node:
+      flags.set(F::PreferSibling);
+      return make(flags, 1, 4, 64, 125, 1, 1);
+    case LevelKind::Numa:
+      break;
+  }
+  if (era < kV3_5) {
+    // x86 SD_NODE_INIT (arch/x86/include/asm/topology.h, 2.6.2x, x86_64 values).
+    return make({F::LoadBalance, F::BalanceExec, F::BalanceFork, F::WakeAffine, F::WakeBalance,
+                 F::Serialize},
+                8, 32, 32, 125, 2, 1);
+  }
+  // sd_numa_init(), kernel/sched/core.c, v3.5: imbalance_pct = 100 + numa_scale(25, level)
+  // with the scale node_distance(0,0) = 10; sd_local_flags() keeps the wakeup/exec/fork
+  // flags up to REMOTE_DISTANCE (20).
+  flags = {F::LoadBalance, F::BalanceNewidle, F::Serialize, F::Numa};
+  if (tl.numa_distance <= 20) {
+    flags.set(F::BalanceExec);
+    flags.set(F::BalanceFork);
+    flags.set(F::WakeAffine);
+  }
+  return make(flags, w, 2 * w, 32, 100 + 25 * static_cast<unsigned>(tl.numa_distance) / 10, 2, w);
+}
+
+}  // namespace
+
+SdFlags sd_flags_in_era(SdFlags flags, KernelVersion era) {
+  return decode_sd_flags(encode_sd_flags(flags, era), era);
+}
+
+SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era) {
+  const auto w = static_cast<unsigned>(sd_weight);
+  SdInit sd = era >= kV5_10   ? sd_init_v5_10(tl, w)
+              : era >= kV3_16 ? sd_init_v3_16(tl, w, era)
+                              : sd_init_macros(tl, w, era);
+  // build_sched_domain()/build_sched_domains() add SD_OVERLAP on SDTL_OVERLAP (NUMA) levels,
+  // v3.x - v6.16; the era filter drops it from v6.17 on.
+  if (tl.kind == LevelKind::Numa) sd.flags.set(F::Overlap);
+  sd.flags = sd_flags_in_era(sd.flags, era);
+  return sd;
+}
+
+}  // namespace sbm

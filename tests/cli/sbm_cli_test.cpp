@@ -1,0 +1,195 @@
+// End-to-end tests of the sbm binary: exit statuses, messages and machine output as a user
+// or a CI job sees them. SBM_BINARY and SBM_DATA_DIR come from tests/CMakeLists.txt.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct SbmRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::filesystem::path temp_dir() {
+  static const std::filesystem::path dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("sbm_cli_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+// Runs `sbm ARGS` through the shell (ARGS may contain pipes that end in sbm).
+SbmRun sbm(const std::string& args, const std::string& prefix = "") {
+  const auto out = temp_dir() / "out", err = temp_dir() / "err";
+  const std::string cmd = prefix + std::string(SBM_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const int raw = std::system(cmd.c_str());
+  SbmRun r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string data(const std::string& name) { return std::string(SBM_DATA_DIR) + "/topologies/" + name; }
+
+const char* kOkSamples[] = {
+    "003-x86-nehalem-numa-2.6.37rc1-revert-ok.txt", "005-arm64-juno-biglittle-hotplug-ok.txt",
+    "009-power-lpar-dlpar-debugfs-ok.txt",          "011-qemu-arm64-hetero-smt-schedstat-ok.txt",
+    "023-x86-tigerlake-nuc11-smt-ok.txt",
+};
+
+TEST(CliTopologyCheck, RealSamplesMarkedOkAreSound) {
+  for (const char* f : kOkSamples) {
+    const SbmRun r = sbm("topology check " + data(f));
+    EXPECT_EQ(r.status, 0) << f << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("result: " + data(f) + ": sound"), std::string::npos) << r.out;
+  }
+}
+
+TEST(CliTopologyCheck, DiameterThreeDumpIsBrokenWhereTheKernelSaidSo) {
+  const SbmRun r = sbm("topology check " + data("004-qemu-arm64-numa-diameter3-broken.txt"));
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN: CPU0 domain-1 (NUMA)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN: CPU3 domain-1 (NUMA)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("004-qemu-arm64-numa-diameter3-broken.txt:"), std::string::npos) << "violations carry file:line";
+  EXPECT_NE(r.out.find("VIOLATED"), std::string::npos);
+}
+
+TEST(CliTopologyCheck, JsonIsParseableAndCarriesTheVerdict) {
+  const SbmRun r = sbm("topology check --json " + data("004-qemu-arm64-numa-diameter3-broken.txt") + " " +
+                    data("023-x86-tigerlake-nuc11-smt-ok.txt"));
+  EXPECT_EQ(r.status, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["result"], "violated");
+  ASSERT_EQ(j["files"].size(), 2u);
+  EXPECT_EQ(j["files"][0]["result"], "violated");
+  EXPECT_EQ(j["files"][1]["result"], "sound");
+  bool found = false;
+  for (const auto& v : j["files"][0]["violations"])
+    found |= v["id"] == "TOPO-GROUPS-SPAN" && v["cpu"] == 0 && v["level"] == 1 && v["line"].get<int>() > 0;
+  EXPECT_TRUE(found) << j["files"][0]["violations"].dump(1);
+}
+
+TEST(CliTopologyCheck, JunitReportHasOneCasePerInvariant) {
+  const auto xml = temp_dir() / "topo.xml";
+  const SbmRun r = sbm("topology check -q --junit " + xml.string() + " " + data("004-qemu-arm64-numa-diameter3-broken.txt"));
+  EXPECT_EQ(r.status, 1);
+  const std::string text = slurp(xml);
+  EXPECT_NE(text.find("<testsuites"), std::string::npos);
+  EXPECT_NE(text.find("name=\"TOPO-GROUPS-SPAN\""), std::string::npos);
+  EXPECT_NE(text.find("<failure"), std::string::npos);
+}
+
+TEST(CliTopologyCheck, NotCheckableIsSaidNotPassed) {
+  const SbmRun r = sbm("topology check " + data("009-power-lpar-dlpar-debugfs-ok.txt"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("not checkable from this input"), std::string::npos) << r.out;
+}
+
+TEST(CliTopologyCheck, GarbageIsBadInputWithFileAndLine) {
+  const auto f = temp_dir() / "garbage.txt";
+  std::ofstream(f) << "hello\nthis is not a dump\n";
+  const SbmRun r = sbm("topology check " + f.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(f.string() + ":1: error: ", 0), 0u) << r.err;
+}
+
+TEST(CliTopologyCheck, MalformedDomainLineIsReportedWithItsLine) {
+  const auto f = temp_dir() / "bad_span.txt";
+  std::ofstream(f) << "CPU0 attaching sched-domain(s):\n domain-0: span=0-x level=MC\n";
+  const SbmRun r = sbm("topology check " + f.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(f.string() + ":2: error: "), std::string::npos) << r.err;
+}
+
+TEST(CliTopologyCheck, MissingFileAndUnknownSpecAreUsageErrors) {
+  const SbmRun r = sbm("topology check no-such-file-or-preset");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("neither a file nor a topology SPEC"), std::string::npos) << r.err;
+}
+
+TEST(CliTopologyCheck, ReadsStandardInput) {
+  const SbmRun r = sbm("topology check -", "cat " + data("023-x86-tigerlake-nuc11-smt-ok.txt") + " | ");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("<stdin>"), std::string::npos);
+}
+
+TEST(CliTopologyBuild, EveryPresetBuildsAndChecksSoundThroughAPipe) {
+  for (const char* preset : {"laptop", "2s-numa", "4n-ring", "kunpeng", "big-numa", "segmented-bus"}) {
+    const SbmRun r = sbm("topology check -q -", std::string(SBM_BINARY) + " topology build " + preset + " | ");
+    EXPECT_EQ(r.status, 0) << preset << "\n" << r.out << r.err;
+  }
+}
+
+TEST(CliTopologyBuild, OldBuilderReproducesTheDiameterBug) {
+  const SbmRun r = sbm("topology check -q -", std::string(SBM_BINARY) + " topology build segmented-bus --era v5.8 | ");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN"), std::string::npos) << r.out;
+}
+
+TEST(CliTopologyBuild, EveryFormatRoundTripsThroughCheck) {
+  for (const char* format : {"dmesg", "debugfs", "sysctl", "schedstat"}) {
+    const SbmRun r = sbm("topology check -q --era v6.17 -",
+                      std::string(SBM_BINARY) + " topology build 2s-numa --era v6.17 --format " + format + " | ");
+    EXPECT_EQ(r.status, 0) << format << "\n" << r.out << r.err;
+  }
+}
+
+TEST(CliTopologyBuild, SameArgumentsSameBytes) {
+  const SbmRun a = sbm("topology build kunpeng --era v4.19");
+  const SbmRun b = sbm("topology build kunpeng --era v4.19");
+  EXPECT_EQ(a.status, 0);
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_FALSE(a.out.empty());
+}
+
+TEST(CliTopologyBuild, BadSpecAndBadFormatAreUsageErrors) {
+  EXPECT_EQ(sbm("topology build sockets=two").status, 2);
+  EXPECT_EQ(sbm("topology build laptop --format xml").status, 2);
+  EXPECT_EQ(sbm("topology build laptop --era banana").status, 2);
+}
+
+TEST(CliTopologyShow, TreeAndDot) {
+  const SbmRun tree = sbm("topology show 2s-numa");
+  EXPECT_EQ(tree.status, 0);
+  EXPECT_NE(tree.out.find("NUMA span=0-31"), std::string::npos) << tree.out;
+  const SbmRun dot = sbm("topology show --dot " + data("004-qemu-arm64-numa-diameter3-broken.txt"));
+  EXPECT_EQ(dot.status, 0);
+  EXPECT_EQ(dot.out.rfind("digraph sched_domains {", 0), 0u) << dot.out;
+}
+
+TEST(CliGeneral, HelpListsCommandsAndUsageErrorsExitTwo) {
+  const SbmRun help = sbm("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("topology"), std::string::npos);
+  EXPECT_NE(help.out.find("demo"), std::string::npos);
+  EXPECT_EQ(sbm("").status, 2);
+  EXPECT_EQ(sbm("no-such-command").status, 2);
+  EXPECT_EQ(sbm("topology check --no-such-flag x").status, 2);
+}
+
+TEST(CliDemo, RunsAndChecks) {
+  const SbmRun r = sbm("demo");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("TOPO invariants:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN"), std::string::npos) << "demo shows the v5.8 bug being caught";
+}
+
+}  // namespace

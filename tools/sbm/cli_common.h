@@ -1,0 +1,60 @@
+// Conventions shared by every sbm command (../shared/design.md, "CLI conventions").
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/kernel_version.h"
+#include "model/topology.h"
+
+namespace sbm::cli {
+
+// Exit status of every command.
+enum Exit : int {
+  kConforms = 0,       // conforms / proved within bound / sound
+  kViolation = 1,      // violation or counterexample
+  kBadInput = 2,       // bad input or usage
+  kUnknown = 3,        // solver timeout or resource limit; never reported as proved
+};
+
+// Bad input with a location: printed as "file:line: error: message", exit 2. A reader
+// that found several bad lines reports all of them (`more`), so nothing is lost.
+struct InputError : std::runtime_error {
+  InputError(std::string file_, int line_, std::string message)
+      : std::runtime_error(std::move(message)), file(std::move(file_)), line(line_) {}
+  std::string file;
+  int line;
+  std::vector<std::pair<int, std::string>> more;  // further (line, message) of the same file
+};
+
+// A usage mistake (bad flag value, unknown preset): "sbm: error: message", exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads FILE, or standard input for "-". Throws InputError when it cannot be read.
+std::string read_input(const std::string& path);
+// "<stdin>" for "-", else the path as given.
+std::string display_name(const std::string& path);
+
+// Parses --era style kernel versions ("" when the option was not given: nullopt); throws
+// UsageError naming the option.
+std::optional<KernelVersion> parse_era_option(const std::string& text, const std::string& option);
+
+// A topology named on the command line: an existing file or "-" is read as a dump (format
+// auto-detected); anything else must be a SPEC (preset name or key=value description).
+// Throws InputError for unreadable dumps and UsageError for unknown SPECs.
+struct LoadedTopology {
+  Topology topology;
+  std::vector<std::string> notes;  // reader notes, e.g. the flag layout it assumed
+  int ignored_lines = 0;
+};
+LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era);
+
+// Prints the error the way every command does and returns the exit status for it.
+int report_error(const InputError& e);
+int report_error(const UsageError& e);
+
+}  // namespace sbm::cli

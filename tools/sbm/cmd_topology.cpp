@@ -1,0 +1,251 @@
+// sbm topology check|build|show.
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "model/topology_spec.h"
+#include "properties/topo_invariants.h"
+#include "tools/sbm/cli_common.h"
+#include "tools/sbm/commands.h"
+#include "tools/sbm/report.h"
+#include "tools/sbm/topology_view.h"
+#include "traces/topology_dump/write.h"
+
+namespace sbm::cli {
+
+namespace {
+
+std::string count(size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+int count_domains(const Topology& t) {
+  int n = 0;
+  for (const auto& [cpu, chain] : t.cpus) n += static_cast<int>(chain.domains.size());
+  return n;
+}
+
+const SchedDomain* domain_of(const Topology& t, int cpu, int level) {
+  const CpuDomains* chain = t.find(cpu);
+  if (chain == nullptr || level < 0 || static_cast<size_t>(level) >= chain->domains.size()) return nullptr;
+  return &chain->domains[static_cast<size_t>(level)];
+}
+
+// Violations from the checker carry no file name; the report adds the input's.
+std::vector<Violation> with_file(std::vector<Violation> vs, const std::string& file) {
+  for (Violation& v : vs) v.file = file;
+  return vs;
+}
+
+std::string verdict_word(const TopoCheckReport& r) { return r.ok() ? "sound" : "violated"; }
+
+void print_text(const std::string& file, const LoadedTopology& lt, const TopoCheckReport& r,
+                const std::vector<Violation>& violations, bool quiet) {
+  const Topology& t = lt.topology;
+  std::cout << "== " << file << ": " << t.source.format;
+  if (t.era) std::cout << ", " << t.era->str();
+  std::cout << ", " << count(t.cpus.size(), "CPU") << ", " << count(static_cast<size_t>(count_domains(t)), "domain");
+  if (lt.ignored_lines > 0) std::cout << ", " << count(static_cast<size_t>(lt.ignored_lines), "unrelated line") << " ignored";
+  std::cout << "\n";
+  for (const std::string& note : lt.notes) std::cout << "note: " << note << "\n";
+  if (!quiet) {
+    for (const DomainVerdict& d : r.domains) {
+      const SchedDomain* sd = domain_of(t, d.cpu, d.level);
+      std::string label = "CPU" + std::to_string(d.cpu) + " domain-" + std::to_string(d.level);
+      if (!d.name.empty()) label += " " + d.name;
+      if (sd != nullptr && sd->span) label += " span=" + sd->span->to_cpulist();
+      std::cout << "  " << label << std::string(label.size() < 40 ? 40 - label.size() : 1, ' ')
+                << outcome_name(d.outcome) << "\n";
+    }
+  }
+  for (const Violation& v : violations) std::cout << format_violation(v) << "\n";
+  int held = 0, broken = 0, unknown = 0;
+  for (const CheckSummary& c : r.checks) {
+    if (c.outcome == CheckOutcome::Holds) ++held;
+    else if (c.outcome == CheckOutcome::Violated) ++broken;
+    else ++unknown;
+  }
+  std::cout << "checks: " << held << " hold, " << broken << " violated, " << unknown << " not checkable\n";
+  for (const CheckSummary& c : r.checks)
+    if (c.outcome == CheckOutcome::NotCheckable)
+      std::cout << "  " << c.id << ": not checkable from this input: " << c.reason << "\n";
+  std::set<std::string> ids;
+  for (const Violation& v : violations) ids.insert(v.id);
+  std::cout << "result: " << file << ": ";
+  if (r.ok()) {
+    std::cout << "sound\n";
+  } else {
+    std::cout << "VIOLATED: " << count(violations.size(), "violation") << " of";
+    for (const std::string& id : ids) std::cout << " " << id;
+    std::cout << "\n";
+  }
+}
+
+nlohmann::json file_json(const std::string& file, const LoadedTopology& lt, const TopoCheckReport& r,
+                         const std::vector<Violation>& violations) {
+  const Topology& t = lt.topology;
+  nlohmann::json j = {{"file", file}, {"format", t.source.format}, {"result", verdict_word(r)},
+                      {"cpus", t.cpus.size()}, {"domains_total", count_domains(t)},
+                      {"ignored_lines", lt.ignored_lines}, {"notes", lt.notes}};
+  if (t.era) j["era"] = t.era->str();
+  nlohmann::json domains = nlohmann::json::array();
+  for (const DomainVerdict& d : r.domains) {
+    nlohmann::json dj = {{"cpu", d.cpu}, {"level", d.level}, {"outcome", outcome_name(d.outcome)}};
+    if (!d.name.empty()) dj["name"] = d.name;
+    if (d.line > 0) dj["line"] = d.line;
+    if (const SchedDomain* sd = domain_of(t, d.cpu, d.level); sd != nullptr && sd->span)
+      dj["span"] = sd->span->to_cpulist();
+    domains.push_back(std::move(dj));
+  }
+  j["domains"] = std::move(domains);
+  j["violations"] = nlohmann::json::array();
+  for (const Violation& v : violations) j["violations"].push_back(violation_json(v));
+  j["checks"] = nlohmann::json::array();
+  for (const CheckSummary& c : r.checks) j["checks"].push_back(check_summary_json(c));
+  return j;
+}
+
+struct CheckOptions {
+  std::vector<std::string> files;
+  bool json = false;
+  bool quiet = false;
+  std::string junit;
+  std::string era;
+};
+
+int run_check(const CheckOptions& o) {
+  const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
+  int status = kConforms;
+  nlohmann::json files = nlohmann::json::array();
+  std::vector<JUnitSuite> suites;
+  for (const std::string& arg : o.files) {
+    const std::string name = display_name(arg);
+    try {
+      const LoadedTopology lt = load_topology(arg, era);
+      const TopoCheckReport r = check_topology(lt.topology);
+      const std::vector<Violation> violations = with_file(r.violations, name);
+      if (o.json) files.push_back(file_json(name, lt, r, violations));
+      else print_text(name, lt, r, violations, o.quiet);
+      suites.push_back(junit_suite(name, r.checks, violations));
+      if (!r.ok() && status == kConforms) status = kViolation;
+    } catch (const InputError& e) {
+      report_error(e);
+      nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
+      for (const auto& [line, message] : e.more) errors.push_back({{"line", line}, {"message", message}});
+      files.push_back({{"file", name}, {"result", "error"}, {"errors", errors}});
+      suites.push_back(JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}});
+      status = kBadInput;
+    }
+  }
+  if (o.json) {
+    const char* result = status == kConforms ? "sound" : status == kViolation ? "violated" : "error";
+    std::cout << nlohmann::json{{"command", "topology check"}, {"result", result}, {"files", files}}.dump(2)
+              << "\n";
+  }
+  if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm topology check", suites));
+  return status;
+}
+
+// The output formats of `topology build`, each a writer of traces/topology_dump/write.h.
+using DumpWriter = std::string (*)(const Topology&, KernelVersion);
+const std::map<std::string, DumpWriter>& dump_writers() {
+  static const std::map<std::string, DumpWriter> kWriters = {
+      {"dmesg", write_dmesg}, {"debugfs", write_debugfs}, {"sysctl", write_sysctl}, {"schedstat", write_schedstat}};
+  return kWriters;
+}
+
+std::vector<std::string> dump_writer_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, writer] : dump_writers()) names.push_back(name);
+  return names;
+}
+
+struct BuildOptions {
+  std::string spec;
+  std::string era;
+  std::string format = "dmesg";
+  std::string output = "-";
+};
+
+int run_build(const BuildOptions& o) {
+  const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
+  std::error_code ec;
+  if (std::filesystem::exists(o.spec, ec))
+    throw UsageError("'" + o.spec + "' is a file; 'topology build' takes a SPEC (use 'topology show' for dumps)");
+  const LoadedTopology lt = load_topology(o.spec, era);
+  const KernelVersion out_era = lt.topology.era.value_or(kNewestModelledKernel);
+  write_output(o.output, dump_writers().at(o.format)(lt.topology, out_era));
+  return kConforms;
+}
+
+struct ShowOptions {
+  std::string input;
+  std::string era;
+  bool dot = false;
+};
+
+int run_show(const ShowOptions& o) {
+  const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
+  const LoadedTopology lt = load_topology(o.input, era);
+  std::cout << (o.dot ? render_topology_dot(lt.topology) : render_topology_tree(lt.topology));
+  return kConforms;
+}
+
+std::string presets_help() {
+  std::string s = "Presets:\n";
+  for (const MachinePreset& p : machine_presets()) {
+    std::string name(p.name);
+    s += "  " + name + std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') + std::string(p.description) + "\n";
+  }
+  return s;
+}
+
+}  // namespace
+
+void add_topology_commands(CLI::App& app, int& status) {
+  CLI::App* topo = app.add_subcommand("topology", "Build, check and show sched-domain hierarchies");
+  topo->require_subcommand(1);
+
+  auto check = std::make_shared<CheckOptions>();
+  CLI::App* c = topo->add_subcommand(
+      "check",
+      "Check sched-domain dumps against the TOPO invariants (spec/invariants.md).\n"
+      "Reads dmesg (sched_verbose, old and new layouts), debugfs, sysctl and /proc/schedstat\n"
+      "dumps, auto-detected; syslog prefixes, mail quoting and unrelated lines are tolerated.\n"
+      "Exit: 0 sound, 1 violations, 2 unreadable input.");
+  c->add_option("files", check->files, "Dump files, or - for standard input; a SPEC checks a built topology")
+      ->required();
+  c->add_flag("--json", check->json, "Print one JSON document instead of text");
+  c->add_option("--junit", check->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_flag("-q,--quiet", check->quiet, "Print violations and the summary only, not every domain");
+  c->add_option("--era", check->era, "Kernel the dump came from (e.g. v5.4), where the text is ambiguous");
+  c->callback([check, &status] { status = run_check(*check); });
+
+  auto build = std::make_shared<BuildOptions>();
+  CLI::App* b = topo->add_subcommand(
+      "build",
+      "Build a topology with the model's build_sched_domains() and print it as the kernel would.\n"
+      "SPEC is a preset or a description such as\n"
+      "  sockets=2,cores=8,threads=2,nodes=2,distance=10:20/20:10\n"
+      "(full grammar in spec/topology-builder.md).");
+  b->footer(presets_help());
+  b->add_option("spec", build->spec, "Preset name or SPEC")->required();
+  b->add_option("--era", build->era, "Kernel version whose builder and print format to use (default v6.19)");
+  b->add_option("--format", build->format, "Output format: dmesg (sched_verbose, the era's layout), debugfs, sysctl, schedstat")
+      ->check(CLI::IsMember(dump_writer_names()));
+  b->add_option("-o,--output", build->output, "Write to FILE instead of standard output");
+  b->callback([build, &status] { status = run_build(*build); });
+
+  auto show = std::make_shared<ShowOptions>();
+  CLI::App* s = topo->add_subcommand("show", "Show a dump or SPEC as a tree of distinct domains, or as Graphviz DOT");
+  s->add_option("input", show->input, "Dump file, - for standard input, or SPEC")->required();
+  s->add_flag("--dot", show->dot, "Print Graphviz DOT (render with: dot -Tsvg)");
+  s->add_option("--era", show->era, "Kernel version (for SPECs: the builder's era; for dumps: a hint)");
+  s->callback([show, &status] { status = run_show(*show); });
+}
+
+}  // namespace sbm::cli

@@ -1,0 +1,14 @@
+// Each command family registers its subcommands on the sbm app; `status` receives the exit
+// status of the command that ran.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace sbm::cli {
+
+void add_topology_commands(CLI::App& app, int& status);
+void add_demo_command(CLI::App& app, int& status);
+
+}  // namespace sbm::cli

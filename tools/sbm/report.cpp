@@ -1,0 +1,131 @@
+#include "tools/sbm/report.h"
+
+#include <fstream>
+#include <iostream>
+
+#include "tools/sbm/cli_common.h"
+
+namespace sbm::cli {
+
+namespace {
+
+std::string where(const Violation& v) {
+  std::string s;
+  if (v.cpu >= 0) s += "CPU" + std::to_string(v.cpu);
+  if (v.level >= 0) s += (s.empty() ? "" : " ") + std::string("domain-") + std::to_string(v.level);
+  if (!v.level_name.empty()) s += " (" + v.level_name + ")";
+  return s;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_violation(const Violation& v) {
+  std::string s;
+  if (!v.file.empty()) s += v.file + (v.line > 0 ? ":" + std::to_string(v.line) : "") + ": ";
+  s += v.id + ":";
+  const std::string at = where(v);
+  if (!at.empty()) s += " " + at + ":";
+  if (!v.expected.empty() || !v.observed.empty())
+    s += " expected " + (v.expected.empty() ? std::string("-") : v.expected) + ", observed " +
+         (v.observed.empty() ? std::string("-") : v.observed) + ":";
+  s += " " + v.explanation;
+  return s;
+}
+
+nlohmann::json violation_json(const Violation& v) {
+  nlohmann::json j = {{"id", v.id}, {"explanation", v.explanation}};
+  if (v.cpu >= 0) j["cpu"] = v.cpu;
+  if (v.level >= 0) j["level"] = v.level;
+  if (!v.level_name.empty()) j["level_name"] = v.level_name;
+  if (!v.file.empty()) j["file"] = v.file;
+  if (v.line > 0) j["line"] = v.line;
+  j["expected"] = v.expected;
+  j["observed"] = v.observed;
+  return j;
+}
+
+nlohmann::json check_summary_json(const CheckSummary& c) {
+  nlohmann::json j = {{"id", c.id}, {"outcome", outcome_name(c.outcome)}, {"instances", c.instances}};
+  if (!c.reason.empty()) j["reason"] = c.reason;
+  return j;
+}
+
+JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>& checks,
+                       const std::vector<Violation>& violations) {
+  JUnitSuite suite{name, {}};
+  for (const CheckSummary& c : checks) {
+    JUnitCase jc{c.id, {}, {}};
+    if (c.outcome == CheckOutcome::NotCheckable) jc.skipped = c.reason.empty() ? "not checkable" : c.reason;
+    for (const Violation& v : violations)
+      if (v.id == c.id) jc.failures.push_back(format_violation(v));
+    suite.cases.push_back(std::move(jc));
+  }
+  return suite;
+}
+
+std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& suites) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  int tests = 0, failures = 0, skipped = 0;
+  for (const auto& s : suites)
+    for (const auto& c : s.cases) {
+      ++tests;
+      if (!c.failures.empty()) ++failures;
+      else if (!c.skipped.empty()) ++skipped;
+    }
+  out += "<testsuites name=\"" + xml_escape(tool) + "\" tests=\"" + std::to_string(tests) +
+         "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" + std::to_string(skipped) + "\">\n";
+  for (const auto& s : suites) {
+    int sf = 0, ss = 0;
+    for (const auto& c : s.cases) {
+      if (!c.failures.empty()) ++sf;
+      else if (!c.skipped.empty()) ++ss;
+    }
+    out += "  <testsuite name=\"" + xml_escape(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
+           "\" failures=\"" + std::to_string(sf) + "\" skipped=\"" + std::to_string(ss) + "\">\n";
+    for (const auto& c : s.cases) {
+      out += "    <testcase classname=\"" + xml_escape(s.name) + "\" name=\"" + xml_escape(c.name) + "\"";
+      if (c.failures.empty() && c.skipped.empty()) {
+        out += "/>\n";
+        continue;
+      }
+      out += ">\n";
+      if (!c.failures.empty()) {
+        std::string body;
+        for (const auto& f : c.failures) body += f + "\n";
+        out += "      <failure message=\"" + xml_escape(c.failures.front()) + "\">" + xml_escape(body) +
+               "</failure>\n";
+      } else {
+        out += "      <skipped message=\"" + xml_escape(c.skipped) + "\"/>\n";
+      }
+      out += "    </testcase>\n";
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text;
+    return;
+  }
+  std::ofstream f(path, std::ios::binary);
+  if (!f || !(f << text)) throw UsageError("cannot write '" + path + "'");
+}
+
+}  // namespace sbm::cli

@@ -1,0 +1,140 @@
+#include "properties/lock_invariants.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+namespace sbm {
+
+namespace {
+
+Violation violation(const char* id, int cpu, std::string expected, std::string observed,
+                    std::string explanation) {
+  Violation v;
+  v.id = id;
+  v.cpu = cpu;
+  v.expected = std::move(expected);
+  v.observed = std::move(observed);
+  v.explanation = std::move(explanation);
+  return v;
+}
+
+std::string rq_name(int rq) { return "rq" + std::to_string(rq); }
+
+bool valid_rq(const RqLockLayout& l, int rq) { return rq >= 0 && rq < l.nr_cpus(); }
+
+// A cycle in the "held -> waited for" graph over lock ids, as a path "a -> b -> a", or "".
+std::string find_cycle(const std::map<int, std::set<int>>& edges) {
+  std::map<int, int> state;  // 0 unvisited, 1 on the stack, 2 done
+  std::vector<int> stack;
+  std::string found;
+  auto dfs = [&](auto&& self, int u) -> bool {
+    state[u] = 1;
+    stack.push_back(u);
+    const auto it = edges.find(u);
+    if (it != edges.end())
+      for (int v : it->second) {
+        if (state[v] == 1) {
+          const auto from = std::find(stack.begin(), stack.end(), v);
+          for (auto p = from; p != stack.end(); ++p) found += rq_name(*p) + " -> ";
+          found += rq_name(v);
+          return true;
+        }
+        if (state[v] == 0 && self(self, v)) return true;
+      }
+    stack.pop_back();
+    state[u] = 2;
+    return false;
+  };
+  for (const auto& [u, vs] : edges)
+    if (state[u] == 0 && dfs(dfs, u)) return found;
+  return "";
+}
+
+}  // namespace
+
+std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& layout,
+                                         const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  std::map<int, std::vector<int>> held;  // cpu -> rqs held, in acquisition order
+  std::map<int, std::set<int>> edges;    // lock id held -> lock id waited for
+  for (const BalanceEvent& e : events) {
+    const auto* l = std::get_if<RqLockEvent>(&e);
+    if (!l || !valid_rq(layout, l->rq)) continue;
+    std::vector<int>& mine = held[l->cpu];
+    switch (l->action) {
+      case RqLockAction::Acquire:
+        for (int h : mine) {
+          if (rq_lock_id(layout, h) == rq_lock_id(layout, l->rq)) continue;
+          edges[rq_lock_id(layout, h)].insert(rq_lock_id(layout, l->rq));
+          if (!rq_lock_before(order, layout, h, l->rq))
+            out.push_back(violation("LOCK-1", l->cpu, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
+                                    "waits for " + rq_name(l->rq) + " holding " + rq_name(h) +
+                                        " in " + l->site,
+                                    "two rq locks taken against the lock order can deadlock (AB-BA)"));
+        }
+        mine.push_back(l->rq);
+        break;
+      case RqLockAction::TryAcquire:
+        mine.push_back(l->rq);  // a trylock never waits, so it adds no edge
+        break;
+      case RqLockAction::TryFail:
+        break;
+      case RqLockAction::Release: {
+        const auto it = std::find(mine.begin(), mine.end(), l->rq);
+        if (it != mine.end()) mine.erase(it);
+        break;
+      }
+    }
+  }
+  const std::string cycle = find_cycle(edges);
+  if (!cycle.empty())
+    out.push_back(violation("LOCK-1", -1, "no cycle among rq locks", cycle,
+                            "CPUs wait for rq locks in a cycle: a deadlock is possible"));
+  return out;
+}
+
+std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
+                                              const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  std::map<int, int> holder;  // lock id -> cpu
+  for (const BalanceEvent& e : events) {
+    const auto* l = std::get_if<RqLockEvent>(&e);
+    if (!l) continue;
+    if (!valid_rq(layout, l->rq)) {
+      out.push_back(violation("LOCK-2", l->cpu, "an rq of the machine", rq_name(l->rq) + " in " + l->site,
+                              "a lock event names an rq the machine does not have"));
+      continue;
+    }
+    const int id = rq_lock_id(layout, l->rq);
+    const auto it = holder.find(id);
+    switch (l->action) {
+      case RqLockAction::Acquire:
+      case RqLockAction::TryAcquire:
+        if (it != holder.end())
+          out.push_back(violation("LOCK-2", l->cpu, rq_name(l->rq) + " free",
+                                  "held by CPU" + std::to_string(it->second) + " when taken in " + l->site,
+                                  it->second == l->cpu ? "a CPU took an rq lock it already holds"
+                                                       : "an rq lock had two holders"));
+        holder[id] = l->cpu;
+        break;
+      case RqLockAction::TryFail:
+        break;
+      case RqLockAction::Release:
+        if (it == holder.end() || it->second != l->cpu)
+          out.push_back(violation("LOCK-2", l->cpu, rq_name(l->rq) + " held by CPU" + std::to_string(l->cpu),
+                                  it == holder.end() ? "not held, released in " + l->site
+                                                     : "held by CPU" + std::to_string(it->second),
+                                  "a CPU released an rq lock it did not hold"));
+        if (it != holder.end()) holder.erase(it);
+        break;
+    }
+  }
+  for (const auto& [id, cpu] : holder)
+    out.push_back(violation("LOCK-2", cpu, rq_name(id) + " released", "still held at the end",
+                            "an rq lock taken by the balance was never released"));
+  return out;
+}
+
+}  // namespace sbm

@@ -1,0 +1,163 @@
+#include "properties/mig_invariants.h"
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "model/detach_tasks.h"
+#include "model/lb_era.h"
+
+namespace sbm {
+
+namespace {
+
+// pid -> the CPUs whose rq lists it (more than one entry: duplicated).
+std::map<int, std::vector<int>> where_is(const MachineState& m) {
+  std::map<int, std::vector<int>> at;
+  for (const Rq& rq : m.rqs)
+    for (const Task& t : rq.tasks) at[t.pid].push_back(rq.cpu);
+  return at;
+}
+
+std::string cpu_list(const std::vector<int>& cpus) {
+  std::string s;
+  for (int c : cpus) s += (s.empty() ? "" : ",") + std::to_string(c);
+  return s;
+}
+
+Violation violation(const char* id, int cpu, int level, std::string expected, std::string observed,
+                    std::string explanation) {
+  Violation v;
+  v.id = id;
+  v.cpu = cpu;
+  v.level = level;
+  v.expected = std::move(expected);
+  v.observed = std::move(observed);
+  v.explanation = std::move(explanation);
+  return v;
+}
+
+}  // namespace
+
+std::vector<Violation> check_mig1_unique(const MachineState& m) {
+  std::vector<Violation> out;
+  for (const auto& [pid, cpus] : where_is(m))
+    if (cpus.size() > 1)
+      out.push_back(violation("MIG-1", cpus.front(), -1, "pid " + std::to_string(pid) + " on one rq",
+                              "on the rqs of CPUs " + cpu_list(cpus),
+                              "a task is queued on more than one runqueue"));
+  return out;
+}
+
+std::vector<Violation> check_mig1_conserved(const MachineState& before, const MachineState& after) {
+  std::vector<Violation> out = check_mig1_unique(after);
+  const auto b = where_is(before), a = where_is(after);
+  for (const auto& [pid, cpus] : b)
+    if (!a.count(pid))
+      out.push_back(violation("MIG-1", cpus.front(), -1, "pid " + std::to_string(pid) + " on some rq",
+                              "on no rq", "a balance lost a task"));
+  for (const auto& [pid, cpus] : a)
+    if (!b.count(pid))
+      out.push_back(violation("MIG-1", cpus.front(), -1, "no pid " + std::to_string(pid),
+                              "pid " + std::to_string(pid) + " appeared",
+                              "a balance created a task that was on no rq before"));
+  return out;
+}
+
+std::vector<Violation> check_mig2_affinity(const MachineState& before, const MachineState& after) {
+  std::vector<Violation> out;
+  const auto b = where_is(before);
+  for (const Rq& rq : after.rqs)
+    for (const Task& t : rq.tasks) {
+      const auto it = b.find(t.pid);
+      const bool moved = it == b.end() || it->second.front() != rq.cpu;
+      if (moved && !t.cpus_allowed.test(rq.cpu))
+        out.push_back(violation("MIG-2", rq.cpu, -1, "a CPU of " + t.cpus_allowed.to_cpulist(),
+                                "pid " + std::to_string(t.pid) + " moved to CPU " + std::to_string(rq.cpu),
+                                "a task was moved to a CPU outside its affinity"));
+    }
+  return out;
+}
+
+std::vector<Violation> check_mig2_events(const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  for (const BalanceEvent& e : events)
+    if (const auto* mv = std::get_if<TaskMigrateEvent>(&e))
+      if (!mv->cpus_allowed.test(mv->to_cpu))
+        out.push_back(violation("MIG-2", mv->cpu, mv->level, "a CPU of " + mv->cpus_allowed.to_cpulist(),
+                                "pid " + std::to_string(mv->pid) + " to CPU " + std::to_string(mv->to_cpu),
+                                "a task was moved to a CPU outside its affinity"));
+  return out;
+}
+
+std::vector<Violation> check_mig3_domain_span(const MachineState& m,
+                                              const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  for (const BalanceEvent& e : events) {
+    const auto* mv = std::get_if<TaskMigrateEvent>(&e);
+    if (!mv) continue;
+    const bool known = mv->cpu >= 0 && mv->cpu < m.nr_cpu_ids() && mv->level >= 0 &&
+                       static_cast<size_t>(mv->level) < m.rq(mv->cpu).sd.size();
+    const std::string move = "pid " + std::to_string(mv->pid) + " from CPU " +
+                             std::to_string(mv->from_cpu) + " to CPU " + std::to_string(mv->to_cpu);
+    if (!known) {
+      out.push_back(violation("MIG-3", mv->cpu, mv->level, "a domain of the balancing CPU",
+                              move + " for a domain that does not exist",
+                              "a migration names a domain the balancing CPU does not have"));
+      continue;
+    }
+    const RqDomain& d = m.rq(mv->cpu).sd[static_cast<size_t>(mv->level)];
+    if (!d.span().test(mv->from_cpu) || !d.span().test(mv->to_cpu)) {
+      Violation v = violation("MIG-3", mv->cpu, mv->level, "both CPUs in " + d.span().to_cpulist(),
+                              move, "a balance moved a task outside the span of the domain it balanced");
+      v.level_name = d.sd.name;
+      out.push_back(v);
+    }
+  }
+  return out;
+}
+
+std::vector<Violation> check_mig4_migration_limit(const Profile& p,
+                                                  const std::vector<BalanceEvent>& events) {
+  const LbEra era = lb_era(p);
+  std::vector<Violation> out;
+  // (balance_seq, round) -> tasks detached so far in the round.
+  std::map<std::pair<uint64_t, int>, unsigned> detached;
+  for (const BalanceEvent& e : events) {
+    const auto* d = std::get_if<DetachPassEvent>(&e);
+    if (!d) continue;
+    const unsigned bound = detach_limit(era, d->src_nr_running);
+    const std::string where = "round " + std::to_string(d->round) + " from CPU " +
+                              std::to_string(d->src_cpu) + " with " +
+                              std::to_string(d->src_nr_running) + " tasks";
+    if (d->limit != bound)
+      out.push_back(violation("MIG-4", d->cpu, d->level, "limit " + std::to_string(bound),
+                              "limit " + std::to_string(d->limit) + " in " + where,
+                              "the migration limit was not computed by the era's rule"));
+    const bool examine_bounded = era.limit != DetachLimit::NrRunningMinusOne;
+    if (examine_bounded && d->examined > bound)
+      out.push_back(violation("MIG-4", d->cpu, d->level, "at most " + std::to_string(bound) + " examined",
+                              std::to_string(d->examined) + " examined in " + where,
+                              "one balance looked at more tasks than the per-pass limit allows"));
+    unsigned& sum = detached[{d->balance_seq, d->round}];
+    sum += d->detached;
+    if (sum > bound && sum - d->detached <= bound)  // report a round once
+      out.push_back(violation("MIG-4", d->cpu, d->level, "at most " + std::to_string(bound) + " moved",
+                              std::to_string(sum) + " moved in " + where,
+                              "one balance moved more tasks than the per-pass limit allows"));
+  }
+  return out;
+}
+
+std::vector<Violation> check_mig_invariants(const MachineState& before, const MachineState& after,
+                                            const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  for (const std::vector<Violation>& part :
+       {check_mig1_conserved(before, after), check_mig2_affinity(before, after),
+        check_mig2_events(events), check_mig3_domain_span(after, events),
+        check_mig4_migration_limit(after.profile, events)})
+    out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+}  // namespace sbm

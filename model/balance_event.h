@@ -40,7 +40,16 @@ struct TickEvent {
 };
 
 // raise_softirq(SCHED_SOFTIRQ) and the softirq_entry/exit pair around the handler.
-struct SoftirqRaiseEvent { int cpu = -1; int vec = 0; };
+// Who raised SCHED_SOFTIRQ: the tick's trigger (sched_balance_trigger()), or the NOHZ kick
+// IPI on the idle load balancer (nohz_csd_func(), v5.8+; the reschedule IPI before). The
+// kernel's softirq_raise event does not say; the model keeps it so NB-2 judges only the
+// trigger's raises.
+enum class RaiseSource { Trigger, NohzKick };
+struct SoftirqRaiseEvent {
+  int cpu = -1;
+  int vec = 0;
+  RaiseSource source = RaiseSource::Trigger;
+};
 struct SoftirqEntryEvent { int cpu = -1; int vec = 0; };
 struct SoftirqExitEvent { int cpu = -1; int vec = 0; };
 
@@ -121,7 +130,7 @@ struct NextBalanceWriteEvent {
 };
 
 // --- Inside load_balance()/sched_balance_rq() and active balance (model/sched_balance_rq.h,
-// model/active_balance.h); LOCK-* and MIG-* check them (spec/invariants-migration.md).
+// model/active_balance.h); LOCK-* and MIG-* check them (spec/invariants.md, section 5).
 
 // An rq lock taken or dropped (model/rq_lock.h). A TryAcquire that fails takes nothing.
 enum class RqLockAction { Acquire, TryAcquire, TryFail, Release };
@@ -172,7 +181,7 @@ struct ActiveBalanceEvent {
   int pid = 0;              // Run: the task pushed, 0 when none moved
 };
 
-// --- NOHZ idle load balancing (model/nohz.h); NOHZ-* check them (spec/invariants-nohz.md).
+// --- NOHZ idle load balancing (model/nohz.h); NOHZ-* check them (spec/invariants.md, section 6).
 
 // A CPU joined (enter) or left the NOHZ idle set: nohz_balance_enter_idle() /
 // nohz_balance_exit_idle() (3.3+), select_nohz_load_balancer(1/0) and the first busy

@@ -12,6 +12,13 @@ const RqDomain* domain_at(const MachineState& m, int j, int level) {
   return static_cast<size_t>(level) < rq.sd.size() ? &rq.sd[static_cast<size_t>(level)] : nullptr;
 }
 
+// build_sched_groups()' span of the group that starts at CPU i: i's child-domain span inside
+// the domain, or i alone at the base level.
+CpuMask built_group_span(const MachineState& m, const RqDomain& d, int i, int level) {
+  const RqDomain* child = domain_at(m, i, level - 1);
+  return child ? (child->span() & d.span()) : CpuMask::single(i);
+}
+
 }  // namespace
 
 std::vector<SchedGroup> sched_groups_of(const MachineState& m, int cpu, int level) {
@@ -24,9 +31,8 @@ std::vector<SchedGroup> sched_groups_of(const MachineState& m, int cpu, int leve
     CpuMask covered;
     for (int i : d.span().cpus_wrap(cpu)) {
       if (covered.test(i)) continue;
-      const RqDomain* child = domain_at(m, i, level - 1);
       SchedGroup g;
-      g.span = child ? (child->span() & d.span()) : CpuMask::single(i);
+      g.span = built_group_span(m, d, i, level);
       covered |= g.span;
       groups.push_back(g);
     }
@@ -42,6 +48,12 @@ std::vector<SchedGroup> sched_groups_of(const MachineState& m, int cpu, int leve
     if (*g.capacity == 0) g.capacity = 1;
   }
   return groups;
+}
+
+CpuMask local_group_span(const MachineState& m, int cpu, int level) {
+  const RqDomain& d = m.rq(cpu).sd.at(static_cast<size_t>(level));
+  if (!d.sd.groups) return built_group_span(m, d, cpu, level);
+  return d.sd.groups->empty() ? CpuMask{} : d.sd.groups->front().span;  // a dump may list none
 }
 
 int group_balance_cpu(const SchedGroup& g) { return g.effective_balance_mask().first(); }

@@ -20,6 +20,10 @@ namespace sbm {
 // (init_sched_groups_capacity() with capacity_of() == 1024), at least 1.
 std::vector<SchedGroup> sched_groups_of(const MachineState& m, int cpu, int level);
 
+// sd->groups->span alone: the local group's span, without copying the group list (the
+// balancer asks for the parent's local group on every pass).
+CpuMask local_group_span(const MachineState& m, int cpu, int level);
+
 // group_balance_cpu(): the first CPU of the group's balance mask.
 int group_balance_cpu(const SchedGroup& g);
 

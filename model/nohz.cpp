@@ -109,7 +109,7 @@ void ilb_balance(MachineState& m, int ilb_cpu, int cpu, SchedBalanceRq& balancer
 
 void raise_sched_softirq(MachineState& m, int cpu, BalanceEventSink& sink) {
   m.rq(cpu).sched_softirq_pending = true;
-  sink.emit(SoftirqRaiseEvent{cpu, m.profile.sched_softirq_vec});
+  sink.emit(SoftirqRaiseEvent{cpu, m.profile.sched_softirq_vec, RaiseSource::NohzKick});
 }
 
 }  // namespace nohz_era

@@ -61,6 +61,7 @@ std::string make_rq_domain(int cpu, size_t level, const SchedDomain& in, uint64_
   // sd_init(): balance_interval = sd_weight (= min_interval), last_balance = jiffies,
   // max_newidle_lb_cost = 0, next/last_decay_max_lb_cost = jiffies.
   if (out.sd.balance_interval == 0) out.sd.balance_interval = out.min_interval;
+  out.initial_balance_interval = out.sd.balance_interval;
   out.sd.last_balance = jiffies;
   out.max_newidle_lb_cost = 0;
   out.next_decay_max_lb_cost = jiffies;

@@ -63,6 +63,9 @@ struct RqDomain {
   unsigned busy_factor = 16;
   unsigned imbalance_pct = 117;
   unsigned cache_nice_tries = 0;
+  // balance_interval at attach: sd_weight from 2.6.3x on, but SD_NODE_INIT's 1 below
+  // min_interval 8 in 2.6.2x (arch/x86 topology.h), from which the back-off doubles up.
+  unsigned initial_balance_interval = 1;
 
   uint64_t max_newidle_lb_cost = 0;   // ns
   uint64_t next_decay_max_lb_cost = 0;  // jiffies; used by NeedDecay::Sticky (<= 5.15)

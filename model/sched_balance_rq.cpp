@@ -55,7 +55,7 @@ CpuMask initial_cpus(const MachineState& m, const LbEra& era, const CpuMask& spa
 
 // sd_parent->groups->sgc: the parent's local group.
 SgcKey parent_group_key(const Balance& b) {
-  return {b.env.level + 1, sched_groups_of(b.m, b.env.this_cpu, b.env.level + 1).front().span};
+  return {b.env.level + 1, local_group_span(b.m, b.env.this_cpu, b.env.level + 1)};
 }
 
 // v2.6.x: "!sd_idle && sd->flags & SD_SHARE_CPUPOWER && !test_sd_parent(sd,

@@ -1,8 +1,9 @@
 // INT-1: every interval the pass uses lies in [1, cap] (the cap of the era: none in
 // v2.6.20, HZ*NR_CPUS/10 in 2.6.21-2.6.3x, max_load_balance_interval later).
-// BI-1: sd->balance_interval stays in [min_interval, the back-off ceiling], and changes
+// BI-1: sd->balance_interval stays in [min(min_interval, its attach value), the back-off
+// ceiling] (SD_NODE_INIT attaches 1 below min_interval 8 in 2.6.2x), and changes
 // only by reset to min_interval or by the back-off rule, never by doubling on NEWLY_IDLE
-// where the era forbids it (spec/invariants-balancing.md, sections INT and BI).
+// where the era forbids it (spec/invariants.md, section 4 (INT, BI)).
 #pragma once
 
 #include <vector>
@@ -21,7 +22,7 @@ const std::vector<InvariantInfo>& interval_invariants();
 std::vector<Violation> check_int1(const Profile& p, uint64_t cap,
                                   const std::vector<BalanceEvent>& events);
 
-// BI-1 over a state: every domain's balance_interval in [min_interval, ceiling].
+// BI-1 over a state: every domain's balance_interval in [min(min_interval, attach), ceiling].
 std::vector<Violation> check_bi1(const MachineState& m);
 
 // BI-1 over BalanceResult events (balance_interval before and after each call), with

@@ -1,5 +1,5 @@
 // LOCK-*: rq lock acquisitions as the balance emits them (RqLockEvent, model/rq_lock.h);
-// spec/invariants-migration.md states them.
+// spec/invariants.md, section 5 states them.
 //
 //   LOCK-1  a CPU that holds an rq lock and waits for another (a blocking acquire; a
 //           trylock never waits) takes it in the profile's order: rq address until 5.13,

@@ -1,4 +1,4 @@
-// MIG-*: what a migration by load balancing must preserve (spec/invariants-migration.md).
+// MIG-*: what a migration by load balancing must preserve (spec/invariants.md, section 5).
 //
 //   MIG-1  no task lost or duplicated: every task is on exactly one rq, and a balance leaves
 //          the same set of tasks as it found (compared by pid).

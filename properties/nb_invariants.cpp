@@ -123,7 +123,7 @@ std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEven
     bool raised = false;
     if (i + 1 < events.size())
       if (const auto* r = std::get_if<SoftirqRaiseEvent>(&events[i + 1]))
-        raised = r->cpu == t->cpu && r->vec == p.sched_softirq_vec;
+        raised = r->cpu == t->cpu && r->vec == p.sched_softirq_vec && r->source == RaiseSource::Trigger;
     if (raised != expected)
       out.push_back(make_violation("NB-2", t->cpu, -1, static_cast<int>(i) + 1,
                        expected ? "SCHED_SOFTIRQ raised" : "not raised",

@@ -1,6 +1,6 @@
 // NB-1 and NB-2: rq->next_balance is the time_after-minimum of the domains the pass
 // reached, and the tick raises SCHED_SOFTIRQ exactly when it is due
-// (spec/invariants-balancing.md, section NB).
+// (spec/invariants.md, section 4 (NB)).
 //
 // Both are checked over the event stream the model emits (balance_event.h), which is
 // also what a trace from another implementation is read into; events are numbered from

@@ -1,6 +1,6 @@
 // NOHZ-1 and NOHZ-2: the NOHZ idle load balancer is idle whenever it balances, and
 // nohz.next_balance (the owner's rq->next_balance in 2.6.21-3.2) follows the minimum of
-// the idle CPUs' rq->next_balance (spec/invariants-nohz.md).
+// the idle CPUs' rq->next_balance (spec/invariants.md, section 6).
 //
 // Checked over the event stream the model emits (model/balance_event.h, model/nohz.h),
 // which is also what a trace from another implementation is read into; events are

@@ -1,6 +1,6 @@
 // SER-1: never two CPUs inside an SD_SERIALIZE section at once; the global token
 // (`balancing`, later `sched_balance_running`) has at most one holder, and only the
-// holder releases it (spec/invariants-balancing.md, section SER).
+// holder releases it (spec/invariants.md, section 4 (SER)).
 #pragma once
 
 #include <vector>

@@ -193,3 +193,35 @@ TEST(CliDemo, RunsAndChecks) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliTraceGen, SameArgumentsSameBytesAndAKernelLikeHeader) {
+  const std::string args = "trace gen --topology 2s-numa --profile v6.17 --ticks 300 --seed 7 --workload churn";
+  const SbmRun a = sbm(args);
+  const SbmRun b = sbm(args);
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out.find("# sbm-trace: 1"), std::string::npos);
+  EXPECT_NE(a.out.find("# profile: v6.17"), std::string::npos);
+  EXPECT_NE(a.out.find("softirq_raise: vec=7 [action=SCHED]"), std::string::npos);
+  EXPECT_NE(a.err.find("300 ticks"), std::string::npos) << a.err;
+  const SbmRun other_seed = sbm("trace gen --topology 2s-numa --profile v6.17 --ticks 300 --seed 8 --workload churn");
+  EXPECT_NE(a.out, other_seed.out);
+}
+
+TEST(CliTraceGen, OldProfileUsesVectorSix) {
+  const SbmRun r = sbm("trace gen --topology laptop --profile v2.6.20 --ticks 50 --workload spread");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("softirq_raise: vec=6 [action=SCHED]"), std::string::npos);
+  EXPECT_EQ(r.out.find("vec=7"), std::string::npos);
+}
+
+TEST(CliTraceGen, BadArgumentsAreUsageErrors) {
+  EXPECT_EQ(sbm("trace gen --profile v9.99").status, 2);
+  EXPECT_EQ(sbm("trace gen --topology nonsense=1").status, 2);
+  EXPECT_EQ(sbm("trace gen --workload no-such-workload").status, 2);
+  EXPECT_EQ(sbm("trace gen --ticks 0").status, 2);
+}
+
+}  // namespace

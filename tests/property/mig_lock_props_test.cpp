@@ -1,7 +1,7 @@
 // Property: on built topologies of up to 16 CPUs (NUMA overlap groups included), with random
 // tasks, weights, utilisations and affinities, every sched_balance_rq() call and every
 // queued active balance of every profile keeps MIG-1..4 and LOCK-1..2
-// (spec/invariants-migration.md).
+// (spec/invariants.md, section 5).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 

@@ -216,10 +216,11 @@ TEST(BuildSchedDomains, FlagsAndTunablesComeFromSdInit) {
   EXPECT_FALSE(far.flags->has(SdFlag::BalanceFork));
   EXPECT_TRUE(far.flags->has(SdFlag::BalanceNewidle));
   // v4.19 numbers for the same machine.
-  const SchedDomain& mc419 = domain(build("big-numa", "v4.19"), 0, 1);
+  const Topology t419 = build("big-numa", "v4.19");
+  const SchedDomain& mc419 = domain(t419, 0, 1);
   EXPECT_EQ(mc419.tunables, (SdTunables{64, 128, 32, 117, 1}));
   EXPECT_TRUE(mc419.flags->has(SdFlag::LoadBalance));
-  EXPECT_EQ(domain(build("big-numa", "v4.19"), 0, 4).tunables.imbalance_pct, 125u);
+  EXPECT_EQ(domain(t419, 0, 4).tunables.imbalance_pct, 125u);
 }
 
 TEST(BuildSchedDomains, TopologyCarriesTheMachine) {

@@ -1,6 +1,7 @@
 // find_busiest_group() / sched_balance_find_src_group() and find_busiest_queue() per era.
 #include <gtest/gtest.h>
 
+#include "model/build_sched_domains.h"
 #include "model/find_src_group.h"
 #include "model/find_src_rq.h"
 #include "model/lb_groups.h"
@@ -218,6 +219,26 @@ TEST(FindSrcRq, SkipsASingleTaskHeavierThanTheImbalance) {
     EXPECT_EQ(find_src_rq(m, lb_era(m.profile), env, groups[1]), -1);
     env.imbalance = 2000;
     EXPECT_EQ(find_src_rq(m, lb_era(m.profile), env, groups[1]), 0);
+  }
+}
+
+// local_group_span() is sd->groups->span without the copy: the first group sched_groups_of()
+// lists, for groups the builder made (overlapping NUMA groups included) and for a hand-made
+// topology whose groups are derived.
+TEST(LocalGroupSpan, IsTheFirstGroupOfEveryDomain) {
+  const SpecParse spec = parse_machine_spec("2s-numa");
+  ASSERT_TRUE(spec.spec);
+  const Profile& p = profile("v6.17");
+  for (const Topology& t : {build_sched_domains(*spec.spec, p.version, initial_jiffies(p.hz)),
+                            smt_pkg_topology(8, 2)}) {
+    const MachineState m = machine(t, p);
+    for (int cpu : m.online.cpus())
+      for (int level = 0; level < static_cast<int>(m.rq(cpu).sd.size()); ++level) {
+        SCOPED_TRACE("cpu " + std::to_string(cpu) + " level " + std::to_string(level));
+        const CpuMask span = local_group_span(m, cpu, level);
+        EXPECT_EQ(span, sched_groups_of(m, cpu, level).front().span);
+        EXPECT_TRUE(span.test(cpu));
+      }
   }
 }
 

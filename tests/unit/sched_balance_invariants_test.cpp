@@ -2,6 +2,7 @@
 // broken run (a tampered event stream or state, standing for another implementation).
 #include <gtest/gtest.h>
 
+#include "model/build_sched_domains.h"
 #include "model/sched_balance_domains.h"
 #include "model/sched_balance_trigger.h"
 #include "properties/interval_invariants.h"
@@ -142,6 +143,19 @@ TEST(NbInvariants, Nb2FiresOnAMissedAndOnASpuriousRaise) {
   EXPECT_EQ(v[0].observed, "SCHED_SOFTIRQ raised");
 }
 
+// In the simulator a kick IPI can be delivered to a CPU right after its own tick: that
+// raise comes from nohz_csd_func(), not from the trigger, and NB-2 must not count it (found
+// by SimStateful.TwoNodes_v6_17).
+TEST(NbInvariants, Nb2IgnoresTheRaiseOfANohzKickRightAfterATick) {
+  const MachineState m = make("v6.17");
+  const std::vector<BalanceEvent> kick = {TickEvent{1, 100, true, 101, true, true, false},
+                                          SoftirqRaiseEvent{1, 7, RaiseSource::NohzKick}};
+  EXPECT_TRUE(check_nb2(m.profile, kick).empty());
+  const std::vector<BalanceEvent> due = {TickEvent{1, 100, true, 100, true, true, false},
+                                         SoftirqRaiseEvent{1, 7, RaiseSource::NohzKick}};
+  ASSERT_EQ(check_nb2(m.profile, due).size(), 1u) << "a due tick still has to raise by itself";
+}
+
 TEST(NbInvariants, Nb2KnowsWhichEraChecksTheNullDomain) {
   const std::vector<BalanceEvent> ev = {TickEvent{3, 100, true, 90, false, true, false},
                                         SoftirqRaiseEvent{3, 6}};
@@ -231,6 +245,25 @@ TEST(IntervalInvariants, Bi1StateHoldsAfterRunsAndFiresOutsideTheCeiling) {
   EXPECT_EQ(v[0].cpu, 2);
   EXPECT_EQ(v[0].expected, "[4, 512]");
   EXPECT_EQ(v[1].level_name, "MC");
+}
+
+// v2.6.20's NUMA level attaches with SD_NODE_INIT's balance_interval 1, below min_interval
+// 8: legal at boot and on the way up by doubling; below the attach value it still fires.
+TEST(IntervalInvariants, Bi1AllowsThe26NumaAttachValueBelowMinInterval) {
+  const SpecParse spec = parse_machine_spec("sockets=2,cores=2,nodes=2");
+  ASSERT_TRUE(spec.spec) << spec.error;
+  const Profile p = profile("v2.6.20");
+  MachineState m = testing::machine(build_sched_domains(*spec.spec, p.version, initial_jiffies(p.hz)), p);
+  const RqDomain& node = m.rq(0).sd.back();
+  ASSERT_EQ(node.sd.balance_interval, 1u);
+  ASSERT_EQ(node.min_interval, 8u);
+  EXPECT_TRUE(check_bi1(m).empty());
+  m.rq(0).sd.back().sd.balance_interval = 4;  // 1 doubled twice
+  EXPECT_TRUE(check_bi1(m).empty());
+  m.rq(0).sd.back().sd.balance_interval = 0;
+  const auto v = check_bi1(m);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].expected.substr(0, 4), "[1, ");
 }
 
 TEST(IntervalInvariants, Bi1TransitionsForbidNewidleDoublingWhereTheEraDoes) {

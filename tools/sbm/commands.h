@@ -9,6 +9,7 @@ class App;
 namespace sbm::cli {
 
 void add_topology_commands(CLI::App& app, int& status);
+void add_trace_commands(CLI::App& app, int& status);
 void add_demo_command(CLI::App& app, int& status);
 
 }  // namespace sbm::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sbm ") + SBM_VERSION);
   int status = kConforms;
   add_topology_commands(app, status);
+  add_trace_commands(app, status);
   add_demo_command(app, status);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,201 @@
+#include "properties/check_all.h"
+
+#include <algorithm>
+
+#include "model/rq_lock.h"
+#include "properties/interval_invariants.h"
+#include "properties/lock_invariants.h"
+#include "properties/mig_invariants.h"
+#include "properties/nb_invariants.h"
+#include "properties/nohz_invariants.h"
+#include "properties/ser_invariants.h"
+
+namespace sbm {
+
+namespace {
+
+// MIG and LOCK have no catalogue function of their own; their statements are in
+// properties/mig_invariants.h and properties/lock_invariants.h.
+const std::vector<InvariantInfo>& mig_lock_entries() {
+  static const std::vector<InvariantInfo> all = {
+      {"MIG-1", "no task lost or duplicated by a balance", "properties/mig_invariants.h"},
+      {"MIG-2", "a task only lands on a CPU in its cpus_allowed", "properties/mig_invariants.h"},
+      {"MIG-3", "a migration by a balance of domain d stays inside d's span",
+       "properties/mig_invariants.h"},
+      {"MIG-4", "the per-pass migration limit holds", "properties/mig_invariants.h"},
+      {"LOCK-1", "rq locks are taken in the profile's order; no wait cycle",
+       "properties/lock_invariants.h"},
+      {"LOCK-2", "rq lock discipline: no double take, no foreign release, no leak",
+       "properties/lock_invariants.h"},
+  };
+  return all;
+}
+
+// Events carry no line of their own; the checks number a window's events from 1.
+void shift_lines(std::vector<Violation>& vs, int offset) {
+  for (Violation& v : vs) v.line += offset;
+}
+
+// Where every task is, (cpu, pid) in rq order: what MIG-1 and MIG-2 compare across a step.
+using Placement = std::vector<std::pair<int, int>>;
+Placement placement_of(const MachineState& m) {
+  Placement p;
+  for (const Rq& rq : m.rqs)
+    for (const Task& t : rq.tasks) p.emplace_back(rq.cpu, t.pid);
+  return p;
+}
+
+// The "before" machine of MIG-1/MIG-2 (they read each rq's CPU and task pids only).
+MachineState machine_of(const Placement& p, size_t nr_cpus) {
+  MachineState m;
+  m.rqs.resize(nr_cpus);
+  for (size_t cpu = 0; cpu < nr_cpus; ++cpu) m.rqs[cpu].cpu = static_cast<int>(cpu);
+  for (const auto& [cpu, pid] : p) {
+    Task t;
+    t.pid = pid;
+    m.rqs[static_cast<size_t>(cpu)].tasks.push_back(std::move(t));
+  }
+  return m;
+}
+
+// Passes the events on and keeps them for the jiffy's event checks.
+class Tee final : public SimObserver {
+ public:
+  Tee(std::vector<BalanceEvent>& window, SimObserver& next) : window_(window), next_(next) {}
+  void emit(const BalanceEvent& e) override {
+    window_.push_back(e);
+    next_.emit(e);
+  }
+  void on_task_event(const TaskEvent& e) override { next_.on_task_event(e); }
+  void on_jiffy(uint64_t j) override { next_.on_jiffy(j); }
+
+ private:
+  std::vector<BalanceEvent>& window_;
+  SimObserver& next_;
+};
+
+}  // namespace
+
+const std::vector<InvariantInfo>& sim_invariants() {
+  static const std::vector<InvariantInfo> all = [] {
+    std::vector<InvariantInfo> v;
+    for (const auto* part : {&nb_invariants(), &ser_invariants(), &interval_invariants(),
+                             &mig_lock_entries(), &nohz_invariants(), &wc_invariants()})
+      v.insert(v.end(), part->begin(), part->end());
+    return v;
+  }();
+  return all;
+}
+
+void PropertyChecker::record(std::vector<Violation> found, int line_offset) {
+  shift_lines(found, line_offset);
+  violations_.insert(violations_.end(), std::make_move_iterator(found.begin()),
+                     std::make_move_iterator(found.end()));
+}
+
+void PropertyChecker::check_state(const Simulator& sim, const std::vector<std::pair<int, int>>* before,
+                                  bool balancing_step) {
+  const MachineState& m = sim.machine();
+  const int line = static_cast<int>(events_before_window_ + window_.size());
+  auto ran = [&](std::initializer_list<const char*> ids) {
+    for (const char* id : ids) ++runs_[id];
+  };
+  // A state that stays wrong is reported once, when it first shows.
+  std::vector<Violation> now = check_bi1(m);
+  const std::vector<Violation> ser = check_ser1(m, sim.passes_in_flight());
+  now.insert(now.end(), ser.begin(), ser.end());
+  std::vector<Violation> fresh;
+  for (const Violation& v : now)
+    if (std::find(last_state_.begin(), last_state_.end(), v) == last_state_.end()) fresh.push_back(v);
+  for (Violation& v : fresh) v.line = line;
+  record(std::move(fresh), 0);
+  last_state_ = std::move(now);
+  ran({"BI-1", "SER-1", "MIG-1"});
+  // With every task where it was, MIG-1 and MIG-2 hold as they did before the step; only a
+  // step that moved, added or removed a task needs the full comparison.
+  if (!before || placement_of(m) != *before) {
+    record(check_mig1_unique(m), 0);
+    if (before) {
+      const MachineState was = machine_of(*before, m.rqs.size());
+      if (balancing_step) record(check_mig1_conserved(was, m), 0);
+      record(check_mig2_affinity(was, m), 0);
+    }
+  }
+  if (before) ran({"MIG-2"});
+  std::vector<Violation> wc = wc1_.observe(m, sim.passes_in_flight());
+  for (Violation& v : wc) v.line = line;
+  record(std::move(wc), 0);
+  ran({"WC-1"});
+}
+
+void PropertyChecker::flush(const Simulator& sim) {
+  const MachineState& m = sim.machine();
+  const int offset = static_cast<int>(events_before_window_);
+  const Profile& p = m.profile;
+  record(check_nb1(p, window_), offset);
+  record(check_nb2(p, window_), offset);
+  record(check_ser1(window_), offset);
+  record(check_int1(p, balance_interval_cap(m), window_), offset);
+  record(check_bi1(m, window_), offset);
+  record(check_mig2_events(window_), offset);
+  record(check_mig3_domain_span(m, window_), offset);
+  record(check_mig4_migration_limit(p, window_), offset);
+  const RqLockLayout layout = default_rq_lock_layout(m);
+  record(check_lock1_order(p.lock_order, layout, window_), offset);
+  record(check_lock2_discipline(layout, window_), offset);
+  record(check_nohz1(window_), offset);
+  record(check_nohz2(p, window_), offset);
+  for (const char* id : {"NB-1", "NB-2", "SER-1", "INT-1", "BI-1", "MIG-2", "MIG-3", "MIG-4",
+                         "LOCK-1", "LOCK-2", "NOHZ-1", "NOHZ-2"})
+    ++runs_[id];
+  events_before_window_ += window_.size();
+  window_.clear();
+}
+
+StepInfo PropertyChecker::step(Simulator& sim, SimObserver& observer) {
+  Tee tee(window_, observer);
+  const Placement before = placement_of(sim.machine());
+  const StepInfo info = sim.step(tee);
+  if (info.kind == StepKind::JiffyEnd) {
+    flush(sim);
+    check_state(sim, nullptr, false);
+  } else {
+    check_state(sim, &before, info.kind != StepKind::Task);
+  }
+  return info;
+}
+
+TaskEventResult PropertyChecker::apply(Simulator& sim, TaskEvent& e, SimObserver& observer) {
+  Tee tee(window_, observer);
+  const Placement before = placement_of(sim.machine());
+  const TaskEventResult r = sim.apply(e, tee);
+  check_state(sim, &before, false);
+  return r;
+}
+
+void PropertyChecker::run_jiffy(Simulator& sim, SimObserver& observer) {
+  while (step(sim, observer).kind != StepKind::JiffyEnd) {
+  }
+}
+
+void PropertyChecker::run_ticks(Simulator& sim, uint64_t ticks, SimObserver& observer) {
+  for (uint64_t i = 0; i < ticks; ++i) run_jiffy(sim, observer);
+}
+
+std::vector<CheckSummary> PropertyChecker::summary() const {
+  std::vector<CheckSummary> out;
+  for (const InvariantInfo& info : sim_invariants()) {
+    CheckSummary s;
+    s.id = info.id;
+    if (const auto it = runs_.find(info.id); it != runs_.end()) s.instances = it->second;
+    const bool violated = std::any_of(violations_.begin(), violations_.end(),
+                                      [&](const Violation& v) { return v.id == info.id; });
+    s.outcome = violated ? CheckOutcome::Violated
+                         : s.instances ? CheckOutcome::Holds : CheckOutcome::NotCheckable;
+    if (!s.instances) s.reason = "not reached in this run";
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace sbm

@@ -1,0 +1,62 @@
+// Every property that applies to a simulated machine, checked while the simulator runs:
+// NB-1/2, SER-1, INT-1, BI-1 (spec/invariants.md, section 4), MIG-1..4 and LOCK-1/2
+// (spec/invariants.md, section 5), NOHZ-1/2 (spec/invariants.md, section 6) and WC-1
+// (spec/invariants.md, section 7).
+//
+// State properties (BI-1, SER-1 over the passes in flight, MIG-1, MIG-2 across a step,
+// WC-1) are checked after every step. Event properties are checked over the events of
+// each jiffy: the simulator finishes every softirq, stopper run and lock section of a jiffy
+// before jiffies advance, so a jiffy's events hold whole passes. Violation::line is the
+// number of the event (counted from 1 over the whole run) the finding refers to, or for a
+// state property the number of events emitted before the state was seen.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/simulator.h"
+#include "properties/topo_invariants.h"
+#include "properties/violation.h"
+#include "properties/wc_invariants.h"
+
+namespace sbm {
+
+// The catalogue of the properties checked here, in the order above.
+const std::vector<InvariantInfo>& sim_invariants();
+
+class PropertyChecker {
+ public:
+  // One simulator step with the checks around it; events go on to `observer`.
+  StepInfo step(Simulator& sim, SimObserver& observer);
+  // A task event (Simulator::apply) with the state checks after it.
+  TaskEventResult apply(Simulator& sim, TaskEvent& e, SimObserver& observer);
+  // Steps until jiffies advanced once; `ticks` times.
+  void run_jiffy(Simulator& sim, SimObserver& observer);
+  void run_ticks(Simulator& sim, uint64_t ticks, SimObserver& observer);
+  // Runs the event checks over the events since the last jiffy end. step() does it at
+  // every jiffy end; call it before reading the results in the middle of a jiffy (a pass
+  // still in flight is then seen unfinished).
+  void flush(const Simulator& sim);
+
+  const std::vector<Violation>& violations() const { return violations_; }
+  // One entry per ID of sim_invariants(): how often it was checked and whether it held.
+  std::vector<CheckSummary> summary() const;
+
+ private:
+  void record(std::vector<Violation> found, int line_offset);
+  // `before`: (cpu, pid) of every task before the step, nullptr at a jiffy end.
+  void check_state(const Simulator& sim, const std::vector<std::pair<int, int>>* before,
+                   bool balancing_step);
+
+  std::vector<BalanceEvent> window_;   // events of the jiffy in progress
+  uint64_t events_before_window_ = 0;
+  std::vector<Violation> violations_;
+  std::map<std::string, int> runs_;  // ID -> times checked
+  std::vector<Violation> last_state_;  // BI-1/SER-1 state findings of the previous check
+  Wc1Monitor wc1_;
+};
+
+}  // namespace sbm

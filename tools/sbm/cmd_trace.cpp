@@ -1,0 +1,129 @@
+// sbm trace gen: run the simulator and write its events as a kernel-like trace.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "model/build_sched_domains.h"
+#include "model/profile.h"
+#include "model/simulator.h"
+#include "model/topology_spec.h"
+#include "tools/sbm/cli_common.h"
+#include "tools/sbm/commands.h"
+#include "traces/trace_write.h"
+
+namespace sbm::cli {
+
+namespace {
+
+struct GenOptions {
+  std::string topology = "laptop";
+  std::string profile = "v6.17";
+  uint64_t ticks = 1000;
+  uint64_t seed = 1;
+  std::string workload = "churn";
+  std::string output = "-";
+  unsigned hz = 0;            // 0: the profile's
+  unsigned jiffies_bits = 0;  // 0: the profile's
+};
+
+// Forwards the simulator's observations to the trace writer.
+class TraceObserver final : public SimObserver {
+ public:
+  explicit TraceObserver(TraceWriter& w) : w_(w) {}
+  void emit(const BalanceEvent& e) override { w_.event(e); }
+  void on_task_event(const TaskEvent& e) override { w_.task_event(e); }
+  void on_jiffy(uint64_t jiffies) override { w_.jiffy(jiffies); }
+
+ private:
+  TraceWriter& w_;
+};
+
+Profile lookup_profile(const GenOptions& o) {
+  ProfileOptions po;
+  if (o.hz != 0) po.hz = o.hz;
+  if (o.jiffies_bits != 0) po.jiffies_bits = o.jiffies_bits;
+  ProfileLookup p = find_profile(o.profile, po);
+  if (!p.profile) throw UsageError("--profile: " + p.error);
+  return *p.profile;
+}
+
+std::string generator_line(const GenOptions& o) {
+  return "sbm trace gen --topology " + o.topology + " --profile " + o.profile + " --ticks " +
+         std::to_string(o.ticks) + " --seed " + std::to_string(o.seed) + " --workload " + o.workload;
+}
+
+int run_gen(const GenOptions& o) {
+  const SpecParse spec = parse_machine_spec(o.topology);
+  if (!spec.spec)
+    throw UsageError("--topology: '" + o.topology + "' is not a topology SPEC: " + spec.error +
+                     " (the simulator builds the topology for the profile's era; dump files are not "
+                     "accepted yet)");
+  SimConfig config;
+  config.machine = *spec.spec;
+  config.profile = lookup_profile(o);
+  config.workload = o.workload;
+  config.seed = o.seed;
+  Simulator::Build build = Simulator::create(config);
+  if (!build.sim) throw UsageError(build.error);
+  Simulator& sim = *build.sim;
+
+  std::ofstream file;
+  if (o.output != "-") {
+    file.open(o.output, std::ios::binary);
+    if (!file) throw UsageError("-o: cannot write '" + o.output + "'");
+  }
+  std::ostream& out = o.output == "-" ? std::cout : file;
+  const MachineState& m = sim.machine();
+  TraceWriter writer(out, config.profile, [&m](int cpu) -> std::pair<std::string, int> {
+    const Task* t = m.rq(cpu).curr();
+    return t == nullptr ? std::pair<std::string, int>{"<idle>", 0} : std::pair<std::string, int>{"task" + std::to_string(t->pid), t->pid};
+  });
+  const Topology topology = build_sched_domains(config.machine, config.profile.version, m.jiffies);
+  writer.header(TraceHeader{generator_line(o), &config.profile, &topology, o.topology});
+  writer.jiffy(m.jiffies);
+  TraceObserver observer(writer);
+  sim.run_ticks(o.ticks, observer);
+  out.flush();
+  const SimSummary& s = sim.summary();
+  std::cerr << "sbm trace gen: " << s.ticks << " ticks, " << s.steps << " steps, " << s.passes
+            << " balancing passes, " << s.balances << " balances, " << s.migrations << " migrations, "
+            << s.active_balances << " active balances, " << s.serialize_busy << " serialize-busy\n";
+  return kConforms;
+}
+
+std::string workloads_help() {
+  std::string s = "Workloads:\n";
+  for (const WorkloadInfo& w : workload_names()) {
+    std::string name(w.name);
+    s += "  " + name + std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') + std::string(w.description) + "\n";
+  }
+  s += "Profiles: ";
+  for (const std::string& p : profile_names()) s += p + " ";
+  return s + "\n";
+}
+
+}  // namespace
+
+void add_trace_commands(CLI::App& app, int& status) {
+  CLI::App* trace = app.add_subcommand("trace", "Generate kernel-like balancing traces with the simulator");
+  trace->require_subcommand(1);
+  auto gen = std::make_shared<GenOptions>();
+  CLI::App* g = trace->add_subcommand(
+      "gen",
+      "Simulate the topology under a kernel-era profile and write every balancing event as an\n"
+      "ftrace-style text trace (spec/trace-format.md). Same arguments, same bytes.");
+  g->footer(workloads_help());
+  g->add_option("--topology", gen->topology, "Topology SPEC or preset (default laptop)");
+  g->add_option("--profile", gen->profile, "Kernel-era profile (default v6.17)");
+  g->add_option("--ticks", gen->ticks, "Jiffies to simulate (default 1000)")->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  g->add_option("--seed", gen->seed, "Seed of the step interleaving and random workloads (default 1)");
+  g->add_option("--workload", gen->workload, "Named workload (default churn)");
+  g->add_option("--hz", gen->hz, "CONFIG_HZ (default: the profile's)");
+  g->add_option("--jiffies-bits", gen->jiffies_bits, "Width of jiffies, 32 or 64 (default: the profile's)");
+  g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
+  g->callback([gen, &status] { status = run_gen(*gen); });
+}
+
+}  // namespace sbm::cli

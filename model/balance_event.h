@@ -142,7 +142,9 @@ struct RqLockEvent {
 };
 
 // A task moved from one rq to another by a balance of domain `level` of rq(cpu), or by the
-// active balance the stopper ran for that domain.
+// active balance the stopper ran for that domain, or off a dying CPU by CPU hotplug
+// (`hotplug`: cpu = executing_cpu = the dying CPU, level = -1, cpus_allowed after any
+// widening by select_fallback_rq(); MIG-3 and MIG-4, which are about balancing, skip it).
 struct TaskMigrateEvent {
   int pid = 0;
   int from_cpu = -1;
@@ -154,6 +156,7 @@ struct TaskMigrateEvent {
   CpuMask cpus_allowed;     // the task's affinity when it moved
   uint64_t balance_seq = 0; // which balance (sched_balance_rq() call or stopper run)
   bool active = false;      // moved by active balance
+  bool hotplug = false;     // moved off a dying CPU (model/sched_hotplug.h), not balancing
 };
 
 // One detach pass over the busiest rq (detach_tasks(), move_tasks(), balance_tasks()).
@@ -233,12 +236,22 @@ struct IlbPassEndEvent {
   uint64_t after = 0;
 };
 
+// --- CPU hotplug (model/sched_hotplug.h, Simulator::cpu_down / cpu_up).
+
+// `cpu` went offline (online = false: its tasks follow as hotplug TaskMigrateEvents) or came
+// back online; every online CPU's domains were rebuilt for the new online set.
+struct HotplugEvent {
+  int cpu = -1;
+  bool online = false;
+};
+
 using BalanceEvent =
     std::variant<TickEvent, SoftirqRaiseEvent, SoftirqEntryEvent, SoftirqExitEvent,
                  PassStartEvent, DomainVisitEvent, DomainSkipEvent, SerializeEvent,
                  BalanceResultEvent, NextBalanceCandidateEvent, NextBalanceWriteEvent,
                  RqLockEvent, TaskMigrateEvent, DetachPassEvent, ActiveBalanceEvent,
-                 NohzIdleEvent, NohzKickEvent, IlbBalanceEvent, IlbPassEndEvent>;
+                 NohzIdleEvent, NohzKickEvent, IlbBalanceEvent, IlbPassEndEvent,
+                 HotplugEvent>;
 
 // Observer the model reports to. The model never reads anything back from it.
 class BalanceEventSink {
@@ -253,6 +266,15 @@ class NullEventSink final : public BalanceEventSink {
   void emit(const BalanceEvent&) override {}
 };
 
+// The events of one type, in order.
+template <class T>
+std::vector<T> events_of_type(const std::vector<BalanceEvent>& events) {
+  std::vector<T> out;
+  for (const BalanceEvent& e : events)
+    if (const T* t = std::get_if<T>(&e)) out.push_back(*t);
+  return out;
+}
+
 // Keeps everything, in order (tests, replay, small simulations).
 class RecordingEventSink final : public BalanceEventSink {
  public:
@@ -260,12 +282,7 @@ class RecordingEventSink final : public BalanceEventSink {
   std::vector<BalanceEvent> events;
 
   template <class T>
-  std::vector<T> of_type() const {
-    std::vector<T> out;
-    for (const BalanceEvent& e : events)
-      if (const T* t = std::get_if<T>(&e)) out.push_back(*t);
-    return out;
-  }
+  std::vector<T> of_type() const { return events_of_type<T>(events); }
 };
 
 }  // namespace sbm

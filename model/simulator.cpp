@@ -11,6 +11,7 @@
 #include "model/nohz.h"
 #include "model/sched_balance_rq.h"
 #include "model/sched_balance_trigger.h"
+#include "model/sched_hotplug.h"
 
 namespace sbm {
 
@@ -21,6 +22,17 @@ const char* task_event_result_name(TaskEventResult r) {
     case TaskEventResult::WrongState: return "wrong state";
     case TaskEventResult::NoAllowedCpu: return "no allowed online CPU";
     case TaskEventResult::BadCpu: return "CPU not online";
+  }
+  return "?";
+}
+
+const char* hotplug_result_name(HotplugResult r) {
+  switch (r) {
+    case HotplugResult::Done: return "done";
+    case HotplugResult::BadCpu: return "no such CPU";
+    case HotplugResult::LastCpu: return "last online CPU";
+    case HotplugResult::WrongState: return "already in that state";
+    case HotplugResult::Busy: return "softirq in flight or stopper work queued";
   }
   return "?";
 }
@@ -279,7 +291,10 @@ struct Simulator::Impl {
         SimTask& st = tasks[static_cast<size_t>(e.pid)];
         if (st.state != TaskState::Sleeping) return TaskEventResult::WrongState;
         Task& t = parked[static_cast<size_t>(e.pid)];
-        const int cpu = place(t.cpus_allowed, st.cpu);
+        int cpu = place(t.cpus_allowed, st.cpu);
+        // try_to_wake_up() -> select_task_rq(): a task whose allowed CPUs all went offline
+        // while it slept wakes through select_fallback_rq(), which widens its affinity.
+        if (cpu < 0) cpu = select_fallback_rq(m, config.machine, st.cpu, t).cpu;
         if (cpu < 0) return TaskEventResult::NoAllowedCpu;
         st.state = TaskState::Runnable;
         st.cpu = e.cpu = cpu;
@@ -312,6 +327,58 @@ struct Simulator::Impl {
       }
     }
     return TaskEventResult::WrongState;
+  }
+
+  // The rebuild replaces the domains a pass in flight or queued stopper work still uses:
+  // hotplug waits for quiescence, the stand-in for stop_machine() / RCU (spec/simulator.md).
+  bool hotplug_busy() const {
+    if (own_balancer && !own_balancer->state.stopper_work.empty()) return true;
+    return std::any_of(cpus.begin(), cpus.end(), [](const CpuSim& c) { return c.softirq.has_value(); });
+  }
+
+  HotplugResult hotplug_allowed(int cpu, bool up) const {
+    if (cpu < 0 || cpu >= m.nr_cpu_ids()) return HotplugResult::BadCpu;
+    if (m.online.test(cpu) == up) return HotplugResult::WrongState;
+    if (!up && m.online.weight() == 1) return HotplugResult::LastCpu;
+    if (hotplug_busy()) return HotplugResult::Busy;
+    return HotplugResult::Done;
+  }
+
+  // After the masks changed: the domains for the new set, fresh sched_group_capacity (the
+  // build allocates new sgc, so no group is marked imbalanced), every CPU's actions looked
+  // at again.
+  void rebuild() {
+    rebuild_sched_domains(m, config.machine);
+    if (own_balancer) own_balancer->state.sgc_imbalance.clear();
+    for (int cpu = 0; cpu < m.nr_cpu_ids(); ++cpu) dirty.push_back(cpu);
+  }
+
+  // sched_cpu_deactivate() .. sched_cpu_dying() as one step (model/sched_hotplug.h).
+  void cpu_down(int cpu, BalanceEventSink& sink) {
+    sink.emit(HotplugEvent{cpu, false});
+    nohz_cpu_offline(m, cpu);
+    cpus[static_cast<size_t>(cpu)].nohz_idle = false;
+    m.active.clear(cpu);
+    rebuild();
+    // migrate_tasks() / migrate_live_tasks(): every task leaves, to select_fallback_rq().
+    while (!m.rq(cpu).tasks.empty()) {
+      Task t = dequeue(cpu, 0);
+      const FallbackRq to = select_fallback_rq(m, config.machine, cpu, t);
+      TaskMigrateEvent moved{t.pid, cpu, to.cpu, cpu, -1, cpu, t.cpus_allowed, 0, false, true};
+      enqueue(to.cpu, std::move(t));
+      sink.emit(moved);
+    }
+    m.online.clear(cpu);
+    update_max_interval(m);  // sched_cpu_dying() (v4.19, v6.17)
+  }
+
+  // sched_cpu_activate(): online and active, then the rebuild attaches the CPU.
+  void cpu_up(int cpu, BalanceEventSink& sink) {
+    sink.emit(HotplugEvent{cpu, true});
+    m.online.set(cpu);
+    m.active.set(cpu);
+    rebuild();
+    update_max_interval(m);  // sched_cpu_activate() (v4.19, v6.17)
   }
 
   void queue_workload_events() {
@@ -349,7 +416,7 @@ class StepSink final : public BalanceEventSink {
     } else if (const auto* s = std::get_if<SerializeEvent>(&e)) {
       summary_.serialize_busy += s->action == SerializeAction::Busy;
     } else if (const auto* t = std::get_if<TaskMigrateEvent>(&e)) {
-      ++summary_.migrations;
+      summary_.migrations += !t->hotplug;
       if (t->pid > 0 && static_cast<size_t>(t->pid) < tasks_.size())
         tasks_[static_cast<size_t>(t->pid)].cpu = t->to_cpu;
       dirty_.push_back(t->from_cpu);
@@ -476,6 +543,31 @@ TaskEventResult Simulator::apply(TaskEvent& e, SimObserver& observer) {
   s.settle_dirty();
   if (r == TaskEventResult::Done) observer.on_task_event(e);
   return r;
+}
+
+HotplugResult Simulator::cpu_down(int cpu, SimObserver& observer) {
+  return set_cpu_online(cpu, false, observer);
+}
+
+HotplugResult Simulator::cpu_up(int cpu, SimObserver& observer) {
+  return set_cpu_online(cpu, true, observer);
+}
+
+HotplugResult Simulator::set_cpu_online(int cpu, bool online, SimObserver& observer) {
+  Impl& s = *impl_;
+  const HotplugResult r = s.hotplug_allowed(cpu, online);
+  if (r != HotplugResult::Done) return r;
+  StepSink sink(s.summary, s.tasks, s.dirty, observer);
+  if (online)
+    s.cpu_up(cpu, sink);
+  else
+    s.cpu_down(cpu, sink);
+  s.settle_dirty();
+  return r;
+}
+
+HotplugResult Simulator::hotplug_allowed(int cpu, bool online) const {
+  return impl_->hotplug_allowed(cpu, online);
 }
 
 const MachineState& Simulator::machine() const { return impl_->m; }

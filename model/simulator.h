@@ -68,6 +68,16 @@ struct SimConfig {
 enum class TaskEventResult { Done, NoSuchTask, WrongState, NoAllowedCpu, BadCpu };
 const char* task_event_result_name(TaskEventResult r);
 
+// Why a hotplug request was not executed.
+enum class HotplugResult {
+  Done,
+  BadCpu,      // no such CPU
+  LastCpu,     // the last online CPU never goes offline
+  WrongState,  // already offline (down) or online (up)
+  Busy,        // a SCHED softirq is in flight or stopper work is queued (spec/simulator.md)
+};
+const char* hotplug_result_name(HotplugResult r);
+
 // One step, as chosen by the scheduler: a CPU's tick, softirq step, stopper run, NOHZ tick
 // stop or restart (model/nohz.h) or kick IPI; a workload event; the end of the jiffy.
 enum class StepKind { Tick, Softirq, Stopper, TickStop, TickRestart, Ipi, Task, JiffyEnd };
@@ -99,6 +109,16 @@ class Simulator {
   // `e.cpu` with where the task is afterwards; reports the event to the observer when done.
   TaskEventResult apply(TaskEvent& e, SimObserver& observer);
 
+  // CPU hotplug as one atomic step (spec/simulator.md, "CPU hotplug"; the pure parts are in
+  // model/sched_hotplug.h). cpu_down: active cleared, every remaining online CPU's domains
+  // rebuilt, the CPU's tasks moved to select_fallback_rq() CPUs (TaskMigrateEvent with
+  // hotplug set), its NOHZ state dropped, online cleared. cpu_up: online and active set,
+  // domains rebuilt. Both report a HotplugEvent first.
+  HotplugResult cpu_down(int cpu, SimObserver& observer);
+  HotplugResult cpu_up(int cpu, SimObserver& observer);
+  // What cpu_up (online) or cpu_down would return now, without doing it.
+  HotplugResult hotplug_allowed(int cpu, bool online) const;
+
   const MachineState& machine() const;
   const MachineSpec& machine_spec() const;
   const std::vector<SimTask>& tasks() const;  // indexed by pid
@@ -112,6 +132,7 @@ class Simulator {
  private:
   struct Impl;
   explicit Simulator(std::unique_ptr<Impl> impl);
+  HotplugResult set_cpu_online(int cpu, bool online, SimObserver& observer);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -173,6 +173,16 @@ TaskEventResult PropertyChecker::apply(Simulator& sim, TaskEvent& e, SimObserver
   return r;
 }
 
+HotplugResult PropertyChecker::hotplug(Simulator& sim, int cpu, bool online, SimObserver& observer) {
+  if (sim.hotplug_allowed(cpu, online) == HotplugResult::Done) flush(sim);
+  Tee tee(window_, observer);
+  const Placement before = placement_of(sim.machine());
+  const HotplugResult r = online ? sim.cpu_up(cpu, tee) : sim.cpu_down(cpu, tee);
+  if (r == HotplugResult::Done) wc1_.restart();
+  check_state(sim, &before, true);
+  return r;
+}
+
 void PropertyChecker::run_jiffy(Simulator& sim, SimObserver& observer) {
   while (step(sim, observer).kind != StepKind::JiffyEnd) {
   }

@@ -33,6 +33,11 @@ class PropertyChecker {
   StepInfo step(Simulator& sim, SimObserver& observer);
   // A task event (Simulator::apply) with the state checks after it.
   TaskEventResult apply(Simulator& sim, TaskEvent& e, SimObserver& observer);
+  // Simulator::cpu_up (online) or cpu_down with the checks around it. The events before it
+  // are checked first (flush) against the domains and max_load_balance_interval they ran
+  // with, since the rebuild replaces both; MIG-1 and MIG-2 then compare the tasks across the
+  // step, and WC-1's episodes restart on the rebuilt domains.
+  HotplugResult hotplug(Simulator& sim, int cpu, bool online, SimObserver& observer);
   // Steps until jiffies advanced once; `ticks` times.
   void run_jiffy(Simulator& sim, SimObserver& observer);
   void run_ticks(Simulator& sim, uint64_t ticks, SimObserver& observer);

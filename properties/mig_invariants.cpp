@@ -95,7 +95,8 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
   std::vector<Violation> out;
   for (const BalanceEvent& e : events) {
     const auto* mv = std::get_if<TaskMigrateEvent>(&e);
-    if (!mv) continue;
+    // A task moved off a dying CPU balanced no domain (model/sched_hotplug.h).
+    if (!mv || mv->hotplug) continue;
     const bool known = mv->cpu >= 0 && mv->cpu < m.nr_cpu_ids() && mv->level >= 0 &&
                        static_cast<size_t>(mv->level) < m.rq(mv->cpu).sd.size();
     const std::string move = "pid " + std::to_string(mv->pid) + " from CPU " +

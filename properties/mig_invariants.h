@@ -33,6 +33,7 @@ std::vector<Violation> check_mig2_affinity(const MachineState& before, const Mac
 // MIG-2 on events: each TaskMigrateEvent's to_cpu is in the cpus_allowed it carries.
 std::vector<Violation> check_mig2_events(const std::vector<BalanceEvent>& events);
 // MIG-3: from_cpu and to_cpu lie in the span of rq(cpu).sd[level] of the event.
+// Hotplug moves (TaskMigrateEvent::hotplug) balance no domain and are skipped.
 std::vector<Violation> check_mig3_domain_span(const MachineState& m,
                                               const std::vector<BalanceEvent>& events);
 // MIG-4: DetachPassEvents within the profile's bound.

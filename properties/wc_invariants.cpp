@@ -32,6 +32,12 @@ const RqDomain* base_domain(const MachineState& m, int cpu) {
   const RqDomain& d = rq.sd.front();
   if (!d.sd.groups || d.sd.groups->empty()) return nullptr;
   if (!(d.sd.groups->front().span == CpuMask::single(cpu))) return nullptr;
+  // Every group one CPU, as overloaded() below assumes of the source's group. A base domain
+  // with wider groups (an MC level of whole cores, left as base by an SMT sibling that is
+  // offline) sees a core running one task per sibling as balanced: the pull is the sibling's
+  // SMT balance, on that CPU's own schedule, so this CPU's rules bound nothing.
+  for (const SchedGroup& g : *d.sd.groups)
+    if (g.span.weight() != 1) return nullptr;
   return &d;
 }
 
@@ -150,6 +156,10 @@ std::vector<Violation> Wc1Monitor::observe(const MachineState& m,
     out.push_back(std::move(v));
   }
   return out;
+}
+
+void Wc1Monitor::restart() {
+  for (Episode& e : per_cpu_) e.open = false;
 }
 
 }  // namespace sbm

@@ -22,7 +22,8 @@ namespace sbm {
 // WC-1.
 const std::vector<InvariantInfo>& wc_invariants();
 
-// A task waiting on another CPU of `cpu`'s base domain that `cpu` may run: `cpu` is online,
+// A task waiting on another CPU of `cpu`'s base domain (whose groups are single CPUs) that
+// `cpu` may run: `cpu` is online,
 // active, attached, idle (idle_cpu()) and its tick runs (not NOHZ-idle: the idle load
 // balancer's part is NOHZ-*'s); the task is queued, not running, on src_cpu and allowed on
 // `cpu`; src_cpu is overloaded (more than one task, util * imbalance_pct > capacity * 100,
@@ -67,6 +68,10 @@ class Wc1Monitor {
   // bound (each reported once).
   std::vector<Violation> observe(const MachineState& m,
                                  const std::vector<const SchedBalanceDomains*>& passes);
+  // The domains were rebuilt (CPU hotplug): their balancing state restarts from sd_init(),
+  // so every open episode ends and the next observe() opens new ones with bounds from the
+  // new domains.
+  void restart();
   // Episodes opened so far (the places WC-1 looked at).
   int episodes() const { return episodes_; }
 

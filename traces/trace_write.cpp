@@ -178,7 +178,8 @@ void TraceWriter::event(const BalanceEvent& ev) {
                  "comm=task" + std::to_string(e.pid) + " pid=" + std::to_string(e.pid) + " prio=120 orig_cpu=" +
                      std::to_string(e.from_cpu) + " dest_cpu=" + std::to_string(e.to_cpu) +
                      " balance_cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) +
-                     " active=" + b(e.active) + " allowed=" + e.cpus_allowed.to_cpulist());
+                     " active=" + b(e.active) + " allowed=" + e.cpus_allowed.to_cpulist() +
+                     " hotplug=" + b(e.hotplug));
           },
           [&](const DetachPassEvent& e) {
             line(e.cpu, kSoftirq, "sched_balance_detach",
@@ -214,6 +215,9 @@ void TraceWriter::event(const BalanceEvent& ev) {
             line(e.ilb_cpu, kSoftirq, "sched_balance_ilb_end",
                  "flags=" + u(e.flags) + " complete=" + b(e.complete) + " jiffies=" + u(e.jiffies) +
                      " candidates=" + e.candidates.to_cpulist() + " skipped_busy=" + e.skipped_busy.to_cpulist());
+          },
+          [&](const HotplugEvent& e) {
+            line(e.cpu, kTask, "sched_balance_hotplug", "cpu=" + std::to_string(e.cpu) + " online=" + b(e.online));
           },
       },
       ev);

@@ -14,6 +14,7 @@
 
 #include "model/balance_event.h"
 #include "model/profile.h"
+#include "model/simulator.h"
 #include "model/topology.h"
 #include "model/workload.h"
 
@@ -52,6 +53,18 @@ class TraceWriter {
   CurrentTask current_task_;
   uint64_t jiffies_ = 0;
   uint64_t seq_in_jiffy_ = 0;   // events already written in this jiffy: the sub-jiffy clock
+};
+
+// Forwards a simulator's observations to a TraceWriter (`sbm trace gen`, tests, benchmarks).
+class TraceObserver : public SimObserver {
+ public:
+  explicit TraceObserver(TraceWriter& w) : w_(w) {}
+  void emit(const BalanceEvent& e) override { w_.event(e); }
+  void on_task_event(const TaskEvent& e) override { w_.task_event(e); }
+  void on_jiffy(uint64_t jiffies) override { w_.jiffy(jiffies); }
+
+ private:
+  TraceWriter& w_;
 };
 
 }  // namespace sbm

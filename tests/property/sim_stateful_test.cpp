@@ -1,8 +1,8 @@
 // Stateful property (rc::state): random command sequences (tick, step, fork, exit, sleep,
-// wake, set affinity) drive the simulator (model/simulator.h) for every profile on small
+// wake, set affinity, CPU hotplug) drive the simulator (model/simulator.h) for every profile on small
 // topologies, and every property of properties/check_all.h is checked after every command.
 // The model is the abstract task table (which pids live, runnable or asleep, and where they
-// may run); the system under test is the simulator with its property checker.
+// may run) and the online CPUs; the system under test is the simulator with its property checker.
 //
 // A failure shrinks to a short command list; RapidCheck prints it with the seed, and the log
 // adds the line that replays it.
@@ -33,6 +33,11 @@ struct SimModel {
   CpuMask online;
   std::map<int, ModelTask> tasks;  // live pids
   int next_pid = 1;
+
+  // select_fallback_rq(): a task none of whose allowed CPUs is online gets every CPU.
+  void widen_if_stranded(ModelTask& t) const {
+    if (!t.allowed.intersects(online)) t.allowed = CpuMask::range(0, nr_cpus - 1);
+  }
 };
 
 struct SimSut {
@@ -49,10 +54,14 @@ std::string describe(const Violation& v) {
 }
 
 // After every command: no property violated, and the simulator holds exactly the model's
-// runnable tasks, each once, with the model's affinity, on an allowed CPU.
+// runnable tasks, each once, with the model's affinity, on an allowed online CPU; an
+// offline CPU has no domains.
 void check_after(const SimModel& model, SimSut& sut) {
   for (const Violation& v : sut.checker.violations()) RC_LOG() << describe(v) << "\n";
   RC_ASSERT(sut.checker.violations().empty());
+  RC_ASSERT(sut.sim.machine().online == model.online);
+  for (const Rq& rq : sut.sim.machine().rqs)
+    if (!model.online.test(rq.cpu)) RC_ASSERT(rq.sd.empty() && rq.tasks.empty());
   std::map<int, int> seen;  // pid -> count
   for (const Rq& rq : sut.sim.machine().rqs)
     for (const Task& t : rq.tasks) {
@@ -117,6 +126,7 @@ struct Fork final : SimCommand {
         util(*rc::gen::element(1024ul, 512ul, 128ul)) {}
   void checkPreconditions(const SimModel& m) const override {
     RC_PRE(m.tasks.size() < 3u * static_cast<size_t>(m.online.weight()));
+    RC_PRE(m.online.test(cpu) && allowed.intersects(m.online));
   }
   void apply(SimModel& m) const override { m.tasks[m.next_pid++] = ModelTask{true, allowed}; }
   void run(const SimModel& m, SimSut& s) const override {
@@ -145,8 +155,12 @@ struct TaskCommand final : SimCommand {
   explicit TaskCommand(const SimModel& m) : pid(gen_live_pid(m, needs())) {}
   void checkPreconditions(const SimModel& m) const override { RC_PRE(live(m, pid, needs())); }
   void apply(SimModel& m) const override {
-    if (Kind == TaskEventKind::Exit) m.tasks.erase(pid);
-    else m.tasks[pid].runnable = Kind == TaskEventKind::Wake;
+    if (Kind == TaskEventKind::Exit) {
+      m.tasks.erase(pid);
+    } else {
+      m.tasks[pid].runnable = Kind == TaskEventKind::Wake;
+      if (Kind == TaskEventKind::Wake) m.widen_if_stranded(m.tasks[pid]);
+    }
   }
   void run(const SimModel& m, SimSut& s) const override {
     TaskEvent e{Kind, pid};
@@ -162,7 +176,9 @@ struct SetAffinity final : SimCommand {
   int pid;
   CpuMask allowed;
   explicit SetAffinity(const SimModel& m) : pid(gen_live_pid(m, std::nullopt)), allowed(gen_mask(m)) {}
-  void checkPreconditions(const SimModel& m) const override { RC_PRE(live(m, pid, std::nullopt)); }
+  void checkPreconditions(const SimModel& m) const override {
+    RC_PRE(live(m, pid, std::nullopt) && allowed.intersects(m.online));
+  }
   void apply(SimModel& m) const override { m.tasks[pid].allowed = allowed; }
   void run(const SimModel& m, SimSut& s) const override {
     TaskEvent e{TaskEventKind::SetAffinity, pid, -1, allowed};
@@ -174,6 +190,41 @@ struct SetAffinity final : SimCommand {
   void show(std::ostream& os) const override {
     os << "set_affinity pid=" << pid << " allowed=" << allowed.to_cpulist();
   }
+};
+
+// CPU hotplug of any CPU, down or up; the model predicts LastCpu and WrongState. It cannot see
+// whether a softirq is in flight or stopper work is queued, so a Busy answer is retried after
+// one more step (a jiffy finishes every pass it starts, so the retries end within it).
+struct Hotplug final : SimCommand {
+  int cpu;
+  bool online;
+  explicit Hotplug(const SimModel& m)
+      : cpu(*rc::gen::inRange(0, m.nr_cpus)), online(*rc::gen::arbitrary<bool>()) {}
+  HotplugResult expected(const SimModel& m) const {
+    if (m.online.test(cpu) == online) return HotplugResult::WrongState;
+    if (!online && m.online.weight() == 1) return HotplugResult::LastCpu;
+    return HotplugResult::Done;
+  }
+  void apply(SimModel& m) const override {
+    if (expected(m) != HotplugResult::Done) return;
+    if (online) {
+      m.online.set(cpu);
+      return;
+    }
+    m.online.clear(cpu);
+    for (auto& [pid, t] : m.tasks)
+      if (t.runnable) m.widen_if_stranded(t);
+  }
+  void run(const SimModel& m, SimSut& s) const override {
+    HotplugResult r;
+    while ((r = s.checker.hotplug(s.sim, cpu, online, s.observer)) == HotplugResult::Busy)
+      s.checker.step(s.sim, s.observer);
+    RC_ASSERT(r == expected(m));
+    SimModel next = m;
+    apply(next);
+    check_after(next, s);
+  }
+  void show(std::ostream& os) const override { os << "cpu_" << (online ? "up" : "down") << " cpu=" << cpu; }
 };
 
 // Runs one random command sequence against a fresh simulator of `spec` under `profile`.
@@ -201,7 +252,7 @@ void run_commands(const char* spec, const char* profile_name, const char* test_n
               model, rc::state::gen::execOneOfWithArgs<
                          Tick, Tick, Step, Step, Step, Fork, Fork, TaskCommand<TaskEventKind::Exit>,
                          TaskCommand<TaskEventKind::Sleep>, TaskCommand<TaskEventKind::Wake>,
-                         SetAffinity>()));
+                         SetAffinity, Hotplug>()));
   rc::state::runAll(commands, model, sut);
   // Finish the jiffy in progress so that its events are checked too.
   sut.checker.run_jiffy(sut.sim, sut.observer);

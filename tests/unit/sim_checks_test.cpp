@@ -6,20 +6,15 @@
 
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
+#include "tests/unit/sim_testing.h"
 #include "properties/check_all.h"
 #include "properties/wc_invariants.h"
 
 namespace sbm {
 namespace {
 
-SimConfig config(const char* spec, const char* profile, const char* workload, uint64_t seed) {
-  SimConfig c;
-  c.machine = parse_machine_spec(spec).spec.value();
-  c.profile = find_profile(profile).profile.value();
-  c.workload = workload;
-  c.seed = seed;
-  return c;
-}
+using testing::make_sim;
+using testing::sim_config;
 
 // A load_balance() that never moves anything (nor clears continue_balancing): the idle CPUs
 // of a loaded machine stay idle.
@@ -133,10 +128,10 @@ TEST(Wc1, EpisodeEndsWhenTheCpuGetsWork) {
 
 TEST(CheckAll, NeverPullingBalancerBreaksWc1InTheSimulator) {
   NeverPulls never;
-  SimConfig c = config("laptop", "v6.17", "spread", 3);
+  SimConfig c = sim_config("laptop", "v6.17", "spread", 3);
   c.profile.config_no_hz = false;
   c.balancer = &never;
-  Simulator sim = std::move(*Simulator::create(c).sim);
+  Simulator sim = make_sim(c);
   PropertyChecker checker;
   SimObserver none;
   checker.run_ticks(sim, 300, none);
@@ -146,7 +141,7 @@ TEST(CheckAll, NeverPullingBalancerBreaksWc1InTheSimulator) {
 }
 
 TEST(CheckAll, SummaryHasEveryIdAndCountsChecks) {
-  Simulator sim = std::move(*Simulator::create(config("laptop", "v6.17", "idle", 1)).sim);
+  Simulator sim = make_sim(sim_config("laptop", "v6.17", "idle", 1));
   PropertyChecker checker;
   SimObserver none;
   checker.run_ticks(sim, 5, none);
@@ -170,10 +165,10 @@ TEST(CheckAll, EventViolationsCarryTheirRunWideEventNumber) {
       return {};
     }
   } bad;
-  SimConfig c = config("laptop", "v6.17", "idle", 2);
+  SimConfig c = sim_config("laptop", "v6.17", "idle", 2);
   c.profile.config_no_hz = false;  // idle CPUs keep ticking and running their passes
   c.balancer = &bad;
-  Simulator sim = std::move(*Simulator::create(c).sim);
+  Simulator sim = make_sim(c);
   PropertyChecker checker;
   class Count final : public SimObserver {
    public:
@@ -199,9 +194,9 @@ class CheckAllRuns : public ::testing::TestWithParam<std::tuple<const char*, con
 TEST_P(CheckAllRuns, EveryPropertyHolds) {
   const auto [profile, workload] = GetParam();
   for (bool no_hz : {false, true}) {
-    SimConfig c = config("laptop", profile, workload, 17);
+    SimConfig c = sim_config("laptop", profile, workload, 17);
     c.profile.config_no_hz = no_hz;
-    Simulator sim = std::move(*Simulator::create(c).sim);
+    Simulator sim = make_sim(c);
     PropertyChecker checker;
     SimObserver none;
     checker.run_ticks(sim, 120, none);

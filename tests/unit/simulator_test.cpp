@@ -1,6 +1,7 @@
 // The simulator (model/simulator.h): determinism, the interleaving rules, the workloads and
 // the task events.
 #include "model/simulator.h"
+#include "tests/unit/sim_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -15,24 +16,8 @@
 namespace sbm {
 namespace {
 
-SimConfig config(const char* spec, const char* profile, const char* workload, uint64_t seed) {
-  SimConfig c;
-  SpecParse sp = parse_machine_spec(spec);
-  EXPECT_TRUE(sp.spec) << sp.error;
-  c.machine = sp.spec.value_or(MachineSpec{});
-  ProfileLookup pl = find_profile(profile);
-  EXPECT_TRUE(pl.profile) << pl.error;
-  c.profile = pl.profile.value_or(Profile{});
-  c.workload = workload;
-  c.seed = seed;
-  return c;
-}
-
-Simulator make(const SimConfig& c) {
-  Simulator::Build b = Simulator::create(c);
-  EXPECT_TRUE(b.sim) << b.error;
-  return std::move(*b.sim);
-}
+using testing::make_sim;
+using testing::sim_config;
 
 // Records every report as one line: the event's variant index and acting CPU, task events
 // and jiffies.
@@ -91,8 +76,8 @@ TEST(SimRng, FirstOutputOfSeedZeroIsSplitMix64Reference) {
 }
 
 TEST(Simulator, SameArgumentsGiveTheSameRun) {
-  const SimConfig c = config("laptop", "v6.17", "churn", 7);
-  Simulator a = make(c), b = make(c);
+  const SimConfig c = sim_config("laptop", "v6.17", "churn", 7);
+  Simulator a = make_sim(c), b = make_sim(c);
   Log la, lb;
   a.run_ticks(200, la);
   b.run_ticks(200, lb);
@@ -102,8 +87,8 @@ TEST(Simulator, SameArgumentsGiveTheSameRun) {
 }
 
 TEST(Simulator, AnotherSeedInterleavesDifferently) {
-  Simulator a = make(config("laptop", "v6.17", "idle", 1));
-  Simulator b = make(config("laptop", "v6.17", "idle", 2));
+  Simulator a = make_sim(sim_config("laptop", "v6.17", "idle", 1));
+  Simulator b = make_sim(sim_config("laptop", "v6.17", "idle", 2));
   Log la, lb;
   a.run_ticks(20, la);
   b.run_ticks(20, lb);
@@ -111,9 +96,9 @@ TEST(Simulator, AnotherSeedInterleavesDifferently) {
 }
 
 TEST(Simulator, EveryOnlineCpuTicksOncePerJiffy) {
-  SimConfig c = config("laptop,online=0-5", "v4.19", "spread", 3);
+  SimConfig c = sim_config("laptop,online=0-5", "v4.19", "spread", 3);
   c.profile.config_no_hz = false;
-  Simulator s = make(c);
+  Simulator s = make_sim(c);
   Log log;
   s.run_ticks(50, log);
   std::map<uint64_t, std::multiset<int>> ticks;  // jiffies -> CPUs that ticked
@@ -126,7 +111,7 @@ TEST(Simulator, EveryOnlineCpuTicksOncePerJiffy) {
 }
 
 TEST(Simulator, TwoCpusAreInsideTheSoftirqAtOnce) {
-  Simulator s = make(config("2s-numa", "v6.17", "idle", 5));
+  Simulator s = make_sim(sim_config("2s-numa", "v6.17", "idle", 5));
   Log log;
   size_t most = 0;
   for (int i = 0; i < 5000; ++i) {
@@ -139,7 +124,7 @@ TEST(Simulator, TwoCpusAreInsideTheSoftirqAtOnce) {
 TEST(Simulator, NohzIdleCpusStopTheirTickAndTheIdleLoadBalancerIsKicked) {
   // v6.17 with CONFIG_NO_HZ: "spread" leaves CPUs idle at first, so their ticks stop, and a
   // busy CPU's tick kicks an idle one to balance for them (model/nohz.h).
-  Simulator s = make(config("laptop", "v6.17", "spread", 3));
+  Simulator s = make_sim(sim_config("laptop", "v6.17", "spread", 3));
   Log log;
   s.run_ticks(3, log);
   std::map<uint64_t, std::set<int>> ticks;
@@ -157,7 +142,7 @@ TEST(Simulator, NohzIdleCpusStopTheirTickAndTheIdleLoadBalancerIsKicked) {
 
 TEST(Simulator, SpreadWorkloadEndsWithATaskOnEveryCpu) {
   for (const char* profile : {"v2.6.32", "v4.19", "v6.17", "v6.19"}) {
-    Simulator s = make(config("laptop", profile, "spread", 11));
+    Simulator s = make_sim(sim_config("laptop", profile, "spread", 11));
     Log log;
     s.run_ticks(2000, log);
     for (const Rq& rq : s.machine().rqs) EXPECT_EQ(rq.nr_running(), 1u) << profile << " CPU" << rq.cpu;
@@ -169,7 +154,7 @@ TEST(Simulator, SpreadWorkloadEndsWithATaskOnEveryCpu) {
 }
 
 TEST(Simulator, NonEmptyRqAlwaysRunsExactlyOneTask) {
-  Simulator s = make(config("laptop", "v6.17", "churn", 9));
+  Simulator s = make_sim(sim_config("laptop", "v6.17", "churn", 9));
   Log log;
   for (int i = 0; i < 20000; ++i) {
     s.step(log);
@@ -182,7 +167,7 @@ TEST(Simulator, NonEmptyRqAlwaysRunsExactlyOneTask) {
 }
 
 TEST(Simulator, TaskEventsFollowTheirRules) {
-  Simulator s = make(config("laptop", "v6.17", "idle", 1));
+  Simulator s = make_sim(sim_config("laptop", "v6.17", "idle", 1));
   Log log;
   TaskEvent fork{TaskEventKind::Fork, 0, 3, CpuMask::range(2, 3)};
   ASSERT_EQ(s.apply(fork, log), TaskEventResult::Done);
@@ -222,7 +207,7 @@ TEST(Simulator, TaskEventsFollowTheirRules) {
 }
 
 TEST(Simulator, OfflineCpusNeitherTickNorGetTasks) {
-  Simulator s = make(config("laptop,online=0-3", "v6.17", "spread", 4));
+  Simulator s = make_sim(sim_config("laptop,online=0-3", "v6.17", "spread", 4));
   Log log;
   s.run_ticks(500, log);
   for (int cpu = 4; cpu < 8; ++cpu) EXPECT_EQ(s.machine().rq(cpu).nr_running(), 0u);
@@ -233,7 +218,7 @@ TEST(Simulator, OfflineCpusNeitherTickNorGetTasks) {
 }
 
 TEST(Simulator, BadArgumentsAreErrorsNotCrashes) {
-  SimConfig c = config("laptop", "v6.17", "no-such-workload", 1);
+  SimConfig c = sim_config("laptop", "v6.17", "no-such-workload", 1);
   Simulator::Build b = Simulator::create(c);
   EXPECT_FALSE(b.sim);
   EXPECT_NE(b.error.find("unknown workload 'no-such-workload'"), std::string::npos);
@@ -250,7 +235,7 @@ TEST(Workload, NamedWorkloadsExistAndUnknownOnesAreRejected) {
 }
 
 TEST(Workload, NumaImbalanceLoadsOnlyTheFirstNode) {
-  Simulator s = make(config("2s-numa", "v6.17", "numa-imbalance", 1));
+  Simulator s = make_sim(sim_config("2s-numa", "v6.17", "numa-imbalance", 1));
   class Forks final : public SimObserver {
    public:
     void on_task_event(const TaskEvent& t) override { cpus.push_back(t.cpu); }

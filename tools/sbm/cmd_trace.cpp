@@ -28,18 +28,6 @@ struct GenOptions {
   unsigned jiffies_bits = 0;  // 0: the profile's
 };
 
-// Forwards the simulator's observations to the trace writer.
-class TraceObserver final : public SimObserver {
- public:
-  explicit TraceObserver(TraceWriter& w) : w_(w) {}
-  void emit(const BalanceEvent& e) override { w_.event(e); }
-  void on_task_event(const TaskEvent& e) override { w_.task_event(e); }
-  void on_jiffy(uint64_t jiffies) override { w_.jiffy(jiffies); }
-
- private:
-  TraceWriter& w_;
-};
-
 Profile lookup_profile(const GenOptions& o) {
   ProfileOptions po;
   if (o.hz != 0) po.hz = o.hz;

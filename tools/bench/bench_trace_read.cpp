@@ -1,0 +1,90 @@
+// Benchmark of the streaming trace reader (traces/trace_read.h): records and megabytes per
+// second of TraceReader::next() plus parse_trace_fields() on every event, over ~50 MB of
+// sbm's own trace format written once by the simulator (2s-numa, v6.17, numa-imbalance).
+// The trace-conformance goal is >= 5 million events/s on one core. Run:
+// build/bench/sbm_bench_trace_read (Release build). Numbers go into issue notes, never into
+// unit tests.
+#include <benchmark/benchmark.h>
+
+#include <sstream>
+#include <stdexcept>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include "model/build_sched_domains.h"
+#include "model/simulator.h"
+#include "traces/trace_read.h"
+#include "traces/trace_write.h"
+
+namespace sbm {
+namespace {
+
+// About 50 MB of trace text (5000 ticks give ~10 kB a tick on 32 CPUs).
+std::string& trace_text() {
+  static std::string text = [] {
+    SimConfig c;
+    SpecParse spec = parse_machine_spec("2s-numa");
+    if (!spec.spec) throw std::runtime_error(spec.error);
+    c.machine = *spec.spec;
+    c.profile = *find_profile("v6.17").profile;
+    c.workload = "numa-imbalance";
+    Simulator::Build b = Simulator::create(c);
+    if (!b.sim) throw std::runtime_error(b.error);
+    const MachineState& m = b.sim->machine();
+    std::ostringstream out;
+    TraceWriter writer(out, c.profile, [&m](int cpu) -> std::pair<std::string, int> {
+      const Task* t = m.rq(cpu).curr();
+      return t == nullptr ? std::pair<std::string, int>{"<idle>", 0}
+                          : std::pair<std::string, int>{"task" + std::to_string(t->pid), t->pid};
+    });
+    const Topology topology = build_sched_domains(c.machine, c.profile.version, m.jiffies);
+    writer.header(TraceHeader{"bench", &c.profile, &topology, "2s-numa"});
+    writer.jiffy(m.jiffies);
+    TraceObserver all(writer);
+    b.sim->run_ticks(5000, all);
+    return out.str();
+  }();
+  return text;
+}
+
+// An istream over the text in place (no copy per iteration).
+class MemoryBuf final : public std::streambuf {
+ public:
+  explicit MemoryBuf(std::string& s) { setg(s.data(), s.data(), s.data() + s.size()); }
+};
+
+// One iteration = the whole trace: every record, and with argument 1 the fields of every
+// event too (argument 0: lexing alone).
+void BM_ReadTrace(benchmark::State& state) {
+  const bool with_fields = state.range(0) != 0;
+  std::string& text = trace_text();
+  std::vector<TraceField> fields;
+  uint64_t records = 0;
+  uint64_t events = 0;
+  for (auto _ : state) {
+    MemoryBuf buf(text);
+    std::istream in(&buf);
+    TraceReader reader(in);
+    while (const TraceRecord* r = reader.next()) {
+      ++records;
+      if (r->kind != TraceRecordKind::Event) continue;
+      ++events;
+      if (with_fields) parse_trace_fields(r->fields, fields);
+      benchmark::DoNotOptimize(with_fields ? fields.size() : r->fields.size());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.SetItemsProcessed(static_cast<int64_t>(records));
+  state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
+  state.counters["records_per_s"] = benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["MB_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * text.size()) / 1e6,
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReadTrace)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace sbm
+
+BENCHMARK_MAIN();

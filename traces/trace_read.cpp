@@ -1,0 +1,474 @@
+#include "traces/trace_read.h"
+
+#include <cstring>
+#include <limits>
+
+#include "traces/trace_write.h"
+
+namespace sbm {
+
+namespace {
+
+// Reasons an event line is Unparsed; the two first also rule out a Continuation.
+constexpr std::string_view kEmptyLine = "empty line";
+constexpr std::string_view kControlByte = "control byte in line";
+constexpr std::string_view kOverlong = "line longer than 65536 bytes";
+static_assert(kMaxTraceLine == 65536, "kOverlong names the limit");
+
+// One read from the stream; the buffer holds it plus the longest line.
+constexpr std::size_t kReadChunk = 256 * 1024;
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+std::string_view trim_left(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  return s;
+}
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Whole of `s` as plain decimal digits (no sign, no blanks); nullopt for anything else or
+// for more digits than T surely holds.
+template <class T>
+std::optional<T> to_number(std::string_view s) {
+  if (s.empty() || s.size() > static_cast<std::size_t>(std::numeric_limits<T>::digits10)) return std::nullopt;
+  T v = 0;
+  for (const char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    v = static_cast<T>(v * 10 + static_cast<T>(c - '0'));
+  }
+  return v;
+}
+
+bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
+
+// Where `s` has a byte no trace prints (C0 controls other than tab, DEL), or npos. Every line
+// passes here, so whole 8-byte words are tested first: a word with no byte below 0x20 and
+// none equal to 0x7f (the "has a zero byte" trick on w - 0x20.. and on w ^ 0x7f..) is clean;
+// any other word is looked at byte by byte.
+std::size_t first_control_byte(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t del = w ^ (kOnes * 0x7f);
+    if ((((w - kOnes * 0x20) & ~w) | ((del - kOnes) & ~del)) & kHighs)
+      for (std::size_t j = i; j < i + 8; ++j)
+        if (is_control(static_cast<unsigned char>(s[j]))) return j;
+  }
+  for (; i < s.size(); ++i)
+    if (is_control(static_cast<unsigned char>(s[i]))) return i;
+  return std::string_view::npos;
+}
+
+void unparsed(TraceRecord& r, std::string_view why, std::size_t column) {
+  r.kind = TraceRecordKind::Unparsed;
+  r.error = why;
+  r.column = column;
+}
+
+// Offset of `part` (a view into r.text) in the line, for error columns.
+std::size_t column_of(const TraceRecord& r, std::string_view part) {
+  return static_cast<std::size_t>(part.data() - r.text.data());
+}
+
+// "# key: value" (sbm's header, ftrace's "# tracer: nop"), else a Comment.
+void read_hash_line(TraceRecord& r) {
+  r.kind = TraceRecordKind::Comment;
+  if (r.text.size() < 3 || r.text[1] != ' ') return;
+  const std::string_view rest = r.text.substr(2);
+  std::size_t k = 0;
+  while (k < rest.size() && (is_alnum(rest[k]) || rest[k] == '-' || rest[k] == '_' || rest[k] == '.' || rest[k] == '/'))
+    ++k;
+  if (k == 0 || k >= rest.size() || rest[k] != ':') return;
+  if (k + 1 < rest.size() && rest[k + 1] != ' ') return;
+  r.kind = TraceRecordKind::Header;
+  r.key = rest.substr(0, k);
+  r.value = k + 2 <= rest.size() ? rest.substr(k + 2) : std::string_view{};
+}
+
+// The marker of a lost ring-buffer stretch, before the first event after it:
+//   "CPU:%d [LOST %lu EVENTS]" and "CPU:%d [LOST EVENTS]" (count unknown):
+//     print_trace_line(), kernel/trace/trace.c (v5.12+ for the second);
+//   "CPU:%d [%lld EVENTS DROPPED]" and "CPU:%d [EVENTS DROPPED]": trace-cmd report,
+//     show_data() in trace-cmd's trace-read.c.
+void read_lost_events(TraceRecord& r) {
+  std::string_view s = r.text.substr(4);  // after "CPU:"
+  std::size_t d = 0;
+  while (d < s.size() && is_digit(s[d])) ++d;
+  const auto cpu = to_number<int>(s.substr(0, d));
+  if (!cpu) return unparsed(r, "expected a CPU number after 'CPU:'", 4);
+  s = trim_right(s.substr(d));
+  std::optional<uint64_t> count;
+  auto take_count = [&](std::string_view& t) {
+    std::size_t n = 0;
+    while (n < t.size() && is_digit(t[n])) ++n;
+    if (n == 0) return true;
+    count = to_number<uint64_t>(t.substr(0, n));
+    if (!count || n >= t.size() || t[n] != ' ') return false;
+    t.remove_prefix(n + 1);
+    return true;
+  };
+  bool ok = false;
+  if (s.starts_with(" [LOST ")) {
+    s.remove_prefix(7);
+    ok = take_count(s) && s == "EVENTS]";
+  } else if (s.starts_with(" [")) {
+    s.remove_prefix(2);
+    ok = take_count(s) && s == "EVENTS DROPPED]";
+  }
+  if (!ok) return unparsed(r, "expected '[LOST N EVENTS]' or '[N EVENTS DROPPED]' after the CPU", 4 + d);
+  r.kind = TraceRecordKind::LostEvents;
+  r.cpu = *cpu;
+  r.lost = count;
+}
+
+// trace-cmd report's preamble (trace-cmd's trace-read.c): "version = 6", "CPU 3 is empty",
+// "cpus=6". False when the line is none of them.
+bool read_preamble(TraceRecord& r) {
+  const std::string_view t = trim_right(r.text);
+  std::string_view key;
+  std::string_view value;
+  if (t.starts_with("version = ")) {
+    key = "version";
+    value = t.substr(10);
+  } else if (t.starts_with("cpus=")) {
+    key = "cpus";
+    value = t.substr(5);
+  } else if (t.starts_with("CPU ") && t.ends_with(" is empty")) {
+    key = "empty";
+    value = t.substr(4, t.size() - 4 - 9);
+  } else {
+    return false;
+  }
+  const auto n = to_number<int>(value);
+  if (!n) {
+    unparsed(r, "expected a number in the trace-cmd preamble line", column_of(r, value));
+    return true;
+  }
+  r.kind = TraceRecordKind::Preamble;
+  r.key = key;
+  r.value = value;
+  if (key == "empty") r.cpu = *n;
+  return true;
+}
+
+// The "[cpu]" column: the first '[' after a blank that holds only digits and is followed by a
+// blank. Returns the position of '[' or npos.
+std::size_t find_cpu_column(std::string_view t) {
+  for (std::size_t i = t.find('['); i != std::string_view::npos; i = t.find('[', i + 1)) {
+    if (i == 0 || !is_space(t[i - 1])) continue;
+    std::size_t j = i + 1;
+    while (j < t.size() && is_digit(t[j])) ++j;
+    if (j == i + 1 || j >= t.size() || t[j] != ']') continue;
+    if (j + 1 < t.size() && !is_space(t[j + 1])) continue;
+    return i;
+  }
+  return std::string_view::npos;
+}
+
+// Next blank-separated token of `t` from `pos` (blanks before it skipped); pos moves past it.
+std::string_view next_token(std::string_view t, std::size_t& pos) {
+  while (pos < t.size() && is_space(t[pos])) ++pos;
+  const std::size_t start = pos;
+  while (pos < t.size() && !is_space(t[pos])) ++pos;
+  return t.substr(start, pos - start);
+}
+
+// "secs.frac" with 6 (ftrace, trace_print_time(), kernel/trace/trace_output.c, v5.10) or 9
+// (trace-cmd report --ts / perf script --ns) fraction digits, to nanoseconds.
+std::optional<uint64_t> timestamp_ns(std::string_view ts) {
+  const std::size_t dot = ts.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 10) return std::nullopt;
+  const std::string_view frac = ts.substr(dot + 1);
+  if (frac.size() != 6 && frac.size() != 9) return std::nullopt;
+  const auto secs = to_number<uint64_t>(ts.substr(0, dot));
+  const auto f = to_number<uint64_t>(frac);
+  if (!secs || !f) return std::nullopt;
+  return *secs * 1000000000ULL + *f * (frac.size() == 6 ? 1000ULL : 1ULL);
+}
+
+// comm and pid left of the [cpu] column (already without trailing blanks):
+//   ftrace / trace-cmd: "%16s-%-7d", trace_print_context(), kernel/trace/trace_output.c
+//     (v5.12; "%16s-%-5d" before): the pid is the digits after the last '-';
+//   perf script: "%16s %7d" (comm, tid): the pid is the digits after the last blank;
+//   ftrace's record-tgid option adds "(%7d)" or "(-------)" before [cpu].
+bool read_comm_pid(TraceRecord& r, std::string_view left) {
+  if (!left.empty() && left.back() == ')') {
+    const std::size_t open = left.rfind('(');
+    if (open == std::string_view::npos) {
+      unparsed(r, "expected '(' before ')' of the tgid column", column_of(r, left) + left.size() - 1);
+      return false;
+    }
+    const std::string_view tgid = trim_left(left.substr(open + 1, left.size() - open - 2));
+    if (tgid.find_first_not_of('-') != std::string_view::npos) {
+      const auto n = to_number<int>(tgid);
+      if (!n) {
+        unparsed(r, "expected a tgid number or '-------' in parentheses", column_of(r, tgid));
+        return false;
+      }
+      r.tgid = *n;
+    }
+    left = trim_right(left.substr(0, open));
+  }
+  std::size_t k = left.size();
+  while (k > 0 && is_digit(left[k - 1])) --k;
+  const auto pid = to_number<int>(left.substr(k));
+  if (!pid) {
+    unparsed(r, "expected a pid before the [cpu] column", column_of(r, left) + k);
+    return false;
+  }
+  if (k == 0 || (left[k - 1] != '-' && !is_space(left[k - 1]))) {
+    unparsed(r, "expected 'comm-pid' or 'comm pid' before the [cpu] column", column_of(r, left) + k);
+    return false;
+  }
+  const std::string_view comm = trim_right(trim_left(left.substr(0, k - 1)));
+  if (comm.empty()) {
+    unparsed(r, "expected a comm before the pid", column_of(r, left));
+    return false;
+  }
+  r.comm = comm;
+  r.pid = *pid;
+  return true;
+}
+
+// A line naming its task and CPU: "comm-pid [cpu] flags? secs.frac: event: fields".
+void read_event(TraceRecord& r) {
+  const std::string_view t = r.text;
+  const std::size_t open = find_cpu_column(t);
+  if (open == std::string_view::npos) return unparsed(r, "expected a trace line (no [cpu] column)", 0);
+  if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return;
+  const std::size_t close = t.find(']', open);
+  r.cpu = *to_number<int>(t.substr(open + 1, close - open - 1));  // digits, find_cpu_column() checked
+
+  std::size_t pos = close + 1;
+  std::string_view tok = next_token(t, pos);
+  if (!tok.empty() && tok.back() != ':') {
+    // irq-info flags: irqs-off, need-resched, hardirq/softirq, preempt depth and, from v5.14,
+    // migrate-disable: trace_print_lat_fmt(), kernel/trace/trace_output.c.
+    if (tok.size() != 4 && tok.size() != 5) return unparsed(r, "expected irq-info flags of 4 or 5 characters", column_of(r, tok));
+    for (const char c : tok)
+      if (!is_alnum(c) && c != '.') return unparsed(r, "unexpected character in the irq-info flags", column_of(r, tok));
+    r.flags = tok;
+    tok = next_token(t, pos);
+  }
+  if (tok.size() < 2 || tok.back() != ':') return unparsed(r, "expected a timestamp 'secs.usecs:'", column_of(r, tok));
+  r.timestamp_text = tok.substr(0, tok.size() - 1);
+  const auto ns = timestamp_ns(r.timestamp_text);
+  if (!ns) return unparsed(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok));
+  r.timestamp_ns = *ns;
+
+  std::string_view name = next_token(t, pos);
+  if (!name.empty() && name.back() == ':') name.remove_suffix(1);
+  if (name.empty()) return unparsed(r, "expected an event name after the timestamp", pos);
+  r.event = name;
+  while (pos < t.size() && is_space(t[pos])) ++pos;  // trace-cmd pads the name to a column
+  r.fields = t.substr(pos);
+  r.kind = TraceRecordKind::Event;
+}
+
+// trace_printk() and trace_marker text may hold line breaks; trace-cmd report prints such an
+// event (bprint, print, bputs: kernel/trace/trace_entries.h) over several lines.
+bool is_printk_event(std::string_view name) { return name == "bprint" || name == "print" || name == "bputs"; }
+
+bool is_comm_key(std::string_view key) { return key == "comm" || key.ends_with("_comm"); }
+
+}  // namespace
+
+const char* trace_record_kind_name(TraceRecordKind k) {
+  switch (k) {
+    case TraceRecordKind::Event: return "event";
+    case TraceRecordKind::Header: return "header";
+    case TraceRecordKind::Comment: return "comment";
+    case TraceRecordKind::LostEvents: return "lost-events";
+    case TraceRecordKind::Preamble: return "preamble";
+    case TraceRecordKind::Continuation: return "continuation";
+    case TraceRecordKind::Unparsed: return "unparsed";
+  }
+  return "?";
+}
+
+namespace {
+
+// Lexes one line into `r` (reset first): what read_trace_line() and TraceReader::next() share.
+void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number) {
+  r = TraceRecord{};
+  r.line = line_number;
+  r.text = text;
+  if (trim_right(text).empty()) {
+    unparsed(r, kEmptyLine, 0);
+  } else if (const std::size_t c = first_control_byte(text); c != std::string_view::npos) {
+    unparsed(r, kControlByte, c);
+  } else if (text.front() == '#') {
+    read_hash_line(r);
+  } else if (text.starts_with("CPU:")) {
+    read_lost_events(r);
+  } else if (!read_preamble(r)) {
+    read_event(r);
+  }
+}
+
+}  // namespace
+
+TraceRecord read_trace_line(std::string_view text, uint64_t line_number) {
+  TraceRecord r;
+  read_line_into(r, text, line_number);
+  return r;
+}
+
+TraceReader::TraceReader(std::istream& in) : in_(in), buf_(kMaxTraceLine + kReadChunk) {}
+
+std::optional<std::string_view> TraceReader::next_line(bool& overlong) {
+  overlong = false;
+  for (;;) {
+    char* base = buf_.data();
+    const void* nl = std::memchr(base + begin_, '\n', end_ - begin_);
+    if (nl != nullptr) {
+      const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) - base);
+      const std::string_view l(base + begin_, at - begin_);
+      begin_ = at + 1;
+      if (discarding_) {
+        discarding_ = false;
+        continue;
+      }
+      overlong = l.size() > kMaxTraceLine;
+      return overlong ? l.substr(0, kMaxTraceLine) : l;
+    }
+    if (discarding_) {
+      begin_ = end_;
+    } else if (end_ - begin_ > kMaxTraceLine) {
+      // No line break within reach: report the line by its first kMaxTraceLine bytes and
+      // skip the rest of it as it arrives, so the buffer never grows.
+      const std::string_view l(base + begin_, kMaxTraceLine);
+      begin_ = end_;
+      discarding_ = true;
+      overlong = true;
+      return l;
+    }
+    if (eof_) {
+      discarding_ = false;
+      if (begin_ == end_) return std::nullopt;
+      const std::string_view l(base + begin_, end_ - begin_);  // last line without a break
+      begin_ = end_;
+      return l;
+    }
+    std::memmove(base, base + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    in_.read(base + end_, static_cast<std::streamsize>(buf_.size() - end_));
+    end_ += static_cast<std::size_t>(in_.gcount());
+    eof_ = !in_.good();
+  }
+}
+
+const TraceRecord* TraceReader::next() {
+  bool overlong = false;
+  std::optional<std::string_view> l = next_line(overlong);
+  if (!l) return nullptr;
+  ++line_;
+  TraceRecord& r = record_;
+  if (overlong) {
+    r = TraceRecord{};
+    r.line = line_;
+    r.text = *l;
+    unparsed(r, kOverlong, kMaxTraceLine);
+    after_printk_ = false;
+    return &r;
+  }
+  if (!l->empty() && l->back() == '\r') l->remove_suffix(1);
+  read_line_into(r, *l, line_);
+  if (r.kind == TraceRecordKind::Unparsed && after_printk_ && r.error != kEmptyLine && r.error != kControlByte) {
+    const std::string_view text = r.text;
+    r = TraceRecord{};
+    r.line = line_;
+    r.text = text;
+    r.kind = TraceRecordKind::Continuation;
+  }
+  after_printk_ = r.kind == TraceRecordKind::Continuation ||
+                  (r.kind == TraceRecordKind::Event && is_printk_event(r.event));
+  return &r;
+}
+
+void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
+  out.clear();
+  const std::size_t n = text.size();
+  std::size_t pos = 0;
+  for (;;) {
+    while (pos < n && is_space(text[pos])) ++pos;
+    if (pos == n) return;
+    std::size_t start = pos;
+    std::size_t eq = std::string_view::npos;  // the token's first '='
+    for (; pos < n && !is_space(text[pos]); ++pos)
+      if (text[pos] == '=' && eq == std::string_view::npos) eq = pos;
+    std::size_t end = pos;
+    if (eq != std::string_view::npos && text[start] == '[' && text[end - 1] == ']' && end - start > 2) {
+      ++start;
+      --end;
+    }
+    if (eq == std::string_view::npos || eq == start || eq >= end) {
+      out.push_back(TraceField{text.substr(start, end - start), {}, false});
+      continue;
+    }
+    const std::string_view key = text.substr(start, eq - start);
+    if (is_comm_key(key)) {
+      // A comm may hold blanks: its value runs to the last token before one with '='.
+      std::size_t look = pos;
+      for (std::string_view more = next_token(text, look); !more.empty() && more.find('=') == std::string_view::npos;
+           more = next_token(text, look))
+        end = pos = look;
+    }
+    out.push_back(TraceField{key, text.substr(eq + 1, end - eq - 1), true});
+  }
+}
+
+std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key) {
+  for (const TraceField& f : fields)
+    if (f.key == key && f.has_value) return f.value;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> add_trace_header(TraceHeaderText& h, const TraceRecord& r) {
+  if (r.kind != TraceRecordKind::Header) return std::nullopt;
+  const std::string_view k = r.key;
+  const std::string_view v = r.value;
+  auto set_text = [&](std::string& into) -> std::optional<std::string_view> {
+    if (v.empty()) return "empty value";
+    if (!into.empty()) return "key given twice";
+    into = v;
+    return std::nullopt;
+  };
+  if (k == "sbm-trace") {
+    if (h.version) return "key given twice";
+    const auto n = to_number<int>(v);
+    if (!n) return "expected the format version number";
+    if (*n != kTraceFormatVersion) return "unsupported sbm-trace version (this reader knows version 1)";
+    h.version = n;
+  } else if (k == "generator") {
+    return set_text(h.generator);
+  } else if (k == "profile") {
+    return set_text(h.profile);
+  } else if (k == "topology") {
+    return set_text(h.topology);
+  } else if (k == "hz") {
+    if (h.hz) return "key given twice";
+    const auto n = to_number<unsigned>(v);
+    if (!n || *n == 0) return "expected a positive HZ";
+    h.hz = n;
+  } else if (k == "jiffies-bits") {
+    if (h.jiffies_bits) return "key given twice";
+    const auto n = to_number<unsigned>(v);
+    if (!n || (*n != 32 && *n != 64)) return "expected 32 or 64";
+    h.jiffies_bits = n;
+  } else if (k == "topology-dump") {
+    h.topology_dump.emplace_back(v);
+  }
+  return std::nullopt;
+}
+
+}  // namespace sbm

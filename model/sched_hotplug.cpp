@@ -1,6 +1,7 @@
 #include "model/sched_hotplug.h"
 
 #include <stdexcept>
+#include <vector>
 
 #include "model/build_sched_domains.h"
 
@@ -47,6 +48,22 @@ void nohz_cpu_offline(MachineState& m, int cpu) {
   m.nohz.idle_cpus_mask.clear(cpu);
   m.nohz.ipi_pending.clear(cpu);
   if (m.nohz.load_balancer == cpu) m.nohz.load_balancer = -1;
+}
+
+// The stream is the seed mixed with a constant ("hotplug" in ASCII) so that it is independent
+// of the simulator's scheduler and workload streams drawn from the same seed.
+HotplugSchedule::HotplugSchedule(uint64_t period, uint64_t seed)
+    : period_(period), rng_(seed ^ 0x686f74706c7567ull) {}
+
+std::optional<HotplugRequest> HotplugSchedule::due(uint64_t jiffies_done, const MachineState& m) {
+  if (period_ == 0 || jiffies_done == 0 || jiffies_done % period_ != 0) return std::nullopt;
+  const CpuMask offline = CpuMask::range(0, m.nr_cpu_ids() - 1).andnot(m.online);
+  const std::vector<int> down = offline.cpus();
+  if (!down.empty() && (m.online.weight() == 1 || rng_.chance(1, 2)))
+    return HotplugRequest{down[rng_.below(down.size())], true};
+  const std::vector<int> up = m.online.cpus();
+  if (up.size() <= 1) return std::nullopt;
+  return HotplugRequest{up[rng_.below(up.size())], false};
 }
 
 }  // namespace sbm

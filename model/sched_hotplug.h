@@ -13,7 +13,11 @@
 //   up    set online and active, rebuild the domains (sched_cpu_activate(), cpuset rebuild).
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "model/rq.h"
+#include "model/sim_rng.h"
 #include "model/topology_spec.h"
 
 namespace sbm {
@@ -46,5 +50,25 @@ FallbackRq select_fallback_rq(const MachineState& m, const MachineSpec& spec, in
 // that is going offline gives up nohz.load_balancer. Also drops a raised SCHED_SOFTIRQ that
 // has not run (the CPU never runs it).
 void nohz_cpu_offline(MachineState& m, int cpu);
+
+// A seeded hotplug schedule for runs that exercise it (`sbm trace gen --hotplug N`): every
+// `period` jiffies one request. When some described CPU is offline it is brought up with
+// probability 1/2 (always when only one CPU is online), else a random online CPU goes down.
+// Same seed, same requests; the schedule draws from its own stream, so a run without hotplug
+// is the same run as before it existed.
+struct HotplugRequest {
+  int cpu = -1;
+  bool online = false;  // true: cpu_up
+};
+class HotplugSchedule {
+ public:
+  HotplugSchedule(uint64_t period, uint64_t seed);
+  // The request due once `jiffies_done` jiffies have run (period > 0 and a multiple of it).
+  std::optional<HotplugRequest> due(uint64_t jiffies_done, const MachineState& m);
+
+ private:
+  uint64_t period_;
+  SimRng rng_;
+};
 
 }  // namespace sbm

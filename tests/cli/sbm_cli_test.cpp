@@ -217,6 +217,25 @@ TEST(CliTraceGen, OldProfileUsesVectorSix) {
   EXPECT_EQ(r.out.find("vec=7"), std::string::npos);
 }
 
+// --hotplug: a CPU goes down or comes up every N jiffies; the generator line reproduces it.
+TEST(CliTraceGen, HotplugEveryNJiffiesIsSeededAndReproducible) {
+  const std::string args = "trace gen --topology laptop --ticks 200 --seed 4 --hz 100 --hotplug 20";
+  const SbmRun a = sbm(args);
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_EQ(a.out, sbm(args).out);
+  EXPECT_NE(a.out.find("# generator: sbm trace gen --topology laptop --profile v6.17 --ticks 200 "
+                       "--seed 4 --workload churn --hz 100 --hotplug 20\n"),
+            std::string::npos);
+  size_t events = 0;
+  for (size_t at = a.out.find("sched_balance_hotplug: "); at != std::string::npos;
+       at = a.out.find("sched_balance_hotplug: ", at + 1))
+    ++events;
+  EXPECT_EQ(events, 10u);
+  EXPECT_NE(a.err.find(", 10 hotplugs"), std::string::npos) << a.err;
+  EXPECT_EQ(sbm("trace gen --topology laptop --ticks 200 --seed 4 --hz 100").out.find("sched_balance_hotplug"),
+            std::string::npos);
+}
+
 TEST(CliTraceGen, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(sbm("trace gen --profile v9.99").status, 2);
   EXPECT_EQ(sbm("trace gen --topology nonsense=1").status, 2);

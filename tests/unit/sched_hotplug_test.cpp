@@ -281,6 +281,43 @@ TEST(CpuHotplug, CheckedRunHasNoViolations) {
   }
 }
 
+// The seeded schedule: a request every `period` jiffies only, never the last online CPU
+// down, offline CPUs come back, and the same seed gives the same requests.
+TEST(HotplugSchedule, PeriodicSeededAndNeverTheLastCpu) {
+  const auto requests = [](uint64_t seed) {
+    Simulator s = make_sim(sim_config("sockets=1,cores=2", "v6.17", "churn", 1));
+    HotplugSchedule plan(3, seed);
+    SimObserver o;
+    std::vector<std::pair<uint64_t, HotplugRequest>> out;
+    for (uint64_t done = 1; done <= 60; ++done) {
+      s.run_jiffy(o);
+      const auto r = plan.due(done, s.machine());
+      if (!r) continue;
+      EXPECT_EQ(done % 3, 0u);
+      EXPECT_NE(s.machine().online.test(r->cpu), r->online);
+      EXPECT_EQ(r->online ? s.cpu_up(r->cpu, o) : s.cpu_down(r->cpu, o), HotplugResult::Done);
+      EXPECT_GE(s.machine().online.weight(), 1);
+      out.emplace_back(done, *r);
+    }
+    return out;
+  };
+  const auto a = requests(5);
+  EXPECT_EQ(a.size(), 20u);  // two CPUs: always one of them can go down or come up
+  bool came_up = false;
+  for (const auto& [done, r] : a) came_up |= r.online;
+  EXPECT_TRUE(came_up);
+  const auto b = requests(5), c = requests(6);
+  ASSERT_EQ(a.size(), b.size());
+  bool same_as_other_seed = a.size() == c.size();
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].second.cpu, b[i].second.cpu);
+    EXPECT_EQ(a[i].second.online, b[i].second.online);
+    if (same_as_other_seed) same_as_other_seed = a[i].second.cpu == c[i].second.cpu;
+  }
+  EXPECT_FALSE(same_as_other_seed);
+  EXPECT_FALSE(HotplugSchedule(0, 5).due(3, make_sim(sim_config("laptop", "v6.17", "idle")).machine()));
+}
+
 // MIG-3 skips a hotplug move (it balanced no domain) but not the same move from a balance.
 TEST(CpuHotplug, Mig3SkipsHotplugMovesOnly) {
   Simulator s = make_sim(sim_config(kTwoNodes, "v6.17", "idle"));

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "model/build_sched_domains.h"
+#include "model/sched_hotplug.h"
 #include "model/profile.h"
 #include "model/simulator.h"
 #include "model/topology_spec.h"
@@ -26,6 +27,7 @@ struct GenOptions {
   std::string output = "-";
   unsigned hz = 0;            // 0: the profile's
   unsigned jiffies_bits = 0;  // 0: the profile's
+  uint64_t hotplug = 0;       // every N jiffies a CPU goes down or comes up; 0: never
 };
 
 Profile lookup_profile(const GenOptions& o) {
@@ -37,9 +39,15 @@ Profile lookup_profile(const GenOptions& o) {
   return *p.profile;
 }
 
+// The command that reproduces the trace, defaults spelled out.
 std::string generator_line(const GenOptions& o) {
-  return "sbm trace gen --topology " + o.topology + " --profile " + o.profile + " --ticks " +
-         std::to_string(o.ticks) + " --seed " + std::to_string(o.seed) + " --workload " + o.workload;
+  std::string line = "sbm trace gen --topology " + o.topology + " --profile " + o.profile +
+                     " --ticks " + std::to_string(o.ticks) + " --seed " + std::to_string(o.seed) +
+                     " --workload " + o.workload;
+  if (o.hz != 0) line += " --hz " + std::to_string(o.hz);
+  if (o.jiffies_bits != 0) line += " --jiffies-bits " + std::to_string(o.jiffies_bits);
+  if (o.hotplug != 0) line += " --hotplug " + std::to_string(o.hotplug);
+  return line;
 }
 
 int run_gen(const GenOptions& o) {
@@ -72,12 +80,21 @@ int run_gen(const GenOptions& o) {
   writer.header(TraceHeader{generator_line(o), &config.profile, &topology, o.topology});
   writer.jiffy(m.jiffies);
   TraceObserver observer(writer);
-  sim.run_ticks(o.ticks, observer);
+  HotplugSchedule hotplug(o.hotplug, o.seed);
+  uint64_t hotplugs = 0;
+  for (uint64_t done = 1; done <= o.ticks; ++done) {
+    sim.run_jiffy(observer);
+    // Between jiffies nothing is in flight, so a request is refused only as LastCpu would be.
+    if (const auto r = hotplug.due(done, sim.machine()))
+      hotplugs += (r->online ? sim.cpu_up(r->cpu, observer) : sim.cpu_down(r->cpu, observer)) ==
+                  HotplugResult::Done;
+  }
   out.flush();
   const SimSummary& s = sim.summary();
   std::cerr << "sbm trace gen: " << s.ticks << " ticks, " << s.steps << " steps, " << s.passes
             << " balancing passes, " << s.balances << " balances, " << s.migrations << " migrations, "
-            << s.active_balances << " active balances, " << s.serialize_busy << " serialize-busy\n";
+            << s.active_balances << " active balances, " << s.serialize_busy << " serialize-busy, "
+            << hotplugs << " hotplugs\n";
   return kConforms;
 }
 
@@ -110,6 +127,9 @@ void add_trace_commands(CLI::App& app, int& status) {
   g->add_option("--workload", gen->workload, "Named workload (default churn)");
   g->add_option("--hz", gen->hz, "CONFIG_HZ (default: the profile's)");
   g->add_option("--jiffies-bits", gen->jiffies_bits, "Width of jiffies, 32 or 64 (default: the profile's)");
+  g->add_option("--hotplug", gen->hotplug,
+                 "Every N jiffies take a random CPU down or bring an offline one up (seeded; "
+                 "default 0: never; spec/simulator.md \"CPU hotplug\")");
   g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
   g->callback([gen, &status] { status = run_gen(*gen); });
 }

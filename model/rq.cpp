@@ -71,6 +71,13 @@ std::string make_rq_domain(int cpu, size_t level, const SchedDomain& in, uint64_
 
 }  // namespace
 
+CpuMask MachineState::node_mask(int node) const {
+  CpuMask mask;
+  for (int cpu = 0; cpu < nr_cpu_ids(); ++cpu)
+    if (cpu_to_node(cpu) == node) mask.set(cpu);
+  return mask;
+}
+
 MachineBuild make_machine(const Topology& topology, const Profile& profile,
                           const MachineOptions& options) {
   MachineBuild result;
@@ -83,6 +90,7 @@ MachineBuild make_machine(const Topology& topology, const Profile& profile,
   const int nr_cpu_ids = std::max(topology.nr_cpu_ids, all.last() + 1);
   m.online = options.online.value_or(all);
   m.active = options.active.value_or(m.online);
+  m.cpu_node = topology.cpu_node;
   if (m.online.last() >= nr_cpu_ids || m.active.last() >= nr_cpu_ids) {
     result.error = "online/active mask names a CPU the topology does not have";
     return result;

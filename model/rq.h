@@ -128,6 +128,7 @@ struct MachineState {
   std::vector<Rq> rqs;                // indexed by CPU id
   CpuMask online;                     // cpu_online_mask
   CpuMask active;                     // cpu_active_mask
+  std::vector<int> cpu_node;          // cpu_to_node(), from the topology; empty: one node
   uint64_t max_load_balance_interval = 0;  // jiffies
   uint64_t sysctl_sched_migration_cost_ns = 500000;
   SchedBalanceRunning sched_balance_running;  // the SD_SERIALIZE token
@@ -136,6 +137,11 @@ struct MachineState {
   Rq& rq(int cpu) { return rqs.at(static_cast<size_t>(cpu)); }
   const Rq& rq(int cpu) const { return rqs.at(static_cast<size_t>(cpu)); }
   int nr_cpu_ids() const { return static_cast<int>(rqs.size()); }
+  int cpu_to_node(int cpu) const {
+    return cpu >= 0 && static_cast<size_t>(cpu) < cpu_node.size() ? cpu_node[static_cast<size_t>(cpu)] : 0;
+  }
+  // cpumask_of_node(node): the CPUs of the node, online or not.
+  CpuMask node_mask(int node) const;
 };
 
 struct MachineOptions {

@@ -25,11 +25,11 @@ void rebuild_sched_domains(MachineState& m, const MachineSpec& spec) {
   }
 }
 
-FallbackRq select_fallback_rq(const MachineState& m, const MachineSpec& spec, int cpu, Task& p) {
+FallbackRq select_fallback_rq(const MachineState& m, int cpu, Task& p) {
   const CpuMask usable = m.online & m.active;  // is_cpu_allowed() for a user task
   // The dying CPU's node first ("Look for allowed, online CPU in same node", v2.6.32).
-  if (cpu >= 0 && cpu < spec.nr_cpus()) {
-    const CpuMask node = node_mask(spec, cpu_place(spec, cpu).node) & usable & p.cpus_allowed;
+  if (cpu >= 0 && cpu < m.nr_cpu_ids()) {
+    const CpuMask node = m.node_mask(m.cpu_to_node(cpu)) & usable & p.cpus_allowed;
     if (!node.empty()) return {node.first(), false};
   }
   if (const CpuMask any = usable & p.cpus_allowed; !any.empty()) return {any.first(), false};

@@ -42,7 +42,7 @@ struct FallbackRq {
   int cpu = -1;          // -1 only when no CPU is online and active
   bool widened = false;  // p.cpus_allowed was replaced by every possible CPU
 };
-FallbackRq select_fallback_rq(const MachineState& m, const MachineSpec& spec, int cpu, Task& p);
+FallbackRq select_fallback_rq(const MachineState& m, int cpu, Task& p);
 
 // The dying CPU leaves NOHZ: nohz_balance_exit_idle() from sched_cpu_deactivate() (v6.17) or
 // sched_cpu_dying() (v4.19): out of nohz.idle_cpus_mask, rq->nohz_tick_stopped clear, its

@@ -11,6 +11,7 @@
 #include "model/nohz.h"
 #include "model/sched_balance_rq.h"
 #include "model/sched_balance_trigger.h"
+#include "model/sd_defaults.h"
 #include "model/sched_hotplug.h"
 
 namespace sbm {
@@ -33,6 +34,7 @@ const char* hotplug_result_name(HotplugResult r) {
     case HotplugResult::LastCpu: return "last online CPU";
     case HotplugResult::WrongState: return "already in that state";
     case HotplugResult::Busy: return "softirq in flight or stopper work queued";
+    case HotplugResult::NoMachine: return "topology from a dump: no machine to rebuild from";
   }
   return "?";
 }
@@ -50,6 +52,7 @@ struct CpuSim {
 
 struct Simulator::Impl {
   SimConfig config;
+  Topology topology;  // what the run started from
   MachineState m;
   LbEra era;
   std::unique_ptr<Workload> workload;
@@ -294,7 +297,7 @@ struct Simulator::Impl {
         int cpu = place(t.cpus_allowed, st.cpu);
         // try_to_wake_up() -> select_task_rq(): a task whose allowed CPUs all went offline
         // while it slept wakes through select_fallback_rq(), which widens its affinity.
-        if (cpu < 0) cpu = select_fallback_rq(m, config.machine, st.cpu, t).cpu;
+        if (cpu < 0) cpu = select_fallback_rq(m, st.cpu, t).cpu;
         if (cpu < 0) return TaskEventResult::NoAllowedCpu;
         st.state = TaskState::Runnable;
         st.cpu = e.cpu = cpu;
@@ -337,6 +340,7 @@ struct Simulator::Impl {
   }
 
   HotplugResult hotplug_allowed(int cpu, bool up) const {
+    if (config.topology) return HotplugResult::NoMachine;
     if (cpu < 0 || cpu >= m.nr_cpu_ids()) return HotplugResult::BadCpu;
     if (m.online.test(cpu) == up) return HotplugResult::WrongState;
     if (!up && m.online.weight() == 1) return HotplugResult::LastCpu;
@@ -363,7 +367,7 @@ struct Simulator::Impl {
     // migrate_tasks() / migrate_live_tasks(): every task leaves, to select_fallback_rq().
     while (!m.rq(cpu).tasks.empty()) {
       Task t = dequeue(cpu, 0);
-      const FallbackRq to = select_fallback_rq(m, config.machine, cpu, t);
+      const FallbackRq to = select_fallback_rq(m, cpu, t);
       TaskMigrateEvent moved{t.pid, cpu, to.cpu, cpu, -1, cpu, t.cpus_allowed, 0, false, true};
       enqueue(to.cpu, std::move(t));
       sink.emit(moved);
@@ -382,7 +386,7 @@ struct Simulator::Impl {
   }
 
   void queue_workload_events() {
-    const WorkloadView view{config.machine, m.online, tasks, tick_index};
+    const WorkloadView view{m, tasks, tick_index};
     for (TaskEvent& e : workload->events(view, workload_rng)) pending.push_back(std::move(e));
     update_actor(workload_actor());
   }
@@ -442,25 +446,68 @@ class StepSink final : public BalanceEventSink {
 
 }  // namespace
 
+namespace {
+
+// The topology a run starts from and the CPUs online in it: the era's build of the machine
+// description, or a dump completed with sd_init() defaults whose described CPUs are online.
+// Empty, with `error` set, when the dump cannot be simulated.
+std::optional<std::pair<Topology, CpuMask>> initial_topology(const SimConfig& c, uint64_t jiffies,
+                                                             std::string& error, int& error_line) {
+  if (!c.topology) {
+    if (const std::string bad = validate_machine_spec(c.machine); !bad.empty()) {
+      error = "machine: " + bad;
+      return std::nullopt;
+    }
+    return std::pair{build_sched_domains(c.machine, c.profile.version, jiffies), online_cpus(c.machine)};
+  }
+  Topology t = *c.topology;
+  fill_sd_init_defaults(t, c.profile.version);
+  CpuMask described, spanned;
+  for (const auto& [cpu, chain] : t.cpus) {
+    described.set(cpu);
+    for (const SchedDomain& sd : chain.domains) {
+      if (!sd.span) {
+        error = "CPU" + std::to_string(cpu) + "'s domain " + sd.name + " has no span: a " +
+                t.source.format + " dump prints none; simulate a sched_verbose boot log or "
+                "/proc/schedstat";
+        error_line = sd.line;
+        return std::nullopt;
+      }
+      spanned |= *sd.span;
+    }
+  }
+  if (described.empty()) {
+    error = "the topology describes no CPU";
+    return std::nullopt;
+  }
+  if (!spanned.andnot(described).empty()) {
+    error = "the domains span CPUs " + spanned.andnot(described).to_cpulist() +
+            " whose own domains the topology does not describe (an excerpt of some CPUs "
+            "cannot be simulated; dump every CPU)";
+    return std::nullopt;
+  }
+  return std::pair{std::move(t), described};
+}
+
+}  // namespace
+
 Simulator::Build Simulator::create(const SimConfig& config) {
   Build b;
-  if (const std::string bad = validate_machine_spec(config.machine); !bad.empty()) {
-    b.error = "machine: " + bad;
-    return b;
-  }
   WorkloadLookup w = make_workload(config.workload);
   if (!w.workload) {
     b.error = w.error;
     return b;
   }
   const uint64_t jiffies = initial_jiffies(config.profile.hz);
-  const Topology topology = build_sched_domains(config.machine, config.profile.version, jiffies);
-  MachineBuild mb = make_machine(topology, config.profile, MachineOptions{jiffies, online_cpus(config.machine), {}});
+  auto start = initial_topology(config, jiffies, b.error, b.error_line);
+  if (!start) return b;
+  MachineBuild mb = make_machine(start->first, config.profile, MachineOptions{jiffies, start->second, {}});
   if (!mb.machine) {
     b.error = mb.error;
     return b;
   }
   auto impl = std::make_unique<Impl>(config, std::move(*mb.machine));
+  impl->topology = std::move(start->first);
   impl->workload = std::move(w.workload);
   for (int cpu = 0; cpu < impl->m.nr_cpu_ids(); ++cpu) impl->update_actor(cpu);
   impl->queue_workload_events();
@@ -572,6 +619,7 @@ HotplugResult Simulator::hotplug_allowed(int cpu, bool online) const {
 
 const MachineState& Simulator::machine() const { return impl_->m; }
 const MachineSpec& Simulator::machine_spec() const { return impl_->config.machine; }
+const Topology& Simulator::topology() const { return impl_->topology; }
 const std::vector<SimTask>& Simulator::tasks() const { return impl_->tasks; }
 const SimSummary& Simulator::summary() const { return impl_->summary; }
 uint64_t Simulator::seed() const { return impl_->config.seed; }

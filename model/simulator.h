@@ -53,6 +53,11 @@ struct SimSummary {
 
 struct SimConfig {
   MachineSpec machine;
+  // A topology read from a dump, simulated instead of the era's build of `machine` (which is
+  // then unused): fields the dump lacks come from sd_init() (model/sd_defaults.h), every CPU
+  // it describes is online, nodes come from its cpu_node map (one node when it has none), and
+  // hotplug is refused (no machine description to rebuild the domains from).
+  std::optional<Topology> topology;
   Profile profile;
   std::string workload = "idle";
   uint64_t seed = 1;
@@ -75,6 +80,7 @@ enum class HotplugResult {
   LastCpu,     // the last online CPU never goes offline
   WrongState,  // already offline (down) or online (up)
   Busy,        // a SCHED softirq is in flight or stopper work is queued (spec/simulator.md)
+  NoMachine,   // the topology came from a dump: nothing to rebuild the domains from
 };
 const char* hotplug_result_name(HotplugResult r);
 
@@ -121,6 +127,8 @@ class Simulator {
 
   const MachineState& machine() const;
   const MachineSpec& machine_spec() const;
+  // The topology the run started from (built, or the completed dump).
+  const Topology& topology() const;
   const std::vector<SimTask>& tasks() const;  // indexed by pid
   const SimSummary& summary() const;
   uint64_t seed() const;
@@ -139,6 +147,7 @@ class Simulator {
 struct Simulator::Build {
   std::optional<Simulator> sim;
   std::string error;
+  int error_line = 0;  // the dump line the error is about (SimConfig::topology), 0 if none
 };
 
 }  // namespace sbm

@@ -41,8 +41,8 @@ class SpreadWorkload final : public Workload {
   std::vector<TaskEvent> events(const WorkloadView& v, SimRng&) override {
     std::vector<TaskEvent> out;
     if (v.tick != 0) return out;
-    const int first = v.online.first();
-    for (int i = 0; i < v.online.weight(); ++i) out.push_back(fork_on(first));
+    const int first = v.machine.online.first();
+    for (int i = 0; i < v.machine.online.weight(); ++i) out.push_back(fork_on(first));
     return out;
   }
 };
@@ -54,7 +54,7 @@ class PinnedWorkload final : public Workload {
   std::vector<TaskEvent> events(const WorkloadView& v, SimRng&) override {
     std::vector<TaskEvent> out;
     if (v.tick != 0) return out;
-    const std::vector<int> cpus = v.online.cpus();
+    const std::vector<int> cpus = v.machine.online.cpus();
     const int first = cpus.front();
     for (size_t i = 0; i < cpus.size(); ++i) {
       CpuMask allowed = CpuMask::single(first);
@@ -72,9 +72,9 @@ class NumaImbalanceWorkload final : public Workload {
   std::vector<TaskEvent> events(const WorkloadView& v, SimRng&) override {
     std::vector<TaskEvent> out;
     if (v.tick != 0) return out;
-    const int node = cpu_place(v.machine, v.online.first()).node;
-    for (int cpu : v.online.cpus())
-      if (cpu_place(v.machine, cpu).node == node)
+    const int node = v.machine.cpu_to_node(v.machine.online.first());
+    for (int cpu : v.machine.online.cpus())
+      if (v.machine.cpu_to_node(cpu) == node)
         for (int k = 0; k < 2; ++k) out.push_back(fork_on(cpu));
     return out;
   }
@@ -87,7 +87,7 @@ class BusyWorkload final : public Workload {
   std::vector<TaskEvent> events(const WorkloadView& v, SimRng&) override {
     std::vector<TaskEvent> out;
     if (v.tick != 0) return out;
-    for (int cpu : v.online.cpus()) {
+    for (int cpu : v.machine.online.cpus()) {
       out.push_back(fork_on(cpu));
       if (cpu % 2 == 0) out.push_back(fork_on(cpu));
     }
@@ -104,7 +104,7 @@ class ChurnWorkload final : public Workload {
     static constexpr std::array<unsigned long, 3> kWeights{1024, 335, 3121};
     static constexpr std::array<unsigned long, 3> kUtils{1024, 512, 128};
     std::vector<TaskEvent> out;
-    const std::vector<int> cpus = v.online.cpus();
+    const std::vector<int> cpus = v.machine.online.cpus();
     if (cpus.empty()) return out;
     auto random_cpu = [&] { return cpus[rng.below(cpus.size())]; };
     int live = 0;

@@ -17,6 +17,7 @@
 
 #include "model/cpumask.h"
 #include "model/sim_rng.h"
+#include "model/rq.h"
 #include "model/topology_spec.h"
 
 namespace sbm {
@@ -42,8 +43,7 @@ struct SimTask {
 };
 
 struct WorkloadView {
-  const MachineSpec& machine;
-  const CpuMask& online;
+  const MachineState& machine;        // online CPUs, nodes, rqs
   const std::vector<SimTask>& tasks;  // indexed by pid; entry 0 unused
   uint64_t tick = 0;                  // jiffies simulated so far (0 = the first)
 };

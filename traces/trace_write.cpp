@@ -245,4 +245,17 @@ void TraceWriter::task_event(const TaskEvent& e) {
   }
 }
 
+TraceWriter start_trace(std::ostream& out, const Simulator& sim, const std::string& generator,
+                        const std::string& topology_name) {
+  const MachineState& m = sim.machine();
+  TraceWriter writer(out, m.profile, [&m](int cpu) -> std::pair<std::string, int> {
+    const Task* t = m.rq(cpu).curr();
+    if (t == nullptr) return {"<idle>", 0};
+    return {"task" + std::to_string(t->pid), t->pid};
+  });
+  writer.header(TraceHeader{generator, &m.profile, &sim.topology(), topology_name});
+  writer.jiffy(m.jiffies);
+  return writer;
+}
+
 }  // namespace sbm

@@ -55,6 +55,12 @@ class TraceWriter {
   uint64_t seq_in_jiffy_ = 0;   // events already written in this jiffy: the sub-jiffy clock
 };
 
+// A writer for a simulation's trace, its header (the simulator's profile and starting
+// topology) and first jiffy written: `sbm trace gen`, tests and benchmarks. Task names are
+// the CPU's running task, or {"<idle>", 0}. The simulator must outlive the writer.
+TraceWriter start_trace(std::ostream& out, const Simulator& sim, const std::string& generator,
+                        const std::string& topology_name);
+
 // Forwards a simulator's observations to a TraceWriter (`sbm trace gen`, tests, benchmarks).
 class TraceObserver : public SimObserver {
  public:

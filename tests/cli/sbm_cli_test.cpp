@@ -11,41 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/sbm_run.h"
+
 namespace {
 
-struct SbmRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-std::filesystem::path temp_dir() {
-  static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("sbm_cli_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-// Runs `sbm ARGS` through the shell (ARGS may contain pipes that end in sbm).
-SbmRun sbm(const std::string& args, const std::string& prefix = "") {
-  const auto out = temp_dir() / "out", err = temp_dir() / "err";
-  const std::string cmd = prefix + std::string(SBM_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int raw = std::system(cmd.c_str());
-  SbmRun r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+using sbm::testing::SbmRun;
+using sbm::testing::sbm;
+using sbm::testing::slurp;
+using sbm::testing::temp_dir;
 
 std::string data(const std::string& name) { return std::string(SBM_DATA_DIR) + "/topologies/" + name; }
 
@@ -234,6 +207,23 @@ TEST(CliTraceGen, HotplugEveryNJiffiesIsSeededAndReproducible) {
   EXPECT_NE(a.err.find(", 10 hotplugs"), std::string::npos) << a.err;
   EXPECT_EQ(sbm("trace gen --topology laptop --ticks 200 --seed 4 --hz 100").out.find("sched_balance_hotplug"),
             std::string::npos);
+}
+
+// --topology FILE: a real boot log is simulated as read; a dump without spans is bad input
+// at its line; hotplug needs a SPEC.
+TEST(CliTraceGen, SimulatesADumpFileAsRead) {
+  const std::string nuc = data("023-x86-tigerlake-nuc11-smt-ok.txt");
+  const SbmRun r = sbm("trace gen --topology " + nuc + " --ticks 200 --workload busy");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("# topology: " + nuc), std::string::npos);
+  EXPECT_NE(r.out.find("# topology-dump:   domain-1: span=0-7 level=MC"), std::string::npos);
+  EXPECT_NE(r.out.find("sched_migrate_task:"), std::string::npos);
+  const std::string debugfs = data("009-power-lpar-dlpar-debugfs-ok.txt");
+  const SbmRun spanless = sbm("trace gen --topology " + debugfs);
+  EXPECT_EQ(spanless.status, 2);
+  EXPECT_NE(spanless.err.find(debugfs + ":4: error: CPU0's domain SMT has no span"), std::string::npos)
+      << spanless.err;
+  EXPECT_EQ(sbm("trace gen --topology " + nuc + " --hotplug 10").status, 2);
 }
 
 TEST(CliTraceGen, BadArgumentsAreUsageErrors) {

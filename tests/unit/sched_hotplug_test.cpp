@@ -81,14 +81,14 @@ TEST(SelectFallbackRq, PrefersTheNodeThenAnyAllowedThenWidens) {
   m.active.clear(1);
   Task t;
   t.cpus_allowed = mask({0, 1, 2, 3});
-  EXPECT_EQ(select_fallback_rq(m, s.machine_spec(), 1, t).cpu, 0);
-  EXPECT_EQ(select_fallback_rq(m, s.machine_spec(), 3, t).cpu, 2);  // node 1 first
+  EXPECT_EQ(select_fallback_rq(m, 1, t).cpu, 0);
+  EXPECT_EQ(select_fallback_rq(m, 3, t).cpu, 2);  // node 1 first
   t.cpus_allowed = mask({1, 3});
-  const FallbackRq other = select_fallback_rq(m, s.machine_spec(), 1, t);
+  const FallbackRq other = select_fallback_rq(m, 1, t);
   EXPECT_EQ(other.cpu, 3);
   EXPECT_FALSE(other.widened);
   t.cpus_allowed = mask({1});
-  const FallbackRq widened = select_fallback_rq(m, s.machine_spec(), 1, t);
+  const FallbackRq widened = select_fallback_rq(m, 1, t);
   EXPECT_EQ(widened.cpu, 0);
   EXPECT_TRUE(widened.widened);
   EXPECT_EQ(t.cpus_allowed, CpuMask::range(0, 3));

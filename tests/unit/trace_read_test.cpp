@@ -398,14 +398,7 @@ TEST(TraceReadWriter, WriterTraceReadsBackFieldForField) {
   Simulator sim = testing::make_sim(c);
 
   std::ostringstream out;
-  const MachineState& m = sim.machine();
-  TraceWriter writer(out, c.profile, [&m](int cpu) -> std::pair<std::string, int> {
-    const Task* t = m.rq(cpu).curr();
-    return t == nullptr ? std::pair<std::string, int>{"<idle>", 0} : std::pair<std::string, int>{"task" + std::to_string(t->pid), t->pid};
-  });
-  const Topology topology = build_sched_domains(c.machine, c.profile.version, m.jiffies);
-  writer.header(TraceHeader{"test", &c.profile, &topology, "2s-numa"});
-  writer.jiffy(m.jiffies);
+  TraceWriter writer = start_trace(out, sim, "test", "2s-numa");
   WriteAndKeep keep(writer);
   sim.run_ticks(40, keep);
 
@@ -468,7 +461,7 @@ TEST(TraceReadWriter, WriterTraceReadsBackFieldForField) {
   EXPECT_EQ(header.profile, "v6.17");
   EXPECT_EQ(header.hz, c.profile.hz);
   EXPECT_EQ(header.topology, "2s-numa");
-  std::istringstream dump(write_dmesg(topology, c.profile.version));
+  std::istringstream dump(write_dmesg(sim.topology(), c.profile.version));
   std::size_t dump_lines = 0;
   for (std::string l; std::getline(dump, l);) ++dump_lines;
   EXPECT_EQ(header.topology_dump.size(), dump_lines);

@@ -31,16 +31,8 @@ std::string& trace_text() {
     c.workload = "numa-imbalance";
     Simulator::Build b = Simulator::create(c);
     if (!b.sim) throw std::runtime_error(b.error);
-    const MachineState& m = b.sim->machine();
     std::ostringstream out;
-    TraceWriter writer(out, c.profile, [&m](int cpu) -> std::pair<std::string, int> {
-      const Task* t = m.rq(cpu).curr();
-      return t == nullptr ? std::pair<std::string, int>{"<idle>", 0}
-                          : std::pair<std::string, int>{"task" + std::to_string(t->pid), t->pid};
-    });
-    const Topology topology = build_sched_domains(c.machine, c.profile.version, m.jiffies);
-    writer.header(TraceHeader{"bench", &c.profile, &topology, "2s-numa"});
-    writer.jiffy(m.jiffies);
+    TraceWriter writer = start_trace(out, *b.sim, "bench", "2s-numa");
     TraceObserver all(writer);
     b.sim->run_ticks(5000, all);
     return out.str();

@@ -35,9 +35,13 @@ std::optional<KernelVersion> parse_era_option(const std::string& text, const std
   return v;
 }
 
-LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era) {
+bool names_a_dump(const std::string& arg) {
   std::error_code ec;
-  if (arg == "-" || std::filesystem::exists(arg, ec)) {
+  return arg == "-" || std::filesystem::exists(arg, ec);
+}
+
+LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era) {
+  if (names_a_dump(arg)) {
     const std::string name = display_name(arg);
     const std::string text = read_input(arg);
     DumpReadOptions options;

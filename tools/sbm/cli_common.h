@@ -46,6 +46,8 @@ std::optional<KernelVersion> parse_era_option(const std::string& text, const std
 // A topology named on the command line: an existing file or "-" is read as a dump (format
 // auto-detected); anything else must be a SPEC (preset name or key=value description).
 // Throws InputError for unreadable dumps and UsageError for unknown SPECs.
+// True when a topology argument names a dump to read: "-" or an existing path.
+bool names_a_dump(const std::string& arg);
 struct LoadedTopology {
   Topology topology;
   std::vector<std::string> notes;  // reader notes, e.g. the flag layout it assumed

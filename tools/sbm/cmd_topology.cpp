@@ -63,16 +63,7 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
     }
   }
   for (const Violation& v : violations) std::cout << format_violation(v) << "\n";
-  int held = 0, broken = 0, unknown = 0;
-  for (const CheckSummary& c : r.checks) {
-    if (c.outcome == CheckOutcome::Holds) ++held;
-    else if (c.outcome == CheckOutcome::Violated) ++broken;
-    else ++unknown;
-  }
-  std::cout << "checks: " << held << " hold, " << broken << " violated, " << unknown << " not checkable\n";
-  for (const CheckSummary& c : r.checks)
-    if (c.outcome == CheckOutcome::NotCheckable)
-      std::cout << "  " << c.id << ": not checkable from this input: " << c.reason << "\n";
+  std::cout << checks_summary_text(r.checks);
   std::set<std::string> ids;
   for (const Violation& v : violations) ids.insert(v.id);
   std::cout << "result: " << file << ": ";

@@ -51,18 +51,31 @@ std::string generator_line(const GenOptions& o) {
 }
 
 int run_gen(const GenOptions& o) {
-  const SpecParse spec = parse_machine_spec(o.topology);
-  if (!spec.spec)
-    throw UsageError("--topology: '" + o.topology + "' is not a topology SPEC: " + spec.error +
-                     " (the simulator builds the topology for the profile's era; dump files are not "
-                     "accepted yet)");
   SimConfig config;
-  config.machine = *spec.spec;
   config.profile = lookup_profile(o);
   config.workload = o.workload;
   config.seed = o.seed;
+  // A SPEC is built for the profile's era; a dump file (or "-") is simulated as read.
+  const bool from_dump = names_a_dump(o.topology);
+  if (from_dump) {
+    if (o.hotplug != 0)
+      throw UsageError("--hotplug needs a topology SPEC: a dump has no machine description to "
+                       "rebuild the domains from");
+    LoadedTopology loaded = load_topology(o.topology, std::nullopt);
+    for (const std::string& note : loaded.notes) std::cerr << display_name(o.topology) << ": note: " << note << "\n";
+    config.topology = std::move(loaded.topology);
+  } else {
+    const SpecParse spec = parse_machine_spec(o.topology);
+    if (!spec.spec)
+      throw UsageError("--topology: '" + o.topology + "' is neither a file nor a topology SPEC: " +
+                       spec.error + " (see 'sbm topology build --help')");
+    config.machine = *spec.spec;
+  }
   Simulator::Build build = Simulator::create(config);
-  if (!build.sim) throw UsageError(build.error);
+  if (!build.sim) {
+    if (from_dump) throw InputError(display_name(o.topology), build.error_line, build.error);
+    throw UsageError(build.error);
+  }
   Simulator& sim = *build.sim;
 
   std::ofstream file;
@@ -71,14 +84,7 @@ int run_gen(const GenOptions& o) {
     if (!file) throw UsageError("-o: cannot write '" + o.output + "'");
   }
   std::ostream& out = o.output == "-" ? std::cout : file;
-  const MachineState& m = sim.machine();
-  TraceWriter writer(out, config.profile, [&m](int cpu) -> std::pair<std::string, int> {
-    const Task* t = m.rq(cpu).curr();
-    return t == nullptr ? std::pair<std::string, int>{"<idle>", 0} : std::pair<std::string, int>{"task" + std::to_string(t->pid), t->pid};
-  });
-  const Topology topology = build_sched_domains(config.machine, config.profile.version, m.jiffies);
-  writer.header(TraceHeader{generator_line(o), &config.profile, &topology, o.topology});
-  writer.jiffy(m.jiffies);
+  TraceWriter writer = start_trace(out, sim, generator_line(o), o.topology);
   TraceObserver observer(writer);
   HotplugSchedule hotplug(o.hotplug, o.seed);
   uint64_t hotplugs = 0;
@@ -120,7 +126,10 @@ void add_trace_commands(CLI::App& app, int& status) {
       "Simulate the topology under a kernel-era profile and write every balancing event as an\n"
       "ftrace-style text trace (spec/trace-format.md). Same arguments, same bytes.");
   g->footer(workloads_help());
-  g->add_option("--topology", gen->topology, "Topology SPEC or preset (default laptop)");
+  g->add_option("--topology", gen->topology,
+                 "Topology SPEC or preset, built for the profile's era (default laptop); or a dump "
+                 "FILE (or - for stdin) in any format 'sbm topology check' reads, simulated as "
+                 "read, with the flags and tunables it lacks taken from the era's sd_init()");
   g->add_option("--profile", gen->profile, "Kernel-era profile (default v6.17)");
   g->add_option("--ticks", gen->ticks, "Jiffies to simulate (default 1000)")->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
   g->add_option("--seed", gen->seed, "Seed of the step interleaving and random workloads (default 1)");
@@ -132,6 +141,7 @@ void add_trace_commands(CLI::App& app, int& status) {
                  "default 0: never; spec/simulator.md \"CPU hotplug\")");
   g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
   g->callback([gen, &status] { status = run_gen(*gen); });
+  add_trace_check_command(trace, status);
 }
 
 }  // namespace sbm::cli

@@ -128,4 +128,19 @@ void write_output(const std::string& path, const std::string& text) {
   if (!f || !(f << text)) throw UsageError("cannot write '" + path + "'");
 }
 
+std::string checks_summary_text(const std::vector<CheckSummary>& checks) {
+  int held = 0, broken = 0, unknown = 0;
+  for (const CheckSummary& c : checks) {
+    if (c.outcome == CheckOutcome::Holds) ++held;
+    else if (c.outcome == CheckOutcome::Violated) ++broken;
+    else ++unknown;
+  }
+  std::string text = "checks: " + std::to_string(held) + " hold, " + std::to_string(broken) +
+                     " violated, " + std::to_string(unknown) + " not checkable\n";
+  for (const CheckSummary& c : checks)
+    if (c.outcome == CheckOutcome::NotCheckable)
+      text += "  " + c.id + ": not checkable from this input: " + c.reason + "\n";
+  return text;
+}
+
 }  // namespace sbm::cli

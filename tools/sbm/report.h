@@ -1,5 +1,5 @@
 // Rendering of check results for people (text), programs (JSON) and CI (JUnit XML).
-// Shared by every command that reports violations (topology check, later trace check).
+// Shared by every command that reports violations (topology check, trace check).
 #pragma once
 
 #include <string>
@@ -15,6 +15,10 @@ namespace sbm::cli {
 std::string format_violation(const Violation& v);
 nlohmann::json violation_json(const Violation& v);
 nlohmann::json check_summary_json(const CheckSummary& c);
+
+// "checks: H hold, V violated, N not checkable" and one line per not-checkable ID with its
+// reason, as every check command prints them.
+std::string checks_summary_text(const std::vector<CheckSummary>& checks);
 
 // One JUnit test suite per input; one test case per invariant ID.
 struct JUnitCase {

@@ -141,10 +141,21 @@ struct RqLockEvent {
   std::string site;         // the kernel function: "double_rq_lock", "detach_tasks", ...
 };
 
+// Why a task moved. Only a balance moves a task for a domain; the others are the kernel's
+// other callers of set_task_cpu(), which print the same sched_migrate_task.
+enum class MigrateReason {
+  Balance,   // sched_balance_rq() / load_balance(), or the active balance it kicked
+  Hotplug,   // off a dying CPU: migrate_tasks() / __balance_push_cpu_stop() to
+             // select_fallback_rq() (model/sched_hotplug.h)
+  Affinity,  // off a CPU the task may no longer use: __set_cpus_allowed_ptr() ->
+             // migration_cpu_stop() (kernel/sched/core.c, v4.19, v6.17)
+};
+
 // A task moved from one rq to another by a balance of domain `level` of rq(cpu), or by the
-// active balance the stopper ran for that domain, or off a dying CPU by CPU hotplug
-// (`hotplug`: cpu = executing_cpu = the dying CPU, level = -1, cpus_allowed after any
-// widening by select_fallback_rq(); MIG-3 and MIG-4, which are about balancing, skip it).
+// active balance the stopper ran for that domain, or for another `reason`: then cpu =
+// executing_cpu = the CPU it left, level = -1, and cpus_allowed is the mask it moved under
+// (after any widening by select_fallback_rq()); MIG-3 and MIG-4, which are about balancing,
+// skip those.
 struct TaskMigrateEvent {
   int pid = 0;
   int from_cpu = -1;
@@ -156,7 +167,7 @@ struct TaskMigrateEvent {
   CpuMask cpus_allowed;     // the task's affinity when it moved
   uint64_t balance_seq = 0; // which balance (sched_balance_rq() call or stopper run)
   bool active = false;      // moved by active balance
-  bool hotplug = false;     // moved off a dying CPU (model/sched_hotplug.h), not balancing
+  MigrateReason reason = MigrateReason::Balance;
 };
 
 // One detach pass over the busiest rq (detach_tasks(), move_tasks(), balance_tasks()).

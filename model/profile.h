@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/kernel_version.h"
+#include "model/mutants.h"
 
 namespace sbm {
 
@@ -233,7 +234,14 @@ struct Profile {
 
   // sched_balance_newidle()/idle_balance() (kernel-facts §2, "Newidle").
   unsigned newidle_next_balance_horizon_hz = 1;  // jiffies + HZ (2.6.24+); 60 in 2.6.20
+
+  // A buggy variant of the model for mutation testing (model/mutants.h); None for the
+  // model itself. Set only by apply_mutant().
+  Mutant mutant = Mutant::None;
 };
+
+// Whether the code-site mutant `m` is selected (the one question a mutated site asks).
+inline bool is_mutant(const Profile& p, Mutant m) { return p.mutant == m; }
 
 // Per-run configuration of a profile. Unset fields keep the profile's defaults.
 struct ProfileOptions {

@@ -242,7 +242,19 @@ struct Simulator::Impl {
     return (allowed & m.online).first();
   }
 
-  TaskEventResult apply(TaskEvent& e) {
+  // Applies a workload event; the observer sees it, then the migration it caused (a task
+  // whose new affinity excludes its CPU moves, as migration_cpu_stop() does after the
+  // sched_setaffinity() call, so the trace prints the call before the sched_migrate_task).
+  TaskEventResult apply(TaskEvent& e, SimObserver& observer, BalanceEventSink& sink) {
+    std::optional<TaskMigrateEvent> moved;
+    const TaskEventResult r = apply(e, moved);
+    if (r != TaskEventResult::Done) return r;
+    observer.on_task_event(e);
+    if (moved) sink.emit(*moved);
+    return r;
+  }
+
+  TaskEventResult apply(TaskEvent& e, std::optional<TaskMigrateEvent>& moved) {
     const auto valid_pid = [&] {
       return e.pid > 0 && static_cast<size_t>(e.pid) < tasks.size() &&
              tasks[static_cast<size_t>(e.pid)].state != TaskState::Exited;
@@ -322,9 +334,11 @@ struct Simulator::Impl {
         // A task on a CPU it may no longer use is moved off at once (the kernel does it
         // through the stopper, migration_cpu_stop(); its own step is not modelled).
         if (!e.cpus_allowed.test(where->first)) {
-          Task moved = dequeue(where->first, where->second);
+          Task t_moved = dequeue(where->first, where->second);
           st.cpu = e.cpu = place(e.cpus_allowed, -1);
-          enqueue(e.cpu, std::move(moved));
+          moved = TaskMigrateEvent{e.pid, where->first, e.cpu, where->first, -1, where->first,
+                                   e.cpus_allowed, 0, false, MigrateReason::Affinity};
+          enqueue(e.cpu, std::move(t_moved));
         }
         return TaskEventResult::Done;
       }
@@ -368,7 +382,7 @@ struct Simulator::Impl {
     while (!m.rq(cpu).tasks.empty()) {
       Task t = dequeue(cpu, 0);
       const FallbackRq to = select_fallback_rq(m, cpu, t);
-      TaskMigrateEvent moved{t.pid, cpu, to.cpu, cpu, -1, cpu, t.cpus_allowed, 0, false, true};
+      TaskMigrateEvent moved{t.pid, cpu, to.cpu, cpu, -1, cpu, t.cpus_allowed, 0, false, MigrateReason::Hotplug};
       enqueue(to.cpu, std::move(t));
       sink.emit(moved);
     }
@@ -420,7 +434,7 @@ class StepSink final : public BalanceEventSink {
     } else if (const auto* s = std::get_if<SerializeEvent>(&e)) {
       summary_.serialize_busy += s->action == SerializeAction::Busy;
     } else if (const auto* t = std::get_if<TaskMigrateEvent>(&e)) {
-      summary_.migrations += !t->hotplug;
+      summary_.migrations += t->reason == MigrateReason::Balance;
       if (t->pid > 0 && static_cast<size_t>(t->pid) < tasks_.size())
         tasks_[static_cast<size_t>(t->pid)].cpu = t->to_cpu;
       dirty_.push_back(t->from_cpu);
@@ -535,7 +549,7 @@ StepInfo Simulator::step(SimObserver& observer) {
     s.pending.pop_front();
     s.update_actor(actor);
     ++s.summary.task_events;
-    if (s.apply(e) == TaskEventResult::Done) observer.on_task_event(e);
+    s.apply(e, observer, sink);
     info = {StepKind::Task, -1};
   } else {
     // A CPU with several actions enabled: the tick may interrupt the softirq, and the
@@ -586,9 +600,9 @@ void Simulator::run_ticks(uint64_t ticks, SimObserver& observer) {
 TaskEventResult Simulator::apply(TaskEvent& e, SimObserver& observer) {
   Impl& s = *impl_;
   ++s.summary.task_events;
-  const TaskEventResult r = s.apply(e);
+  StepSink sink(s.summary, s.tasks, s.dirty, observer);
+  const TaskEventResult r = s.apply(e, observer, sink);
   s.settle_dirty();
-  if (r == TaskEventResult::Done) observer.on_task_event(e);
   return r;
 }
 

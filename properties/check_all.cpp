@@ -128,26 +128,39 @@ void PropertyChecker::check_state(const Simulator& sim, const std::vector<std::p
   ran({"WC-1"});
 }
 
-void PropertyChecker::flush(const Simulator& sim) {
-  const MachineState& m = sim.machine();
-  const int offset = static_cast<int>(events_before_window_);
+std::vector<Violation> check_balance_events(const MachineState& m, const std::vector<BalanceEvent>& window,
+                                            std::map<std::string, int>* runs) {
+  std::vector<Violation> out;
+  const auto add = [&out](std::vector<Violation> found) {
+    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  };
   const Profile& p = m.profile;
-  record(check_nb1(p, window_), offset);
-  record(check_nb2(p, window_), offset);
-  record(check_ser1(window_), offset);
-  record(check_int1(p, balance_interval_cap(m), window_), offset);
-  record(check_bi1(m, window_), offset);
-  record(check_mig2_events(window_), offset);
-  record(check_mig3_domain_span(m, window_), offset);
-  record(check_mig4_migration_limit(p, window_), offset);
+  add(check_nb1(p, window));
+  add(check_nb2(p, window));
+  add(check_ser1(window));
+  add(check_int1(p, balance_interval_cap(m), window));
+  add(check_bi1(m, window));
+  add(check_mig2_events(window));
+  add(check_mig3_domain_span(m, window));
+  add(check_mig4_migration_limit(p, window));
   const RqLockLayout layout = default_rq_lock_layout(m);
-  record(check_lock1_order(p.lock_order, layout, window_), offset);
-  record(check_lock2_discipline(layout, window_), offset);
-  record(check_nohz1(window_), offset);
-  record(check_nohz2(p, window_), offset);
-  for (const char* id : {"NB-1", "NB-2", "SER-1", "INT-1", "BI-1", "MIG-2", "MIG-3", "MIG-4",
-                         "LOCK-1", "LOCK-2", "NOHZ-1", "NOHZ-2"})
-    ++runs_[id];
+  add(check_lock1_order(p.lock_order, layout, window));
+  add(check_lock2_discipline(layout, window));
+  add(check_nohz1(window));
+  add(check_nohz2(p, window));
+  if (runs)
+    for (const char* id : balance_event_check_ids()) ++(*runs)[id];
+  return out;
+}
+
+const std::vector<const char*>& balance_event_check_ids() {
+  static const std::vector<const char*> ids = {"NB-1",  "NB-2",  "SER-1",  "INT-1",  "BI-1",   "MIG-2",
+                                               "MIG-3", "MIG-4", "LOCK-1", "LOCK-2", "NOHZ-1", "NOHZ-2"};
+  return ids;
+}
+
+void PropertyChecker::flush(const Simulator& sim) {
+  record(check_balance_events(sim.machine(), window_, &runs_), static_cast<int>(events_before_window_));
   events_before_window_ += window_.size();
   window_.clear();
 }

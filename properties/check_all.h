@@ -27,6 +27,17 @@ namespace sbm {
 // The catalogue of the properties checked here, in the order above.
 const std::vector<InvariantInfo>& sim_invariants();
 
+// The event checks over one window of events (NB-1, NB-2, SER-1, INT-1, BI-1, MIG-2, MIG-3,
+// MIG-4, LOCK-1, LOCK-2, NOHZ-1, NOHZ-2) against the machine they ran on: its profile, its
+// domains (MIG-3, BI-1's min/max_interval), rq locks (LOCK-*) and balance_interval_cap()
+// (INT-1). Violation::line is the 1-based index of the event in `window`. Each ID run is
+// counted in `runs` when given. Used by PropertyChecker::flush() and trace replay
+// (traces/trace_replay.h).
+std::vector<Violation> check_balance_events(const MachineState& m, const std::vector<BalanceEvent>& window,
+                                            std::map<std::string, int>* runs);
+// The IDs check_balance_events() runs, in its order.
+const std::vector<const char*>& balance_event_check_ids();
+
 class PropertyChecker {
  public:
   // One simulator step with the checks around it; events go on to `observer`.

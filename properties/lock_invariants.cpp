@@ -59,15 +59,18 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
   std::vector<Violation> out;
   std::map<int, std::vector<int>> held;  // cpu -> rqs held, in acquisition order
   std::map<int, std::set<int>> edges;    // lock id held -> lock id waited for
-  for (const BalanceEvent& e : events) {
-    const auto* l = std::get_if<RqLockEvent>(&e);
+  size_t last_edge = 0;                  // the event that added the latest edge
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto* l = std::get_if<RqLockEvent>(&events[i]);
     if (!l || !valid_rq(layout, l->rq)) continue;
+    const size_t first = out.size();
     std::vector<int>& mine = held[l->cpu];
     switch (l->action) {
       case RqLockAction::Acquire:
         for (int h : mine) {
           if (rq_lock_id(layout, h) == rq_lock_id(layout, l->rq)) continue;
           edges[rq_lock_id(layout, h)].insert(rq_lock_id(layout, l->rq));
+          last_edge = i;
           if (!rq_lock_before(order, layout, h, l->rq))
             out.push_back(violation("LOCK-1", l->cpu, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
                                     "waits for " + rq_name(l->rq) + " holding " + rq_name(h) +
@@ -87,11 +90,15 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
         break;
       }
     }
+    stamp_event_line(out, first, i);
   }
+  // The cycle is complete with the latest edge.
   const std::string cycle = find_cycle(edges);
-  if (!cycle.empty())
+  if (!cycle.empty()) {
     out.push_back(violation("LOCK-1", -1, "no cycle among rq locks", cycle,
                             "CPUs wait for rq locks in a cycle: a deadlock is possible"));
+    stamp_event_line(out, out.size() - 1, last_edge);
+  }
   return out;
 }
 
@@ -99,12 +106,15 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
                                               const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
   std::map<int, int> holder;  // lock id -> cpu
-  for (const BalanceEvent& e : events) {
-    const auto* l = std::get_if<RqLockEvent>(&e);
+  std::map<int, size_t> taken;  // lock id -> the event that took it
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto* l = std::get_if<RqLockEvent>(&events[i]);
     if (!l) continue;
+    const size_t first = out.size();
     if (!valid_rq(layout, l->rq)) {
       out.push_back(violation("LOCK-2", l->cpu, "an rq of the machine", rq_name(l->rq) + " in " + l->site,
                               "a lock event names an rq the machine does not have"));
+      stamp_event_line(out, first, i);
       continue;
     }
     const int id = rq_lock_id(layout, l->rq);
@@ -118,6 +128,7 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
                                   it->second == l->cpu ? "a CPU took an rq lock it already holds"
                                                        : "an rq lock had two holders"));
         holder[id] = l->cpu;
+        taken[id] = i;
         break;
       case RqLockAction::TryFail:
         break;
@@ -130,10 +141,13 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
         if (it != holder.end()) holder.erase(it);
         break;
     }
+    stamp_event_line(out, first, i);
   }
-  for (const auto& [id, cpu] : holder)
+  for (const auto& [id, cpu] : holder) {
     out.push_back(violation("LOCK-2", cpu, rq_name(id) + " released", "still held at the end",
                             "an rq lock taken by the balance was never released"));
+    stamp_event_line(out, out.size() - 1, taken[id]);  // reported where it was taken
+  }
   return out;
 }
 

@@ -81,22 +81,25 @@ std::vector<Violation> check_mig2_affinity(const MachineState& before, const Mac
 
 std::vector<Violation> check_mig2_events(const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
-  for (const BalanceEvent& e : events)
-    if (const auto* mv = std::get_if<TaskMigrateEvent>(&e))
-      if (!mv->cpus_allowed.test(mv->to_cpu))
+  for (size_t i = 0; i < events.size(); ++i)
+    if (const auto* mv = std::get_if<TaskMigrateEvent>(&events[i]))
+      if (!mv->cpus_allowed.test(mv->to_cpu)) {
         out.push_back(violation("MIG-2", mv->cpu, mv->level, "a CPU of " + mv->cpus_allowed.to_cpulist(),
                                 "pid " + std::to_string(mv->pid) + " to CPU " + std::to_string(mv->to_cpu),
                                 "a task was moved to a CPU outside its affinity"));
+        stamp_event_line(out, out.size() - 1, i);
+      }
   return out;
 }
 
 std::vector<Violation> check_mig3_domain_span(const MachineState& m,
                                               const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
-  for (const BalanceEvent& e : events) {
-    const auto* mv = std::get_if<TaskMigrateEvent>(&e);
-    // A task moved off a dying CPU balanced no domain (model/sched_hotplug.h).
-    if (!mv || mv->hotplug) continue;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto* mv = std::get_if<TaskMigrateEvent>(&events[i]);
+    // A task moved off a dying CPU or off a CPU its new affinity excludes balanced no domain.
+    if (!mv || mv->reason != MigrateReason::Balance) continue;
+    const size_t first = out.size();
     const bool known = mv->cpu >= 0 && mv->cpu < m.nr_cpu_ids() && mv->level >= 0 &&
                        static_cast<size_t>(mv->level) < m.rq(mv->cpu).sd.size();
     const std::string move = "pid " + std::to_string(mv->pid) + " from CPU " +
@@ -105,6 +108,7 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
       out.push_back(violation("MIG-3", mv->cpu, mv->level, "a domain of the balancing CPU",
                               move + " for a domain that does not exist",
                               "a migration names a domain the balancing CPU does not have"));
+      stamp_event_line(out, first, i);
       continue;
     }
     const RqDomain& d = m.rq(mv->cpu).sd[static_cast<size_t>(mv->level)];
@@ -114,6 +118,7 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
       v.level_name = d.sd.name;
       out.push_back(v);
     }
+    stamp_event_line(out, first, i);
   }
   return out;
 }
@@ -124,9 +129,10 @@ std::vector<Violation> check_mig4_migration_limit(const Profile& p,
   std::vector<Violation> out;
   // (balance_seq, round) -> tasks detached so far in the round.
   std::map<std::pair<uint64_t, int>, unsigned> detached;
-  for (const BalanceEvent& e : events) {
-    const auto* d = std::get_if<DetachPassEvent>(&e);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto* d = std::get_if<DetachPassEvent>(&events[i]);
     if (!d) continue;
+    const size_t first = out.size();
     const unsigned bound = detach_limit(era, d->src_nr_running);
     const std::string where = "round " + std::to_string(d->round) + " from CPU " +
                               std::to_string(d->src_cpu) + " with " +
@@ -146,6 +152,7 @@ std::vector<Violation> check_mig4_migration_limit(const Profile& p,
       out.push_back(violation("MIG-4", d->cpu, d->level, "at most " + std::to_string(bound) + " moved",
                               std::to_string(sum) + " moved in " + where,
                               "one balance moved more tasks than the per-pass limit allows"));
+    stamp_event_line(out, first, i);
   }
   return out;
 }

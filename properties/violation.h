@@ -35,6 +35,12 @@ struct Violation {
 Violation make_violation(std::string id, int cpu, int level, int line, std::string expected,
                          std::string observed, std::string explanation);
 
+// Event checks number their findings by the event they are about: out[first..] get the
+// 1-based index of event `index` (the checks push while looking at that event).
+inline void stamp_event_line(std::vector<Violation>& out, std::size_t first, std::size_t index) {
+  for (std::size_t k = first; k < out.size(); ++k) out[k].line = static_cast<int>(index) + 1;
+}
+
 // Outcome of one invariant over one input, so that a report can say "holds", "violated"
 // or "not checkable from this input" (never passing a check it could not run).
 enum class CheckOutcome { Holds, Violated, NotCheckable };

@@ -5,6 +5,7 @@
 
 #include "model/jiffies.h"
 #include "traces/topology_dump/write.h"
+#include "traces/trace_names.h"
 
 namespace sbm {
 
@@ -22,35 +23,21 @@ std::string b(bool v) { return v ? "1" : "0"; }
 
 // include/trace/events/irq.h: softirq_name[] shows the action after the vector number.
 std::string vec_fields(int vec, const Profile& p) {
-  return "vec=" + std::to_string(vec) + " [action=" + (vec == p.sched_softirq_vec ? "SCHED" : "?") + "]";
+  return "vec=" + std::to_string(vec) + " [action=" + std::string(vec == p.sched_softirq_vec ? kSchedSoftirqAction : "?") +
+         "]";
 }
 
-const char* skip_reason(DomainSkipReason r) {
-  switch (r) {
-    case DomainSkipReason::NoLoadBalanceFlag: return "no_load_balance";
-    case DomainSkipReason::DecayOnly: return "decay_only";
-    case DomainSkipReason::Break: return "break";
-  }
-  return "?";
+template <class E, std::size_t N>
+std::string name(const NameTable<E, N>& table, E value) {
+  return std::string(name_of(table, value));
 }
 
-const char* serialize_action(SerializeAction a) {
-  switch (a) {
-    case SerializeAction::Acquire: return "acquire";
-    case SerializeAction::Busy: return "busy";
-    case SerializeAction::Release: return "release";
-  }
-  return "?";
-}
-
-const char* lock_action(RqLockAction a) {
-  switch (a) {
-    case RqLockAction::Acquire: return "lock";
-    case RqLockAction::TryAcquire: return "trylock";
-    case RqLockAction::TryFail: return "trylock_fail";
-    case RqLockAction::Release: return "unlock";
-  }
-  return "?";
+// (cpu, rq->next_balance) pairs as "cpu:next_balance,...".
+std::string folded_list(const std::vector<std::pair<int, uint64_t>>& folded) {
+  std::string s;
+  for (const auto& [cpu, next_balance] : folded)
+    s += (s.empty() ? "" : ",") + std::to_string(cpu) + ":" + u(next_balance);
+  return s;
 }
 
 // ftrace's irq-info columns: irqs-off, need-resched, hardirq/softirq, preempt depth,
@@ -109,115 +96,117 @@ std::string TraceWriter::timestamp() {
   return buf;
 }
 
-void TraceWriter::line(int cpu, const char* flags, const std::string& name, const std::string& fields) {
+void TraceWriter::line(int cpu, const char* flags, std::string_view event, const std::string& fields) {
   const auto [comm, pid] = cpu >= 0 ? current_task_(cpu) : std::pair<std::string, int>{"<idle>", 0};
   char head[64];
   std::snprintf(head, sizeof head, "%16s-%-7d [%03d] %s ", comm.c_str(), pid, cpu < 0 ? 0 : cpu, flags);
-  out_ << head << timestamp() << ": " << name << ": " << fields << "\n";
+  out_ << head << timestamp() << ": " << event << ": " << fields << "\n";
 }
 
 void TraceWriter::event(const BalanceEvent& ev) {
+  namespace ev_name = trace_event;
+  const auto i = [](auto v) { return std::to_string(v); };
   std::visit(
       Overloaded{
           [&](const TickEvent& e) {
-            line(e.cpu, kHardirq, "sched_balance_tick",
-                 "cpu=" + std::to_string(e.cpu) + " jiffies=" + u(e.jiffies) + " idle=" + b(e.idle) +
+            line(e.cpu, kHardirq, ev_name::kTick,
+                 "cpu=" + i(e.cpu) + " jiffies=" + u(e.jiffies) + " idle=" + b(e.idle) +
                      " next_balance=" + u(e.next_balance) + " attached=" + b(e.attached) +
                      " active=" + b(e.active) + " nohz_defers=" + b(e.nohz_defers));
           },
-          [&](const SoftirqRaiseEvent& e) { line(e.cpu, kHardirq, "softirq_raise", vec_fields(e.vec, profile_)); },
-          [&](const SoftirqEntryEvent& e) { line(e.cpu, kSoftirq, "softirq_entry", vec_fields(e.vec, profile_)); },
-          [&](const SoftirqExitEvent& e) { line(e.cpu, kSoftirq, "softirq_exit", vec_fields(e.vec, profile_)); },
+          [&](const SoftirqRaiseEvent& e) {
+            // `source` is sbm's: the kernel's softirq_raise does not say who raised it.
+            line(e.cpu, kHardirq, ev_name::kSoftirqRaise,
+                 vec_fields(e.vec, profile_) + " source=" + name(kRaiseSourceNames, e.source));
+          },
+          [&](const SoftirqEntryEvent& e) { line(e.cpu, kSoftirq, ev_name::kSoftirqEntry, vec_fields(e.vec, profile_)); },
+          [&](const SoftirqExitEvent& e) { line(e.cpu, kSoftirq, ev_name::kSoftirqExit, vec_fields(e.vec, profile_)); },
           [&](const PassStartEvent& e) {
-            line(e.executing_cpu, kSoftirq, "sched_balance_pass",
-                 "cpu=" + std::to_string(e.cpu) + " idle=" + cpu_idle_type_name(e.idle) + " busy=" + b(e.busy) +
+            line(e.executing_cpu, kSoftirq, ev_name::kPass,
+                 "cpu=" + i(e.cpu) + " idle=" + name(kCpuIdleTypeNames, e.idle) + " busy=" + b(e.busy) +
                      " jiffies=" + u(e.jiffies) + " next_balance=" + u(e.rq_next_balance) +
                      " horizon=" + u(e.next_balance_start));
           },
           [&](const DomainVisitEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_domain",
-                 "cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) + " name=" + e.name +
-                     " jiffies=" + u(e.jiffies) + " interval=" + u(e.interval) +
-                     " last_balance=" + u(e.last_balance) + " due=" + b(e.due));
+            line(e.cpu, kSoftirq, ev_name::kDomain,
+                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " name=" + e.name + " jiffies=" + u(e.jiffies) +
+                     " interval=" + u(e.interval) + " last_balance=" + u(e.last_balance) + " due=" + b(e.due));
           },
           [&](const DomainSkipEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_domain_skip",
-                 "cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) + " reason=" + skip_reason(e.reason));
+            line(e.cpu, kSoftirq, ev_name::kDomainSkip,
+                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " reason=" + name(kDomainSkipReasonNames, e.reason));
           },
           [&](const SerializeEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_serialize",
-                 "cpu=" + std::to_string(e.for_cpu) + " level=" + std::to_string(e.level) +
-                     " action=" + serialize_action(e.action) + " holder=" + std::to_string(e.holder));
+            line(e.cpu, kSoftirq, ev_name::kSerialize,
+                 "cpu=" + i(e.for_cpu) + " level=" + i(e.level) + " action=" + name(kSerializeActionNames, e.action) +
+                     " holder=" + i(e.holder));
           },
           [&](const BalanceResultEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_result",
-                 "cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) +
-                     " idle=" + cpu_idle_type_name(e.idle) + " moved=" + std::to_string(e.moved) +
-                     " serialize_busy=" + b(e.serialize_busy) + " continue=" + b(e.continue_balancing) +
-                     " last_balance=" + u(e.last_balance) + " interval=" + u(e.interval) +
-                     " balance_interval=" + std::to_string(e.balance_interval_before) + "->" +
-                     std::to_string(e.balance_interval_after));
+            line(e.cpu, kSoftirq, ev_name::kResult,
+                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " idle=" + name(kCpuIdleTypeNames, e.idle) +
+                     " moved=" + i(e.moved) + " serialize_busy=" + b(e.serialize_busy) +
+                     " continue=" + b(e.continue_balancing) + " last_balance=" + u(e.last_balance) +
+                     " interval=" + u(e.interval) + " balance_interval=" + i(e.balance_interval_before) + "->" +
+                     i(e.balance_interval_after));
           },
           [&](const NextBalanceCandidateEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_candidate",
-                 "cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) + " candidate=" + u(e.candidate) +
-                     " taken=" + b(e.taken) + " next_balance=" + u(e.next_balance));
+            line(e.cpu, kSoftirq, ev_name::kCandidate,
+                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " candidate=" + u(e.candidate) + " taken=" + b(e.taken) +
+                     " next_balance=" + u(e.next_balance));
           },
           [&](const NextBalanceWriteEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_next_balance",
-                 "cpu=" + std::to_string(e.cpu) + " old=" + u(e.old_value) + " new=" + u(e.new_value) +
-                     " written=" + b(e.written));
+            line(e.cpu, kSoftirq, ev_name::kNextBalance,
+                 "cpu=" + i(e.cpu) + " old=" + u(e.old_value) + " new=" + u(e.new_value) + " written=" + b(e.written));
           },
           [&](const RqLockEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_rq_lock",
-                 "rq=" + std::to_string(e.rq) + " action=" + lock_action(e.action) + " site=" + e.site);
+            line(e.cpu, kSoftirq, ev_name::kRqLock,
+                 "rq=" + i(e.rq) + " action=" + name(kRqLockActionNames, e.action) + " site=" + e.site);
           },
           [&](const TaskMigrateEvent& e) {
             // include/trace/events/sched.h: sched_migrate_task, plus what sbm knows of why.
-            line(e.executing_cpu, e.active ? kTask : kSoftirq, "sched_migrate_task",
-                 "comm=task" + std::to_string(e.pid) + " pid=" + std::to_string(e.pid) + " prio=120 orig_cpu=" +
-                     std::to_string(e.from_cpu) + " dest_cpu=" + std::to_string(e.to_cpu) +
-                     " balance_cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) +
+            line(e.executing_cpu, e.active ? kTask : kSoftirq, ev_name::kMigrate,
+                 "comm=task" + i(e.pid) + " pid=" + i(e.pid) + " prio=120 orig_cpu=" + i(e.from_cpu) +
+                     " dest_cpu=" + i(e.to_cpu) + " balance_cpu=" + i(e.cpu) + " level=" + i(e.level) +
                      " active=" + b(e.active) + " allowed=" + e.cpus_allowed.to_cpulist() +
-                     " hotplug=" + b(e.hotplug));
+                     " reason=" + name(kMigrateReasonNames, e.reason) + " balance_seq=" + u(e.balance_seq));
           },
           [&](const DetachPassEvent& e) {
-            line(e.cpu, kSoftirq, "sched_balance_detach",
-                 "cpu=" + std::to_string(e.cpu) + " level=" + std::to_string(e.level) + " src_cpu=" +
-                     std::to_string(e.src_cpu) + " dst_cpu=" + std::to_string(e.dst_cpu) + " round=" +
-                     std::to_string(e.round) + " src_nr_running=" + std::to_string(e.src_nr_running) +
-                     " limit=" + std::to_string(e.limit) + " examined=" + std::to_string(e.examined) +
-                     " detached=" + std::to_string(e.detached));
+            line(e.cpu, kSoftirq, ev_name::kDetach,
+                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " src_cpu=" + i(e.src_cpu) + " dst_cpu=" + i(e.dst_cpu) +
+                     " round=" + i(e.round) + " src_nr_running=" + i(e.src_nr_running) + " limit=" + i(e.limit) +
+                     " examined=" + i(e.examined) + " detached=" + i(e.detached) +
+                     " balance_seq=" + u(e.balance_seq));
           },
           [&](const ActiveBalanceEvent& e) {
-            line(e.action == ActiveBalanceAction::Kick ? e.push_cpu : e.busiest_cpu, kTask, "sched_balance_active",
-                 std::string("action=") + (e.action == ActiveBalanceAction::Kick ? "kick" : "run") +
-                     " busiest_cpu=" + std::to_string(e.busiest_cpu) + " push_cpu=" + std::to_string(e.push_cpu) +
-                     " pid=" + std::to_string(e.pid));
+            line(e.action == ActiveBalanceAction::Kick ? e.push_cpu : e.busiest_cpu, kTask, ev_name::kActive,
+                 "action=" + name(kActiveBalanceActionNames, e.action) + " busiest_cpu=" + i(e.busiest_cpu) +
+                     " push_cpu=" + i(e.push_cpu) + " pid=" + i(e.pid));
           },
           [&](const NohzIdleEvent& e) {
-            line(e.cpu, kTask, "sched_balance_nohz_idle",
-                 std::string("enter=") + b(e.enter) + " jiffies=" + u(e.jiffies) + " next_balance=" +
-                     u(e.rq_next_balance) + " nohz_next_balance=" + u(e.nohz_next_balance) +
-                     " needs_update=" + b(e.needs_update) + " load_balancer=" + std::to_string(e.load_balancer));
+            line(e.cpu, kTask, ev_name::kNohzIdle,
+                 "enter=" + b(e.enter) + " jiffies=" + u(e.jiffies) + " next_balance=" + u(e.rq_next_balance) +
+                     " nohz_next_balance=" + u(e.nohz_next_balance) + " needs_update=" + b(e.needs_update) +
+                     " load_balancer=" + i(e.load_balancer));
           },
           [&](const NohzKickEvent& e) {
-            line(e.cpu, kHardirq, "sched_balance_nohz_kick",
-                 "target=" + std::to_string(e.target) + " flags=" + u(e.flags) + " jiffies=" + u(e.jiffies) +
+            line(e.cpu, kHardirq, ev_name::kNohzKick,
+                 "target=" + i(e.target) + " flags=" + u(e.flags) + " jiffies=" + u(e.jiffies) +
                      " nohz_next_balance=" + u(e.next_balance_before) + "->" + u(e.next_balance_after) +
-                     " ipi=" + b(e.ipi));
+                     " ipi=" + b(e.ipi) + " needs_update=" + b(e.needs_update));
           },
           [&](const IlbBalanceEvent& e) {
-            line(e.ilb_cpu, kSoftirq, "sched_balance_ilb",
-                 "cpu=" + std::to_string(e.cpu) + " ilb_idle=" + b(e.ilb_idle) + " jiffies=" + u(e.jiffies));
+            line(e.ilb_cpu, kSoftirq, ev_name::kIlb,
+                 "cpu=" + i(e.cpu) + " ilb_idle=" + b(e.ilb_idle) + " jiffies=" + u(e.jiffies));
           },
           [&](const IlbPassEndEvent& e) {
-            line(e.ilb_cpu, kSoftirq, "sched_balance_ilb_end",
+            // next_balance: nohz.next_balance (3.3+) or the owner's rq->next_balance (2.6.21-3.2).
+            line(e.ilb_cpu, kSoftirq, ev_name::kIlbEnd,
                  "flags=" + u(e.flags) + " complete=" + b(e.complete) + " jiffies=" + u(e.jiffies) +
-                     " candidates=" + e.candidates.to_cpulist() + " skipped_busy=" + e.skipped_busy.to_cpulist());
+                     " candidates=" + e.candidates.to_cpulist() + " skipped_busy=" + e.skipped_busy.to_cpulist() +
+                     " folded=" + folded_list(e.folded) + " next_balance=" + u(e.before) + "->" + u(e.after));
           },
           [&](const HotplugEvent& e) {
-            line(e.cpu, kTask, "sched_balance_hotplug", "cpu=" + std::to_string(e.cpu) + " online=" + b(e.online));
+            line(e.cpu, kTask, ev_name::kHotplug, "cpu=" + i(e.cpu) + " online=" + b(e.online));
           },
       },
       ev);
@@ -228,19 +217,21 @@ void TraceWriter::task_event(const TaskEvent& e) {
   const std::string who = "comm=task" + std::to_string(e.pid) + " pid=" + std::to_string(e.pid) + " prio=120";
   switch (e.kind) {
     case TaskEventKind::Fork:
-      line(e.cpu, kTask, "sched_wakeup_new", who + " target_cpu=" + std::to_string(e.cpu));
+      line(e.cpu, kTask, trace_event::kFork,
+           who + " target_cpu=" + std::to_string(e.cpu) + " allowed=" + e.cpus_allowed.to_cpulist() +
+               " load_weight=" + std::to_string(e.load_weight) + " util=" + std::to_string(e.util));
       break;
     case TaskEventKind::Wake:
-      line(e.cpu, kTask, "sched_wakeup", who + " target_cpu=" + std::to_string(e.cpu));
+      line(e.cpu, kTask, trace_event::kWake, who + " target_cpu=" + std::to_string(e.cpu));
       break;
     case TaskEventKind::Sleep:
-      line(e.cpu, kTask, "sched_balance_task_sleep", who);
+      line(e.cpu, kTask, trace_event::kSleep, who);
       break;
     case TaskEventKind::Exit:
-      line(e.cpu, kTask, "sched_process_exit", who);
+      line(e.cpu, kTask, trace_event::kExit, who);
       break;
     case TaskEventKind::SetAffinity:
-      line(e.cpu, kTask, "sched_balance_task_affinity", who + " allowed=" + e.cpus_allowed.to_cpulist());
+      line(e.cpu, kTask, trace_event::kAffinity, who + " allowed=" + e.cpus_allowed.to_cpulist());
       break;
   }
 }

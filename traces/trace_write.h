@@ -11,6 +11,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "model/balance_event.h"
 #include "model/profile.h"
@@ -45,7 +46,7 @@ class TraceWriter {
   void jiffy(uint64_t jiffies);
 
  private:
-  void line(int cpu, const char* flags, const std::string& name, const std::string& fields);
+  void line(int cpu, const char* flags, std::string_view event, const std::string& fields);
   std::string timestamp();
 
   std::ostream& out_;

@@ -108,6 +108,68 @@ TEST(CliTraceCheck, JunitWritesOneCasePerInvariant) {
   EXPECT_NE(text.find("<skipped"), std::string::npos) << text;
 }
 
+// A generated trace replays with no violation; one changed next_balance is NB-1 at its line.
+TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
+  const std::string good = (temp_dir() / "gen.trace").string();
+  ASSERT_EQ(sbm("trace gen --topology 2s-numa --ticks 150 --workload churn -o " + good).status, 0);
+  const SbmRun ok = sbm("trace check --json " + good);
+  EXPECT_EQ(ok.status, 0) << ok.out << ok.err;
+  const nlohmann::json j = nlohmann::json::parse(ok.out);
+  EXPECT_EQ(j["result"], "conforms");
+  EXPECT_EQ(j["replay"]["malformed"], 0);
+  EXPECT_GT(j["replay"]["windows"], 100);
+  ASSERT_EQ(j["checks"].size(), 16u) << "MIG-5..WC-2 and the 12 replay checks";
+  EXPECT_EQ(j["checks"][4]["id"], "NB-1");
+  EXPECT_EQ(j["checks"][4]["outcome"], "holds");
+
+  std::istringstream in(slurp(good));
+  std::string text, line;
+  int n = 0, faulty = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    const size_t at = line.find(" new=");
+    if (!faulty && line.find("sched_balance_next_balance:") != std::string::npos && line.find("written=1") != std::string::npos) {
+      const size_t end = line.find(' ', at + 1);
+      line.replace(at + 5, end - at - 5, std::to_string(std::stoull(line.substr(at + 5, end - at - 5)) + 3));
+      faulty = n;
+    }
+    text += line + "\n";
+  }
+  const std::string bad = (temp_dir() / "gen-bad.trace").string();
+  std::ofstream(bad) << text;
+  const SbmRun r = sbm("trace check " + bad);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("gen-bad.trace:" + std::to_string(faulty) + ": NB-1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("VIOLATED: 1 violation of NB-1"), std::string::npos) << r.out;
+  // The replay reports at the jiffy's end; the context is still the lines before the fault:
+  // the candidates the minimum was taken over.
+  const size_t ctx = r.out.find("previous events on CPU");
+  ASSERT_NE(ctx, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sched_balance_candidate:", ctx), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("sched_balance_tick:", ctx), std::string::npos) << "no line after the fault" << r.out;
+  // --topology: the same machine as a SPEC conforms; another machine's domains do not fit.
+  EXPECT_EQ(sbm("trace check -q --topology 2s-numa " + good).status, 0);
+  EXPECT_NE(sbm("trace check -q --topology laptop " + good).status, 0);
+  EXPECT_EQ(sbm("trace check --topology no-such-preset " + good).status, 2);
+}
+
+TEST(CliTraceCheck, MalformedSbmEventsAreErrorsButTheCheckGoesOn) {
+  const std::string file = (temp_dir() / "malformed.trace").string();
+  std::string text = slurp(corpus("../replay/nb1-conforms-v6.17-spread.trace"));
+  const size_t at = text.find("interval=", text.find("sched_balance_domain:"));
+  text.replace(at, 10, "interval=x");
+  std::ofstream(file) << text;
+  const SbmRun r = sbm("trace check -q " + file);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find(": error: sched_balance_domain: field interval: expected an integer, found 'x'"), std::string::npos)
+      << r.err;
+  // Nothing readable: every sbm event broken.
+  const std::string none = (temp_dir() / "none.trace").string();
+  std::ofstream(none) << "# profile: v6.17\n"
+                      << "          <idle>-0       [000] d.h1. 0.000000: sched_balance_tick: cpu=0 jiffies=x\n";
+  EXPECT_EQ(sbm("trace check " + none).status, 2);
+}
+
 TEST(CliTraceCheck, HelpSaysWhatIsAndIsNotChecked) {
   const SbmRun r = sbm("trace check --help");
   EXPECT_EQ(r.status, 0);

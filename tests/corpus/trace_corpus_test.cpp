@@ -1,7 +1,9 @@
-// The mainline trace corpus: every file in traces/corpus/mainline/ carries its expected result
-// ("# expect: conforms" or "# expect: violated ID[,ID]", the exact set of IDs that fire), one
-// line of why, and optionally the options it is checked with ("# profile: v2.6.20",
-// "# idle-threshold-ms: 4"). Each file is one test case, checked with --keep-going semantics.
+// The trace corpus: every file in traces/corpus/mainline/ and traces/corpus/replay/ carries its
+// expected result ("# expect: conforms" or "# expect: violated ID[,ID]", the exact set of IDs
+// that fire), one line of why, and optionally the options it is checked with ("# profile:
+// v2.6.20", "# idle-threshold-ms: 4"). Each file is one test case, checked as `sbm trace check
+// --keep-going` does: the mainline checks and the replay of its sched_balance_* events
+// (replay/: cut from `sbm trace gen` traces, some with an injected fault).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include "model/profile.h"
 #include "traces/trace_check_mainline.h"
 #include "traces/trace_read.h"
+#include "traces/trace_replay.h"
 
 namespace sbm {
 namespace {
@@ -69,24 +72,33 @@ CorpusCase run_case(const std::string& path) {
   std::ifstream f(path);
   TraceReader reader(f);
   MainlineTraceChecker checker(c.options);
+  TraceReplay replay;
   std::vector<Violation> out;
-  while (const TraceRecord* r = reader.next()) checker.feed(*r, out);
+  while (const TraceRecord* r = reader.next()) {
+    checker.feed(*r, out);
+    replay.feed(*r, out);
+  }
   checker.finish(out);
+  replay.finish(out);
+  // A kernel's sched_migrate_task lacks sbm's fields; only an sbm trace must read whole.
+  if (checker.summary().sbm_events > 0) {
+    EXPECT_EQ(replay.summary().malformed, 0u) << path;
+  }
   for (const Violation& v : out) c.fired.insert(v.id);
   return c;
 }
 
-std::vector<std::string> corpus_files() {
+std::vector<std::string> corpus_files(const char* dir = SBM_TRACE_CORPUS_DIR) {
   std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(SBM_TRACE_CORPUS_DIR))
+  for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".trace") files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
   return files;
 }
 
-class MainlineTraceCorpus : public ::testing::TestWithParam<std::string> {};
+class TraceCorpus : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(MainlineTraceCorpus, CheckGivesTheStatedResult) {
+TEST_P(TraceCorpus, CheckGivesTheStatedResult) {
   const CorpusCase c = run_case(GetParam());
   ASSERT_TRUE(c.conforms) << GetParam() << ": no '# expect:' header line";
   EXPECT_FALSE(c.why.empty()) << GetParam() << ": no '# why:' header line";
@@ -101,7 +113,9 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
   return s;
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, MainlineTraceCorpus, ::testing::ValuesIn(corpus_files()), test_name);
+INSTANTIATE_TEST_SUITE_P(Files, TraceCorpus, ::testing::ValuesIn(corpus_files()), test_name);
+INSTANTIATE_TEST_SUITE_P(Replay, TraceCorpus, ::testing::ValuesIn(corpus_files(SBM_REPLAY_CORPUS_DIR)),
+                         test_name);
 
 // The corpus has, for every ID the checker knows, a file where it fires and a conforming file
 // about it (named after the ID: mig5-*, nb3-*, ...).

@@ -124,7 +124,7 @@ TEST(CpuHotplug, TasksLeaveTheDyingCpuToAllowedCpus) {
   const std::vector<TaskMigrateEvent> moves = r.of_type<TaskMigrateEvent>();
   ASSERT_EQ(moves.size(), 3u);
   for (const TaskMigrateEvent& mv : moves) {
-    EXPECT_TRUE(mv.hotplug);
+    EXPECT_EQ(mv.reason, MigrateReason::Hotplug);
     EXPECT_EQ(mv.level, -1);
     EXPECT_EQ(mv.from_cpu, 1);
     EXPECT_TRUE(mv.cpus_allowed.test(mv.to_cpu));
@@ -318,12 +318,15 @@ TEST(HotplugSchedule, PeriodicSeededAndNeverTheLastCpu) {
   EXPECT_FALSE(HotplugSchedule(0, 5).due(3, make_sim(sim_config("laptop", "v6.17", "idle")).machine()));
 }
 
-// MIG-3 skips a hotplug move (it balanced no domain) but not the same move from a balance.
-TEST(CpuHotplug, Mig3SkipsHotplugMovesOnly) {
+// MIG-3 skips a hotplug or affinity move (it balanced no domain) but not the same move from
+// a balance.
+TEST(CpuHotplug, Mig3SkipsHotplugAndAffinityMovesOnly) {
   Simulator s = make_sim(sim_config(kTwoNodes, "v6.17", "idle"));
-  TaskMigrateEvent mv{7, 1, 3, 1, -1, 1, CpuMask::range(0, 3), 0, false, true};
+  TaskMigrateEvent mv{7, 1, 3, 1, -1, 1, CpuMask::range(0, 3), 0, false, MigrateReason::Hotplug};
   EXPECT_TRUE(check_mig3_domain_span(s.machine(), {mv}).empty());
-  mv.hotplug = false;
+  mv.reason = MigrateReason::Affinity;
+  EXPECT_TRUE(check_mig3_domain_span(s.machine(), {mv}).empty());
+  mv.reason = MigrateReason::Balance;
   const std::vector<Violation> v = check_mig3_domain_span(s.machine(), {mv});
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].id, "MIG-3");

@@ -189,11 +189,23 @@ TEST(Simulator, TaskEventsFollowTheirRules) {
   EXPECT_EQ(wake.cpu, 5);
   EXPECT_EQ(s.machine().rq(5).nr_running(), 1u);
 
-  // A runnable task whose CPU leaves its mask moves at once.
+  // A runnable task whose CPU leaves its mask moves at once: the call, then the
+  // sched_migrate_task of migration_cpu_stop(), which names no domain.
   TaskEvent away{TaskEventKind::SetAffinity, 1, -1, CpuMask::single(6)};
   ASSERT_EQ(s.apply(away, log), TaskEventResult::Done);
   EXPECT_EQ(s.machine().rq(5).nr_running(), 0u);
   EXPECT_EQ(s.machine().rq(6).nr_running(), 1u);
+  ASSERT_EQ(log.lines.size(), 6u);
+  EXPECT_EQ(log.lines[4], "set_affinity pid1 cpu6");
+  ASSERT_FALSE(log.events.empty());
+  const auto* mv = std::get_if<TaskMigrateEvent>(&log.events.back());
+  ASSERT_NE(mv, nullptr);
+  EXPECT_EQ(mv->reason, MigrateReason::Affinity);
+  EXPECT_EQ(mv->from_cpu, 5);
+  EXPECT_EQ(mv->to_cpu, 6);
+  EXPECT_EQ(mv->executing_cpu, 5);
+  EXPECT_EQ(mv->level, -1);
+  EXPECT_EQ(mv->cpus_allowed, CpuMask::single(6));
 
   TaskEvent nowhere{TaskEventKind::SetAffinity, 1, -1, CpuMask::single(99)};
   EXPECT_EQ(s.apply(nowhere, log), TaskEventResult::NoAllowedCpu);
@@ -203,7 +215,7 @@ TEST(Simulator, TaskEventsFollowTheirRules) {
   EXPECT_EQ(s.apply(exit, log), TaskEventResult::NoSuchTask);
   TaskEvent bad_fork{TaskEventKind::Fork, 0, 42};
   EXPECT_EQ(s.apply(bad_fork, log), TaskEventResult::BadCpu);
-  EXPECT_EQ(log.lines.size(), 6u);  // the six events that were done
+  EXPECT_EQ(log.lines.size(), 7u);  // the six events that were done and the one migration
 }
 
 TEST(Simulator, OfflineCpusNeitherTickNorGetTasks) {

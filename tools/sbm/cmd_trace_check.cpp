@@ -1,5 +1,7 @@
 // sbm trace check: what a kernel trace's mainline events allow (traces/trace_check_mainline.h,
-// spec/invariants.md, section 8). Replay into the balancing model (sched_balance_* events) is later.
+// spec/invariants.md, section 8) and, when the trace carries sched_balance_* events, their
+// replay into the balancing model's event checks (traces/trace_replay.h).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
@@ -12,21 +14,28 @@
 #include <nlohmann/json.hpp>
 
 #include "model/profile.h"
+#include "model/topology_spec.h"
+#include "properties/check_all.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
 #include "traces/trace_check_mainline.h"
 #include "traces/trace_read.h"
+#include "traces/trace_replay.h"
 
 namespace sbm::cli {
 
 namespace {
 
 constexpr std::size_t kContextLines = 3;
+// Lines kept per CPU: the replay reports a finding when its jiffy's window closes, by when the
+// CPU may have printed more lines after the one at fault; a jiffy rarely has more per CPU.
+constexpr std::size_t kContextRing = 64;
 
 struct TraceCheckOptions {
   std::string file;
   std::string profile;
+  std::string topology;
   double idle_threshold_ms = 100.0;
   bool keep_going = false;
   bool json = false;
@@ -34,29 +43,42 @@ struct TraceCheckOptions {
   std::string junit;
 };
 
-// The last event lines of each CPU, for the context of the first violation: a ring of three
-// strings per CPU whose capacity is reused, so keeping it costs a copy per line, no allocation.
+// The last event lines of each CPU, for the context of the first violation: a ring of
+// kContextRing strings per CPU whose capacity is reused, so keeping it costs a copy per line,
+// no allocation.
 class CpuContext {
  public:
   void add(const TraceRecord& r) {
     if (r.kind != TraceRecordKind::Event || r.cpu < 0) return;
     if (static_cast<std::size_t>(r.cpu) >= rings_.size()) rings_.resize(static_cast<std::size_t>(r.cpu) + 1);
     Ring& ring = rings_[static_cast<std::size_t>(r.cpu)];
-    ring.lines[ring.count % kContextLines].assign(r.text);
+    Entry& e = ring.entries[ring.count % kContextRing];
+    e.line = r.line;
+    e.text.assign(r.text);
     ++ring.count;
   }
-  std::vector<std::string> of(int cpu) const {
+  // The last kContextLines lines of `cpu` before trace line `before` (none when the ring no
+  // longer reaches back to it).
+  std::vector<std::string> of(int cpu, uint64_t before) const {
     if (cpu < 0 || static_cast<std::size_t>(cpu) >= rings_.size()) return {};
     const Ring& ring = rings_[static_cast<std::size_t>(cpu)];
+    const std::size_t oldest = ring.count > kContextRing ? ring.count - kContextRing : 0;
+    std::size_t end = ring.count;  // one past the last entry before `before`
+    while (end > oldest && ring.entries[(end - 1) % kContextRing].line >= before) --end;
+    if (end == oldest && oldest > 0) return {};
     std::vector<std::string> out;
-    for (std::size_t i = ring.count > kContextLines ? ring.count - kContextLines : 0; i < ring.count; ++i)
-      out.push_back(ring.lines[i % kContextLines]);
+    for (std::size_t i = end > oldest + kContextLines ? end - kContextLines : oldest; i < end; ++i)
+      out.push_back(ring.entries[i % kContextRing].text);
     return out;
   }
 
  private:
+  struct Entry {
+    uint64_t line = 0;
+    std::string text;
+  };
   struct Ring {
-    std::array<std::string, kContextLines> lines;
+    std::array<Entry, kContextRing> entries;
     std::size_t count = 0;
   };
   std::vector<Ring> rings_;
@@ -67,6 +89,15 @@ struct CheckRun {
   std::vector<std::string> context;  // lines before the first violation on its CPU (stop mode)
   bool stopped = false;
   MainlineCheckSummary summary;
+  ReplaySummary replay;
+  // The trace has sched_balance_* events: the replay's checks are part of the result.
+  bool replayed() const { return summary.sbm_events > 0; }
+  // The replay's checks after the mainline ones, when replayed.
+  std::vector<CheckSummary> checks() const {
+    std::vector<CheckSummary> all = summary.checks;
+    if (replayed()) all.insert(all.end(), replay.checks.begin(), replay.checks.end());
+    return all;
+  }
 };
 
 MainlineCheckOptions checker_options(const TraceCheckOptions& o) {
@@ -81,32 +112,61 @@ MainlineCheckOptions checker_options(const TraceCheckOptions& o) {
   return mo;
 }
 
+// --profile and --topology for the replay: a dump file is read now (its errors are usage
+// errors before any output); a SPEC is built by the replay for the trace's era.
+ReplayOptions replay_options(const TraceCheckOptions& o) {
+  ReplayOptions ro;
+  ro.profile = o.profile;
+  if (o.topology.empty()) return ro;
+  if (names_a_dump(o.topology)) {
+    std::optional<KernelVersion> era;
+    if (!o.profile.empty()) era = find_profile(o.profile).profile->version;
+    ro.topology = load_topology(o.topology, era).topology;
+    return ro;
+  }
+  SpecParse sp = parse_machine_spec(o.topology);
+  if (!sp.spec) throw UsageError("--topology: " + sp.error);
+  ro.spec = std::move(sp.spec);
+  return ro;
+}
+
+// Stop mode: of the findings from index `from` on, keep the earliest. The replay reports a
+// window when it closes, so its findings may lie before the record that closed it; the
+// context ring reaches back over such a window to the lines before the finding's own.
+void stop_at_first(CheckRun& run, std::size_t from, const CpuContext& context) {
+  const auto first = std::min_element(run.violations.begin() + static_cast<std::ptrdiff_t>(from), run.violations.end(),
+                                      [](const Violation& a, const Violation& b) { return a.line < b.line; });
+  std::swap(run.violations[from], *first);
+  run.violations.resize(from + 1);
+  const Violation& v = run.violations.back();
+  run.context = context.of(v.cpu, static_cast<uint64_t>(std::max(v.line, 0)));
+  run.stopped = true;
+}
+
 CheckRun check_stream(std::istream& in, const std::string& name, const TraceCheckOptions& o,
-                      const MainlineCheckOptions& mo) {
+                      const MainlineCheckOptions& mo, const ReplayOptions& ro) {
   MainlineTraceChecker checker(mo);
+  TraceReplay replay(ro);
   TraceReader reader(in);
   CheckRun run;
   CpuContext context;
   while (const TraceRecord* r = reader.next()) {
     const std::size_t before = run.violations.size();
     checker.feed(*r, run.violations);
+    replay.feed(*r, run.violations);
     if (!o.keep_going && run.violations.size() > before) {
-      run.violations.resize(before + 1);
-      run.context = context.of(run.violations.back().cpu);
-      run.stopped = true;
+      stop_at_first(run, before, context);
       break;
     }
     if (!o.keep_going) context.add(*r);
   }
   if (!run.stopped) {
     checker.finish(run.violations);
-    if (!o.keep_going && !run.violations.empty()) {
-      run.violations.resize(1);
-      run.context = context.of(run.violations.front().cpu);
-      run.stopped = true;
-    }
+    replay.finish(run.violations);
+    if (!o.keep_going && !run.violations.empty()) stop_at_first(run, 0, context);
   }
   run.summary = checker.summary();
+  run.replay = replay.summary();
   for (Violation& v : run.violations) v.file = name;
   return run;
 }
@@ -129,8 +189,10 @@ void print_text(const std::string& name, const CheckRun& run, bool quiet) {
             << " unparsed, " << s.gaps << " gaps\n";
   if (!quiet) {
     std::cout << "events: " << counts_text(s.events_by_name) << "\n";
-    if (s.sbm_events > 0)
-      std::cout << "note: " << s.sbm_events << " sched_balance_* events are not checked on mainline events (replay)\n";
+    if (run.replayed())
+      std::cout << "replay: " << run.replay.balance_events << " balancing events in " << run.replay.windows
+                << " windows, " << run.replay.malformed << " malformed, " << run.replay.dropped_windows
+                << " windows dropped at gaps or malformed events\n";
   }
   if (!s.unknown_events.empty()) std::cout << "unknown events: " << counts_text(s.unknown_events) << "\n";
   for (const Violation& v : run.violations) {
@@ -141,8 +203,12 @@ void print_text(const std::string& name, const CheckRun& run, bool quiet) {
     }
   }
   if (run.stopped) std::cout << "stopped at the first violation (--keep-going checks the whole trace)\n";
-  std::cout << checks_summary_text(s.checks);
+  std::cout << checks_summary_text(run.checks());
   for (const std::string& note : s.notes) std::cout << "note: " << note << "\n";
+  if (run.replayed()) {
+    if (!run.replay.not_checkable.empty()) std::cout << "note: replay not checkable: " << run.replay.not_checkable << "\n";
+    for (const std::string& note : run.replay.notes) std::cout << "note: replay: " << note << "\n";
+  }
   std::cout << "result: " << name << ": ";
   if (run.violations.empty()) {
     std::cout << "conforms\n";
@@ -165,9 +231,18 @@ nlohmann::json run_json(const std::string& name, const CheckRun& run) {
     violations.push_back(std::move(vj));
   }
   nlohmann::json checks = nlohmann::json::array();
-  for (const CheckSummary& c : s.checks) checks.push_back(check_summary_json(c));
+  for (const CheckSummary& c : run.checks()) checks.push_back(check_summary_json(c));
   nlohmann::json unparsed = nlohmann::json::array();
   for (const auto& [line, reason] : s.first_unparsed) unparsed.push_back({{"line", line}, {"error", reason}});
+  nlohmann::json replay = nullptr;
+  if (run.replayed()) {
+    const ReplaySummary& r = run.replay;
+    nlohmann::json malformed = nlohmann::json::array();
+    for (const auto& [line, reason] : r.first_malformed) malformed.push_back({{"line", line}, {"error", reason}});
+    replay = {{"balance_events", r.balance_events}, {"windows", r.windows},       {"malformed", r.malformed},
+              {"first_malformed", malformed},       {"dropped_windows", r.dropped_windows}, {"not_checkable", r.not_checkable},
+              {"notes", r.notes}};
+  }
   return {{"command", "trace check"},
           {"file", name},
           {"result", run.violations.empty() ? "conforms" : "violated"},
@@ -176,7 +251,8 @@ nlohmann::json run_json(const std::string& name, const CheckRun& run) {
           {"events", s.events},
           {"events_by_name", counts_json(s.events_by_name)},
           {"unknown_events", counts_json(s.unknown_events)},
-          {"sbm_events_not_checked", s.sbm_events},
+          {"sbm_events", s.sbm_events},
+          {"replay", replay},
           {"unparsed", s.unparsed},
           {"first_unparsed", unparsed},
           {"gaps", s.gaps},
@@ -188,24 +264,34 @@ nlohmann::json run_json(const std::string& name, const CheckRun& run) {
 int run_trace_check(const TraceCheckOptions& o) {
   const std::string name = display_name(o.file);
   const MainlineCheckOptions mo = checker_options(o);  // usage errors before any output
+  const ReplayOptions ro = replay_options(o);
   CheckRun run;
   if (o.file == "-") {
-    run = check_stream(std::cin, name, o, mo);
+    run = check_stream(std::cin, name, o, mo, ro);
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(o.file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
     std::ifstream f(o.file, std::ios::binary);
     if (!f) throw InputError(name, 0, "cannot open the file");
-    run = check_stream(f, name, o, mo);
+    run = check_stream(f, name, o, mo, ro);
   }
   for (const auto& [line, reason] : run.summary.first_unparsed)
     std::cerr << name << ":" << line << ": warning: line not read: " << reason << "\n";
   if (run.summary.unparsed > run.summary.first_unparsed.size())
     std::cerr << name << ": warning: " << run.summary.unparsed << " lines not read in all\n";
+  // A malformed sbm event is an error of its line, but the rest of the trace is still checked.
+  if (run.replayed()) {
+    for (const auto& [line, reason] : run.replay.first_malformed)
+      std::cerr << name << ":" << line << ": error: " << reason << "\n";
+    if (run.replay.malformed > run.replay.first_malformed.size())
+      std::cerr << name << ": error: " << run.replay.malformed << " malformed sbm events in all\n";
+  }
   if (o.json) std::cout << run_json(name, run).dump(2) << "\n";
   else print_text(name, run, o.quiet);
   if (!o.junit.empty())
-    write_output(o.junit, junit_xml("sbm trace check", {junit_suite(name, run.summary.checks, run.violations)}));
+    write_output(o.junit, junit_xml("sbm trace check", {junit_suite(name, run.checks(), run.violations)}));
+  // sbm events, none of them readable: there is nothing to replay.
+  if (run.replayed() && run.replay.balance_events == 0 && run.replay.malformed > 0) return kBadInput;
   return run.violations.empty() ? kConforms : kViolation;
 }
 
@@ -221,9 +307,16 @@ std::string check_help() {
       "MIG-5 and WC-2 need sched_switch; the raise half of NB-3 needs softirq_raise. Facts start\n"
       "unknown (excerpts start mid-stream) and are forgotten at lost-events markers (gaps).\n"
       "Not checked on mainline events: everything of the balancing model (which CPU balances,\n"
-      "domains, intervals, next_balance, serialization, NOHZ): it needs the sched_balance_* events\n"
-      "and replay, which come later. Affinity is not in the trace: WC-2 skips per-CPU kthreads\n"
-      "(comm name/N) only.\n"
+      "domains, intervals, next_balance, serialization, NOHZ): it needs the sched_balance_* events.\n"
+      "Affinity is not in the trace: WC-2 skips per-CPU kthreads (comm name/N) only.\n"
+      "A trace with sched_balance_* events (sbm trace gen, spec/trace-format.md) is also replayed\n"
+      "into the balancing model, one jiffy at a time, on the machine of its header (# profile:,\n"
+      "# topology-dump:) or of --profile / --topology:\n";
+  for (const InvariantInfo& i : sim_invariants())
+    for (const char* id : balance_event_check_ids())
+      if (i.id == id) s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
+  s +=
+      "A malformed sbm event is an error of its line; the check goes on without it.\n"
       "Exit: 0 conforms, 1 violation, 2 bad input or usage.";
   return s;
 }
@@ -237,6 +330,9 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_option("--profile", o->profile,
                 "Kernel-era profile (e.g. v2.6.20, v6.17): picks the SCHED softirq vec (6 before v2.6.32, "
                 "7 from it) and reports a vec/action mismatch; default: any vec with action=SCHED");
+  c->add_option("--topology", o->topology,
+                "Replay on this machine instead of the trace's embedded dump: a SPEC (preset or key=value, "
+                "built for the profile's era) or a topology dump FILE");
   c->add_option("--idle-threshold", o->idle_threshold_ms,
                 "WC-2: report a CPU idle this many ms while a task waits elsewhere (default 100)")
       ->check(CLI::PositiveNumber);

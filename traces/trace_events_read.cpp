@@ -1,0 +1,404 @@
+#include "traces/trace_events_read.h"
+
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <tuple>
+
+#include "traces/trace_names.h"
+
+namespace sbm {
+
+namespace {
+
+// The fields of one event, read by name; the first problem is kept as the event's error and
+// every later read returns a default, so a reader function reads straight through.
+class FieldReader {
+ public:
+  FieldReader(std::string_view event, const std::vector<TraceField>& fields) : event_(event), fields_(fields) {}
+
+  const std::string& error() const { return error_; }
+  // For the sbm fields a mainline event may lack (a kernel's own trace).
+  bool has(std::string_view key) const { return find_trace_field(fields_, key).has_value(); }
+
+  // The value of `key`. A `key=` with nothing after it (an empty cpulist, an empty name) is an
+  // empty value; parse_trace_fields() leaves it as a value-less token "key=".
+  std::optional<std::string_view> text(std::string_view key) {
+    if (auto v = find_trace_field(fields_, key)) return v;
+    for (const TraceField& f : fields_)
+      if (!f.has_value && f.key.size() == key.size() + 1 && f.key.starts_with(key) && f.key.back() == '=')
+        return std::string_view{};
+    fail(key, "missing");
+    return std::nullopt;
+  }
+
+  template <class T>
+  T number(std::string_view key) {
+    const std::optional<std::string_view> v = text(key);
+    return v ? parse_number<T>(key, *v) : T{};
+  }
+
+  bool flag(std::string_view key) {
+    const std::optional<std::string_view> v = text(key);
+    if (!v) return false;
+    if (*v != "0" && *v != "1") fail(key, "expected 0 or 1, found '" + std::string(*v) + "'");
+    return *v == "1";
+  }
+
+  std::string str(std::string_view key) { return std::string(text(key).value_or("")); }
+
+  CpuMask mask(std::string_view key) {
+    const std::optional<std::string_view> v = text(key);
+    if (!v || v->empty()) return CpuMask{};
+    MaskParse p = parse_cpulist(*v);
+    if (!p.mask) fail(key, "expected a cpulist, found '" + std::string(*v) + "': " + p.error);
+    return p.mask.value_or(CpuMask{});
+  }
+
+  template <class E, std::size_t N>
+  E named(std::string_view key, const NameTable<E, N>& table) {
+    const std::optional<std::string_view> v = text(key);
+    if (!v) return table.front().first;
+    if (std::optional<E> e = value_of(table, *v)) return *e;
+    std::string known;
+    for (const auto& [value, name] : table) known += (known.empty() ? "" : ", ") + std::string(name);
+    fail(key, "expected one of " + known + ", found '" + std::string(*v) + "'");
+    return table.front().first;
+  }
+
+  // "before->after".
+  template <class T>
+  std::pair<T, T> transition(std::string_view key) {
+    const std::optional<std::string_view> v = text(key);
+    if (!v) return {};
+    const std::size_t arrow = v->find("->");
+    if (arrow == std::string_view::npos) {
+      fail(key, "expected before->after, found '" + std::string(*v) + "'");
+      return {};
+    }
+    return {parse_number<T>(key, v->substr(0, arrow)), parse_number<T>(key, v->substr(arrow + 2))};
+  }
+
+  // "cpu:value,cpu:value" (empty: none).
+  std::vector<std::pair<int, uint64_t>> pairs(std::string_view key) {
+    std::vector<std::pair<int, uint64_t>> out;
+    std::optional<std::string_view> v = text(key);
+    while (v && !v->empty()) {
+      const std::size_t comma = v->find(',');
+      const std::string_view item = v->substr(0, comma);
+      const std::size_t colon = item.find(':');
+      if (colon == std::string_view::npos) {
+        fail(key, "expected cpu:value, found '" + std::string(item) + "'");
+        break;
+      }
+      out.emplace_back(parse_number<int>(key, item.substr(0, colon)), parse_number<uint64_t>(key, item.substr(colon + 1)));
+      v = comma == std::string_view::npos ? std::string_view{} : v->substr(comma + 1);
+    }
+    return out;
+  }
+
+ private:
+  template <class T>
+  T parse_number(std::string_view key, std::string_view v) {
+    T out{};
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc{} || end != v.data() + v.size() || v.empty())
+      fail(key, "expected an integer, found '" + std::string(v) + "'");
+    return out;
+  }
+
+  void fail(std::string_view key, const std::string& why) {
+    if (error_.empty()) error_ = std::string(event_) + ": field " + std::string(key) + ": " + why;
+  }
+
+  std::string_view event_;
+  const std::vector<TraceField>& fields_;
+  std::string error_;
+};
+
+// One function per event the writer produces (traces/trace_write.cpp, TraceWriter::event and
+// task_event), reading the fields in the writer's order. `cpu` is the line's CPU column.
+
+BalanceEvent read_tick(int, FieldReader& f) {
+  TickEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  e.idle = f.flag("idle");
+  e.next_balance = f.number<uint64_t>("next_balance");
+  e.attached = f.flag("attached");
+  e.active = f.flag("active");
+  e.nohz_defers = f.flag("nohz_defers");
+  return e;
+}
+
+BalanceEvent read_softirq_raise(int cpu, FieldReader& f) {
+  SoftirqRaiseEvent e{cpu, f.number<int>("vec"), RaiseSource::Trigger};
+  if (f.has("source")) e.source = f.named("source", kRaiseSourceNames);
+  return e;
+}
+
+BalanceEvent read_softirq_entry(int cpu, FieldReader& f) { return SoftirqEntryEvent{cpu, f.number<int>("vec")}; }
+BalanceEvent read_softirq_exit(int cpu, FieldReader& f) { return SoftirqExitEvent{cpu, f.number<int>("vec")}; }
+
+BalanceEvent read_pass(int cpu, FieldReader& f) {
+  PassStartEvent e;
+  e.executing_cpu = cpu;
+  e.cpu = f.number<int>("cpu");
+  e.idle = f.named("idle", kCpuIdleTypeNames);
+  e.busy = f.flag("busy");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  e.rq_next_balance = f.number<uint64_t>("next_balance");
+  e.next_balance_start = f.number<uint64_t>("horizon");
+  return e;
+}
+
+BalanceEvent read_domain(int, FieldReader& f) {
+  DomainVisitEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.level = f.number<int>("level");
+  e.name = f.str("name");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  e.interval = f.number<uint64_t>("interval");
+  e.last_balance = f.number<uint64_t>("last_balance");
+  e.due = f.flag("due");
+  return e;
+}
+
+BalanceEvent read_domain_skip(int, FieldReader& f) {
+  DomainSkipEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.level = f.number<int>("level");
+  e.reason = f.named("reason", kDomainSkipReasonNames);
+  return e;
+}
+
+BalanceEvent read_serialize(int cpu, FieldReader& f) {
+  SerializeEvent e;
+  e.cpu = cpu;
+  e.for_cpu = f.number<int>("cpu");
+  e.level = f.number<int>("level");
+  e.action = f.named("action", kSerializeActionNames);
+  e.holder = f.number<int>("holder");
+  return e;
+}
+
+BalanceEvent read_result(int, FieldReader& f) {
+  BalanceResultEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.level = f.number<int>("level");
+  e.idle = f.named("idle", kCpuIdleTypeNames);
+  e.moved = f.number<int>("moved");
+  e.serialize_busy = f.flag("serialize_busy");
+  e.continue_balancing = f.flag("continue");
+  e.last_balance = f.number<uint64_t>("last_balance");
+  e.interval = f.number<uint64_t>("interval");
+  std::tie(e.balance_interval_before, e.balance_interval_after) = f.transition<unsigned>("balance_interval");
+  return e;
+}
+
+BalanceEvent read_candidate(int, FieldReader& f) {
+  NextBalanceCandidateEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.level = f.number<int>("level");
+  e.candidate = f.number<uint64_t>("candidate");
+  e.taken = f.flag("taken");
+  e.next_balance = f.number<uint64_t>("next_balance");
+  return e;
+}
+
+BalanceEvent read_next_balance(int, FieldReader& f) {
+  NextBalanceWriteEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.old_value = f.number<uint64_t>("old");
+  e.new_value = f.number<uint64_t>("new");
+  e.written = f.flag("written");
+  return e;
+}
+
+BalanceEvent read_rq_lock(int cpu, FieldReader& f) {
+  RqLockEvent e;
+  e.cpu = cpu;
+  e.rq = f.number<int>("rq");
+  e.action = f.named("action", kRqLockActionNames);
+  e.site = f.str("site");
+  return e;
+}
+
+BalanceEvent read_migrate(int cpu, FieldReader& f) {
+  TaskMigrateEvent e;
+  e.executing_cpu = cpu;
+  e.pid = f.number<int>("pid");
+  e.from_cpu = f.number<int>("orig_cpu");
+  e.to_cpu = f.number<int>("dest_cpu");
+  e.cpu = f.number<int>("balance_cpu");
+  e.level = f.number<int>("level");
+  e.active = f.flag("active");
+  e.cpus_allowed = f.mask("allowed");
+  // Traces written before `reason` carried `hotplug=0|1` (no affinity moves were traced).
+  if (!f.has("reason") && f.has("hotplug"))
+    e.reason = f.flag("hotplug") ? MigrateReason::Hotplug : MigrateReason::Balance;
+  else
+    e.reason = f.named("reason", kMigrateReasonNames);
+  e.balance_seq = f.number<uint64_t>("balance_seq");
+  return e;
+}
+
+BalanceEvent read_detach(int, FieldReader& f) {
+  DetachPassEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.level = f.number<int>("level");
+  e.src_cpu = f.number<int>("src_cpu");
+  e.dst_cpu = f.number<int>("dst_cpu");
+  e.round = f.number<int>("round");
+  e.src_nr_running = f.number<unsigned>("src_nr_running");
+  e.limit = f.number<unsigned>("limit");
+  e.examined = f.number<unsigned>("examined");
+  e.detached = f.number<unsigned>("detached");
+  e.balance_seq = f.number<uint64_t>("balance_seq");
+  return e;
+}
+
+BalanceEvent read_active(int, FieldReader& f) {
+  ActiveBalanceEvent e;
+  e.action = f.named("action", kActiveBalanceActionNames);
+  e.busiest_cpu = f.number<int>("busiest_cpu");
+  e.push_cpu = f.number<int>("push_cpu");
+  e.pid = f.number<int>("pid");
+  return e;
+}
+
+BalanceEvent read_nohz_idle(int cpu, FieldReader& f) {
+  NohzIdleEvent e;
+  e.cpu = cpu;
+  e.enter = f.flag("enter");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  e.rq_next_balance = f.number<uint64_t>("next_balance");
+  e.nohz_next_balance = f.number<uint64_t>("nohz_next_balance");
+  e.needs_update = f.flag("needs_update");
+  e.load_balancer = f.number<int>("load_balancer");
+  return e;
+}
+
+BalanceEvent read_nohz_kick(int cpu, FieldReader& f) {
+  NohzKickEvent e;
+  e.cpu = cpu;
+  e.target = f.number<int>("target");
+  e.flags = f.number<unsigned>("flags");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  std::tie(e.next_balance_before, e.next_balance_after) = f.transition<uint64_t>("nohz_next_balance");
+  e.ipi = f.flag("ipi");
+  e.needs_update = f.flag("needs_update");
+  return e;
+}
+
+BalanceEvent read_ilb(int cpu, FieldReader& f) {
+  IlbBalanceEvent e;
+  e.ilb_cpu = cpu;
+  e.cpu = f.number<int>("cpu");
+  e.ilb_idle = f.flag("ilb_idle");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  return e;
+}
+
+BalanceEvent read_ilb_end(int cpu, FieldReader& f) {
+  IlbPassEndEvent e;
+  e.ilb_cpu = cpu;
+  e.flags = f.number<unsigned>("flags");
+  e.complete = f.flag("complete");
+  e.jiffies = f.number<uint64_t>("jiffies");
+  e.candidates = f.mask("candidates");
+  e.skipped_busy = f.mask("skipped_busy");
+  e.folded = f.pairs("folded");
+  std::tie(e.before, e.after) = f.transition<uint64_t>("next_balance");
+  return e;
+}
+
+BalanceEvent read_hotplug(int, FieldReader& f) {
+  HotplugEvent e;
+  e.cpu = f.number<int>("cpu");
+  e.online = f.flag("online");
+  return e;
+}
+
+// The workload's task events. Fork's allowed/load_weight/util are sbm's additions to
+// sched_wakeup_new; a kernel's line lacks them and keeps TaskEvent's defaults.
+TaskEvent read_task(TaskEventKind kind, int cpu, FieldReader& f) {
+  TaskEvent e;
+  e.kind = kind;
+  e.cpu = cpu;
+  e.pid = f.number<int>("pid");
+  if (kind == TaskEventKind::Fork || kind == TaskEventKind::Wake) e.cpu = f.number<int>("target_cpu");
+  if (kind == TaskEventKind::SetAffinity || (kind == TaskEventKind::Fork && f.has("allowed")))
+    e.cpus_allowed = f.mask("allowed");
+  if (kind == TaskEventKind::Fork && f.has("load_weight")) e.load_weight = f.number<unsigned long>("load_weight");
+  if (kind == TaskEventKind::Fork && f.has("util")) e.util = f.number<unsigned long>("util");
+  return e;
+}
+
+struct BalanceReader {
+  std::string_view event;
+  BalanceEvent (*read)(int cpu, FieldReader& f);
+};
+
+constexpr BalanceReader kBalanceReaders[] = {
+    {trace_event::kTick, read_tick},
+    {trace_event::kSoftirqRaise, read_softirq_raise},
+    {trace_event::kSoftirqEntry, read_softirq_entry},
+    {trace_event::kSoftirqExit, read_softirq_exit},
+    {trace_event::kPass, read_pass},
+    {trace_event::kDomain, read_domain},
+    {trace_event::kDomainSkip, read_domain_skip},
+    {trace_event::kSerialize, read_serialize},
+    {trace_event::kResult, read_result},
+    {trace_event::kCandidate, read_candidate},
+    {trace_event::kNextBalance, read_next_balance},
+    {trace_event::kRqLock, read_rq_lock},
+    {trace_event::kMigrate, read_migrate},
+    {trace_event::kDetach, read_detach},
+    {trace_event::kActive, read_active},
+    {trace_event::kNohzIdle, read_nohz_idle},
+    {trace_event::kNohzKick, read_nohz_kick},
+    {trace_event::kIlb, read_ilb},
+    {trace_event::kIlbEnd, read_ilb_end},
+    {trace_event::kHotplug, read_hotplug},
+};
+
+constexpr std::pair<std::string_view, TaskEventKind> kTaskEvents[] = {
+    {trace_event::kFork, TaskEventKind::Fork},   {trace_event::kWake, TaskEventKind::Wake},
+    {trace_event::kSleep, TaskEventKind::Sleep}, {trace_event::kExit, TaskEventKind::Exit},
+    {trace_event::kAffinity, TaskEventKind::SetAffinity},
+};
+
+bool is_softirq(std::string_view event) {
+  return event == trace_event::kSoftirqRaise || event == trace_event::kSoftirqEntry ||
+         event == trace_event::kSoftirqExit;
+}
+
+}  // namespace
+
+TraceEventRead read_trace_event(const TraceRecord& r, std::vector<TraceField>& fields) {
+  TraceEventRead out;
+  if (r.kind != TraceRecordKind::Event) return out;
+  const BalanceReader* balance = nullptr;
+  for (const BalanceReader& b : kBalanceReaders)
+    if (b.event == r.event) balance = &b;
+  const std::pair<std::string_view, TaskEventKind>* task = nullptr;
+  for (const auto& t : kTaskEvents)
+    if (t.first == r.event) task = &t;
+  if (!balance && !task) return out;
+  parse_trace_fields(r.fields, fields);
+  // Only the SCHED softirq belongs to balancing; NET_RX and the rest are someone else's.
+  if (is_softirq(r.event) && find_trace_field(fields, "action") != kSchedSoftirqAction) return out;
+  FieldReader f(r.event, fields);
+  if (balance) out.balance = balance->read(r.cpu, f);
+  else out.task = read_task(task->second, r.cpu, f);
+  if (!f.error().empty()) {
+    out.kind = TraceEventKind::Malformed;
+    out.error = f.error();
+  } else {
+    out.kind = balance ? TraceEventKind::Balance : TraceEventKind::Task;
+  }
+  return out;
+}
+
+}  // namespace sbm

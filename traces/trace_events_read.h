@@ -1,0 +1,33 @@
+// The inverse of traces/trace_write.cpp: a TraceRecord of an event the writer produces becomes
+// the BalanceEvent or TaskEvent it was written from (spec/trace-format.md, "Replay"). Names of
+// events and enum values come from traces/trace_names.h, which the writer uses too.
+//
+// A record of any other event (a mainline event sbm does not write, a softirq of another vec
+// than SCHED) is Other; a record of an sbm event with a field missing or malformed is Malformed
+// with the reason ("sched_balance_domain: field interval: expected an integer, found 'x'").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/balance_event.h"
+#include "model/workload.h"
+#include "traces/trace_read.h"
+
+namespace sbm {
+
+enum class TraceEventKind { Other, Balance, Task, Malformed };
+
+struct TraceEventRead {
+  TraceEventKind kind = TraceEventKind::Other;
+  BalanceEvent balance;  // kind == Balance
+  TaskEvent task;        // kind == Task
+  std::string error;     // kind == Malformed
+};
+
+// Reads one record. `fields` is scratch space whose capacity is reused between calls.
+// Fields the trace leaves out of a mainline event keep the kernel's default: a softirq_raise
+// without sbm's `source` was raised by the tick's trigger.
+TraceEventRead read_trace_event(const TraceRecord& r, std::vector<TraceField>& fields);
+
+}  // namespace sbm

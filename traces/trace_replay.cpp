@@ -1,0 +1,201 @@
+#include "traces/trace_replay.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "model/build_sched_domains.h"
+#include "model/profile.h"
+#include "model/sched_hotplug.h"
+#include "model/sd_defaults.h"
+#include "properties/check_all.h"
+#include "traces/topology_dump/read.h"
+#include "traces/trace_events_read.h"
+#include "traces/trace_names.h"
+
+namespace sbm {
+
+namespace {
+
+constexpr std::size_t kFirstMalformed = 10;
+
+// The checks that read the domains (MIG-3: spans; BI-1: min/max_interval): after a hotplug
+// whose rebuild replay cannot follow they stop.
+bool reads_domains(std::string_view id) { return id == "MIG-3" || id == "BI-1"; }
+
+// The index in `window` of the event a finding is about (every event check numbers its
+// findings by event; a state finding without one is put at the window's end).
+std::size_t event_of(const std::vector<BalanceEvent>& window, const Violation& v) {
+  if (v.line >= 1 && static_cast<std::size_t>(v.line) <= window.size()) return static_cast<std::size_t>(v.line) - 1;
+  return window.empty() ? 0 : window.size() - 1;
+}
+
+}  // namespace
+
+TraceReplay::TraceReplay(ReplayOptions options) : options_(std::move(options)) {}
+
+void TraceReplay::build_machine() {
+  const std::string& name = options_.profile.empty() ? header_.profile : options_.profile;
+  if (name.empty()) {
+    summary_.not_checkable = "the trace declares no profile (# profile:) and none was given (--profile)";
+    return;
+  }
+  ProfileLookup p = find_profile(name, ProfileOptions{header_.hz, header_.jiffies_bits, std::nullopt});
+  if (!p.profile) {
+    summary_.not_checkable = "profile: " + p.error;
+    return;
+  }
+  apply_mutant(options_.mutant, *p.profile, nullptr);
+  Topology t;
+  if (options_.topology) {
+    t = *options_.topology;
+  } else if (options_.spec) {
+    t = build_sched_domains(*options_.spec, p.profile->version, 0);
+  } else if (!header_.topology_dump.empty()) {
+    std::string text;
+    for (const std::string& l : header_.topology_dump) text += l + "\n";
+    DumpReadResult d = read_topology_dump(text, "# topology-dump", DumpReadOptions{p.profile->version});
+    if (!d.topology || !d.errors.empty()) {
+      summary_.not_checkable = "the embedded topology dump does not read" +
+                               (d.errors.empty() ? std::string() : ": line " + std::to_string(d.errors.front().line) +
+                                                                       ": " + d.errors.front().message);
+      return;
+    }
+    t = std::move(*d.topology);
+  } else {
+    summary_.not_checkable = "the trace embeds no topology (# topology-dump:) and none was given (--topology)";
+    return;
+  }
+  // A dump prints no tunables; sd_init() of the era fills them (model/sd_defaults.h), as the
+  // simulator does for a dump (Simulator::create).
+  fill_sd_init_defaults(t, p.profile->version);
+  rebuild_spec_ = options_.spec;
+  if (!rebuild_spec_ && !options_.topology && !header_.topology.empty())
+    rebuild_spec_ = parse_machine_spec(header_.topology).spec;
+  MachineOptions mo;
+  if (rebuild_spec_) mo.online = online_cpus(*rebuild_spec_);
+  MachineBuild mb = make_machine(t, *p.profile, mo);
+  if (!mb.machine) {
+    summary_.not_checkable = "machine: " + mb.error;
+    return;
+  }
+  machine_ = std::move(*mb.machine);
+  if (!rebuild_spec_) summary_.notes.push_back("no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3 and BI-1");
+}
+
+void TraceReplay::flush(std::vector<Violation>& out) {
+  if (window_.empty()) return;
+  if (machine_) {
+    std::vector<Violation> found = check_balance_events(*machine_, window_, nullptr);
+    for (const char* id : balance_event_check_ids())
+      if (!domains_stale_ || !reads_domains(id)) ++runs_[id];
+    std::vector<Violation> kept;
+    for (Violation& v : found) {
+      if (domains_stale_ && reads_domains(v.id)) continue;
+      v.line = static_cast<int>(window_lines_[event_of(window_, v)]);
+      ++violated_[v.id];
+      kept.push_back(std::move(v));
+    }
+    // The first divergence first.
+    std::stable_sort(kept.begin(), kept.end(), [](const Violation& a, const Violation& b) { return a.line < b.line; });
+    out.insert(out.end(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+    ++summary_.windows;
+  }
+  window_.clear();
+  window_lines_.clear();
+}
+
+void TraceReplay::drop_window() {
+  if (!window_.empty()) ++summary_.dropped_windows;
+  window_.clear();
+  window_lines_.clear();
+}
+
+// What CPU hotplug changes that the checks read (kernel/sched/core.c, v6.17): the online and
+// active masks, max_load_balance_interval (update_max_interval(), from sched_cpu_dying() going
+// down and sched_rq_cpu_starting() coming up) and the domains (partition_sched_domains() from
+// the cpuset rebuild), in the order Simulator::cpu_down/cpu_up applies them.
+void TraceReplay::hotplug(int cpu, bool online) {
+  if (!machine_ || cpu < 0 || cpu >= machine_->nr_cpu_ids()) return;
+  MachineState& m = *machine_;
+  if (online) {
+    m.online.set(cpu);
+    m.active.set(cpu);
+  } else {
+    m.online.clear(cpu);
+    m.active.clear(cpu);
+  }
+  update_max_interval(m);
+  if (rebuild_spec_) rebuild_sched_domains(m, *rebuild_spec_);
+  else domains_stale_ = true;
+}
+
+void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
+  if (r.kind == TraceRecordKind::Header && !started_) {
+    if (const auto bad = add_trace_header(header_, r))
+      summary_.notes.push_back("header line " + std::to_string(r.line) + ": " + std::string(r.key) + ": " +
+                               std::string(*bad));
+    return;
+  }
+  if (r.kind == TraceRecordKind::LostEvents) {
+    drop_window();
+    in_gap_ = true;
+    return;
+  }
+  if (r.kind != TraceRecordKind::Event) return;
+  if (!started_) {
+    started_ = true;
+    build_machine();
+  }
+  TraceEventRead e = read_trace_event(r, fields_);
+  switch (e.kind) {
+    case TraceEventKind::Other: return;
+    case TraceEventKind::Task: ++summary_.task_events; return;
+    case TraceEventKind::Malformed:
+      // An event that does not read is an event lost: its window is dropped like a gap's.
+      ++summary_.malformed;
+      if (summary_.first_malformed.size() < kFirstMalformed) summary_.first_malformed.emplace_back(r.line, e.error);
+      drop_window();
+      in_gap_ = true;
+      return;
+    case TraceEventKind::Balance: break;
+  }
+  ++summary_.balance_events;
+  if (const auto* tick = std::get_if<TickEvent>(&e.balance); tick && tick->jiffies != window_jiffies_) {
+    if (in_gap_) drop_window();
+    else flush(out);
+    in_gap_ = false;
+    window_jiffies_ = tick->jiffies;
+  }
+  if (in_gap_) return;
+  if (const auto* h = std::get_if<HotplugEvent>(&e.balance)) {
+    flush(out);
+    hotplug(h->cpu, h->online);
+  }
+  window_.push_back(std::move(e.balance));
+  window_lines_.push_back(r.line);
+}
+
+void TraceReplay::finish(std::vector<Violation>& out) {
+  if (in_gap_) drop_window();
+  else flush(out);
+}
+
+ReplaySummary TraceReplay::summary() const {
+  ReplaySummary s = summary_;
+  for (const char* id : balance_event_check_ids()) {
+    CheckSummary c;
+    c.id = id;
+    if (const auto it = runs_.find(id); it != runs_.end()) c.instances = it->second;
+    if (violated_.contains(id)) c.outcome = CheckOutcome::Violated;
+    else if (c.instances > 0) c.outcome = CheckOutcome::Holds;
+    else {
+      c.outcome = CheckOutcome::NotCheckable;
+      c.reason = !s.not_checkable.empty() ? s.not_checkable
+                                          : "no window of sched_balance_* events was replayed";
+    }
+    s.checks.push_back(std::move(c));
+  }
+  return s;
+}
+
+}  // namespace sbm

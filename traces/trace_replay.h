@@ -1,0 +1,92 @@
+// Replaying a trace's sched_balance_* events into the model's event checks (spec/trace-format.md,
+// "Replay"): NB-1, NB-2, SER-1, INT-1, BI-1, MIG-2, MIG-3, MIG-4, LOCK-1, LOCK-2, NOHZ-1, NOHZ-2,
+// the same check_balance_events() the simulator's PropertyChecker runs, over the same windows.
+//
+// The machine (profile, domains, rq locks) comes from the trace's header: `# profile:`, `# hz:`,
+// `# jiffies-bits:` and the `# topology-dump:` lines, or from the options. Events are collected
+// one jiffy at a time: a sched_balance_tick whose jiffies differ from the window's closes it, as
+// do a hotplug event (the domains and max_load_balance_interval change with it; the window ran
+// on the old ones) and the end of input. Memory: one window of events plus the machine.
+//
+// A lost-events marker is a gap: the window it cuts is dropped unchecked, and so is the rest of
+// that jiffy, so checks across a gap are suspended, never failed. A malformed sbm event (a field
+// missing or bad) is an event lost too: counted, reported, and its window dropped the same way.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/mutants.h"
+#include "model/rq.h"
+#include "model/topology.h"
+#include "model/topology_spec.h"
+#include "properties/violation.h"
+#include "traces/trace_read.h"
+
+namespace sbm {
+
+struct ReplayOptions {
+  std::string profile;              // overrides the header's `# profile:` (hz, jiffies-bits kept)
+  std::optional<Topology> topology; // a dump read: replaces the embedded `# topology-dump:`
+  // A machine description: without `topology`, build_sched_domains() of the profile's era
+  // makes the domains from it; with one, it is what the dump was built from. CPU hotplug
+  // rebuilds the domains from it (rebuild_sched_domains()). Without one the header's
+  // `# topology:` is used when it is a SPEC; else, after a hotplug, MIG-3 and BI-1 (which
+  // read the domains) stop.
+  std::optional<MachineSpec> spec;
+  // A buggy variant of the model as the oracle (model/mutants.h), applied to the profile:
+  // the corpus column of `sbm mutants` (tools/sbm/mutant_matrix.h).
+  Mutant mutant = Mutant::None;
+};
+
+struct ReplaySummary {
+  uint64_t balance_events = 0;  // sched_balance_* and SCHED softirq events replayed
+  uint64_t task_events = 0;     // the workload's events (read, not checked)
+  uint64_t windows = 0;         // windows checked
+  uint64_t malformed = 0;       // sbm events with a missing or bad field
+  std::vector<std::pair<uint64_t, std::string>> first_malformed;  // (line, reason), at most 10
+  uint64_t dropped_windows = 0; // windows dropped at a lost-events marker or malformed event
+  std::string not_checkable;    // why no machine could be built; empty when one was
+  std::vector<CheckSummary> checks;  // one per ID of balance_event_check_ids()
+  std::vector<std::string> notes;
+};
+
+class TraceReplay {
+ public:
+  explicit TraceReplay(ReplayOptions options = {});
+
+  // Replays one record; violations are appended to `out` with `line` the trace line of the
+  // event (file left empty for the caller).
+  void feed(const TraceRecord& r, std::vector<Violation>& out);
+  // End of input: checks the last window.
+  void finish(std::vector<Violation>& out);
+
+  ReplaySummary summary() const;
+
+ private:
+  void build_machine();
+  void flush(std::vector<Violation>& out);
+  void drop_window();
+  void hotplug(int cpu, bool online);
+
+  ReplayOptions options_;
+  TraceHeaderText header_;
+  bool started_ = false;                  // the first event was seen: the header is complete
+  std::optional<MachineState> machine_;
+  std::optional<MachineSpec> rebuild_spec_;
+  bool domains_stale_ = false;            // hotplug without a SPEC: the domains are unknown
+  std::vector<BalanceEvent> window_;
+  std::vector<uint64_t> window_lines_;    // trace line of each event of window_
+  std::optional<uint64_t> window_jiffies_;
+  bool in_gap_ = false;                   // after a gap, until the next jiffy's window
+  std::vector<TraceField> fields_;
+  std::map<std::string, int> runs_;
+  std::map<std::string, int> violated_;
+  ReplaySummary summary_;
+};
+
+}  // namespace sbm

@@ -17,10 +17,14 @@ struct IntervalRule {
   unsigned hz = 250;
   bool busy_minus_one = false;  // 5.10+
   bool capped = true;           // false in v2.6.20: only "if (!interval) interval = 1"
+  // Code-site mutants (model/mutants.h), false for the model itself.
+  bool unclamped = false;            // registry "unclamped-interval": neither 0 -> 1 nor the cap
+  bool busy_factor_ignored = false;  // registry "busy-factor-ignored": busy uses the idle interval
 };
 
 inline IntervalRule interval_rule(const Profile& p) {
-  return IntervalRule{p.hz, p.busy_interval_minus_one, p.interval_cap != IntervalCap::None};
+  return IntervalRule{p.hz, p.busy_interval_minus_one, p.interval_cap != IntervalCap::None,
+                      is_mutant(p, Mutant::UnclampedInterval), is_mutant(p, Mutant::BusyFactorIgnored)};
 }
 
 // get_sd_balance_interval(sd, cpu_busy), kernel/sched/fair.c (v6.17; inline in
@@ -35,9 +39,13 @@ typename Ops::Value get_sd_balance_interval(const Ops& o, typename Ops::Value ba
                                             typename Ops::Value busy_factor,
                                             typename Ops::Bool busy, const IntervalRule& rule,
                                             typename Ops::Value cap) {
-  const auto ms = o.select(busy, o.mul(balance_interval, busy_factor), balance_interval);
+  // Mutant "busy-factor-ignored" (model/mutants.h): the multiplication is left out.
+  const auto busy_ms = rule.busy_factor_ignored ? balance_interval : o.mul(balance_interval, busy_factor);
+  const auto ms = o.select(busy, busy_ms, balance_interval);
   auto interval = msecs_to_jiffies(o, ms, rule.hz);
   if (rule.busy_minus_one) interval = o.select(busy, o.sub(interval, o.lit(1)), interval);
+  // Mutant "unclamped-interval" (model/mutants.h): the scaled value is returned as is.
+  if (rule.unclamped) return interval;
   interval = o.select(o.eq(interval, o.lit(0)), o.lit(1), interval);
   if (rule.capped) interval = o.select(o.ult(cap, interval), cap, interval);
   return interval;
@@ -53,10 +61,16 @@ struct NextBalanceMin {
 
 // "out:" of rebalance_domains()/sched_balance_domains() (every era) and
 // update_next_balance() (newidle): if (time_after(next_balance, candidate)) take it.
+// `mutant` is the profile's (Profile::mutant) where the model runs the pass, and None where
+// a checker states the kernel's rule.
 template <class Ops>
 NextBalanceMin<Ops> next_balance_min_update(const Ops& o, const NextBalanceMin<Ops>& acc,
-                                            typename Ops::Value candidate) {
-  const auto take = time_after(o, acc.value, candidate);
+                                            typename Ops::Value candidate,
+                                            Mutant mutant = Mutant::None) {
+  // Mutant "plain-lt" (model/mutants.h): an unsigned "candidate < next_balance", which
+  // disagrees with time_after() once the two straddle a jiffies wrap.
+  const auto take = mutant == Mutant::PlainLt ? o.ult(candidate, acc.value)
+                                              : time_after(o, acc.value, candidate);
   return {o.select(take, candidate, acc.value), o.lor(acc.updated, take)};
 }
 
@@ -74,11 +88,15 @@ typename Ops::Value next_balance_after_pass(const Ops& o, typename Ops::Value rq
 // The test comes before the doubling, so this is not a hard cap: max_interval can be
 // exceeded up to 2*(max_interval-1), and ALL_PINNED reaches 2*511 = 1022.
 // load_balance() (v2.6.20 kernel/sched.c, v4.19 / v6.17 kernel/sched/fair.c).
+// `mutant` as for next_balance_min_update(): the profile's in the model, None in checkers.
 template <class Ops>
 typename Ops::Value balance_interval_backoff(const Ops& o, typename Ops::Value bi,
                                              typename Ops::Value max_interval,
                                              typename Ops::Bool all_pinned,
-                                             unsigned max_pinned_interval) {
+                                             unsigned max_pinned_interval,
+                                             Mutant mutant = Mutant::None) {
+  // Mutant "unbounded-backoff" (model/mutants.h): doubled on every call, no ceiling test.
+  if (mutant == Mutant::UnboundedBackoff) return o.add(bi, bi);
   const auto grow = o.lor(o.land(all_pinned, o.ult(bi, o.lit(max_pinned_interval))),
                           o.ult(bi, max_interval));
   return o.select(grow, o.add(bi, bi), bi);

@@ -69,8 +69,15 @@ unsigned detach_tasks_v3(MachineState& m, const LbEra& era, LbEnv& env, BalanceE
       // Don't steal the last task of the source when balancing for an idle dst.
       if (env.idle != CpuIdleType::NotIdle && tasks.size() <= 1) break;
       env.loop++;
-      if (env.loop > env.loop_max) break;  // we've more or less seen every task
+      // Mutant detach-limit-ignored (model/mutants.h; bugs.md #18, b0defa7ae03e, reverted by
+      // 2feab2492deb): while every task seen was pinned, loop_max does not end the scan;
+      // only the breather does, and load_balance() goes on after it while env->loop <
+      // busiest->nr_running (that commit's other half, kept here with the scan).
+      const bool past_loop_max =
+          is_mutant(m.profile, Mutant::DetachLimitIgnored) && (env.flags & kLbfAllPinned);
+      if (env.loop > env.loop_max && !past_loop_max) break;  // we've more or less seen every task
       if (env.loop > env.loop_break) {     // take a breather every nr_migrate_break tasks
+        if (past_loop_max && env.loop >= tasks.size()) break;  // tried every running task
         env.loop_break += era.nr_migrate_break;
         env.flags |= kLbfNeedBreak;
         break;
@@ -185,7 +192,8 @@ bool task_hot(const MachineState& m, const LbEra& era, const LbEnv& env, const T
 }
 
 MigrateVerdict can_migrate_task(const MachineState& m, const LbEra& era, LbEnv& env, const Task& p) {
-  if (!p.cpus_allowed.test(env.dst_cpu)) {
+  // Mutant affinity-ignored (model/mutants.h): the cpus_allowed test is left out.
+  if (!p.cpus_allowed.test(env.dst_cpu) && !is_mutant(m.profile, Mutant::AffinityIgnored)) {
     if (!era.affinity_flags) return {};
     env.flags |= kLbfSomePinned;
     // Remember another CPU of our group this task could go to (not for NEWLY_IDLE, nor
@@ -231,6 +239,10 @@ unsigned detach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEven
 
 void attach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEventSink& sink) {
   std::vector<Task>& dst = m.rq(env.dst_cpu).tasks;
+  // Mutant migration-loses-task (model/mutants.h): the list head of env->tasks is taken off
+  // the list and never enqueued anywhere.
+  if (is_mutant(m.profile, Mutant::MigrationLosesTask) && !env.tasks.empty())
+    env.tasks.erase(env.tasks.begin());
   for (Task& p : env.tasks) {
     sink.emit(TaskMigrateEvent{p.pid, env.src_cpu, env.dst_cpu, env.this_cpu, env.level,
                                env.executing_cpu, p.cpus_allowed, env.balance_seq, env.active});

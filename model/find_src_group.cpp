@@ -152,6 +152,22 @@ bool update_sd_pick_busiest(const SgLbStats& sgs, const SchedGroup& sg, const Sg
   return true;
 }
 
+// Mutant group-imbalance (model/mutants.h; bugs.md #1, Wasted Cores "Group Imbalance"):
+// the busiest group is the one with the highest average load (group_load scaled by its
+// capacity), with no group classification, as before the v5.5 rework (0b0695f2b34a). A
+// CPU holding one heavy task then outranks one where light tasks wait, the search of its
+// rq finds nothing to pull, and the domain is declared balanced.
+uint64_t group_avg_load(const SgLbStats& sgs) {
+  return sgs.group_capacity ? sgs.group_load * kSchedCapacityScale / sgs.group_capacity : 0;
+}
+
+bool pick_busiest(const MachineState& m, const SgLbStats& sgs, const SchedGroup& sg,
+                  const SgLbStats& busiest, const SchedGroup* busiest_group) {
+  if (is_mutant(m.profile, Mutant::GroupImbalance))
+    return sgs.sum_h_nr_running && (!busiest_group || group_avg_load(sgs) > group_avg_load(busiest));
+  return update_sd_pick_busiest(sgs, sg, busiest, busiest_group);
+}
+
 // sibling_imbalance() (v6.17).
 int64_t sibling_imbalance(const LbEnv& env, const SgLbStats& busiest, const SgLbStats& local) {
   if (env.idle == CpuIdleType::NotIdle || !busiest.sum_nr_running) return 0;
@@ -237,7 +253,7 @@ SrcGroupResult find_src_group_v6(const MachineState& m, const LbState& s, LbEnv&
     const bool local = static_cast<int>(i) == sds.local;
     SgLbStats sgs = update_sg_lb_stats(m, s, env, groups[i], local);
     const SchedGroup* bg = sds.busiest >= 0 ? &groups[static_cast<size_t>(sds.busiest)] : nullptr;
-    if (!local && update_sd_pick_busiest(sgs, groups[i], busiest_stat, bg)) {
+    if (!local && pick_busiest(m, sgs, groups[i], busiest_stat, bg)) {
       sds.busiest = static_cast<int>(i);
       busiest_stat = sgs;
     }

@@ -10,7 +10,13 @@ int find_src_rq(const MachineState& m, const LbEra& era, const LbEnv& env, const
   int busiest = -1;
   uint64_t busiest_load = 0, busiest_capacity = 1, busiest_util = 0;
   unsigned busiest_nr = 0;
-  for (int i : (group.span & env.cpus).cpus()) {
+  // Mutant migration-outside-span (model/mutants.h): the first search of a balance looks at
+  // every active CPU but dst, not at the busiest group's span. The redo after
+  // LBF_ALL_PINNED searches the group again: a CPU outside env->cpus can never be taken out
+  // of the search, so the kernel would redo for ever there.
+  const bool everywhere = is_mutant(m.profile, Mutant::MigrationOutsideSpan) && env.round == 0;
+  const CpuMask candidates = everywhere ? m.active.andnot(CpuMask::single(env.dst_cpu)) : group.span & env.cpus;
+  for (int i : candidates.cpus()) {
     const Rq& rq = m.rq(i);
     const unsigned nr = rq.nr_running();
     const uint64_t load = cpu_load(rq);

@@ -29,7 +29,8 @@ const std::vector<MutantInfo>& mutant_registry() {
        "classic mistake", "get_sd_balance_interval() (model/balance_interval.h)", "INT-1"},
       {Mutant::BusyFactorIgnored, "busy-factor-ignored",
        "a busy CPU uses the idle interval: balance_interval is not multiplied by busy_factor",
-       "classic mistake", "get_sd_balance_interval() (model/balance_interval.h)", "INT-1"},
+       "classic mistake", "get_sd_balance_interval() (model/balance_interval.h)",
+       "none yet: INT-1 only bounds the interval, and the idle one is in range"},
       {Mutant::UnboundedBackoff, "unbounded-backoff",
        "sched_balance_rq() doubles balance_interval on every all-pinned failure without the "
        "max_interval / MAX_PINNED_INTERVAL ceiling",
@@ -54,7 +55,7 @@ const std::vector<MutantInfo>& mutant_registry() {
        "overlap groups are built walking the span from its first CPU, not from the CPU that owns "
        "the domain",
        "bugs.md #2, 0372dd2736e0 undone", "build_overlap_sched_groups() (BuildOptions::groups_walk_from_own_cpu)",
-       "TOPO-GROUP-REPEAT"},
+       "TOPO-GROUP-CHILD"},
       {Mutant::DegenerateStaleFlags, "degenerate-stale-flags",
        "removing a degenerate domain leaves the grandparent's first group with the flags of the "
        "removed level",
@@ -72,7 +73,7 @@ const std::vector<MutantInfo>& mutant_registry() {
       {Mutant::NohzKickNeverCleared, "nohz-kick-never-cleared",
        "the NOHZ_BALANCE_KICK flag of an ILB CPU that woke with a task is never cleared, so later "
        "kicks send no IPI",
-       "bugs.md #13, 873b4c65b519 undone", "nohz_csd_func() / scheduler_ipi() (model/nohz_kick.cpp)", "NOHZ-1"},
+       "bugs.md #13, 873b4c65b519 undone", "nohz_csd_func() / scheduler_ipi() (model/nohz_kick.cpp)", "NOHZ-3"},
       {Mutant::MigrationLosesTask, "migration-loses-task",
        "a task detached from the busiest rq is never attached to the destination",
        "classic mistake", "attach_tasks() (model/detach_tasks.cpp)", "MIG-1"},
@@ -80,19 +81,23 @@ const std::vector<MutantInfo>& mutant_registry() {
        "can_migrate_task() does not test the task's cpus_allowed", "classic mistake",
        "can_migrate_task() (model/detach_tasks.cpp)", "MIG-2"},
       {Mutant::MigrationOutsideSpan, "migration-outside-span",
-       "find_busiest_queue() searches every CPU, not only the busiest group inside the domain",
+       "find_busiest_queue() searches every active CPU but dst, not only the busiest group "
+       "inside the domain (the first search of a balance; the redo searches the group)",
        "classic mistake (bugs.md #17 is its cousin)", "find_busiest_queue() (model/find_src_rq.cpp)", "MIG-3"},
       {Mutant::DetachLimitIgnored, "detach-limit-ignored",
-       "detach_tasks() keeps detaching past sysctl_sched_nr_migrate / loop_max",
-       "classic mistake (bugs.md #18 is its cousin)", "detach_tasks() (model/detach_tasks.cpp)", "MIG-4"},
+       "while every task seen so far was pinned, detach_tasks() scans past loop_max up to the "
+       "breather, and load_balance() goes on while env->loop < busiest->nr_running",
+       "bugs.md #18, b0defa7ae03e (reverted by 2feab2492deb)", "detach_tasks() (model/detach_tasks.cpp)", "MIG-4"},
       {Mutant::InconsistentLockOrder, "inconsistent-lock-order",
-       "double_rq_lock() orders the two rq locks differently on different paths (by address on "
-       "one, by CPU id on another), so two CPUs can each hold the lock the other waits for",
+       "one path takes two rq locks in the profile's order, another by plain CPU id (as 2.6.16's "
+       "double_rq_lock() by address and wake_sleeping_dependent() by CPU id), so two CPUs can each "
+       "hold the lock the other waits for where the two orders differ",
        "bugs.md #22 (2.6.16)", "double_rq_lock() (model/rq_lock.cpp)", "LOCK-1"},
       {Mutant::GroupImbalance, "group-imbalance",
        "find_busiest_group() compares groups by average load only, so an idle CPU in a group "
        "holding one heavy task never pulls from a group full of light ones",
-       "bugs.md #1 (Wasted Cores, Group Imbalance)", "find_busiest_group() (model/find_src_group.cpp)", "WC-1"},
+       "bugs.md #1 (Wasted Cores, Group Imbalance)",
+       "sched_balance_find_src_group(), v5.5+ rule (model/find_src_group.cpp)", "WC-1"},
   };
   return all;
 }

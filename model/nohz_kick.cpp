@@ -54,6 +54,10 @@ void nohz_balancer_kick(MachineState& m, int cpu, BalanceEventSink& sink) {
 
 bool kick_ipi(MachineState& m, int cpu, BalanceEventSink& sink) {
   Rq& rq = m.rq(cpu);
+  // Mutant nohz-kick-never-cleared (model/mutants.h; bugs.md #13, 873b4c65b519 undone): a
+  // CPU that got a task before the kick arrived drops the kick but keeps its NOHZ_*_KICK
+  // bits, so kick_ilb() finds them set and sends it no further IPI.
+  if (is_mutant(m.profile, Mutant::NohzKickNeverCleared) && !idle_cpu(rq)) return false;
   if (m.profile.ilb_delivery == IlbDelivery::NohzCsd) {
     // nohz_csd_func(): release the CSD by taking the kick bits.
     const unsigned flags = rq.nohz_flags & kNohzKickMask;
@@ -121,6 +125,9 @@ void ilb_walk(MachineState& m, int this_cpu, unsigned flags, SchedBalanceRq& bal
     // STATS: update_nohz_stats(); without PELT nothing stays blocked.
     if (time_after_eq(o, m.jiffies, m.rq(balance_cpu).next_balance) && (flags & kNohzBalanceKick))
       ilb_balance(m, this_cpu, balance_cpu, balancer, sink);
+    // Mutant nohz-ilb-own-not-folded (model/mutants.h; bugs.md #10, c5afb6a87f23 undone):
+    // the ILB balances itself last but leaves its own rq->next_balance out of the minimum.
+    if (balance_cpu == this_cpu && is_mutant(p, Mutant::NohzIlbOwnNotFolded)) continue;
     const uint64_t nb = m.rq(balance_cpu).next_balance;
     next = next_balance_min_update(o, next, nb);
     end.folded.emplace_back(balance_cpu, nb);

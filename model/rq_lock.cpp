@@ -30,6 +30,12 @@ bool rq_lock_before(LockOrder order, const RqLockLayout& l, int rq1, int rq2) {
   return false;
 }
 
+bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1, int rq2) {
+  // Registry "inconsistent-lock-order": one path by CPU id, whatever the profile says.
+  if (path == RqLockPath::DoubleLockBalance && is_mutant(p, Mutant::InconsistentLockOrder)) return rq1 < rq2;
+  return rq_lock_before(p.lock_order, l, rq1, rq2);
+}
+
 RqLocks::RqLocks(RqLockLayout layout)
     : layout_(std::move(layout)),
       holder_(static_cast<size_t>(layout_.nr_cpus()), -1),

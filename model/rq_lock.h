@@ -43,6 +43,18 @@ int rq_lock_id(const RqLockLayout& l, int rq);
 // total order on distinct locks when addresses are distinct.
 bool rq_lock_before(LockOrder order, const RqLockLayout& l, int rq1, int rq2);
 
+// The two code paths that take two rq locks at once: double_rq_lock() and
+// double_lock_balance() (load_balance()'s pull). bugs.md #22 (2.6.16) was two such paths
+// disagreeing: double_rq_lock() ordered by rq address, wake_sleeping_dependent() by CPU id.
+enum class RqLockPath { DoubleRqLock, DoubleLockBalance };
+
+// True when `path` takes rq1's lock before rq2's: rq_lock_before() in the profile's order on
+// both paths. Under the mutant "inconsistent-lock-order" (model/mutants.h) the
+// double_lock_balance() path goes by plain CPU id instead, which disagrees with the address
+// order when per-CPU addresses do not grow with the CPU id (ppc64 kexec, bugs.md #22) and
+// with rq_order_less() when SMT siblings are numbered apart (SmtNumbering::Split).
+bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1, int rq2);
+
 // Who holds which rq lock, and the primitive operations on it.
 class RqLocks {
  public:

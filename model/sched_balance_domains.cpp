@@ -85,6 +85,13 @@ void SchedBalanceDomains::visit(MachineState& m, BalanceEventSink& sink) {
   // 3.x+: another CPU balances this level (should_we_balance() cleared it); keep walking
   // only to decay.
   if (p.continue_check == ContinueCheck::TopBreakUnlessDecay && !continue_balancing_) {
+    // Mutant next-balance-all-domains (model/mutants.h): a domain the walk does not reach
+    // still feeds the minimum, with the interval it would have had, and the walk goes on.
+    if (is_mutant(p, Mutant::NextBalanceAllDomains)) {
+      interval_ = sd_balance_interval(m, d, busy_);
+      phase_ = Phase::MinUpdate;
+      return;
+    }
     if (need_decay_) {
       sink.emit(DomainSkipEvent{cpu_, level_, DomainSkipReason::DecayOnly});
       next_domain(m);

@@ -264,7 +264,7 @@ void balanced_tail(Balance& b, Exit from, bool one_pinned) {
   if (balance_interval_backoff_applies(b.p(), env.idle, env.migration_type == MigrationType::Misfit)) {
     sd.sd.balance_interval = static_cast<unsigned>(balance_interval_backoff(
         WrapOps{32}, sd.sd.balance_interval, sd.max_interval, (env.flags & kLbfAllPinned) != 0,
-        b.p().max_pinned_interval));
+        b.p().max_pinned_interval, b.p().mutant));
   }
   if (!newidle_26 && smt_busy(b)) b.ld_moved = -1;
 }

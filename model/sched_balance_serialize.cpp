@@ -2,15 +2,52 @@
 
 namespace sbm {
 
+namespace {
+
+void emit_busy(const SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level,
+               BalanceEventSink& sink) {
+  sink.emit(SerializeEvent{executing_cpu, for_cpu, level, SerializeAction::Busy, token.holder});
+}
+
+// The store that makes `executing_cpu` the holder.
+void take(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level, BalanceEventSink& sink) {
+  token = SchedBalanceRunning{executing_cpu, for_cpu, level};
+  sink.emit(SerializeEvent{executing_cpu, for_cpu, level, SerializeAction::Acquire, executing_cpu});
+}
+
+}  // namespace
+
 bool serialize_try_acquire(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level,
                            BalanceEventSink& sink) {
   if (token.held()) {
-    sink.emit(SerializeEvent{executing_cpu, for_cpu, level, SerializeAction::Busy, token.holder});
+    emit_busy(token, executing_cpu, for_cpu, level, sink);
     return false;
   }
-  token = SchedBalanceRunning{executing_cpu, for_cpu, level};
-  sink.emit(SerializeEvent{executing_cpu, for_cpu, level, SerializeAction::Acquire, executing_cpu});
+  take(token, executing_cpu, for_cpu, level, sink);
   return true;
+}
+
+SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc,
+                           int executing_cpu, int for_cpu, int level, BalanceEventSink& sink) {
+  switch (pc) {
+    case SerializePc::Outside:
+      // Registry "check-then-set": the test and the set are two steps.
+      if (is_mutant(p, Mutant::CheckThenSet)) {
+        if (!token.held()) return SerializePc::Checked;
+        emit_busy(token, executing_cpu, for_cpu, level, sink);
+        return SerializePc::Outside;
+      }
+      if (serialize_try_acquire(token, executing_cpu, for_cpu, level, sink)) return SerializePc::Inside;
+      // Registry "trylock-fail-balances": the "goto out" after a failed trylock is missing.
+      return is_mutant(p, Mutant::TrylockFailBalances) ? SerializePc::Inside : SerializePc::Outside;
+    case SerializePc::Checked:
+      take(token, executing_cpu, for_cpu, level, sink);
+      return SerializePc::Inside;
+    case SerializePc::Inside:
+      serialize_release(token, executing_cpu, for_cpu, level, sink);
+      return SerializePc::Outside;
+  }
+  return pc;
 }
 
 void serialize_release(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level,

@@ -40,6 +40,28 @@ bool serialize_try_acquire(SchedBalanceRunning& token, int executing_cpu, int fo
 void serialize_release(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level,
                        BalanceEventSink& sink);
 
+// Where one CPU stands in the token protocol of a serialized domain when its steps are
+// interleaved with other CPUs' one atomic action at a time (`sbm prove serialize`,
+// properties/query_serialize.cpp). The pass takes a whole acquisition in one step
+// (SchedBalanceDomains::acquire), which is the same as Outside -> Inside here.
+enum class SerializePc {
+  Outside,  // not in the section (before the trylock, or after the release)
+  Checked,  // mutant check-then-set only: saw the token free, has not set it yet
+  Inside,   // balancing the serialized domain
+};
+
+// One atomic step of `executing_cpu` in the protocol (rebalance_domains() "balancing"
+// trylock ... spin_unlock, v2.6.20-6.9; sched_balance_running cmpxchg ... release, 6.10+):
+//   Outside: the trylock; Inside with the token, or Outside when it is busy.
+//   Inside:  the release (the kernel frees the token whoever holds it), Outside.
+// Code-site mutants (model/mutants.h):
+//   check-then-set:        Outside reads the token only (Checked when free); Checked sets it
+//                          without looking again (Inside).
+//   trylock-fail-balances: a busy token still goes Inside, without the token, and the
+//                          release at the end frees the holder's token.
+SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc,
+                           int executing_cpu, int for_cpu, int level, BalanceEventSink& sink);
+
 enum class SerializeTry {
   NotNeeded,    // no SD_SERIALIZE, NEWLY_IDLE before 522fb20fbdbe, or another placement
   AlreadyHeld,  // need_unlock: kept across "goto redo"

@@ -139,6 +139,23 @@ class ChurnWorkload final : public Workload {
   }
 };
 
+// The Wasted Cores "Group Imbalance" shape (bugs.md #1) inside one domain: a heavy task
+// (nice -5, weight 3121) alone on the first online CPU, two light ones (nice 5, weight 335)
+// on the second, the others idle. The classified rule (v5.5+) pulls a light task to an idle
+// CPU; comparing average load alone picks the heavy CPU as busiest, finds nothing to pull
+// there, and leaves a light task waiting next to idle CPUs (spec/mutants.md, group-imbalance).
+class WastedCoresWorkload final : public Workload {
+ public:
+  std::vector<TaskEvent> events(const WorkloadView& v, SimRng&) override {
+    std::vector<TaskEvent> out;
+    const std::vector<int> cpus = v.machine.online.cpus();
+    if (v.tick != 0 || cpus.size() < 2) return out;
+    out.push_back(fork_on(cpus[0], {}, 3121));
+    for (int k = 0; k < 2; ++k) out.push_back(fork_on(cpus[1], {}, 335));
+    return out;
+  }
+};
+
 template <class W>
 std::unique_ptr<Workload> make() {
   return std::make_unique<W>();
@@ -161,6 +178,8 @@ const std::vector<Entry>& entries() {
        make<NumaImbalanceWorkload>},
       {{"busy", "one CPU-bound task per CPU plus one more on every even CPU"},
        make<BusyWorkload>},
+      {{"wasted-cores", "a heavy task alone on the first CPU, two light ones on the second, the rest idle"},
+       make<WastedCoresWorkload>},
   };
   return e;
 }

@@ -59,7 +59,7 @@ struct WorkloadInfo {
   std::string_view name;
   std::string_view description;  // one line
 };
-// "idle", "spread", "pinned", "churn", "numa-imbalance", "busy".
+// "idle", "spread", "pinned", "churn", "numa-imbalance", "busy", "wasted-cores".
 const std::vector<WorkloadInfo>& workload_names();
 
 struct WorkloadLookup {

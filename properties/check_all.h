@@ -72,6 +72,7 @@ class PropertyChecker {
   std::vector<Violation> violations_;
   std::map<std::string, int> runs_;  // ID -> times checked
   std::vector<Violation> last_state_;  // BI-1/SER-1 state findings of the previous check
+  std::vector<Violation> last_nohz3_;  // NOHZ-3 findings of the previous jiffy boundary
   Wc1Monitor wc1_;
 };
 

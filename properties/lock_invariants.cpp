@@ -24,21 +24,23 @@ std::string rq_name(int rq) { return "rq" + std::to_string(rq); }
 
 bool valid_rq(const RqLockLayout& l, int rq) { return rq >= 0 && rq < l.nr_cpus(); }
 
-// A cycle in the "held -> waited for" graph over lock ids, as a path "a -> b -> a", or "".
-std::string find_cycle(const std::map<int, std::set<int>>& edges) {
+// "held -> waited for" over lock ids, each edge with the event that first added it.
+using WaitGraph = std::map<int, std::map<int, size_t>>;
+
+// A cycle in the graph as a path a, b, ..., a; empty when there is none.
+std::vector<int> find_cycle(const WaitGraph& edges) {
   std::map<int, int> state;  // 0 unvisited, 1 on the stack, 2 done
   std::vector<int> stack;
-  std::string found;
+  std::vector<int> found;
   auto dfs = [&](auto&& self, int u) -> bool {
     state[u] = 1;
     stack.push_back(u);
     const auto it = edges.find(u);
     if (it != edges.end())
-      for (int v : it->second) {
+      for (const auto& [v, first_event] : it->second) {
         if (state[v] == 1) {
-          const auto from = std::find(stack.begin(), stack.end(), v);
-          for (auto p = from; p != stack.end(); ++p) found += rq_name(*p) + " -> ";
-          found += rq_name(v);
+          found.assign(std::find(stack.begin(), stack.end(), v), stack.end());
+          found.push_back(v);
           return true;
         }
         if (state[v] == 0 && self(self, v)) return true;
@@ -49,7 +51,7 @@ std::string find_cycle(const std::map<int, std::set<int>>& edges) {
   };
   for (const auto& [u, vs] : edges)
     if (state[u] == 0 && dfs(dfs, u)) return found;
-  return "";
+  return {};
 }
 
 }  // namespace
@@ -58,8 +60,7 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
                                          const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
   std::map<int, std::vector<int>> held;  // cpu -> rqs held, in acquisition order
-  std::map<int, std::set<int>> edges;    // lock id held -> lock id waited for
-  size_t last_edge = 0;                  // the event that added the latest edge
+  WaitGraph edges;
   for (size_t i = 0; i < events.size(); ++i) {
     const auto* l = std::get_if<RqLockEvent>(&events[i]);
     if (!l || !valid_rq(layout, l->rq)) continue;
@@ -69,8 +70,7 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
       case RqLockAction::Acquire:
         for (int h : mine) {
           if (rq_lock_id(layout, h) == rq_lock_id(layout, l->rq)) continue;
-          edges[rq_lock_id(layout, h)].insert(rq_lock_id(layout, l->rq));
-          last_edge = i;
+          edges[rq_lock_id(layout, h)].try_emplace(rq_lock_id(layout, l->rq), i);
           if (!rq_lock_before(order, layout, h, l->rq))
             out.push_back(violation("LOCK-1", l->cpu, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
                                     "waits for " + rq_name(l->rq) + " holding " + rq_name(h) +
@@ -92,12 +92,18 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
     }
     stamp_event_line(out, first, i);
   }
-  // The cycle is complete with the latest edge.
-  const std::string cycle = find_cycle(edges);
+  // The cycle is reported at the event that closed it: the latest of its edges.
+  const std::vector<int> cycle = find_cycle(edges);
   if (!cycle.empty()) {
-    out.push_back(violation("LOCK-1", -1, "no cycle among rq locks", cycle,
+    std::string path = rq_name(cycle.front());
+    size_t closed = 0;
+    for (size_t k = 1; k < cycle.size(); ++k) {
+      path += " -> " + rq_name(cycle[k]);
+      closed = std::max(closed, edges.at(cycle[k - 1]).at(cycle[k]));
+    }
+    out.push_back(violation("LOCK-1", -1, "no cycle among rq locks", path,
                             "CPUs wait for rq locks in a cycle: a deadlock is possible"));
-    stamp_event_line(out, out.size() - 1, last_edge);
+    stamp_event_line(out, out.size() - 1, closed);
   }
   return out;
 }

@@ -1,6 +1,8 @@
 #include "properties/ser_invariants.h"
 
+#include <map>
 #include <string>
+#include <utility>
 
 namespace sbm {
 
@@ -11,6 +13,9 @@ const std::vector<InvariantInfo>& ser_invariants() {
        "releases the token",
        "rebalance_domains() 'balancing' trylock (v2.6.20-6.9), sched_balance_running "
        "(214c1b7f1395, 6.10; in sched_balance_rq() since 3324b2180c17, 6.19)"},
+      {"SER-2",
+       "in v6.19 a CPU tries for the SD_SERIALIZE token only for a domain that is due",
+       "sched_balance_rq() after should_we_balance() (3324b2180c17, v6.19-rc1; bugs.md #14)"},
   };
   return all;
 }
@@ -46,6 +51,27 @@ std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events) {
         holder = -1;
         break;
     }
+  }
+  return out;
+}
+
+std::vector<Violation> check_ser2(SerializePlacement placement, const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  if (placement != SerializePlacement::InSchedBalanceRq) return out;
+  std::map<std::pair<int, int>, bool> due;  // (rq, level) -> the latest visit's verdict
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (const auto* d = std::get_if<DomainVisitEvent>(&events[i])) {
+      due[{d->cpu, d->level}] = d->due;
+      continue;
+    }
+    const auto* s = std::get_if<SerializeEvent>(&events[i]);
+    if (!s || s->action == SerializeAction::Release) continue;
+    const auto it = due.find({s->for_cpu, s->level});
+    if (it == due.end() || it->second) continue;
+    out.push_back(make_violation("SER-2", s->cpu, s->level, static_cast<int>(i) + 1, "no try for a domain not due",
+                                 cpu_name(s->cpu) + " tried for the token (" + std::string(s->action == SerializeAction::Acquire ? "acquired" : "busy") +
+                                     ") for CPU" + std::to_string(s->for_cpu) + "'s domain, which its pass found not due",
+                                 "v6.19 takes the token in sched_balance_rq(), only once the balance is due"));
   }
   return out;
 }

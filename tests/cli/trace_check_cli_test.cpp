@@ -118,7 +118,7 @@ TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
   EXPECT_EQ(j["result"], "conforms");
   EXPECT_EQ(j["replay"]["malformed"], 0);
   EXPECT_GT(j["replay"]["windows"], 100);
-  ASSERT_EQ(j["checks"].size(), 16u) << "MIG-5..WC-2 and the 12 replay checks";
+  ASSERT_EQ(j["checks"].size(), 17u) << "MIG-5..WC-2 and the 13 replay checks";
   EXPECT_EQ(j["checks"][4]["id"], "NB-1");
   EXPECT_EQ(j["checks"][4]["outcome"], "holds");
 
@@ -168,6 +168,37 @@ TEST(CliTraceCheck, MalformedSbmEventsAreErrorsButTheCheckGoesOn) {
   std::ofstream(none) << "# profile: v6.17\n"
                       << "          <idle>-0       [000] d.h1. 0.000000: sched_balance_tick: cpu=0 jiffies=x\n";
   EXPECT_EQ(sbm("trace check " + none).status, 2);
+}
+
+// --profile auto: a simulated v4.19 trace conforms to v4.19 alone (v2.6.20 numbers SCHED 6,
+// v2.6.32 caps the interval at HZ*NR_CPUS/10, 6.x kicks set nohz.next_balance differently);
+// a kernel excerpt with vec=7 conforms to every era from v2.6.32 on.
+TEST(CliTraceCheck, ProfileAutoNamesTheProfilesATraceConformsTo) {
+  const std::string gen = (temp_dir() / "v419.trace").string();
+  ASSERT_EQ(sbm("trace gen --topology 2s-numa --profile v4.19 --ticks 300 --seed 3 --workload churn -o " + gen).status, 0);
+  const SbmRun r = sbm("trace check --profile auto " + gen);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("result: " + gen + ": conforms to v4.19\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("profile v2.6.20: VIOLATED: 1 violation of NB-3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("profile v4.19: conforms"), std::string::npos) << r.out;
+
+  const SbmRun j = sbm("trace check --profile auto --json " + sample("004-kprateek-epyc-softirq-sched-vec7.txt"));
+  EXPECT_EQ(j.status, 0) << j.out << j.err;
+  const nlohmann::json doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["profile"], "auto");
+  EXPECT_EQ(doc["conforms_to"], nlohmann::json({"v2.6.32", "v4.19", "v6.17", "v6.19"}));
+  ASSERT_EQ(doc["profiles"].size(), 5u);
+  EXPECT_EQ(doc["profiles"][0]["profile"], "v2.6.20");
+  EXPECT_EQ(doc["profiles"][0]["result"], "violated");
+  EXPECT_EQ(doc["profiles"][0]["violations"][0]["id"], "NB-3");
+
+  // No profile fits: exit 1. The same fault breaks every era.
+  const std::string bad = (temp_dir() / "no-profile.trace").string();
+  std::ofstream(bad) << slurp(corpus("nb3-exit-without-entry.trace"));
+  const SbmRun none = sbm("trace check --profile auto --junit " + (temp_dir() / "auto.xml").string() + " " + bad);
+  EXPECT_EQ(none.status, 1) << none.out;
+  EXPECT_NE(none.out.find("conforms to no profile"), std::string::npos) << none.out;
+  EXPECT_NE(slurp((temp_dir() / "auto.xml").string()).find("[v6.19]"), std::string::npos);
 }
 
 TEST(CliTraceCheck, HelpSaysWhatIsAndIsNotChecked) {

@@ -4,18 +4,27 @@
 // v2.6.20", "# idle-threshold-ms: 4"). Each file is one test case, checked as `sbm trace check
 // --keep-going` does: the mainline checks and the replay of its sched_balance_* events
 // (replay/: cut from `sbm trace gen` traces, some with an injected fault).
+//
+// The coverage tests ask the corpus as a whole for: every ID the trace checker knows violated
+// by some file and holding in a conforming file named after it that carries the events the ID
+// reads; a conforming replay file per profile; 32-bit jiffies across the wrap, HZ=100 and
+// HZ=1000 (spec/trace-format.md, "Replay", "Corpus").
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "model/profile.h"
+#include "properties/check_all.h"
 #include "traces/trace_check_mainline.h"
+#include "traces/trace_expect.h"
+#include "traces/trace_names.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
 
@@ -25,45 +34,47 @@ namespace {
 namespace fs = std::filesystem;
 
 struct CorpusCase {
+  std::string stem;                // file name without .trace
+  bool replay = false;             // in traces/corpus/replay/
   std::optional<bool> conforms;
-  std::set<std::string> ids;
+  std::set<std::string> ids;       // the IDs `# expect: violated` names
   std::string why;
+  std::string profile, hz, jiffies_bits;  // header values as written ("" when absent)
+  bool crosses_jiffies_wrap = false;      // a sched_balance_tick's jiffies went down
   MainlineCheckOptions options;
   std::set<std::string> fired;
+  std::map<std::string, CheckOutcome> outcomes;  // per ID, mainline checks and replay
+  std::map<std::string, uint64_t, std::less<>> events_by_name;
 };
-
-std::set<std::string> split_ids(std::string_view s) {
-  std::set<std::string> ids;
-  std::string cur;
-  for (char ch : s) {
-    if (ch == ',' || ch == ' ') {
-      if (!cur.empty()) ids.insert(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  if (!cur.empty()) ids.insert(cur);
-  return ids;
-}
 
 // Reads the header lines and runs the checker over the file.
 CorpusCase run_case(const std::string& path) {
   CorpusCase c;
+  c.stem = fs::path(path).stem().string();
+  c.replay = fs::path(path).parent_path() == fs::path(SBM_REPLAY_CORPUS_DIR);
   {
     std::ifstream f(path);
     TraceReader reader(f);
     while (const TraceRecord* r = reader.next()) {
       if (r->kind != TraceRecordKind::Header) continue;
       if (r->key == "expect") {
-        c.conforms = r->value == "conforms";
-        if (r->value.starts_with("violated ")) c.ids = split_ids(r->value.substr(9));
+        const std::optional<TraceExpect> e = parse_trace_expect(r->value);
+        EXPECT_TRUE(e) << path << ": # expect: " << r->value;
+        if (e) {
+          c.conforms = e->conforms;
+          c.ids = e->ids;
+        }
       } else if (r->key == "why") {
         c.why = r->value;
       } else if (r->key == "profile") {
+        c.profile = r->value;
         const ProfileLookup p = find_profile(r->value);
         EXPECT_TRUE(p.profile) << path << ": " << p.error;
         if (p.profile) c.options.era = p.profile->version;
+      } else if (r->key == "hz") {
+        c.hz = r->value;
+      } else if (r->key == "jiffies-bits") {
+        c.jiffies_bits = r->value;
       } else if (r->key == "idle-threshold-ms") {
         c.options.idle_threshold_ns = std::stoull(std::string(r->value)) * 1'000'000;
       }
@@ -74,17 +85,30 @@ CorpusCase run_case(const std::string& path) {
   MainlineTraceChecker checker(c.options);
   TraceReplay replay;
   std::vector<Violation> out;
+  std::vector<TraceField> fields;
+  std::optional<uint64_t> last_tick;
   while (const TraceRecord* r = reader.next()) {
     checker.feed(*r, out);
     replay.feed(*r, out);
+    if (r->kind != TraceRecordKind::Event || r->event != trace_event::kTick) continue;
+    parse_trace_fields(r->fields, fields);
+    if (const auto j = find_trace_field(fields, "jiffies")) {
+      const uint64_t now = std::stoull(std::string(*j));
+      if (last_tick && now < *last_tick) c.crosses_jiffies_wrap = true;
+      last_tick = now;
+    }
   }
   checker.finish(out);
   replay.finish(out);
+  const MainlineCheckSummary mainline = checker.summary();
   // A kernel's sched_migrate_task lacks sbm's fields; only an sbm trace must read whole.
-  if (checker.summary().sbm_events > 0) {
+  if (mainline.sbm_events > 0) {
     EXPECT_EQ(replay.summary().malformed, 0u) << path;
   }
   for (const Violation& v : out) c.fired.insert(v.id);
+  for (const CheckSummary& s : mainline.checks) c.outcomes[s.id] = s.outcome;
+  for (const CheckSummary& s : replay.summary().checks) c.outcomes[s.id] = s.outcome;
+  c.events_by_name = mainline.events_by_name;
   return c;
 }
 
@@ -117,23 +141,162 @@ INSTANTIATE_TEST_SUITE_P(Files, TraceCorpus, ::testing::ValuesIn(corpus_files())
 INSTANTIATE_TEST_SUITE_P(Replay, TraceCorpus, ::testing::ValuesIn(corpus_files(SBM_REPLAY_CORPUS_DIR)),
                          test_name);
 
-// The corpus has, for every ID the checker knows, a file where it fires and a conforming file
-// about it (named after the ID: mig5-*, nb3-*, ...).
-TEST(MainlineTraceCorpusCoverage, EveryIdHasAConformingAndAViolatingCase) {
-  std::map<std::string, int> violating, conforming;
-  for (const std::string& path : corpus_files()) {
-    const CorpusCase c = run_case(path);
-    const std::string stem = fs::path(path).stem().string();
-    for (const std::string& id : c.ids) ++violating[id];
-    if (c.conforms.value_or(false)) ++conforming[stem.substr(0, stem.find('-'))];
+// ---- Coverage of the corpus as a whole ----
+
+// Every file of both folders, checked once for all coverage tests.
+const std::vector<CorpusCase>& corpus() {
+  static const std::vector<CorpusCase> all = [] {
+    std::vector<CorpusCase> cases;
+    for (const char* dir : {SBM_TRACE_CORPUS_DIR, SBM_REPLAY_CORPUS_DIR})
+      for (const std::string& path : corpus_files(dir)) cases.push_back(run_case(path));
+    return cases;
+  }();
+  return all;
+}
+
+// The IDs `sbm trace check` reports: the mainline checks, then the replayed ones.
+std::vector<std::string> trace_check_ids() {
+  std::vector<std::string> ids;
+  for (const InvariantInfo& i : mainline_trace_invariants()) ids.push_back(i.id);
+  for (const char* id : balance_event_check_ids()) ids.emplace_back(id);
+  return ids;
+}
+
+// The events each check reads (spec/invariants.md sections 4-6 and 8): a conforming file
+// exercises an ID only when it carries one of them. A new ID needs an entry here.
+const std::map<std::string, std::vector<std::string_view>>& events_read_by() {
+  namespace ev = trace_event;
+  static const std::map<std::string, std::vector<std::string_view>> table = {
+      {"MIG-5", {"sched_switch"}},
+      {"MIG-6", {ev::kMigrate}},
+      {"NB-3", {ev::kSoftirqEntry}},
+      {"WC-2", {"sched_switch"}},
+      {"NB-1", {ev::kNextBalance}},
+      {"NB-2", {ev::kTick}},
+      {"SER-1", {ev::kSerialize}},
+      {"SER-2", {ev::kSerialize}},
+      {"INT-1", {ev::kDomain, ev::kResult}},
+      {"BI-1", {ev::kResult}},
+      {"MIG-2", {ev::kMigrate}},
+      {"MIG-3", {ev::kMigrate}},
+      {"MIG-4", {ev::kDetach}},
+      {"LOCK-1", {ev::kRqLock}},
+      {"LOCK-2", {ev::kRqLock}},
+      {"NOHZ-1", {ev::kIlb}},
+      {"NOHZ-2", {ev::kIlbEnd, ev::kNohzKick, ev::kNohzIdle}},
+  };
+  return table;
+}
+
+// "LOCK-2" -> "lock2": the prefix of the files about it.
+std::string file_prefix(std::string_view id) {
+  std::string prefix;
+  for (char ch : id)
+    if (ch != '-') prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return prefix;
+}
+
+bool any_case(const std::vector<CorpusCase>& cases, const std::function<bool(const CorpusCase&)>& pred) {
+  return std::any_of(cases.begin(), cases.end(), pred);
+}
+
+bool is_conforming(const CorpusCase& c) { return c.conforms.value_or(false); }
+
+// A conforming file named after `id` in which it held over events it reads.
+bool exercises(const CorpusCase& c, const std::string& id, const std::vector<std::string_view>& events) {
+  if (!is_conforming(c) || !c.stem.starts_with(file_prefix(id) + "-")) return false;
+  const auto o = c.outcomes.find(id);
+  if (o == c.outcomes.end() || o->second != CheckOutcome::Holds) return false;
+  return std::any_of(events.begin(), events.end(), [&](std::string_view e) {
+    const auto n = c.events_by_name.find(e);
+    return n != c.events_by_name.end() && n->second > 0;
+  });
+}
+
+// What the corpus lacks, one line per missing requirement.
+std::vector<std::string> coverage_gaps(const std::vector<CorpusCase>& cases) {
+  std::vector<std::string> gaps;
+  for (const std::string& id : trace_check_ids()) {
+    if (!any_case(cases, [&](const CorpusCase& c) {
+          return c.conforms == false && c.ids.count(id) && c.fired.count(id);
+        }))
+      gaps.push_back(id + ": no violating case");
+    const auto events = events_read_by().find(id);
+    if (events == events_read_by().end()) {
+      gaps.push_back(id + ": no list of the events it reads");
+      continue;
+    }
+    if (!any_case(cases, [&](const CorpusCase& c) { return exercises(c, id, events->second); }))
+      gaps.push_back(id + ": no conforming case " + file_prefix(id) +
+                     "-* in which it holds over the events it reads");
   }
-  for (const InvariantInfo& i : mainline_trace_invariants()) {
-    std::string prefix;
-    for (char ch : i.id)
-      if (ch != '-') prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    EXPECT_GE(violating[i.id], 1) << i.id;
-    EXPECT_GE(conforming[prefix], 1) << i.id;
+  const auto conforming_replay = [&](const std::function<bool(const CorpusCase&)>& pred) {
+    return any_case(cases, [&](const CorpusCase& c) { return c.replay && is_conforming(c) && pred(c); });
+  };
+  for (const std::string& p : profile_names())
+    if (!conforming_replay([&](const CorpusCase& c) { return c.profile == p; }))
+      gaps.push_back("profile " + p + ": no conforming replay case");
+  if (!conforming_replay([](const CorpusCase& c) { return c.jiffies_bits == "32" && c.crosses_jiffies_wrap; }))
+    gaps.push_back("jiffies-bits 32: no conforming replay case across the wrap");
+  for (const char* hz : {"100", "1000"})
+    if (!conforming_replay([&](const CorpusCase& c) { return c.hz == hz; }))
+      gaps.push_back(std::string("hz ") + hz + ": no conforming replay case");
+  return gaps;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const std::string& l : lines) s += "\n  " + l;
+  return s;
+}
+
+std::vector<CorpusCase> without(const std::function<bool(const CorpusCase&)>& drop) {
+  std::vector<CorpusCase> kept;
+  for (const CorpusCase& c : corpus())
+    if (!drop(c)) kept.push_back(c);
+  return kept;
+}
+
+bool has_gap(const std::vector<std::string>& gaps, const std::string& gap) {
+  return std::find(gaps.begin(), gaps.end(), gap) != gaps.end();
+}
+
+TEST(TraceCorpusCoverage, EveryIdProfileAndClockIsCovered) {
+  ASSERT_GE(corpus().size(), 60u);
+  const std::vector<std::string> gaps = coverage_gaps(corpus());
+  EXPECT_TRUE(gaps.empty()) << "the trace corpus lacks:" << joined(gaps);
+}
+
+// The requirements above hold only through the files that meet them: without those files (or
+// with what they show taken away) the coverage test names the gap.
+TEST(TraceCorpusCoverage, EachRequirementFailsWithoutItsCases) {
+  for (const std::string& id : trace_check_ids()) {
+    SCOPED_TRACE(id);
+    EXPECT_TRUE(has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.ids.count(id) > 0; })),
+                        id + ": no violating case"));
+    const std::string conforming_gap =
+        id + ": no conforming case " + file_prefix(id) + "-* in which it holds over the events it reads";
+    const auto about_id = [&](const CorpusCase& c) {
+      return is_conforming(c) && c.stem.starts_with(file_prefix(id) + "-");
+    };
+    EXPECT_TRUE(has_gap(coverage_gaps(without(about_id)), conforming_gap));
+    // Kept, but not checkable there, or without the events the ID reads.
+    std::vector<CorpusCase> unchecked = corpus(), eventless = corpus();
+    for (CorpusCase& c : unchecked)
+      if (about_id(c)) c.outcomes[id] = CheckOutcome::NotCheckable;
+    for (CorpusCase& c : eventless)
+      if (about_id(c)) c.events_by_name.clear();
+    EXPECT_TRUE(has_gap(coverage_gaps(unchecked), conforming_gap));
+    EXPECT_TRUE(has_gap(coverage_gaps(eventless), conforming_gap));
   }
+  for (const std::string& p : profile_names())
+    EXPECT_TRUE(has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.profile == p; })),
+                        "profile " + p + ": no conforming replay case"));
+  EXPECT_TRUE(has_gap(coverage_gaps(without([](const CorpusCase& c) { return c.crosses_jiffies_wrap; })),
+                      "jiffies-bits 32: no conforming replay case across the wrap"));
+  for (const char* hz : {"100", "1000"})
+    EXPECT_TRUE(has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.hz == hz; })),
+                        std::string("hz ") + hz + ": no conforming replay case"));
 }
 
 }  // namespace

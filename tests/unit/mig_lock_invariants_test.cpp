@@ -225,6 +225,22 @@ TEST(Lock1, FiresOnAnAbBaCycle) {
   })) << "the cycle is reported";
 }
 
+// The cycle is reported at the event that closed it, not at a later unrelated wait.
+TEST(Lock1, CycleIsReportedWhereItCloses) {
+  RqLockLayout l;
+  l.address = {0x1000, 0x2000, 0x3000, 0x4000};
+  l.core_cpu = {0, 1, 2, 3};
+  using A = RqLockAction;
+  const std::vector<BalanceEvent> events = {lock_ev(0, 1, A::Acquire), lock_ev(1, 0, A::Acquire),
+                                            lock_ev(1, 1, A::Acquire), lock_ev(0, 0, A::Acquire),
+                                            lock_ev(2, 2, A::Acquire), lock_ev(2, 3, A::Acquire)};
+  const auto v = check_lock1_order(LockOrder::RqAddress, l, events);
+  const auto cycle = std::find_if(v.begin(), v.end(), [](const Violation& x) { return x.cpu == -1; });
+  ASSERT_NE(cycle, v.end());
+  EXPECT_EQ(cycle->observed, "rq0 -> rq1 -> rq0");
+  EXPECT_EQ(cycle->line, 4) << "CPU0 waiting for rq0 while holding rq1 closes it";
+}
+
 TEST(Lock2, FiresOnLockMisuse) {
   RqLockLayout l;
   l.address = {0x1000, 0x2000};

@@ -209,6 +209,34 @@ TEST(SerInvariants, FireOnAReleaseByAnotherCpu) {
   EXPECT_EQ(v[0].expected, "released by CPU1");
 }
 
+// SER-2: v6.19 tries for the token only for a due domain; v6.17 tries before the due test.
+TEST(SerInvariants, Ser2HoldsOnV619PassesAndFiresOnATryForADomainNotDue) {
+  MachineState m = make("v6.19");
+  advance_jiffies(m, 4);
+  ScriptedBalancer b;
+  RecordingEventSink sink;
+  for (int cpu : {0, 2}) {
+    SchedBalanceDomains p(cpu, CpuIdleType::Idle);
+    while (!p.done()) p.step(m, b, sink);
+  }
+  ASSERT_FALSE(sink.of_type<SerializeEvent>().empty()) << "the v6.19 passes took the token";
+  EXPECT_TRUE(check_ser2(SerializePlacement::InSchedBalanceRq, sink.events).empty());
+
+  const std::vector<BalanceEvent> not_due = {DomainVisitEvent{1, 2, "NUMA", 100, 8, 96, false},
+                                             SerializeEvent{1, 1, 2, SerializeAction::Acquire, -1},
+                                             SerializeEvent{1, 1, 2, SerializeAction::Release, 1}};
+  const auto v = check_ser2(SerializePlacement::InSchedBalanceRq, not_due);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].id, "SER-2");
+  EXPECT_EQ(v[0].line, 2);
+  EXPECT_TRUE(check_ser2(SerializePlacement::BeforeDueTest, not_due).empty()) << "bugs.md #14: allowed up to 6.18";
+  // A due visit, or none in the window, is no finding.
+  std::vector<BalanceEvent> due = not_due;
+  std::get<DomainVisitEvent>(due[0]).due = true;
+  EXPECT_TRUE(check_ser2(SerializePlacement::InSchedBalanceRq, due).empty());
+  EXPECT_TRUE(check_ser2(SerializePlacement::InSchedBalanceRq, {not_due[1], not_due[2]}).empty());
+}
+
 TEST(IntervalInvariants, Int1HoldsOnSimulatedRuns) {
   for (const std::string& n : profile_names()) {
     MachineState m = make(n.c_str());

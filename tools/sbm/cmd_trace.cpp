@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "model/build_sched_domains.h"
+#include "model/mutants.h"
 #include "model/sched_hotplug.h"
 #include "model/profile.h"
 #include "model/simulator.h"
@@ -28,6 +29,7 @@ struct GenOptions {
   unsigned hz = 0;            // 0: the profile's
   unsigned jiffies_bits = 0;  // 0: the profile's
   uint64_t hotplug = 0;       // every N jiffies a CPU goes down or comes up; 0: never
+  std::string mutant;         // a mutant of the model writes the trace (model/mutants.h)
 };
 
 Profile lookup_profile(const GenOptions& o) {
@@ -36,6 +38,13 @@ Profile lookup_profile(const GenOptions& o) {
   if (o.jiffies_bits != 0) po.jiffies_bits = o.jiffies_bits;
   ProfileLookup p = find_profile(o.profile, po);
   if (!p.profile) throw UsageError("--profile: " + p.error);
+  if (!o.mutant.empty()) {
+    const MutantInfo* m = find_mutant(o.mutant);
+    if (!m) throw UsageError("--mutant: unknown mutant '" + o.mutant + "' (known: " + std::string(mutant_names()) + ")");
+    // The simulator builds its topology with the era's own options: a builder mutant
+    // (numa-diameter-groups, ...) changes nothing here; `sbm mutants` checks those builds.
+    apply_mutant(m->id, *p.profile, nullptr);
+  }
   return *p.profile;
 }
 
@@ -47,6 +56,7 @@ std::string generator_line(const GenOptions& o) {
   if (o.hz != 0) line += " --hz " + std::to_string(o.hz);
   if (o.jiffies_bits != 0) line += " --jiffies-bits " + std::to_string(o.jiffies_bits);
   if (o.hotplug != 0) line += " --hotplug " + std::to_string(o.hotplug);
+  if (!o.mutant.empty()) line += " --mutant " + o.mutant;
   return line;
 }
 
@@ -139,6 +149,9 @@ void add_trace_commands(CLI::App& app, int& status) {
   g->add_option("--hotplug", gen->hotplug,
                  "Every N jiffies take a random CPU down or bring an offline one up (seeded; "
                  "default 0: never; spec/simulator.md \"CPU hotplug\")");
+  g->add_option("--mutant", gen->mutant,
+                 "Simulate a buggy variant of the model (spec/mutants.md); 'sbm trace check' of the "
+                 "trace then replays it against the unmutated model");
   g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
   g->callback([gen, &status] { status = run_gen(*gen); });
   add_trace_check_command(trace, status);

@@ -143,32 +143,55 @@ void stop_at_first(CheckRun& run, std::size_t from, const CpuContext& context) {
   run.stopped = true;
 }
 
-CheckRun check_stream(std::istream& in, const std::string& name, const TraceCheckOptions& o,
-                      const MainlineCheckOptions& mo, const ReplayOptions& ro) {
-  MainlineTraceChecker checker(mo);
-  TraceReplay replay(ro);
-  TraceReader reader(in);
+// One profile's checkers over the stream: one lane, or one per profile for --profile auto.
+struct Lane {
+  Lane(std::string p, const MainlineCheckOptions& mo, ReplayOptions ro)
+      : profile(std::move(p)), checker(mo), replay(std::move(ro)) {}
+  std::string profile;  // the profile it checks against ("" when the trace's own)
+  MainlineTraceChecker checker;
+  TraceReplay replay;
   CheckRun run;
+};
+
+std::unique_ptr<Lane> make_lane(const TraceCheckOptions& o, const std::string& profile) {
+  TraceCheckOptions lo = o;
+  lo.profile = profile;
+  return std::make_unique<Lane>(profile, checker_options(lo), replay_options(lo));
+}
+
+// Feeds the stream to every lane; without --keep-going a lane stops at its first violation,
+// and reading stops when every lane has.
+void check_stream(std::istream& in, const std::string& name, const TraceCheckOptions& o,
+                  std::vector<std::unique_ptr<Lane>>& lanes) {
+  TraceReader reader(in);
   CpuContext context;
   while (const TraceRecord* r = reader.next()) {
-    const std::size_t before = run.violations.size();
-    checker.feed(*r, run.violations);
-    replay.feed(*r, run.violations);
-    if (!o.keep_going && run.violations.size() > before) {
-      stop_at_first(run, before, context);
-      break;
+    bool running = false;
+    for (auto& lane : lanes) {
+      CheckRun& run = lane->run;
+      if (run.stopped) continue;
+      const std::size_t before = run.violations.size();
+      lane->checker.feed(*r, run.violations);
+      lane->replay.feed(*r, run.violations);
+      if (!o.keep_going && run.violations.size() > before)
+        stop_at_first(run, before, context);
+      else
+        running = true;
     }
+    if (!running) break;
     if (!o.keep_going) context.add(*r);
   }
-  if (!run.stopped) {
-    checker.finish(run.violations);
-    replay.finish(run.violations);
-    if (!o.keep_going && !run.violations.empty()) stop_at_first(run, 0, context);
+  for (auto& lane : lanes) {
+    CheckRun& run = lane->run;
+    if (!run.stopped) {
+      lane->checker.finish(run.violations);
+      lane->replay.finish(run.violations);
+      if (!o.keep_going && !run.violations.empty()) stop_at_first(run, 0, context);
+    }
+    run.summary = lane->checker.summary();
+    run.replay = lane->replay.summary();
+    for (Violation& v : run.violations) v.file = name;
   }
-  run.summary = checker.summary();
-  run.replay = replay.summary();
-  for (Violation& v : run.violations) v.file = name;
-  return run;
 }
 
 std::string counts_text(const std::map<std::string, uint64_t, std::less<>>& m) {
@@ -183,10 +206,25 @@ nlohmann::json counts_json(const std::map<std::string, uint64_t, std::less<>>& m
   return j;
 }
 
-void print_text(const std::string& name, const CheckRun& run, bool quiet) {
-  const MainlineCheckSummary& s = run.summary;
+// "conforms" or "VIOLATED: 2 violations of MIG-6 NB-3".
+std::string verdict_text(const CheckRun& run) {
+  if (run.violations.empty()) return "conforms";
+  std::set<std::string> ids;
+  for (const Violation& v : run.violations) ids.insert(v.id);
+  std::string s = "VIOLATED: " + std::to_string(run.violations.size()) + " violation" +
+                  (run.violations.size() == 1 ? "" : "s") + " of";
+  for (const std::string& id : ids) s += " " + id;
+  return s;
+}
+
+void print_header(const std::string& name, const MainlineCheckSummary& s) {
   std::cout << "== " << name << ": " << s.lines << " lines, " << s.events << " events, " << s.unparsed
             << " unparsed, " << s.gaps << " gaps\n";
+}
+
+void print_text(const std::string& name, const CheckRun& run, bool quiet) {
+  const MainlineCheckSummary& s = run.summary;
+  print_header(name, s);
   if (!quiet) {
     std::cout << "events: " << counts_text(s.events_by_name) << "\n";
     if (run.replayed())
@@ -209,16 +247,40 @@ void print_text(const std::string& name, const CheckRun& run, bool quiet) {
     if (!run.replay.not_checkable.empty()) std::cout << "note: replay not checkable: " << run.replay.not_checkable << "\n";
     for (const std::string& note : run.replay.notes) std::cout << "note: replay: " << note << "\n";
   }
+  std::cout << "result: " << name << ": " << verdict_text(run) << "\n";
+}
+
+// --profile auto: which profiles the trace conforms to, and where each other one departs.
+std::vector<std::string> conforming_profiles(const std::vector<std::unique_ptr<Lane>>& lanes) {
+  std::vector<std::string> out;
+  for (const auto& lane : lanes)
+    if (lane->run.violations.empty()) out.push_back(lane->profile);
+  return out;
+}
+
+void print_auto_text(const std::string& name, const std::vector<std::unique_ptr<Lane>>& lanes, bool quiet) {
+  // The lane that read furthest saw the whole trace (the others stopped at a violation).
+  const auto furthest = std::max_element(lanes.begin(), lanes.end(), [](const auto& a, const auto& b) {
+    return a->run.summary.lines < b->run.summary.lines;
+  });
+  print_header(name, (*furthest)->run.summary);
+  if (!quiet) std::cout << "events: " << counts_text((*furthest)->run.summary.events_by_name) << "\n";
+  for (const auto& lane : lanes) {
+    const CheckRun& run = lane->run;
+    std::cout << "profile " << lane->profile << ": " << verdict_text(run);
+    if (!run.replay.not_checkable.empty() && run.replayed())
+      std::cout << " (replay not checkable: " << run.replay.not_checkable << ")";
+    std::cout << "\n";
+    for (const Violation& v : run.violations) std::cout << "  " << format_violation(v) << "\n";
+  }
+  const std::vector<std::string> ok = conforming_profiles(lanes);
   std::cout << "result: " << name << ": ";
-  if (run.violations.empty()) {
-    std::cout << "conforms\n";
+  if (ok.empty()) {
+    std::cout << "conforms to no profile\n";
     return;
   }
-  std::set<std::string> ids;
-  for (const Violation& v : run.violations) ids.insert(v.id);
-  std::cout << "VIOLATED: " << run.violations.size() << " violation" << (run.violations.size() == 1 ? "" : "s")
-            << " of";
-  for (const std::string& id : ids) std::cout << " " << id;
+  std::cout << "conforms to";
+  for (const std::string& p : ok) std::cout << " " << p;
   std::cout << "\n";
 }
 
@@ -261,38 +323,72 @@ nlohmann::json run_json(const std::string& name, const CheckRun& run) {
           {"notes", s.notes}};
 }
 
+// Lines the reader could not read are warnings; a malformed sbm event is an error of its line,
+// but the rest of the trace is still checked.
+void print_read_problems(const std::string& name, const CheckRun& run) {
+  for (const auto& [line, reason] : run.summary.first_unparsed)
+    std::cerr << name << ":" << line << ": warning: line not read: " << reason << "\n";
+  if (run.summary.unparsed > run.summary.first_unparsed.size())
+    std::cerr << name << ": warning: " << run.summary.unparsed << " lines not read in all\n";
+  if (!run.replayed()) return;
+  for (const auto& [line, reason] : run.replay.first_malformed)
+    std::cerr << name << ":" << line << ": error: " << reason << "\n";
+  if (run.replay.malformed > run.replay.first_malformed.size())
+    std::cerr << name << ": error: " << run.replay.malformed << " malformed sbm events in all\n";
+}
+
 int run_trace_check(const TraceCheckOptions& o) {
   const std::string name = display_name(o.file);
-  const MainlineCheckOptions mo = checker_options(o);  // usage errors before any output
-  const ReplayOptions ro = replay_options(o);
-  CheckRun run;
+  const bool automatic = o.profile == "auto";
+  std::vector<std::unique_ptr<Lane>> lanes;  // usage errors before any output
+  for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
+    lanes.push_back(make_lane(o, p));
   if (o.file == "-") {
-    run = check_stream(std::cin, name, o, mo, ro);
+    check_stream(std::cin, name, o, lanes);
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(o.file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
     std::ifstream f(o.file, std::ios::binary);
     if (!f) throw InputError(name, 0, "cannot open the file");
-    run = check_stream(f, name, o, mo, ro);
+    check_stream(f, name, o, lanes);
   }
-  for (const auto& [line, reason] : run.summary.first_unparsed)
-    std::cerr << name << ":" << line << ": warning: line not read: " << reason << "\n";
-  if (run.summary.unparsed > run.summary.first_unparsed.size())
-    std::cerr << name << ": warning: " << run.summary.unparsed << " lines not read in all\n";
-  // A malformed sbm event is an error of its line, but the rest of the trace is still checked.
-  if (run.replayed()) {
-    for (const auto& [line, reason] : run.replay.first_malformed)
-      std::cerr << name << ":" << line << ": error: " << reason << "\n";
-    if (run.replay.malformed > run.replay.first_malformed.size())
-      std::cerr << name << ": error: " << run.replay.malformed << " malformed sbm events in all\n";
+  // What could not be read is the same in every lane: the one that read furthest says it.
+  const CheckRun& read = std::max_element(lanes.begin(), lanes.end(), [](const auto& a, const auto& b) {
+                           return a->run.summary.lines < b->run.summary.lines;
+                         })->get()->run;
+  print_read_problems(name, read);
+  // sbm events, none of them readable: there is nothing to replay.
+  const bool unreadable = read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
+  if (automatic) {
+    const std::vector<std::string> ok = conforming_profiles(lanes);
+    if (o.json) {
+      nlohmann::json profiles = nlohmann::json::array();
+      for (const auto& lane : lanes) {
+        nlohmann::json j = run_json(name, lane->run);
+        j["profile"] = lane->profile;
+        profiles.push_back(std::move(j));
+      }
+      const nlohmann::json doc = {{"command", "trace check"}, {"file", name},         {"profile", "auto"},
+                                  {"conforms_to", ok},       {"result", ok.empty() ? "violated" : "conforms"},
+                                  {"profiles", profiles}};
+      std::cout << doc.dump(2) << "\n";
+    } else {
+      print_auto_text(name, lanes, o.quiet);
+    }
+    if (!o.junit.empty()) {
+      std::vector<JUnitSuite> suites;
+      for (const auto& lane : lanes)
+        suites.push_back(junit_suite(name + " [" + lane->profile + "]", lane->run.checks(), lane->run.violations));
+      write_output(o.junit, junit_xml("sbm trace check", suites));
+    }
+    return unreadable ? kBadInput : ok.empty() ? kViolation : kConforms;
   }
+  const CheckRun& run = lanes.front()->run;
   if (o.json) std::cout << run_json(name, run).dump(2) << "\n";
   else print_text(name, run, o.quiet);
   if (!o.junit.empty())
     write_output(o.junit, junit_xml("sbm trace check", {junit_suite(name, run.checks(), run.violations)}));
-  // sbm events, none of them readable: there is nothing to replay.
-  if (run.replayed() && run.replay.balance_events == 0 && run.replay.malformed > 0) return kBadInput;
-  return run.violations.empty() ? kConforms : kViolation;
+  return unreadable ? kBadInput : run.violations.empty() ? kConforms : kViolation;
 }
 
 std::string check_help() {
@@ -317,7 +413,9 @@ std::string check_help() {
       if (i.id == id) s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
   s +=
       "A malformed sbm event is an error of its line; the check goes on without it.\n"
-      "Exit: 0 conforms, 1 violation, 2 bad input or usage.";
+      "--profile auto runs every profile side by side over one read of the trace, each stopping at\n"
+      "its first violation, and prints which profiles the trace conforms to.\n"
+      "Exit: 0 conforms (with auto: to some profile), 1 violation, 2 bad input or usage.";
   return s;
 }
 
@@ -329,7 +427,9 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_option("file", o->file, "Trace file, or - for standard input")->required();
   c->add_option("--profile", o->profile,
                 "Kernel-era profile (e.g. v2.6.20, v6.17): picks the SCHED softirq vec (6 before v2.6.32, "
-                "7 from it) and reports a vec/action mismatch; default: any vec with action=SCHED");
+                "7 from it) and the model the sbm events replay into (default: the trace's # profile:, and any "
+                "vec with action=SCHED); 'auto' checks against every profile and reports those the trace "
+                "conforms to (exit 0 if any)");
   c->add_option("--topology", o->topology,
                 "Replay on this machine instead of the trace's embedded dump: a SPEC (preset or key=value, "
                 "built for the profile's era) or a topology dump FILE");

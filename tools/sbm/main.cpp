@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   add_topology_commands(app, status);
   add_trace_commands(app, status);
   add_demo_command(app, status);
+  add_prove_command(app, status);
+  add_mutants_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,81 @@
+// What the queries of properties/prove.h share: bounds, the seeded solver, reading a model,
+// and writing a counterexample as a trace in format v1 (spec/trace-format.md).
+//
+// Layering: the encodings use the model only. The counterexample text is a trace or a
+// topology dump, so this library (sbm_prove) also links the format writers of traces/; it
+// sits beside the invariant checkers, which stay model-only (properties/CMakeLists.txt).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <z3++.h>
+
+#include "model/balance_event.h"
+#include "model/rq.h"
+#include "model/topology_spec.h"
+#include "properties/prove.h"
+
+namespace sbm::prove {
+
+// The value of bound `name`: the override in `o.bounds`, else the default of `defaults`.
+unsigned bound(const ProveOptions& o, const std::vector<QueryBound>& defaults, const std::string& name);
+// `defaults` with the overrides applied: the bounds a result reports.
+std::vector<QueryBound> used_bounds(const ProveOptions& o, const std::vector<QueryBound>& defaults);
+
+// A solver with a fixed random seed and the per-call timeout.
+z3::solver make_solver(z3::context& c, unsigned timeout_ms);
+// unsat -> Proved, sat -> Counterexample, unknown -> Unknown with Z3's reason in `reason`.
+ProofVerdict solve(z3::solver& s, std::string& reason);
+
+uint64_t value_of(const z3::model& m, const z3::expr& e);
+bool truth_of(const z3::model& m, const z3::expr& e);
+
+// One solver call's outcome; queries make several (per jiffies width, per machine).
+struct Attempt {
+  ProofVerdict verdict = ProofVerdict::Proved;
+  std::string reason;
+  std::optional<Counterexample> cex;
+};
+// Solves `s` into an Attempt (the caller adds the counterexample when sat).
+Attempt attempt(z3::solver& s);
+// Folds `a` into `r`: a counterexample wins, then unknown, then proved. True once `r` holds
+// a counterexample (the query stops there).
+bool merge(QueryResult& r, Attempt a);
+
+// The widths of the "jiffies-bits" bound: 32, and 64 as well when the bound is 64.
+std::vector<unsigned> jiffies_widths(const ProveOptions& o, const std::vector<QueryBound>& defaults);
+
+// A result with the query's name, ID and bounds filled in, verdict Proved until merged.
+QueryResult start_result(const ProveOptions& o, const std::string& query, const std::string& id,
+                         const std::vector<QueryBound>& defaults);
+
+// "sbm prove QUERY --profile P [--mutant M] --bound k=v ...": the trace's generator line.
+std::string generator_line(const ProveOptions& o, const std::string& query);
+
+// A trace of `events`, all in the jiffy `jiffies`, with the header of `p` (its name, hz and
+// jiffies width) and the topology build_sched_domains() makes of `spec` for p's era.
+std::string cex_trace(const ProveOptions& o, const std::string& query, const Profile& p,
+                      const MachineSpec& spec, uint64_t jiffies, const std::vector<BalanceEvent>& events);
+
+// One pass of rebalance_domains()/sched_balance_domains() over domains that are visited and
+// not balanced (none is due, or its SD_SERIALIZE token was busy), as the model's events:
+// PassStart, then per domain DomainVisit and NextBalanceCandidate, then NextBalanceWrite. The
+// values come from the model's templates on machine integers with p's mutant.
+struct PassDomain {
+  int level = 0;
+  uint64_t last_balance = 0;
+  uint64_t interval = 0;
+};
+std::vector<BalanceEvent> pass_events(const Profile& p, int cpu, uint64_t jiffies, uint64_t rq_next_balance,
+                                      const std::vector<PassDomain>& domains);
+
+// A machine of `cpus` CPUs, one core each, in one node (the counterexample traces need a
+// topology of that size and nothing more), and its state at boot under `p`
+// (build_sched_domains() for p's era, make_machine()).
+MachineSpec flat_machine(int cpus);
+MachineState flat_machine_state(const Profile& p, int cpus);
+
+}  // namespace sbm::prove

@@ -1,0 +1,433 @@
+#include "tools/sbm/mutant_matrix.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "model/build_options.h"
+#include "model/build_sched_domains.h"
+#include "model/profile.h"
+#include "model/simulator.h"
+#include "model/topology_spec.h"
+#include "properties/check_all.h"
+#include "properties/prove.h"
+#include "properties/topo_invariants.h"
+#include "traces/trace_check_mainline.h"
+#include "traces/trace_expect.h"
+#include "traces/trace_read.h"
+#include "traces/trace_replay.h"
+#include "traces/trace_write.h"
+
+namespace sbm {
+
+const char* kill_column_name(KillColumn c) {
+  switch (c) {
+    case KillColumn::Property: return "property";
+    case KillColumn::Replay: return "replay";
+    case KillColumn::Corpus: return "corpus";
+    case KillColumn::Z3: return "z3";
+  }
+  return "?";
+}
+
+bool MutantResult::killed() const {
+  return std::any_of(columns.begin(), columns.end(), [](const ColumnResult& c) { return c.killed; });
+}
+
+std::vector<std::string> MutantResult::killed_by() const {
+  std::vector<std::string> out;
+  for (KillColumn c : kKillColumns) {
+    const ColumnResult& r = columns[static_cast<size_t>(c)];
+    if (r.killed) out.push_back(std::string(kill_column_name(c)) + ":" + r.id);
+  }
+  return out;
+}
+
+bool MutantResult::budget_cut() const {
+  return std::any_of(columns.begin(), columns.end(), [](const ColumnResult& c) { return c.budget_cut; });
+}
+
+std::string SimCase::name() const {
+  return profile + " " + topology + " " + workload + " seed " + std::to_string(seed) + " ticks " +
+         std::to_string(ticks) + (no_hz ? " CONFIG_NO_HZ=n" : "");
+}
+
+// Ordered so that the cheap, broad cases come first: every era on the 8-CPU laptop with the
+// random churn workload (it forks, sleeps, wakes and re-pins tasks of three weights), and
+// the Wasted Cores shape on 4 cores with ticking idle CPUs (WC-1's ground), then the
+// affinity and spreading workloads, then the NUMA machines where SD_SERIALIZE, overlap
+// groups and the ILB across nodes come in.
+const std::vector<SimCase>& sim_cases() {
+  static const std::vector<SimCase> all = {
+      {"v6.17", "laptop", "churn", 1, 300},
+      {"v6.17", "cores=4", "wasted-cores", 1, 200, true},
+      {"v4.19", "laptop", "churn", 1, 300},
+      {"v2.6.32", "laptop", "churn", 1, 300},
+      {"v2.6.20", "laptop", "churn", 1, 300},
+      {"v6.19", "laptop", "churn", 1, 300},
+      {"v6.17", "laptop", "pinned", 1, 200},
+      {"v4.19", "laptop", "pinned", 1, 200},
+      {"v6.17", "laptop", "spread", 1, 200},
+      {"v6.17", "laptop", "churn", 2, 600},
+      {"v6.19", "2s-numa", "busy", 1, 100},
+      {"v6.17", "2s-numa", "numa-imbalance", 1, 100},
+      {"v4.19", "2s-numa", "churn", 1, 200},
+      {"v2.6.32", "2s-numa", "churn", 1, 200},
+      {"v6.17", "segmented-bus", "churn", 1, 300},
+  };
+  return all;
+}
+
+Deadline::Deadline(double seconds)
+    : end_(std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() + seconds),
+      set_(true) {}
+
+bool Deadline::expired() const {
+  if (!set_) return false;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() > end_;
+}
+
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string one_line(const Violation& v) {
+  std::string s = v.id;
+  if (v.cpu >= 0) s += " cpu " + std::to_string(v.cpu);
+  if (v.line > 0) s += " line " + std::to_string(v.line);
+  return s + ": expected " + v.expected + ", observed " + v.observed + ": " + v.explanation;
+}
+
+std::string mutant_option(Mutant m) {
+  return m == Mutant::None ? "" : " --mutant " + std::string(mutant_info(m).name);
+}
+
+// The profile of a case with the mutant applied; the simulator builds its topology with the
+// era's own options, so only the profile carries the mutant here.
+Profile case_profile(const SimCase& c, Mutant mutant) {
+  Profile p = find_profile(c.profile).profile.value();
+  if (c.no_hz) p.config_no_hz = false;
+  apply_mutant(mutant, p, nullptr);
+  return p;
+}
+
+Simulator make_case_sim(const SimCase& c, Mutant mutant) {
+  SimConfig config;
+  config.machine = parse_machine_spec(c.topology).spec.value();
+  config.profile = case_profile(c, mutant);
+  config.workload = c.workload;
+  config.seed = c.seed;
+  Simulator::Build b = Simulator::create(config);
+  return std::move(b.sim.value());
+}
+
+std::string gen_command(const SimCase& c, Mutant mutant) {
+  return "sbm trace gen --topology " + c.topology + " --profile " + c.profile + " --ticks " +
+         std::to_string(c.ticks) + " --seed " + std::to_string(c.seed) + " --workload " + c.workload +
+         mutant_option(mutant);
+}
+
+// The machine presets the builder cases build, for the era that has every builder switch the
+// TOPO mutants undo (groups flags, find_descended_sibling, the wrap walk).
+constexpr KernelVersion kBuilderEra{6, 17, 0};
+
+// Property column, builder part: a preset built with the mutated BuildOptions.
+bool builder_case(const MachinePreset& preset, Mutant mutant, ColumnResult& r) {
+  BuildOptions opts = build_options_for(kBuilderEra);
+  Profile unused;
+  apply_mutant(mutant, unused, &opts);
+  const MachineSpec spec = parse_machine_spec(preset.spec).spec.value();
+  const TopoCheckReport report = check_topology(build_sched_domains(spec, kBuilderEra, 0, opts));
+  if (report.violations.empty()) return false;
+  const Violation& v = report.violations.front();
+  r.id = v.id;
+  r.where = "topology build " + std::string(preset.name) + " (v6.17)";
+  r.observed = one_line(v);
+  r.reproduce = "sbm topology build " + std::string(preset.name) + " --era v6.17 | sbm topology check -";
+  return true;
+}
+
+// Records the events of the jiffy in progress and counts every event of the run.
+class WindowObserver final : public SimObserver {
+ public:
+  void emit(const BalanceEvent& e) override { window.push_back(e); }
+  std::vector<BalanceEvent> window;
+  uint64_t before_window = 0;  // events of the jiffies already checked
+};
+
+// Property column, simulator part, until the first violation of:
+//  - PropertyChecker (every state and event check, NOHZ-3 at jiffy boundaries included, on
+//    the machine as the mutant runs it);
+//  - the event checks again against the era's own profile: an era-switch mutant changes
+//    the profile fields the checks read (next_balance_write, serialize_newidle, ...), and a
+//    property test states what the kernel of that era guarantees, not what the mutant does.
+bool simulator_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
+  Simulator sim = make_case_sim(c, mutant);
+  const Profile oracle_profile = case_profile(c, Mutant::None);
+  PropertyChecker checker;
+  WindowObserver events;
+  std::vector<Violation> found;
+  for (uint64_t t = 0; t < c.ticks && found.empty();) {
+    if (checker.step(sim, events).kind != StepKind::JiffyEnd) continue;
+    ++t;
+    found = checker.violations();
+    MachineState oracle = sim.machine();
+    oracle.profile = oracle_profile;
+    for (Violation v : check_balance_events(oracle, events.window, nullptr)) {
+      v.line += static_cast<int>(events.before_window);
+      found.push_back(std::move(v));
+    }
+    events.before_window += events.window.size();
+    events.window.clear();
+  }
+  if (found.empty()) return false;
+  const Violation& v = *std::min_element(found.begin(), found.end(),
+                                         [](const Violation& a, const Violation& b) { return a.line < b.line; });
+  r.id = v.id;
+  r.where = c.name();
+  r.observed = one_line(v);
+  r.events = static_cast<uint64_t>(std::max(v.line, 0));
+  r.reproduce = "sbm mutants" + mutant_option(mutant) + " --json";
+  return true;
+}
+
+// Replay column: the mutated simulator writes the trace; `sbm trace check` of it (the
+// mainline checks and the unmutated model's replay) judges it.
+bool replay_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
+  std::stringstream trace;
+  {
+    Simulator sim = make_case_sim(c, mutant);
+    TraceWriter writer = start_trace(trace, sim, gen_command(c, mutant), c.topology);
+    TraceObserver observer(writer);
+    sim.run_ticks(c.ticks, observer);
+  }
+  TraceReader reader(trace);
+  MainlineTraceChecker mainline{MainlineCheckOptions{}};
+  TraceReplay replay;
+  std::vector<Violation> found;
+  while (const TraceRecord* rec = reader.next()) {
+    mainline.feed(*rec, found);
+    replay.feed(*rec, found);
+    if (!found.empty()) break;
+  }
+  if (found.empty()) {
+    mainline.finish(found);
+    replay.finish(found);
+  }
+  if (found.empty()) return false;
+  const Violation& v = found.front();
+  r.id = v.id;
+  r.where = c.name();
+  r.observed = one_line(v);
+  r.events = static_cast<uint64_t>(std::max(v.line, 0));
+  r.reproduce = gen_command(c, mutant) + " | sbm trace check -";
+  return true;
+}
+
+// A golden trace's "# expect:" line: conforms, or the exact set of IDs that fire.
+struct CorpusExpectation {
+  bool conforms = true;
+  std::set<std::string> ids;
+  MainlineCheckOptions options;
+};
+
+std::optional<CorpusExpectation> read_expectation(const std::string& path) {
+  std::ifstream f(path);
+  TraceReader reader(f);
+  std::optional<CorpusExpectation> e;
+  MainlineCheckOptions options;
+  while (const TraceRecord* rec = reader.next()) {
+    if (rec->kind != TraceRecordKind::Header) continue;
+    if (rec->key == "expect") {
+      if (const std::optional<TraceExpect> x = parse_trace_expect(rec->value)) {
+        e.emplace();
+        e->conforms = x->conforms;
+        e->ids = x->ids;
+      }
+    } else if (rec->key == "profile") {
+      if (const ProfileLookup p = find_profile(rec->value); p.profile) options.era = p.profile->version;
+    } else if (rec->key == "idle-threshold-ms") {
+      options.idle_threshold_ns = std::stoull(std::string(rec->value)) * 1'000'000;
+    }
+  }
+  if (e) e->options = options;
+  return e;
+}
+
+// Corpus column: one golden trace checked as `sbm trace check --keep-going` does, with the
+// mutated model as the replay oracle.
+bool corpus_case(const std::string& path, Mutant mutant, ColumnResult& r) {
+  const std::optional<CorpusExpectation> e = read_expectation(path);
+  if (!e) return false;
+  std::ifstream f(path);
+  TraceReader reader(f);
+  MainlineTraceChecker checker(e->options);
+  ReplayOptions ro;
+  ro.mutant = mutant;
+  TraceReplay replay(ro);
+  std::vector<Violation> out;
+  while (const TraceRecord* rec = reader.next()) {
+    checker.feed(*rec, out);
+    replay.feed(*rec, out);
+  }
+  checker.finish(out);
+  replay.finish(out);
+  std::set<std::string> fired;
+  for (const Violation& v : out) fired.insert(v.id);
+  const std::set<std::string>& expected = e->conforms ? std::set<std::string>{} : e->ids;
+  if (fired == expected) return false;
+  // The first ID on which the verdicts differ: one that fired unexpectedly, else one missed.
+  const auto extra = std::find_if(out.begin(), out.end(), [&](const Violation& v) { return !expected.count(v.id); });
+  const std::string name = std::filesystem::path(path).filename().string();
+  if (extra != out.end()) {
+    r.id = extra->id;
+    r.observed = one_line(*extra);
+    r.events = static_cast<uint64_t>(std::max(extra->line, 0));
+  } else {
+    for (const std::string& id : expected)
+      if (!fired.count(id)) {
+        r.id = id;
+        break;
+      }
+    r.observed = r.id + " expected to fire but did not";
+  }
+  r.where = name;
+  r.reproduce = "sbm trace check --keep-going " + path;
+  return true;
+}
+
+std::vector<std::string> corpus_files(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const char* sub : {"mainline", "replay"}) {
+    const std::filesystem::path d = std::filesystem::path(dir) / sub;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(d, ec))
+      if (e.path().extension() == ".trace") files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Runs `try_case` over `n` cases in order until one kills (or the deadline passes).
+template <class TryCase>
+ColumnResult run_column(size_t n, const Deadline& deadline, TryCase try_case) {
+  ColumnResult r;
+  const double start = now_s();
+  r.total_cases = n;
+  for (size_t i = 0; i < n; ++i) {
+    if (deadline.expired()) {
+      r.budget_cut = true;
+      break;
+    }
+    ++r.cases;
+    if (try_case(i, r)) {
+      r.killed = true;
+      break;
+    }
+  }
+  r.seconds = now_s() - start;
+  return r;
+}
+
+}  // namespace
+
+ColumnResult property_column(Mutant mutant, const Deadline& deadline) {
+  const std::vector<MachinePreset>& presets = machine_presets();
+  const std::vector<SimCase>& sims = sim_cases();
+  return run_column(presets.size() + sims.size(), deadline, [&](size_t i, ColumnResult& r) {
+    if (i < presets.size()) return builder_case(presets[i], mutant, r);
+    return simulator_case(sims[i - presets.size()], mutant, r);
+  });
+}
+
+ColumnResult replay_column(Mutant mutant, const Deadline& deadline) {
+  const std::vector<SimCase>& sims = sim_cases();
+  std::vector<SimCase> traced;
+  std::copy_if(sims.begin(), sims.end(), std::back_inserter(traced), [](const SimCase& c) { return !c.no_hz; });
+  return run_column(traced.size(), deadline,
+                    [&](size_t i, ColumnResult& r) { return replay_case(traced[i], mutant, r); });
+}
+
+ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir, const Deadline& deadline) {
+  const std::vector<std::string> files = trace_corpus_dir.empty() ? std::vector<std::string>{}
+                                                                  : corpus_files(trace_corpus_dir);
+  ColumnResult r = run_column(files.size(), deadline,
+                              [&](size_t i, ColumnResult& out) { return corpus_case(files[i], mutant, out); });
+  if (files.empty()) r.note = "no trace corpus (" + (trace_corpus_dir.empty() ? std::string("none given") : trace_corpus_dir) + ")";
+  return r;
+}
+
+// The profiles the queries run under: the newest era, then v6.19 for what it changed
+// (SD_SERIALIZE placement and newidle serialization).
+constexpr const char* kZ3Profiles[] = {"v6.17", "v6.19"};
+constexpr unsigned kZ3TimeoutMs = 30000;
+
+ColumnResult z3_column(Mutant mutant, const Deadline& deadline) {
+  // Queries about the ID the registry expects come first, so a tight budget still tries them.
+  std::vector<const QueryInfo*> queries;
+  for (const QueryInfo& q : query_catalogue()) queries.push_back(&q);
+  const std::string expected(mutant_info(mutant).caught_by);
+  std::stable_partition(queries.begin(), queries.end(), [&](const QueryInfo* q) {
+    return !expected.empty() && q->property_id.starts_with(expected.substr(0, expected.find('-')));
+  });
+  const size_t n = std::size(kZ3Profiles) * queries.size();
+  ColumnResult r = run_column(n, deadline, [&](size_t i, ColumnResult& out) {
+    const char* profile = kZ3Profiles[i / queries.size()];
+    const QueryInfo& q = *queries[i % queries.size()];
+    ProveOptions po;
+    po.profile = find_profile(profile).profile.value();
+    po.build = build_options_for(po.profile.version);
+    apply_mutant(mutant, po.profile, &po.build);
+    po.timeout_ms = kZ3TimeoutMs;
+    const QueryResult qr = q.run(po);
+    if (qr.verdict == ProofVerdict::Unknown) out.note += q.name + " (" + profile + "): unknown, " + qr.reason + "; ";
+    if (qr.verdict != ProofVerdict::Counterexample) return false;
+    out.id = qr.property_id;
+    out.where = q.name + " (" + profile + ")";
+    out.observed = qr.cex && !qr.cex->summary.empty() ? qr.cex->summary.front() : "counterexample";
+    out.reproduce = "sbm prove " + q.name + " --profile " + profile + mutant_option(mutant);
+    return true;
+  });
+  if (n == 0) r.note = "the query catalogue is empty";
+  return r;
+}
+
+MatrixResult run_kill_matrix(const MatrixOptions& options,
+                             const std::function<void(const std::string&)>& progress) {
+  const double start = now_s();
+  const Deadline deadline(options.budget_s);
+  std::vector<Mutant> which = options.mutants;
+  if (which.empty())
+    for (const MutantInfo& m : mutant_registry()) which.push_back(m.id);
+  // Column by column, the baseline first in each: the cheap columns decide most mutants
+  // before the solver runs, so a tight budget cuts the Z3 column, not the others.
+  MatrixResult out;
+  out.baseline.mutant = nullptr;
+  for (Mutant m : which) out.mutants.push_back(MutantResult{&mutant_info(m), {}, 0});
+  for (KillColumn c : kKillColumns) {
+    for (size_t k = 0; k <= which.size(); ++k) {
+      const Mutant m = k == 0 ? Mutant::None : which[k - 1];
+      MutantResult& r = k == 0 ? out.baseline : out.mutants[k - 1];
+      if (progress) progress(std::string(kill_column_name(c)) + ": " + (k == 0 ? "unmutated model" : std::string(mutant_info(m).name)));
+      ColumnResult& col = r.columns[static_cast<size_t>(c)];
+      switch (c) {
+        case KillColumn::Property: col = property_column(m, deadline); break;
+        case KillColumn::Replay: col = replay_column(m, deadline); break;
+        case KillColumn::Corpus: col = corpus_column(m, options.trace_corpus_dir, deadline); break;
+        case KillColumn::Z3: col = z3_column(m, deadline); break;
+      }
+      r.seconds += col.seconds;
+    }
+  }
+  out.seconds = now_s() - start;
+  out.budget_cut = out.baseline.budget_cut() ||
+                   std::any_of(out.mutants.begin(), out.mutants.end(), [](const MutantResult& r) { return r.budget_cut(); });
+  return out;
+}
+
+}  // namespace sbm

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -74,6 +75,11 @@ struct DomainVisitEvent {
   uint64_t interval = 0;       // jiffies, from get_sd_balance_interval()
   uint64_t last_balance = 0;
   bool due = false;            // time_after_eq(jiffies, last_balance + interval) right now
+  // What the interval was computed from: sd->balance_interval (ms) and the busy state the
+  // pass used for this domain (it may change after a pull, IdleAfterPull). Unset when read
+  // from a trace that does not print them.
+  std::optional<unsigned> balance_interval;
+  bool busy = false;
 };
 
 // A domain left without computing an interval.

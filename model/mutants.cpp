@@ -29,8 +29,7 @@ const std::vector<MutantInfo>& mutant_registry() {
        "classic mistake", "get_sd_balance_interval() (model/balance_interval.h)", "INT-1"},
       {Mutant::BusyFactorIgnored, "busy-factor-ignored",
        "a busy CPU uses the idle interval: balance_interval is not multiplied by busy_factor",
-       "classic mistake", "get_sd_balance_interval() (model/balance_interval.h)",
-       "none yet: INT-1 only bounds the interval, and the idle one is in range"},
+       "classic mistake", "get_sd_balance_interval() (model/balance_interval.h)", "INT-2"},
       {Mutant::UnboundedBackoff, "unbounded-backoff",
        "sched_balance_rq() doubles balance_interval on every all-pinned failure without the "
        "max_interval / MAX_PINNED_INTERVAL ceiling",

@@ -104,7 +104,8 @@ void SchedBalanceDomains::visit(MachineState& m, BalanceEventSink& sink) {
 
   interval_ = sd_balance_interval(m, d, busy_);
   const bool due = time_after_eq(m.ops, m.jiffies, m.ops.add(d.sd.last_balance, interval_));
-  sink.emit(DomainVisitEvent{cpu_, level_, d.sd.name, m.jiffies, interval_, d.sd.last_balance, due});
+  sink.emit(DomainVisitEvent{cpu_, level_, d.sd.name, m.jiffies, interval_, d.sd.last_balance, due,
+                             d.sd.balance_interval, busy_});
 
   need_serialize_ = p.serialize_placement == SerializePlacement::BeforeDueTest &&
                     d.flags().has(SdFlag::Serialize);

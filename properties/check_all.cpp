@@ -142,6 +142,7 @@ std::vector<Violation> check_balance_events(const MachineState& m, const std::ve
   add(check_ser1(window));
   add(check_ser2(p.serialize_placement, window));
   add(check_int1(p, balance_interval_cap(m), window));
+  add(check_int2(m, balance_interval_cap(m), window));
   add(check_bi1(m, window));
   add(check_mig2_events(window));
   add(check_mig3_domain_span(m, window));
@@ -158,7 +159,7 @@ std::vector<Violation> check_balance_events(const MachineState& m, const std::ve
 
 const std::vector<const char*>& balance_event_check_ids() {
   static const std::vector<const char*> ids = {"NB-1",  "NB-2",   "SER-1",  "SER-2",  "INT-1",
-                                               "BI-1",  "MIG-2",  "MIG-3",  "MIG-4",  "LOCK-1",
+                                               "INT-2", "BI-1",  "MIG-2",  "MIG-3",  "MIG-4",  "LOCK-1",
                                                "LOCK-2", "NOHZ-1", "NOHZ-2"};
   return ids;
 }

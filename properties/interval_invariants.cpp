@@ -14,6 +14,11 @@ const std::vector<InvariantInfo>& interval_invariants() {
        "2.6.21-2.6.3x; only >= 1 in v2.6.20)",
        "get_sd_balance_interval(), kernel/sched/fair.c (v4.19, v6.17); rebalance_domains(), "
        "kernel/sched.c (v2.6.20, v2.6.32)"},
+      {"INT-2",
+       "every interval is get_sd_balance_interval() of its domain's balance_interval, busy_factor "
+       "and busy state (msecs_to_jiffies, minus 1 when busy in 5.10+, then the clamp)",
+       "get_sd_balance_interval(), kernel/sched/fair.c (v4.19, v6.17); rebalance_domains(), "
+       "kernel/sched.c (v2.6.20, v2.6.32)"},
       {"BI-1",
        "sd->balance_interval stays in [min(min_interval, attach value), ceiling of the back-off rule (1022 with "
        "ALL_PINNED)] and changes only by reset or that rule; NEWLY_IDLE never doubles it "
@@ -53,6 +58,29 @@ std::vector<Violation> check_int1(const Profile& p, uint64_t cap,
     const int line = static_cast<int>(i) + 1;
     if (const auto* v = std::get_if<DomainVisitEvent>(&events[i])) check(v->cpu, v->level, line, v->interval);
     if (const auto* r = std::get_if<BalanceResultEvent>(&events[i])) check(r->cpu, r->level, line, r->interval);
+  }
+  return out;
+}
+
+std::vector<Violation> check_int2(const MachineState& m, uint64_t cap, const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  IntervalRule rule = interval_rule(m.profile);
+  rule.unclamped = rule.busy_factor_ignored = false;  // the kernel's rule, not a mutant's
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto* v = std::get_if<DomainVisitEvent>(&events[i]);
+    if (!v || !v->balance_interval) continue;
+    const RqDomain* d = domain(m, v->cpu, v->level);
+    if (!d) continue;  // MIG-3 and the reader report domains the machine lacks
+    const uint64_t expected = get_sd_balance_interval(m.ops, m.ops.lit(*v->balance_interval), m.ops.lit(d->busy_factor),
+                                                      v->busy, rule, cap);
+    if (expected == v->interval) continue;
+    Violation x = make_violation("INT-2", v->cpu, v->level, static_cast<int>(i) + 1, std::to_string(expected),
+                                 std::to_string(v->interval),
+                                 "the interval is not get_sd_balance_interval() of balance_interval " +
+                                     std::to_string(*v->balance_interval) + " ms, busy_factor " +
+                                     std::to_string(d->busy_factor) + (v->busy ? ", busy" : ", idle"));
+    x.level_name = d->sd.name;
+    out.push_back(std::move(x));
   }
   return out;
 }

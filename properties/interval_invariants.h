@@ -14,13 +14,19 @@
 
 namespace sbm {
 
-// INT-1, BI-1.
+// INT-1, INT-2, BI-1.
 const std::vector<InvariantInfo>& interval_invariants();
 
 // INT-1 over DomainVisit and BalanceResult events; `cap` is balance_interval_cap() at the
 // time of the events (ignored for eras without a cap). Events are numbered from 1.
 std::vector<Violation> check_int1(const Profile& p, uint64_t cap,
                                   const std::vector<BalanceEvent>& events);
+
+// INT-2 over DomainVisit events that say what they were computed from: the interval is the
+// era's get_sd_balance_interval() of that sd->balance_interval, the domain's busy_factor (from
+// the machine) and the busy state, clamped to `cap`. The kernel's rule: a mutant of the
+// model's own interval code does not change what this check expects.
+std::vector<Violation> check_int2(const MachineState& m, uint64_t cap, const std::vector<BalanceEvent>& events);
 
 // BI-1 over a state: every domain's balance_interval in [min(min_interval, attach), ceiling].
 std::vector<Violation> check_bi1(const MachineState& m);

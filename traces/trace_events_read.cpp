@@ -161,6 +161,11 @@ BalanceEvent read_domain(int, FieldReader& f) {
   e.interval = f.number<uint64_t>("interval");
   e.last_balance = f.number<uint64_t>("last_balance");
   e.due = f.flag("due");
+  // Traces written before these fields lack them: INT-2 then has nothing to check.
+  if (f.has("balance_interval")) {
+    e.balance_interval = f.number<unsigned>("balance_interval");
+    e.busy = f.flag("busy");
+  }
   return e;
 }
 

@@ -20,7 +20,7 @@ constexpr std::size_t kFirstMalformed = 10;
 
 // The checks that read the domains (MIG-3: spans; BI-1: min/max_interval): after a hotplug
 // whose rebuild replay cannot follow they stop.
-bool reads_domains(std::string_view id) { return id == "MIG-3" || id == "BI-1"; }
+bool reads_domains(std::string_view id) { return id == "MIG-3" || id == "BI-1" || id == "INT-2"; }
 
 // The index in `window` of the event a finding is about (every event check numbers its
 // findings by event; a state finding without one is put at the window's end).
@@ -45,11 +45,17 @@ void TraceReplay::build_machine() {
     return;
   }
   apply_mutant(options_.mutant, *p.profile, nullptr);
+  // The machine the trace ran on: --topology, else the header's SPEC (what `sbm trace gen`
+  // built it from, with every tunable; an old-format dump names no levels, so sd_init()
+  // could only guess them), else the embedded dump.
+  rebuild_spec_ = options_.spec;
+  if (!rebuild_spec_ && !options_.topology && !header_.topology.empty())
+    rebuild_spec_ = parse_machine_spec(header_.topology).spec;
   Topology t;
   if (options_.topology) {
     t = *options_.topology;
-  } else if (options_.spec) {
-    t = build_sched_domains(*options_.spec, p.profile->version, 0);
+  } else if (rebuild_spec_) {
+    t = build_sched_domains(*rebuild_spec_, p.profile->version, 0);
   } else if (!header_.topology_dump.empty()) {
     std::string text;
     for (const std::string& l : header_.topology_dump) text += l + "\n";
@@ -68,9 +74,6 @@ void TraceReplay::build_machine() {
   // A dump prints no tunables; sd_init() of the era fills them (model/sd_defaults.h), as the
   // simulator does for a dump (Simulator::create).
   fill_sd_init_defaults(t, p.profile->version);
-  rebuild_spec_ = options_.spec;
-  if (!rebuild_spec_ && !options_.topology && !header_.topology.empty())
-    rebuild_spec_ = parse_machine_spec(header_.topology).spec;
   MachineOptions mo;
   if (rebuild_spec_) mo.online = online_cpus(*rebuild_spec_);
   MachineBuild mb = make_machine(t, *p.profile, mo);
@@ -79,7 +82,7 @@ void TraceReplay::build_machine() {
     return;
   }
   machine_ = std::move(*mb.machine);
-  if (!rebuild_spec_) summary_.notes.push_back("no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3 and BI-1");
+  if (!rebuild_spec_) summary_.notes.push_back("no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3, INT-2 and BI-1");
 }
 
 void TraceReplay::flush(std::vector<Violation>& out) {

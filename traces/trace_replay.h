@@ -35,7 +35,7 @@ struct ReplayOptions {
   // A machine description: without `topology`, build_sched_domains() of the profile's era
   // makes the domains from it; with one, it is what the dump was built from. CPU hotplug
   // rebuilds the domains from it (rebuild_sched_domains()). Without one the header's
-  // `# topology:` is used when it is a SPEC; else, after a hotplug, MIG-3 and BI-1 (which
+  // `# topology:` is used when it is a SPEC; else, after a hotplug, MIG-3, INT-2 and BI-1 (which
   // read the domains) stop.
   std::optional<MachineSpec> spec;
   // A buggy variant of the model as the oracle (model/mutants.h), applied to the profile:

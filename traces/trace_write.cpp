@@ -130,7 +130,8 @@ void TraceWriter::event(const BalanceEvent& ev) {
           [&](const DomainVisitEvent& e) {
             line(e.cpu, kSoftirq, ev_name::kDomain,
                  "cpu=" + i(e.cpu) + " level=" + i(e.level) + " name=" + e.name + " jiffies=" + u(e.jiffies) +
-                     " interval=" + u(e.interval) + " last_balance=" + u(e.last_balance) + " due=" + b(e.due));
+                     " interval=" + u(e.interval) + " last_balance=" + u(e.last_balance) + " due=" + b(e.due) +
+                     (e.balance_interval ? " balance_interval=" + u(*e.balance_interval) + " busy=" + b(e.busy) : ""));
           },
           [&](const DomainSkipEvent& e) {
             line(e.cpu, kSoftirq, ev_name::kDomainSkip,

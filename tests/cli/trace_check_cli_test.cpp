@@ -118,7 +118,7 @@ TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
   EXPECT_EQ(j["result"], "conforms");
   EXPECT_EQ(j["replay"]["malformed"], 0);
   EXPECT_GT(j["replay"]["windows"], 100);
-  ASSERT_EQ(j["checks"].size(), 17u) << "MIG-5..WC-2 and the 13 replay checks";
+  ASSERT_EQ(j["checks"].size(), 18u) << "MIG-5..WC-2 and the 14 replay checks";
   EXPECT_EQ(j["checks"][4]["id"], "NB-1");
   EXPECT_EQ(j["checks"][4]["outcome"], "holds");
 

@@ -176,6 +176,7 @@ const std::map<std::string, std::vector<std::string_view>>& events_read_by() {
       {"SER-1", {ev::kSerialize}},
       {"SER-2", {ev::kSerialize}},
       {"INT-1", {ev::kDomain, ev::kResult}},
+      {"INT-2", {ev::kDomain}},
       {"BI-1", {ev::kResult}},
       {"MIG-2", {ev::kMigrate}},
       {"MIG-3", {ev::kMigrate}},

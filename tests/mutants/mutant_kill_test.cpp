@@ -74,7 +74,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Expected{"migration-outside-span", KillColumn::Replay, "MIG-3"},
                       Expected{"detach-limit-ignored", KillColumn::Property, "MIG-4"},
                       Expected{"detach-limit-ignored", KillColumn::Replay, "MIG-4"},
-                      Expected{"group-imbalance", KillColumn::Property, "WC-1"}),
+                      Expected{"group-imbalance", KillColumn::Property, "WC-1"},
+                      Expected{"busy-factor-ignored", KillColumn::Property, "INT-2"},
+                      Expected{"busy-factor-ignored", KillColumn::Replay, "INT-2"}),
     name_of);
 
 // The baseline: the unmutated model passes every case of every column.

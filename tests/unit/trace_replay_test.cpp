@@ -105,10 +105,10 @@ TEST(TraceReplay, HotplugRebuildsFromTheSpecAndWithoutOneStopsDomainChecks) {
   const Replayed r = replay(join(lines));
   EXPECT_TRUE(r.violations.empty());
   ASSERT_EQ(r.summary.notes.size(), 1u);
-  EXPECT_TRUE(has(r.summary.notes[0], "a CPU hotplug stops MIG-3 and BI-1"));
+  EXPECT_TRUE(has(r.summary.notes[0], "a CPU hotplug stops MIG-3, INT-2 and BI-1"));
   const Replayed whole = replay(g.text);
   for (size_t i = 0; i < r.summary.checks.size(); ++i)
-    if (r.summary.checks[i].id == "MIG-3" || r.summary.checks[i].id == "BI-1")
+    if (r.summary.checks[i].id == "MIG-3" || r.summary.checks[i].id == "INT-2" || r.summary.checks[i].id == "BI-1")
       EXPECT_LT(r.summary.checks[i].instances, whole.summary.checks[i].instances);
     else
       EXPECT_EQ(r.summary.checks[i].instances, whole.summary.checks[i].instances);
@@ -148,6 +148,17 @@ TEST_F(TraceReplayFault, ZeroIntervalInt1) {
   const size_t i = find_line(lines, [](const std::string& l) { return has(l, "sched_balance_domain:"); }, lines.size() / 2);
   lines[i] = with_field(lines[i], "interval", "0");
   expect_first(run(), "INT-1", i + 1);
+}
+
+// INT-2: a busy visit whose interval is the idle one (busy_factor left out), and a line
+// without the fields it reads, which it leaves alone.
+TEST_F(TraceReplayFault, BusyIntervalWithoutBusyFactorInt2) {
+  const size_t i = find_line(lines, [](const std::string& l) { return has(l, "sched_balance_domain:") && has(l, "busy=1"); });
+  lines[i] = with_field(lines[i], "busy", "0");
+  expect_first(run(), "INT-2", i + 1);
+  const std::string without = lines[i].substr(0, lines[i].find(" balance_interval="));
+  lines[i] = without;
+  EXPECT_TRUE(run().violations.empty()) << "an older trace without balance_interval= and busy=";
 }
 
 TEST_F(TraceReplayFault, TripledBalanceIntervalBi1) {

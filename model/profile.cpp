@@ -156,6 +156,16 @@ const std::vector<Profile>& builtin_profiles() {
 
 }  // namespace
 
+Profile era_profile(const Profile& p) {
+  ProfileLookup era = find_profile(p.name, ProfileOptions{p.hz, p.jiffies_bits, p.nr_cpus});
+  if (!era.profile) {  // not a built-in name: p as it is, without its mutant
+    Profile q = p;
+    q.mutant = Mutant::None;
+    return q;
+  }
+  return *era.profile;
+}
+
 ProfileLookup find_profile(std::string_view name, const ProfileOptions& options) {
   ProfileLookup r;
   std::string_view bare = name;

@@ -259,6 +259,11 @@ struct ProfileLookup {
 // The profile by name ("v6.17"; "6.17" and "V6.17" are accepted), with options applied.
 ProfileLookup find_profile(std::string_view name, const ProfileOptions& options = {});
 
+// What the kernel of p's era does: the built-in profile of that name with p's per-run options
+// (HZ, jiffies width, NR_CPUS) and no mutant. A check or a query's statement uses it, so that
+// an era-switch mutant (model/mutants.h) changes the model under test, not what it is held to.
+Profile era_profile(const Profile& p);
+
 // Names of all built-in profiles, oldest first.
 std::vector<std::string> profile_names();
 

@@ -37,6 +37,10 @@ struct Frame {
     p.jiffies_bits = bits;
     return p;
   }
+  // Whether rq->next_balance is written when no domain fed it: in the model under test, and
+  // in the era's kernel (the statement; an era-switch mutant changes only the former).
+  bool model_always() const { return p.next_balance_write == NextBalanceWrite::Always; }
+  bool era_always() const { return era_profile(p).next_balance_write == NextBalanceWrite::Always; }
   // key(x) orders deadlines by their distance from now: the statement, written without
   // time_after.
   z3::expr key(const z3::expr& x) const { return o.add(o.sub(x, jiffies), o.lit(quarter)); }
@@ -88,9 +92,8 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
     expected_min = o.select(earlier, candidate, expected_min);
     fed = fed || (visited[i] && o.ult(key(candidate), key(start)));
   }
-  const bool always = p.next_balance_write == NextBalanceWrite::Always;
-  const z3::expr result = next_balance_after_pass(o, rq_next_balance, acc, always);
-  const z3::expr expected = o.select(o.lor(o.truth(always), fed), expected_min, rq_next_balance);
+  const z3::expr result = next_balance_after_pass(o, rq_next_balance, acc, f.model_always());
+  const z3::expr expected = o.select(o.lor(o.truth(f.era_always()), fed), expected_min, rq_next_balance);
   s.add(result != expected);
 
   prove::Attempt w = prove::attempt(s);
@@ -108,6 +111,8 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
     cex.summary.push_back("domain " + std::to_string(i) + ": last_balance=" + std::to_string(domains.back().last_balance) +
                           " interval=" + std::to_string(domains.back().interval));
   }
+  if (domains.empty())
+    cex.summary.push_back("no domain visited (each skipped: a CPU whose domains lack SD_LOAD_BALANCE, <= 5.7)");
   cex.summary.push_back("the pass leaves rq->next_balance=" + std::to_string(prove::value_of(m, result)) +
                         ", the time_after-minimum is " + std::to_string(prove::value_of(m, expected)));
   const std::vector<BalanceEvent> events = prove::pass_events(p, 0, j, old, domains);
@@ -140,9 +145,8 @@ prove::Attempt check_inductive(const ProveOptions& opt, unsigned bits, unsigned 
   const auto next = next_balance_min_update(o, acc, candidate, p.mutant);
   const z3::expr expected_v = o.select(o.ult(key(candidate), key(v)), candidate, v);
   const z3::expr step_breaks = next.value != expected_v || next.updated != o.ult(key(expected_v), key(start));
-  const bool always = p.next_balance_write == NextBalanceWrite::Always;
-  const z3::expr end_breaks = next_balance_after_pass(o, rq_next_balance, acc, always) !=
-                              o.select(o.lor(o.truth(always), u), v, rq_next_balance);
+  const z3::expr end_breaks = next_balance_after_pass(o, rq_next_balance, acc, f.model_always()) !=
+                              o.select(o.lor(o.truth(f.era_always()), u), v, rq_next_balance);
   s.add(step_breaks || end_breaks);
   return prove::attempt(s);
 }

@@ -95,6 +95,7 @@ TEST_P(ProveMutant, FindsACounterexampleTheCheckerRejectsWithTheSameId) {
 INSTANTIATE_TEST_SUITE_P(
     Registry, ProveMutant,
     ::testing::Values(MutantCase{"next-balance", Mutant::PlainLt, "NB-1"},
+                      MutantCase{"next-balance", Mutant::NextBalanceWriteUnfed, "NB-1"},
                       MutantCase{"interval-bounds", Mutant::UnclampedInterval, "INT-1"},
                       MutantCase{"balance-interval", Mutant::UnboundedBackoff, "BI-1"},
                       MutantCase{"serialize", Mutant::CheckThenSet, "SER-1"},

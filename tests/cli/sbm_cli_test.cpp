@@ -163,6 +163,13 @@ TEST(CliDemo, RunsAndChecks) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("TOPO invariants:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN"), std::string::npos) << "demo shows the v5.8 bug being caught";
+  EXPECT_NE(r.out.find("\n0 violations\n"), std::string::npos) << "the simulation holds every property" << r.out;
+  EXPECT_NE(r.out.find("serialize (SER-1): proved within bound [cpus=6 steps=8]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("next-balance (NB-1): counterexample"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("counterexample.trace:47: NB-1: CPU0: expected written"), std::string::npos)
+      << "the mutant's counterexample is rejected by the unmutated replay" << r.out;
+  // Same input, same output.
+  EXPECT_EQ(r.out, sbm("demo").out);
 }
 
 }  // namespace

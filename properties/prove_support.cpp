@@ -21,6 +21,16 @@ std::vector<QueryBound> used_bounds(const ProveOptions& o, const std::vector<Que
   return used;
 }
 
+namespace {
+Profile at_width(Profile p, unsigned bits) {
+  p.jiffies_bits = bits;
+  return p;
+}
+}  // namespace
+
+WidthSolver::WidthSolver(const ProveOptions& opt, unsigned bits)
+    : p(at_width(opt.profile, bits)), o{&c, bits}, s(make_solver(c, opt.timeout_ms)) {}
+
 z3::solver make_solver(z3::context& c, unsigned timeout_ms) {
   z3::solver s(c);
   z3::params p(c);

@@ -17,6 +17,7 @@
 #include "model/rq.h"
 #include "model/topology_spec.h"
 #include "properties/prove.h"
+#include "properties/z3_ops.h"
 
 namespace sbm::prove {
 
@@ -27,6 +28,16 @@ std::vector<QueryBound> used_bounds(const ProveOptions& o, const std::vector<Que
 
 // A solver with a fixed random seed and the per-call timeout.
 z3::solver make_solver(z3::context& c, unsigned timeout_ms);
+// What a query checked at jiffies width `bits` starts from: the profile at that width, a Z3
+// context, the model's Ops over it and a solver with the query's timeout.
+struct WidthSolver {
+  WidthSolver(const ProveOptions& opt, unsigned bits);
+  Profile p;
+  z3::context c;
+  const Z3Ops o;
+  z3::solver s;
+};
+
 // unsat -> Proved, sat -> Counterexample, unknown -> Unknown with Z3's reason in `reason`.
 ProofVerdict solve(z3::solver& s, std::string& reason);
 

@@ -18,11 +18,11 @@ const std::vector<QueryBound>& defaults() {
 }
 
 prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned max_cpus) {
-  Profile p = opt.profile;
-  p.jiffies_bits = bits;
-  z3::context c;
-  const Z3Ops o{&c, bits};
-  z3::solver s = prove::make_solver(c, opt.timeout_ms);
+  prove::WidthSolver w(opt, bits);
+  const Profile& p = w.p;
+  z3::context& c = w.c;
+  const Z3Ops& o = w.o;
+  z3::solver& s = w.s;
 
   // sd->balance_interval and sd->busy_factor are unsigned ints (struct sched_domain).
   const z3::expr balance_interval = o.var("balance_interval"), busy_factor = o.var("busy_factor");

@@ -22,21 +22,15 @@ const std::vector<QueryBound>& defaults() {
 
 // What both encodings share: the profile at width `bits`, the solver, now (jiffies), the
 // value rq->next_balance had, the pass's starting minimum, and the domain constraints.
-struct Frame {
+struct Frame : prove::WidthSolver {
   Frame(const ProveOptions& opt, unsigned bits, unsigned cpus)
-      : p(with_bits(opt.profile, bits)),
-        o{&c, bits},
-        s(prove::make_solver(c, opt.timeout_ms)),
+      : WidthSolver(opt, bits),
         quarter(uint64_t{1} << (bits - 2)),
         cap(balance_interval_cap(prove::flat_machine_state(p, static_cast<int>(cpus)))),
         jiffies(o.var("jiffies")),
         rq_next_balance(o.var("rq_next_balance")),
         start(o.add(jiffies, o.lit(uint64_t{p.next_balance_horizon_s} * p.hz))) {}
 
-  static Profile with_bits(Profile p, unsigned bits) {
-    p.jiffies_bits = bits;
-    return p;
-  }
   // Whether rq->next_balance is written when no domain fed it: in the model under test, and
   // in the era's kernel (the statement; an era-switch mutant changes only the former).
   bool model_always() const { return p.next_balance_write == NextBalanceWrite::Always; }
@@ -54,10 +48,6 @@ struct Frame {
     s.add(cap ? o.lnot(o.ult(o.lit(cap), interval)) : o.ult(interval, o.lit(quarter / 2)));
   }
 
-  Profile p;
-  z3::context c;
-  const Z3Ops o;
-  z3::solver s;
   const uint64_t quarter;
   const uint64_t cap;  // balance_interval_cap() (0: none, v2.6.20)
   const z3::expr jiffies, rq_next_balance, start;

@@ -36,11 +36,11 @@ const std::vector<QueryBound>& defaults() {
 }
 
 prove::Attempt check_width(const ProveOptions& opt, unsigned bits) {
-  Profile p = opt.profile;
-  p.jiffies_bits = bits;
-  z3::context c;
-  const Z3Ops o{&c, bits};
-  z3::solver s = prove::make_solver(c, opt.timeout_ms);
+  prove::WidthSolver w(opt, bits);
+  const Profile& p = w.p;
+  z3::context& c = w.c;
+  const Z3Ops& o = w.o;
+  z3::solver& s = w.s;
   const z3::expr jiffies = o.var("jiffies"), before = o.var("nohz_next_balance");
   const z3::expr balance_kick = c.bool_const("balance_kick");
   // nohz.next_balance within a quarter of the range of now, where time_after() is meaningful.

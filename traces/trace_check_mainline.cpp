@@ -21,10 +21,6 @@ std::optional<int> to_int(std::optional<std::string_view> s) {
 }
 
 // perf script names events "sched:sched_switch"; ftrace and trace-cmd "sched_switch".
-std::string_view bare_event_name(std::string_view e) {
-  const std::size_t colon = e.rfind(':');
-  return colon == std::string_view::npos ? e : e.substr(colon + 1);
-}
 
 // A per-CPU kernel thread ("migration/3", "ksoftirqd/3", "kworker/3:1", "cpuhp/3") is bound to
 // its CPU (kthread_create_on_cpu(), kernel/kthread.c): no other CPU may run it, so WC-2 does
@@ -114,10 +110,19 @@ void MainlineTraceChecker::forget_all() {
   ++summary_.gaps;
 }
 
-void MainlineTraceChecker::count_event(std::string_view name) {
+void MainlineTraceChecker::count_event(TraceEventId id, std::string_view name) {
+  if (id != TraceEventId::Unknown) {
+    ++known_events_[static_cast<std::size_t>(id)];
+    return;
+  }
   auto it = summary_.events_by_name.find(name);
   if (it == summary_.events_by_name.end()) it = summary_.events_by_name.emplace(std::string(name), 0).first;
   ++it->second;
+  if (!is_sbm_trace_event(name)) {
+    auto u = summary_.unknown_events.find(name);
+    if (u == summary_.unknown_events.end()) u = summary_.unknown_events.emplace(std::string(name), 0).first;
+    ++u->second;
+  }
 }
 
 void MainlineTraceChecker::unparsed(uint64_t line, std::string reason) {
@@ -156,29 +161,24 @@ void MainlineTraceChecker::on_event(const TraceRecord& r, std::vector<Violation>
   ++summary_.events;
   last_ns_ = r.timestamp_ns;
   last_line_ = r.line;
-  const std::string_view event = bare_event_name(r.event);
-  count_event(event);
+  const std::string_view event = bare_trace_event_name(r.event);
+  count_event(r.id, event);
   // The comm-pid column names the task current on the CPU (tracing_generic_entry_update(),
   // kernel/trace/trace.c), in irq context too.
   run_on(r, r.cpu, r.pid, out);
-  if (event == "sched_switch") {
-    on_sched_switch(r, out);
-  } else if (event == "sched_wakeup" || event == "sched_wakeup_new") {
-    on_wakeup(r, false);
-  } else if (event == "sched_waking") {
-    on_wakeup(r, true);
-  } else if (event == "sched_migrate_task") {
-    on_migrate(r, out);
-  } else if (event == "softirq_raise" || event == "softirq_entry" || event == "softirq_exit") {
-    on_softirq(r, event, out);
-  } else if (event == "sched_process_exit") {
-    on_exit(r);
-  } else if (event.starts_with("sched_balance_")) {
-    ++summary_.sbm_events;
-  } else {
-    auto it = summary_.unknown_events.find(event);
-    if (it == summary_.unknown_events.end()) it = summary_.unknown_events.emplace(std::string(event), 0).first;
-    ++it->second;
+  switch (r.id) {
+    case TraceEventId::Switch: on_sched_switch(r, out); break;
+    case TraceEventId::Fork:
+    case TraceEventId::Wake: on_wakeup(r, false); break;
+    case TraceEventId::Waking: on_wakeup(r, true); break;
+    case TraceEventId::Migrate: on_migrate(r, out); break;
+    case TraceEventId::SoftirqRaise:
+    case TraceEventId::SoftirqEntry:
+    case TraceEventId::SoftirqExit: on_softirq(r, out); break;
+    case TraceEventId::Exit: on_exit(r); break;
+    default:
+      if (is_sbm_trace_event(event)) ++summary_.sbm_events;
+      break;
   }
   if (r.timestamp_ns >= next_sweep_ns_) {
     sweep_wasted_cores(&r, r.timestamp_ns, out);
@@ -254,11 +254,15 @@ void MainlineTraceChecker::stop_waiting(Task& t, int pid) {
 // (trace-cmd report / perf script: "a:1 [120] R ==> b:2 [120]").
 void MainlineTraceChecker::on_sched_switch(const TraceRecord& r, std::vector<Violation>& out) {
   SwitchSide prev, next;
-  parse_trace_fields(r.fields, fields_);
-  if (find_trace_field(fields_, "next_pid")) {
-    prev = {to_int(find_trace_field(fields_, "prev_pid")), find_trace_field(fields_, "prev_comm").value_or(""),
-            find_trace_field(fields_, "prev_state").value_or("")};
-    next = {to_int(find_trace_field(fields_, "next_pid")), find_trace_field(fields_, "next_comm").value_or(""), {}};
+  fields_.reset(r.fields);
+  // Read in the line's order (TraceFields).
+  const std::optional<std::string_view> prev_comm = fields_.find("prev_comm");
+  const std::optional<std::string_view> prev_pid = fields_.find("prev_pid");
+  const std::optional<std::string_view> prev_state = fields_.find("prev_state");
+  const std::optional<std::string_view> next_comm = fields_.find("next_comm");
+  if (const std::optional<std::string_view> next_pid = fields_.find("next_pid")) {
+    prev = {to_int(prev_pid), prev_comm.value_or(""), prev_state.value_or("")};
+    next = {to_int(next_pid), next_comm.value_or(""), {}};
   } else if (const std::size_t arrow = r.fields.find(" ==> "); arrow != std::string_view::npos) {
     std::string_view left = trim(r.fields.substr(0, arrow));
     const std::size_t blank = left.rfind(' ');
@@ -281,11 +285,12 @@ void MainlineTraceChecker::on_sched_switch(const TraceRecord& r, std::vector<Vio
 }
 
 void MainlineTraceChecker::on_wakeup(const TraceRecord& r, bool waking) {
-  parse_trace_fields(r.fields, fields_);
-  const std::optional<int> pid = to_int(find_trace_field(fields_, "pid"));
-  const std::optional<int> target = to_int(find_trace_field(fields_, "target_cpu"));
+  fields_.reset(r.fields);
+  const std::string_view comm = fields_.find("comm").value_or("");
+  const std::optional<int> pid = to_int(fields_.find("pid"));
+  const std::optional<int> target = to_int(fields_.find("target_cpu"));
   if (!pid || !target || *target < 0 || *target >= kMaxCpus) {
-    unparsed(r.line, std::string(bare_event_name(r.event)) + " without a readable pid and target_cpu");
+    unparsed(r.line, std::string(bare_trace_event_name(r.event)) + " without a readable pid and target_cpu");
     return;
   }
   // All three print task_cpu(p) (sched_wakeup_template, include/trace/events/sched.h, v6.17):
@@ -294,14 +299,14 @@ void MainlineTraceChecker::on_wakeup(const TraceRecord& r, bool waking) {
   if (waking || *pid <= 0) return;
   // A wakeup of a task still on its CPU (ttwu_runnable(), v6.17) queues nothing.
   Task& t = task(*pid);
-  if (t.running_on == kUnknown) start_waiting(*pid, *target, r, find_trace_field(fields_, "comm").value_or(""));
+  if (t.running_on == kUnknown) start_waiting(*pid, *target, r, comm);
 }
 
 void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violation>& out) {
-  parse_trace_fields(r.fields, fields_);
-  const std::optional<int> pid = to_int(find_trace_field(fields_, "pid"));
-  const std::optional<int> orig = to_int(find_trace_field(fields_, "orig_cpu"));
-  const std::optional<int> dest = to_int(find_trace_field(fields_, "dest_cpu"));
+  fields_.reset(r.fields);
+  const std::optional<int> pid = to_int(fields_.find("pid"));
+  const std::optional<int> orig = to_int(fields_.find("orig_cpu"));
+  const std::optional<int> dest = to_int(fields_.find("dest_cpu"));
   if (!pid || !orig || !dest || *pid <= 0 || *dest < 0 || *dest >= kMaxCpus) {
     unparsed(r.line, "sched_migrate_task without a readable pid, orig_cpu and dest_cpu");
     return;
@@ -332,13 +337,13 @@ void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violatio
   }
 }
 
-void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::string_view event, std::vector<Violation>& out) {
-  if (event == "softirq_raise") seen_raise_ = true;
-  parse_trace_fields(r.fields, fields_);
+void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violation>& out) {
+  if (r.id == TraceEventId::SoftirqRaise) seen_raise_ = true;
+  fields_.reset(r.fields);
   // "vec=7 [action=SCHED]" (include/trace/events/irq.h, v6.17); older kernels print "softirq=7 action=SCHED".
-  std::optional<int> vec = to_int(find_trace_field(fields_, "vec"));
-  if (!vec) vec = to_int(find_trace_field(fields_, "softirq"));
-  const std::optional<std::string_view> action = find_trace_field(fields_, "action");
+  std::optional<int> vec = to_int(fields_.find("vec"));
+  if (!vec) vec = to_int(fields_.find("softirq"));
+  const std::optional<std::string_view> action = fields_.find("action");
   bool sched = false;
   if (action) {
     sched = *action == "SCHED";
@@ -355,12 +360,12 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::string_view eve
   }
   if (!sched) return;
   Cpu& k = cpu(r.cpu);
-  if (event == "softirq_raise") {
+  if (r.id == TraceEventId::SoftirqRaise) {
     k.pending = Pending::Yes;
     return;
   }
   ++nb3_.instances;
-  if (event == "softirq_entry") {
+  if (r.id == TraceEventId::SoftirqEntry) {
     if (k.softirq == Softirq::Running) {
       ++nb3_.violations;
       out.push_back(trace_violation("NB-3", r.cpu, r.line, "softirq_exit before the next SCHED softirq_entry",
@@ -390,8 +395,8 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::string_view eve
 }
 
 void MainlineTraceChecker::on_exit(const TraceRecord& r) {
-  parse_trace_fields(r.fields, fields_);
-  const std::optional<int> pid = to_int(find_trace_field(fields_, "pid"));
+  fields_.reset(r.fields);
+  const std::optional<int> pid = to_int(fields_.find("pid"));
   if (!pid) {
     unparsed(r.line, "sched_process_exit without a readable pid");
     return;
@@ -448,6 +453,8 @@ void MainlineTraceChecker::finish(std::vector<Violation>& out) { sweep_wasted_co
 
 MainlineCheckSummary MainlineTraceChecker::summary() const {
   MainlineCheckSummary s = summary_;
+  for (std::size_t id = 0; id < kTraceEventIds; ++id)
+    if (known_events_[id] > 0) s.events_by_name[std::string(trace_event_name(static_cast<TraceEventId>(id)))] += known_events_[id];
   auto add = [&s](const char* id, const Tally& t, bool checkable, const char* reason) {
     CheckSummary c{id, CheckOutcome::Holds, static_cast<int>(std::min<uint64_t>(t.instances, std::numeric_limits<int>::max())), {}};
     if (t.violations > 0) {

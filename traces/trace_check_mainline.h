@@ -11,6 +11,7 @@
 // them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -101,14 +102,15 @@ class MainlineTraceChecker {
   Cpu& cpu(int c);
   Task& task(int pid);
   void forget_all();
-  void count_event(std::string_view name);
+  // Known events by id (the map only at summary()), others by name.
+  void count_event(TraceEventId id, std::string_view name);
   void unparsed(uint64_t line, std::string reason);
 
   void on_event(const TraceRecord& r, std::vector<Violation>& out);
   void on_sched_switch(const TraceRecord& r, std::vector<Violation>& out);
   void on_wakeup(const TraceRecord& r, bool waking);
   void on_migrate(const TraceRecord& r, std::vector<Violation>& out);
-  void on_softirq(const TraceRecord& r, std::string_view event, std::vector<Violation>& out);
+  void on_softirq(const TraceRecord& r, std::vector<Violation>& out);
   void on_exit(const TraceRecord& r);
 
   // The task `pid` runs on CPU c from now (the comm column of a record, a switch's next).
@@ -122,7 +124,8 @@ class MainlineTraceChecker {
   MainlineCheckOptions options_;
   std::vector<Cpu> cpus_;
   std::unordered_map<int, Task> tasks_;
-  std::vector<TraceField> fields_;
+  TraceFields fields_;
+  std::array<uint64_t, kTraceEventIds> known_events_{};
   bool seen_switch_ = false;        // the trace carries sched_switch
   bool seen_raise_ = false;         // the trace carries softirq_raise
   uint64_t next_sweep_ns_ = 0;

@@ -1,5 +1,6 @@
 #include "traces/trace_events_read.h"
 
+#include <array>
 #include <charconv>
 #include <optional>
 #include <string_view>
@@ -15,40 +16,46 @@ namespace {
 // every later read returns a default, so a reader function reads straight through.
 class FieldReader {
  public:
-  FieldReader(std::string_view event, const std::vector<TraceField>& fields) : event_(event), fields_(fields) {}
+  FieldReader(std::string_view event, TraceFields& fields) : event_(event), fields_(fields) {}
 
   const std::string& error() const { return error_; }
   // For the sbm fields a mainline event may lack (a kernel's own trace).
-  bool has(std::string_view key) const { return find_trace_field(fields_, key).has_value(); }
+  bool has(std::string_view key) { return fields_.find_value(key) != nullptr; }
 
-  // The value of `key`. A `key=` with nothing after it (an empty cpulist, an empty name) is an
-  // empty value; parse_trace_fields() leaves it as a value-less token "key=".
-  std::optional<std::string_view> text(std::string_view key) {
-    if (auto v = find_trace_field(fields_, key)) return v;
-    for (const TraceField& f : fields_)
+  // The value of `key`, null when missing (a pointer, not an optional: see
+  // TraceFields::find_value()). A `key=` with nothing after it (an empty cpulist, an empty
+  // name) is an empty value; parse_trace_fields() leaves it as a value-less token "key=".
+  const std::string_view* text(std::string_view key) {
+    static constexpr std::string_view kEmpty;
+    if (const std::string_view* v = fields_.find_value(key)) return v;
+    for (const TraceField& f : fields_.all())
       if (!f.has_value && f.key.size() == key.size() + 1 && f.key.starts_with(key) && f.key.back() == '=')
-        return std::string_view{};
+        return &kEmpty;
     fail(key, "missing");
-    return std::nullopt;
+    return nullptr;
   }
 
   template <class T>
   T number(std::string_view key) {
-    const std::optional<std::string_view> v = text(key);
+    const std::string_view* v = text(key);
     return v ? parse_number<T>(key, *v) : T{};
   }
 
   bool flag(std::string_view key) {
-    const std::optional<std::string_view> v = text(key);
+    const std::string_view* v = text(key);
     if (!v) return false;
-    if (*v != "0" && *v != "1") fail(key, "expected 0 or 1, found '" + std::string(*v) + "'");
-    return *v == "1";
+    const char c = v->size() == 1 ? v->front() : '?';
+    if (c != '0' && c != '1') fail(key, "expected 0 or 1, found '" + std::string(*v) + "'");
+    return c == '1';
   }
 
-  std::string str(std::string_view key) { return std::string(text(key).value_or("")); }
+  std::string str(std::string_view key) {
+    const std::string_view* v = text(key);
+    return v ? std::string(*v) : std::string();
+  }
 
   CpuMask mask(std::string_view key) {
-    const std::optional<std::string_view> v = text(key);
+    const std::string_view* v = text(key);
     if (!v || v->empty()) return CpuMask{};
     MaskParse p = parse_cpulist(*v);
     if (!p.mask) fail(key, "expected a cpulist, found '" + std::string(*v) + "': " + p.error);
@@ -57,7 +64,7 @@ class FieldReader {
 
   template <class E, std::size_t N>
   E named(std::string_view key, const NameTable<E, N>& table) {
-    const std::optional<std::string_view> v = text(key);
+    const std::string_view* v = text(key);
     if (!v) return table.front().first;
     if (std::optional<E> e = value_of(table, *v)) return *e;
     std::string known;
@@ -69,7 +76,7 @@ class FieldReader {
   // "before->after".
   template <class T>
   std::pair<T, T> transition(std::string_view key) {
-    const std::optional<std::string_view> v = text(key);
+    const std::string_view* v = text(key);
     if (!v) return {};
     const std::size_t arrow = v->find("->");
     if (arrow == std::string_view::npos) {
@@ -82,17 +89,18 @@ class FieldReader {
   // "cpu:value,cpu:value" (empty: none).
   std::vector<std::pair<int, uint64_t>> pairs(std::string_view key) {
     std::vector<std::pair<int, uint64_t>> out;
-    std::optional<std::string_view> v = text(key);
-    while (v && !v->empty()) {
-      const std::size_t comma = v->find(',');
-      const std::string_view item = v->substr(0, comma);
+    const std::string_view* found = text(key);
+    std::string_view v = found ? *found : std::string_view{};
+    while (!v.empty()) {
+      const std::size_t comma = v.find(',');
+      const std::string_view item = v.substr(0, comma);
       const std::size_t colon = item.find(':');
       if (colon == std::string_view::npos) {
         fail(key, "expected cpu:value, found '" + std::string(item) + "'");
         break;
       }
       out.emplace_back(parse_number<int>(key, item.substr(0, colon)), parse_number<uint64_t>(key, item.substr(colon + 1)));
-      v = comma == std::string_view::npos ? std::string_view{} : v->substr(comma + 1);
+      v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
     }
     return out;
   }
@@ -112,7 +120,7 @@ class FieldReader {
   }
 
   std::string_view event_;
-  const std::vector<TraceField>& fields_;
+  TraceFields& fields_;
   std::string error_;
 };
 
@@ -340,63 +348,70 @@ TaskEvent read_task(TaskEventKind kind, int cpu, FieldReader& f) {
   return e;
 }
 
-struct BalanceReader {
-  std::string_view event;
-  BalanceEvent (*read)(int cpu, FieldReader& f);
-};
+using BalanceReader = BalanceEvent (*)(int cpu, FieldReader& f);
 
-constexpr BalanceReader kBalanceReaders[] = {
-    {trace_event::kTick, read_tick},
-    {trace_event::kSoftirqRaise, read_softirq_raise},
-    {trace_event::kSoftirqEntry, read_softirq_entry},
-    {trace_event::kSoftirqExit, read_softirq_exit},
-    {trace_event::kPass, read_pass},
-    {trace_event::kDomain, read_domain},
-    {trace_event::kDomainSkip, read_domain_skip},
-    {trace_event::kSerialize, read_serialize},
-    {trace_event::kResult, read_result},
-    {trace_event::kCandidate, read_candidate},
-    {trace_event::kNextBalance, read_next_balance},
-    {trace_event::kRqLock, read_rq_lock},
-    {trace_event::kMigrate, read_migrate},
-    {trace_event::kDetach, read_detach},
-    {trace_event::kActive, read_active},
-    {trace_event::kNohzIdle, read_nohz_idle},
-    {trace_event::kNohzKick, read_nohz_kick},
-    {trace_event::kIlb, read_ilb},
-    {trace_event::kIlbEnd, read_ilb_end},
-    {trace_event::kHotplug, read_hotplug},
-};
+// Indexed by TraceEventId: the reader of each balance event, null for the others.
+constexpr std::array<BalanceReader, kTraceEventIds> kBalanceReaders = [] {
+  std::array<BalanceReader, kTraceEventIds> r{};
+  auto set = [&r](TraceEventId id, BalanceReader f) { r[static_cast<std::size_t>(id)] = f; };
+  set(TraceEventId::Tick, read_tick);
+  set(TraceEventId::SoftirqRaise, read_softirq_raise);
+  set(TraceEventId::SoftirqEntry, read_softirq_entry);
+  set(TraceEventId::SoftirqExit, read_softirq_exit);
+  set(TraceEventId::Pass, read_pass);
+  set(TraceEventId::Domain, read_domain);
+  set(TraceEventId::DomainSkip, read_domain_skip);
+  set(TraceEventId::Serialize, read_serialize);
+  set(TraceEventId::Result, read_result);
+  set(TraceEventId::Candidate, read_candidate);
+  set(TraceEventId::NextBalance, read_next_balance);
+  set(TraceEventId::RqLock, read_rq_lock);
+  set(TraceEventId::Migrate, read_migrate);
+  set(TraceEventId::Detach, read_detach);
+  set(TraceEventId::Active, read_active);
+  set(TraceEventId::NohzIdle, read_nohz_idle);
+  set(TraceEventId::NohzKick, read_nohz_kick);
+  set(TraceEventId::Ilb, read_ilb);
+  set(TraceEventId::IlbEnd, read_ilb_end);
+  set(TraceEventId::Hotplug, read_hotplug);
+  return r;
+}();
 
-constexpr std::pair<std::string_view, TaskEventKind> kTaskEvents[] = {
-    {trace_event::kFork, TaskEventKind::Fork},   {trace_event::kWake, TaskEventKind::Wake},
-    {trace_event::kSleep, TaskEventKind::Sleep}, {trace_event::kExit, TaskEventKind::Exit},
-    {trace_event::kAffinity, TaskEventKind::SetAffinity},
-};
+std::optional<TaskEventKind> task_event_kind(TraceEventId id) {
+  switch (id) {
+    case TraceEventId::Fork: return TaskEventKind::Fork;
+    case TraceEventId::Wake: return TaskEventKind::Wake;
+    case TraceEventId::Sleep: return TaskEventKind::Sleep;
+    case TraceEventId::Exit: return TaskEventKind::Exit;
+    case TraceEventId::Affinity: return TaskEventKind::SetAffinity;
+    default: return std::nullopt;
+  }
+}
 
-bool is_softirq(std::string_view event) {
-  return event == trace_event::kSoftirqRaise || event == trace_event::kSoftirqEntry ||
-         event == trace_event::kSoftirqExit;
+bool is_softirq(TraceEventId id) {
+  return id == TraceEventId::SoftirqRaise || id == TraceEventId::SoftirqEntry || id == TraceEventId::SoftirqExit;
 }
 
 }  // namespace
 
-TraceEventRead read_trace_event(const TraceRecord& r, std::vector<TraceField>& fields) {
+TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields) {
   TraceEventRead out;
   if (r.kind != TraceRecordKind::Event) return out;
-  const BalanceReader* balance = nullptr;
-  for (const BalanceReader& b : kBalanceReaders)
-    if (b.event == r.event) balance = &b;
-  const std::pair<std::string_view, TaskEventKind>* task = nullptr;
-  for (const auto& t : kTaskEvents)
-    if (t.first == r.event) task = &t;
+  const BalanceReader balance = kBalanceReaders[static_cast<std::size_t>(r.id)];
+  const std::optional<TaskEventKind> task = task_event_kind(r.id);
   if (!balance && !task) return out;
-  parse_trace_fields(r.fields, fields);
+  fields.reset(r.fields);
   // Only the SCHED softirq belongs to balancing; NET_RX and the rest are someone else's.
-  if (is_softirq(r.event) && find_trace_field(fields, "action") != kSchedSoftirqAction) return out;
+  // The line prints vec before action: look in that order, then let the reader start over.
+  if (is_softirq(r.id)) {
+    fields.find("vec");
+    const std::optional<std::string_view> action = fields.find("action");
+    fields.reset(r.fields);
+    if (action != kSchedSoftirqAction) return out;
+  }
   FieldReader f(r.event, fields);
-  if (balance) out.balance = balance->read(r.cpu, f);
-  else out.task = read_task(task->second, r.cpu, f);
+  if (balance) out.balance = balance(r.cpu, f);
+  else out.task = read_task(*task, r.cpu, f);
   if (!f.error().empty()) {
     out.kind = TraceEventKind::Malformed;
     out.error = f.error();

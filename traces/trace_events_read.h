@@ -25,9 +25,9 @@ struct TraceEventRead {
   std::string error;     // kind == Malformed
 };
 
-// Reads one record. `fields` is scratch space whose capacity is reused between calls.
+// Reads one record. `fields` is scratch space reused between calls.
 // Fields the trace leaves out of a mainline event keep the kernel's default: a softirq_raise
 // without sbm's `source` was raised by the tick's trigger.
-TraceEventRead read_trace_event(const TraceRecord& r, std::vector<TraceField>& fields);
+TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields);
 
 }  // namespace sbm

@@ -1,7 +1,7 @@
-// The names sbm's trace format gives to events and to the enum values inside their fields
-// (spec/trace-format.md). The writer (traces/trace_write.cpp) prints them and the reader
-// (traces/trace_events_read.cpp) maps them back, both from these tables, so the two can never
-// disagree.
+// The names sbm's trace format gives to the enum values inside its events' fields
+// (spec/trace-format.md; the event names are in traces/trace_event_id.h). The writer
+// (traces/trace_write.cpp) prints them and the reader (traces/trace_events_read.cpp) maps them
+// back, both from these tables, so the two can never disagree.
 #pragma once
 
 #include <array>
@@ -11,40 +11,9 @@
 #include <utility>
 
 #include "model/balance_event.h"
+#include "traces/trace_event_id.h"
 
 namespace sbm {
-
-// Event names. softirq_*, sched_migrate_task, sched_wakeup(_new) and sched_process_exit are
-// the kernel's own tracepoints (include/trace/events/irq.h, include/trace/events/sched.h,
-// v6.17); sched_balance_* are sbm's.
-namespace trace_event {
-inline constexpr std::string_view kTick = "sched_balance_tick";
-inline constexpr std::string_view kSoftirqRaise = "softirq_raise";
-inline constexpr std::string_view kSoftirqEntry = "softirq_entry";
-inline constexpr std::string_view kSoftirqExit = "softirq_exit";
-inline constexpr std::string_view kPass = "sched_balance_pass";
-inline constexpr std::string_view kDomain = "sched_balance_domain";
-inline constexpr std::string_view kDomainSkip = "sched_balance_domain_skip";
-inline constexpr std::string_view kSerialize = "sched_balance_serialize";
-inline constexpr std::string_view kResult = "sched_balance_result";
-inline constexpr std::string_view kCandidate = "sched_balance_candidate";
-inline constexpr std::string_view kNextBalance = "sched_balance_next_balance";
-inline constexpr std::string_view kRqLock = "sched_balance_rq_lock";
-inline constexpr std::string_view kMigrate = "sched_migrate_task";
-inline constexpr std::string_view kDetach = "sched_balance_detach";
-inline constexpr std::string_view kActive = "sched_balance_active";
-inline constexpr std::string_view kNohzIdle = "sched_balance_nohz_idle";
-inline constexpr std::string_view kNohzKick = "sched_balance_nohz_kick";
-inline constexpr std::string_view kIlb = "sched_balance_ilb";
-inline constexpr std::string_view kIlbEnd = "sched_balance_ilb_end";
-inline constexpr std::string_view kHotplug = "sched_balance_hotplug";
-// The workload's task events.
-inline constexpr std::string_view kFork = "sched_wakeup_new";
-inline constexpr std::string_view kWake = "sched_wakeup";
-inline constexpr std::string_view kSleep = "sched_balance_task_sleep";
-inline constexpr std::string_view kExit = "sched_process_exit";
-inline constexpr std::string_view kAffinity = "sched_balance_task_affinity";
-}  // namespace trace_event
 
 // The SCHED softirq's name in softirq_name[] (kernel/softirq.c), printed as [action=SCHED].
 inline constexpr std::string_view kSchedSoftirqAction = "SCHED";

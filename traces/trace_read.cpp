@@ -1,5 +1,6 @@
 #include "traces/trace_read.h"
 
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -22,9 +23,27 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-std::string_view trim_left(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  return s;
+// The first non-blank of `t` at or after `pos`, or t.size(). Columns are padded with runs of
+// blanks (a comm right-aligned to 16, a pid to 7): eight at a time while they last.
+inline std::size_t skip_blanks(std::string_view t, std::size_t pos) {
+  constexpr uint64_t kEightBlanks = 0x2020202020202020ULL;
+  const std::size_t n = t.size();
+  for (uint64_t w; pos + 8 <= n; pos += 8) {
+    std::memcpy(&w, t.data() + pos, 8);
+    if (w != kEightBlanks) break;
+  }
+  while (pos < n && is_space(t[pos])) ++pos;
+  return pos;
+}
+
+std::string_view trim_left(std::string_view s) { return s.substr(skip_blanks(s, 0)); }
+
+// a == b for the short keys of trace fields, without a call to memcmp() per lookup.
+inline bool same_key(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
 }
 std::string_view trim_right(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -48,23 +67,31 @@ bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; 
 
 // Where `s` has a byte no trace prints (C0 controls other than tab, DEL), or npos. Every line
 // passes here, so whole 8-byte words are tested first: a word with no byte below 0x20 and
-// none equal to 0x7f (the "has a zero byte" trick on w - 0x20.. and on w ^ 0x7f..) is clean;
-// any other word is looked at byte by byte.
+// none equal to 0x7f (the "has a zero byte" trick on w - 0x20.. and on w ^ 0x7f..) is clean.
+// Four words are tested per branch (independent, so the CPU overlaps them); a flagged block
+// (a tab flags too) is looked at byte by byte.
 std::size_t first_control_byte(std::string_view s) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHighs = 0x8080808080808080ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
+  auto suspect = [&s](std::size_t at) {
     uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
+    std::memcpy(&w, s.data() + at, 8);
     const uint64_t del = w ^ (kOnes * 0x7f);
-    if ((((w - kOnes * 0x20) & ~w) | ((del - kOnes) & ~del)) & kHighs)
-      for (std::size_t j = i; j < i + 8; ++j)
-        if (is_control(static_cast<unsigned char>(s[j]))) return j;
-  }
-  for (; i < s.size(); ++i)
-    if (is_control(static_cast<unsigned char>(s[i]))) return i;
-  return std::string_view::npos;
+    return (((w - kOnes * 0x20) & ~w) | ((del - kOnes) & ~del)) & kHighs;
+  };
+  auto bytewise = [&s](std::size_t from, std::size_t to) {
+    for (std::size_t j = from; j < to; ++j)
+      if (is_control(static_cast<unsigned char>(s[j]))) return j;
+    return std::string_view::npos;
+  };
+  std::size_t i = 0;
+  for (; i + 32 <= s.size(); i += 32)
+    if (suspect(i) | suspect(i + 8) | suspect(i + 16) | suspect(i + 24))
+      if (const std::size_t j = bytewise(i, i + 32); j != std::string_view::npos) return j;
+  for (; i + 8 <= s.size(); i += 8)
+    if (suspect(i))
+      if (const std::size_t j = bytewise(i, i + 8); j != std::string_view::npos) return j;
+  return bytewise(i, s.size());
 }
 
 void unparsed(TraceRecord& r, std::string_view why, std::size_t column) {
@@ -173,11 +200,35 @@ std::size_t find_cpu_column(std::string_view t) {
   return std::string_view::npos;
 }
 
+// Byte classes for cutting items: every byte of every line passes through one of these
+// loops, so a table lookup replaces the comparisons.
+enum ByteClass : uint8_t { kOther, kBlank, kEquals };
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> c{};
+  c[' '] = kBlank;
+  c['\t'] = kBlank;
+  c['='] = kEquals;
+  return c;
+}();
+
+// The first blank of `t` at or after `pos`, with `stop_at_eq` the first blank or '=', or
+// t.size().
+inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop_at_eq) {
+  const std::size_t n = t.size();
+  const char* d = t.data();
+  if (stop_at_eq) {
+    while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] == kOther) ++pos;
+  } else {
+    while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] != kBlank) ++pos;
+  }
+  return pos;
+}
+
 // Next blank-separated token of `t` from `pos` (blanks before it skipped); pos moves past it.
 std::string_view next_token(std::string_view t, std::size_t& pos) {
-  while (pos < t.size() && is_space(t[pos])) ++pos;
+  pos = skip_blanks(t, pos);
   const std::size_t start = pos;
-  while (pos < t.size() && !is_space(t[pos])) ++pos;
+  pos = find_delimiter(t, pos, false);
   return t.substr(start, pos - start);
 }
 
@@ -268,7 +319,8 @@ void read_event(TraceRecord& r) {
   if (!name.empty() && name.back() == ':') name.remove_suffix(1);
   if (name.empty()) return unparsed(r, "expected an event name after the timestamp", pos);
   r.event = name;
-  while (pos < t.size() && is_space(t[pos])) ++pos;  // trace-cmd pads the name to a column
+  r.id = trace_event_id(bare_trace_event_name(name));
+  pos = skip_blanks(t, pos);  // trace-cmd pads the name to a column
   r.fields = t.substr(pos);
   r.kind = TraceRecordKind::Event;
 }
@@ -277,7 +329,12 @@ void read_event(TraceRecord& r) {
 // event (bprint, print, bputs: kernel/trace/trace_entries.h) over several lines.
 bool is_printk_event(std::string_view name) { return name == "bprint" || name == "print" || name == "bputs"; }
 
-bool is_comm_key(std::string_view key) { return key == "comm" || key.ends_with("_comm"); }
+// "comm" or "*_comm", compared by hand: it runs for every item of every line.
+bool is_comm_key(std::string_view key) {
+  const std::size_t n = key.size();
+  if (n < 4 || key[n - 1] != 'm' || key[n - 2] != 'm' || key[n - 3] != 'o' || key[n - 4] != 'c') return false;
+  return n == 4 || key[n - 5] == '_';
+}
 
 }  // namespace
 
@@ -395,42 +452,92 @@ const TraceRecord* TraceReader::next() {
   return &r;
 }
 
+namespace {
+
+// next_trace_field(), kept in this file so that the compiler can inline it into the loops
+// below and keep the item in registers (storing it through a reference and reading it back
+// stalled every lookup on store forwarding).
+inline bool cut_trace_field(std::string_view text, std::size_t& pos, TraceField& out) {
+  const std::size_t n = text.size();
+  pos = skip_blanks(text, pos);
+  if (pos == n) return false;
+  std::size_t start = pos;
+  std::size_t eq = std::string_view::npos;  // the token's first '='
+  pos = find_delimiter(text, pos, true);
+  if (pos < n && text[pos] == '=') {
+    eq = pos;
+    pos = find_delimiter(text, pos + 1, false);
+  }
+  std::size_t end = pos;
+  if (eq != std::string_view::npos && text[start] == '[' && text[end - 1] == ']' && end - start > 2) {
+    ++start;
+    --end;
+  }
+  if (eq == std::string_view::npos || eq == start || eq >= end) {
+    out = TraceField{text.substr(start, end - start), {}, false};
+    return true;
+  }
+  const std::string_view key = text.substr(start, eq - start);
+  if (is_comm_key(key)) {
+    // A comm may hold blanks: its value runs to the last token before one with '='.
+    std::size_t look = pos;
+    for (std::string_view more = next_token(text, look); !more.empty() && more.find('=') == std::string_view::npos;
+         more = next_token(text, look))
+      end = pos = look;
+  }
+  out = TraceField{key, text.substr(eq + 1, end - eq - 1), true};
+  return true;
+}
+
+}  // namespace
+
+bool next_trace_field(std::string_view text, std::size_t& pos, TraceField& out) {
+  return cut_trace_field(text, pos, out);
+}
+
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
   out.clear();
-  const std::size_t n = text.size();
   std::size_t pos = 0;
-  for (;;) {
-    while (pos < n && is_space(text[pos])) ++pos;
-    if (pos == n) return;
-    std::size_t start = pos;
-    std::size_t eq = std::string_view::npos;  // the token's first '='
-    for (; pos < n && !is_space(text[pos]); ++pos)
-      if (text[pos] == '=' && eq == std::string_view::npos) eq = pos;
-    std::size_t end = pos;
-    if (eq != std::string_view::npos && text[start] == '[' && text[end - 1] == ']' && end - start > 2) {
-      ++start;
-      --end;
-    }
-    if (eq == std::string_view::npos || eq == start || eq >= end) {
-      out.push_back(TraceField{text.substr(start, end - start), {}, false});
-      continue;
-    }
-    const std::string_view key = text.substr(start, eq - start);
-    if (is_comm_key(key)) {
-      // A comm may hold blanks: its value runs to the last token before one with '='.
-      std::size_t look = pos;
-      for (std::string_view more = next_token(text, look); !more.empty() && more.find('=') == std::string_view::npos;
-           more = next_token(text, look))
-        end = pos = look;
-    }
-    out.push_back(TraceField{key, text.substr(eq + 1, end - eq - 1), true});
-  }
+  TraceField f;
+  while (cut_trace_field(text, pos, f)) out.push_back(f);
 }
 
 std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key) {
   for (const TraceField& f : fields)
     if (f.key == key && f.has_value) return f.value;
   return std::nullopt;
+}
+
+void TraceFields::reset(std::string_view text) {
+  text_ = text;
+  pos_ = 0;
+  last_ = TraceField{};
+  split_ = false;
+}
+
+const std::string_view* TraceFields::find_value(std::string_view key) {
+  if (last_.has_value && same_key(last_.key, key)) return &last_.value;
+  std::size_t p = pos_;
+  TraceField f;
+  while (cut_trace_field(text_, p, f)) {
+    if (f.has_value && same_key(f.key, key)) {
+      pos_ = p;
+      last_ = f;
+      return &last_.value;
+    }
+  }
+  // Not after the last item found: before it, or nowhere.
+  for (const TraceField& x : all())
+    if (x.has_value && same_key(x.key, key)) return &x.value;
+  return nullptr;
+}
+
+const std::vector<TraceField>& TraceFields::all() {
+  if (!split_) {
+    parse_trace_fields(text_, all_);
+    split_ = true;
+  }
+  return all_;
 }
 
 std::optional<std::string_view> add_trace_header(TraceHeaderText& h, const TraceRecord& r) {

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "traces/trace_event_id.h"
+
 namespace sbm {
 
 enum class TraceRecordKind {
@@ -49,6 +51,7 @@ struct TraceRecord {
   uint64_t timestamp_ns = 0;        // exact: 6 fraction digits give whole microseconds
   std::string_view timestamp_text;  // as written, e.g. "1237.764236"
   std::string_view event;           // without its trailing ':' ("sched:sched_switch" from perf)
+  TraceEventId id = TraceEventId::Unknown;  // of the bare name (perf's "sched:" dropped)
   std::string_view fields;          // the rest of the line, padding before it skipped
 
   // Header ("# key: value") and Preamble ("version"/"6", "cpus"/"6", "empty"/"3").
@@ -105,12 +108,44 @@ struct TraceField {
   bool has_value = false;
 };
 
+// The item of `text` at or after `pos` (blanks before it skipped), as parse_trace_fields()
+// splits it; pos moves past it. False at the end of the text.
+bool next_trace_field(std::string_view text, std::size_t& pos, TraceField& out);
+
 // Splits `text` into `out` (cleared first; its capacity is reused, so a caller keeping one
 // vector parses without allocating).
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out);
 
 // The value of the first item named `key`, if it has one.
 std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key);
+
+// The fields of one event, read by key. Every reader in sbm asks for them in the order the
+// line prints them (the writer's order, a tracepoint's TP_printk() order), so find() looks
+// forward from the last item it found (and at that one again: has() then a read): one pass
+// over the text, no split. A key not found forward splits the whole text once
+// (parse_trace_fields()) and is searched there. For a line that names no key twice, find()
+// answers what find_trace_field() on the split text answers, in any order of lookups.
+class TraceFields {
+ public:
+  // Starts on a new event's field text (keeps the split vector's capacity).
+  void reset(std::string_view text);
+  std::optional<std::string_view> find(std::string_view key) {
+    const std::string_view* v = find_value(key);
+    return v ? std::optional<std::string_view>(*v) : std::nullopt;
+  }
+  // The same as a pointer (null: not found) into this object, valid until reset(): returned
+  // in a register, where an optional comes back through memory on every lookup.
+  const std::string_view* find_value(std::string_view key);
+  // Every item, split on first use.
+  const std::vector<TraceField>& all();
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;  // after `last_`
+  TraceField last_;      // the last item found in order (key empty before the first)
+  bool split_ = false;
+  std::vector<TraceField> all_;
+};
 
 // What the `# key: value` header of an sbm trace declares (spec/trace-format.md, "Header").
 // Not TraceHeader (traces/trace_write.h): that one holds the model objects to write, this

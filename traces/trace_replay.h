@@ -83,7 +83,7 @@ class TraceReplay {
   std::vector<uint64_t> window_lines_;    // trace line of each event of window_
   std::optional<uint64_t> window_jiffies_;
   bool in_gap_ = false;                   // after a gap, until the next jiffy's window
-  std::vector<TraceField> fields_;
+  TraceFields fields_;
   std::map<std::string, int> runs_;
   std::map<std::string, int> violated_;
   ReplaySummary summary_;

@@ -75,7 +75,7 @@ ReadBack read_back(const std::string& text) {
   ReadBack out;
   std::istringstream in(text);
   TraceReader reader(in);
-  std::vector<TraceField> scratch;
+  TraceFields scratch;
   while (const TraceRecord* r = reader.next()) {
     TraceEventRead e = read_trace_event(*r, scratch);
     if (e.kind == TraceEventKind::Balance) out.events.push_back(std::move(e.balance));
@@ -122,7 +122,7 @@ TEST(TraceEventsRead, WorkloadsAndHotplugRoundTrip) {
 }
 
 TraceEventRead read_line(const std::string& line) {
-  static std::vector<TraceField> scratch;
+  static TraceFields scratch;
   const TraceRecord r = read_trace_line(line, 7);
   return read_trace_event(r, scratch);
 }

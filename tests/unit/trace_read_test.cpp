@@ -29,6 +29,7 @@ struct Read {
   std::string text, comm, event, fields, error;
   int pid, cpu;
   std::optional<uint64_t> lost;
+  TraceEventId id;
 };
 std::vector<Read> read_all(const std::string& text) {
   std::istringstream in(text);
@@ -36,7 +37,7 @@ std::vector<Read> read_all(const std::string& text) {
   std::vector<Read> out;
   while (const TraceRecord* r = reader.next())
     out.push_back(Read{r->kind, r->line, std::string(r->text), std::string(r->comm), std::string(r->event),
-                       std::string(r->fields), std::string(r->error), r->pid, r->cpu, r->lost});
+                       std::string(r->fields), std::string(r->error), r->pid, r->cpu, r->lost, r->id});
   return out;
 }
 
@@ -309,6 +310,47 @@ TEST(TraceFields, KeyValuesBracketsCommsAndValueLessTokens) {
 
   parse_trace_fields("   ", f);
   EXPECT_TRUE(f.empty());
+}
+
+TEST(TraceFields, ReadsForwardAndFallsBackForEarlierKeys) {
+  TraceFields f;
+  f.reset("comm=Web Content pid=5512 prio=120 target_cpu=003");
+  EXPECT_EQ(f.find("pid"), "5512");         // forward, over comm
+  EXPECT_EQ(f.find("pid"), "5512");         // the last one again (has() then a read)
+  EXPECT_EQ(f.find("target_cpu"), "003");
+  EXPECT_EQ(f.find("comm"), "Web Content"); // behind: from the split text
+  EXPECT_EQ(f.find("missing"), std::nullopt);
+  f.reset("vec=7 [action=SCHED]");
+  EXPECT_EQ(f.find("action"), "SCHED");
+  EXPECT_EQ(f.find("vec"), "7");
+}
+
+// --- Event ids ----------------------------------------------------------------------------------
+
+TEST(TraceEventId, EveryNameMapsToItsIdAndBack) {
+  for (std::size_t i = 1; i < kTraceEventIds; ++i) {
+    const auto id = static_cast<TraceEventId>(i);
+    const std::string_view name = trace_event_name(id);
+    ASSERT_FALSE(name.empty()) << i;
+    EXPECT_EQ(trace_event_id(name), id) << name;
+  }
+  EXPECT_EQ(trace_event_id("sched_balance_tic"), TraceEventId::Unknown);
+  EXPECT_EQ(trace_event_id("sched_stat_runtime"), TraceEventId::Unknown);
+  EXPECT_EQ(trace_event_id(""), TraceEventId::Unknown);
+  EXPECT_EQ(trace_event_id("x"), TraceEventId::Unknown);
+  EXPECT_EQ(bare_trace_event_name("sched:sched_switch"), "sched_switch");
+  EXPECT_EQ(trace_event_id(bare_trace_event_name("irq:softirq_entry")), TraceEventId::SoftirqEntry);
+}
+
+TEST(TraceEventId, TheReaderClassifiesEachEventLine) {
+  const std::vector<Read> rs = read_all(
+      "  perf  4734 [001]  1.000001: sched:sched_switch: a:1 [120] R ==> b:2 [120]\n"
+      "  x-1 [000] d.h1. 1.000002: sched_balance_tick: cpu=0\n"
+      "  x-1 [000] d.h1. 1.000003: sched_stat_runtime: comm=x\n");
+  ASSERT_EQ(rs.size(), 3u);
+  EXPECT_EQ(rs[0].id, TraceEventId::Switch);
+  EXPECT_EQ(rs[1].id, TraceEventId::Tick);
+  EXPECT_EQ(rs[2].id, TraceEventId::Unknown);
 }
 
 // --- Header helper ------------------------------------------------------------------------------

@@ -120,10 +120,17 @@ std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEven
     const bool allowed = (!p.trigger_checks_null_domain || t->attached) &&
                          (!p.trigger_checks_cpu_active || t->active) && !t->nohz_defers;
     const bool expected = allowed && time_after_eq(o, t->jiffies, t->next_balance);
+    // The raise is this CPU's next trigger raise before its next tick. The simulator emits it
+    // right after the tick; a kernel's trace interleaves other CPUs' events in between.
     bool raised = false;
-    if (i + 1 < events.size())
-      if (const auto* r = std::get_if<SoftirqRaiseEvent>(&events[i + 1]))
-        raised = r->cpu == t->cpu && r->vec == p.sched_softirq_vec && r->source == RaiseSource::Trigger;
+    for (size_t k = i + 1; k < events.size(); ++k) {
+      if (const auto* next = std::get_if<TickEvent>(&events[k]); next && next->cpu == t->cpu) break;
+      const auto* r = std::get_if<SoftirqRaiseEvent>(&events[k]);
+      if (r && r->cpu == t->cpu && r->source == RaiseSource::Trigger) {
+        raised = r->vec == p.sched_softirq_vec;
+        break;
+      }
+    }
     if (raised != expected)
       out.push_back(make_violation("NB-2", t->cpu, -1, static_cast<int>(i) + 1,
                        expected ? "SCHED_SOFTIRQ raised" : "not raised",

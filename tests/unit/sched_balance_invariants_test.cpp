@@ -156,6 +156,24 @@ TEST(NbInvariants, Nb2IgnoresTheRaiseOfANohzKickRightAfterATick) {
   ASSERT_EQ(check_nb2(m.profile, due).size(), 1u) << "a due tick still has to raise by itself";
 }
 
+// A kernel's trace orders events by timestamp: another CPU's tick may come between a tick
+// and its raise. The raise belongs to its own CPU's tick, before that CPU ticks again.
+TEST(NbInvariants, Nb2MatchesTheRaiseToItsCpusTickAcrossOtherCpusEvents) {
+  const MachineState m = make("v6.17");
+  const std::vector<BalanceEvent> interleaved = {TickEvent{1, 100, true, 100, true, true, false},
+                                                 TickEvent{2, 100, true, 101, true, true, false},
+                                                 SoftirqRaiseEvent{1, 7}};
+  EXPECT_TRUE(check_nb2(m.profile, interleaved).empty());
+  // The raise after CPU1's next tick is that tick's, not the first one's.
+  const std::vector<BalanceEvent> late = {TickEvent{1, 100, true, 100, true, true, false},
+                                          TickEvent{1, 101, true, 100, true, true, false},
+                                          SoftirqRaiseEvent{1, 7}};
+  const auto v = check_nb2(m.profile, late);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].line, 1);
+  EXPECT_EQ(v[0].expected, "SCHED_SOFTIRQ raised");
+}
+
 TEST(NbInvariants, Nb2KnowsWhichEraChecksTheNullDomain) {
   const std::vector<BalanceEvent> ev = {TickEvent{3, 100, true, 90, false, true, false},
                                         SoftirqRaiseEvent{3, 6}};

@@ -128,7 +128,7 @@ std::string workloads_help() {
 }  // namespace
 
 void add_trace_commands(CLI::App& app, int& status) {
-  CLI::App* trace = app.add_subcommand("trace", "Generate kernel-like balancing traces with the simulator");
+  CLI::App* trace = app.add_subcommand("trace", "Generate kernel-like balancing traces with the simulator (gen) and check any trace, a kernel's or another balancer's, against the model (check)");
   trace->require_subcommand(1);
   auto gen = std::make_shared<GenOptions>();
   CLI::App* g = trace->add_subcommand(

@@ -1,5 +1,6 @@
 #include "properties/nb_invariants.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -114,30 +115,47 @@ std::vector<Violation> check_nb1(const Profile& p, const std::vector<BalanceEven
 std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
   const WrapOps o{p.jiffies_bits};
-  for (size_t i = 0; i < events.size(); ++i) {
-    const auto* t = std::get_if<TickEvent>(&events[i]);
-    if (!t) continue;
-    const bool allowed = (!p.trigger_checks_null_domain || t->attached) &&
-                         (!p.trigger_checks_cpu_active || t->active) && !t->nohz_defers;
-    const bool expected = allowed && time_after_eq(o, t->jiffies, t->next_balance);
-    // The raise is this CPU's next trigger raise before its next tick. The simulator emits it
-    // right after the tick; a kernel's trace interleaves other CPUs' events in between.
+  // A tick's raise is its CPU's next trigger raise before that CPU's next tick. The simulator
+  // emits it right after the tick; a kernel's trace interleaves other CPUs' events in between.
+  // One pass: each CPU's open tick waits for its raise, or is settled unraised.
+  struct Open {
+    size_t tick;
     bool raised = false;
-    for (size_t k = i + 1; k < events.size(); ++k) {
-      if (const auto* next = std::get_if<TickEvent>(&events[k]); next && next->cpu == t->cpu) break;
-      const auto* r = std::get_if<SoftirqRaiseEvent>(&events[k]);
-      if (r && r->cpu == t->cpu && r->source == RaiseSource::Trigger) {
-        raised = r->vec == p.sched_softirq_vec;
-        break;
+  };
+  std::vector<std::pair<int, Open>> open;  // by CPU, few per window
+  std::vector<std::pair<size_t, bool>> settled;  // (tick index, raised), settled in any order
+  auto settle = [&](std::vector<std::pair<int, Open>>::iterator it) {
+    settled.emplace_back(it->second.tick, it->second.raised);
+    open.erase(it);
+  };
+  auto find = [&open](int cpu) {
+    return std::find_if(open.begin(), open.end(), [cpu](const auto& x) { return x.first == cpu; });
+  };
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (const auto* t = std::get_if<TickEvent>(&events[i])) {
+      if (auto it = find(t->cpu); it != open.end()) settle(it);
+      open.push_back({t->cpu, Open{i}});
+    } else if (const auto* r = std::get_if<SoftirqRaiseEvent>(&events[i]); r && r->source == RaiseSource::Trigger) {
+      if (auto it = find(r->cpu); it != open.end()) {
+        it->second.raised = r->vec == p.sched_softirq_vec;
+        settle(it);
       }
     }
+  }
+  while (!open.empty()) settle(open.begin());
+  std::sort(settled.begin(), settled.end());
+  for (const auto& [i, raised] : settled) {
+    const auto& t = std::get<TickEvent>(events[i]);
+    const bool allowed = (!p.trigger_checks_null_domain || t.attached) &&
+                         (!p.trigger_checks_cpu_active || t.active) && !t.nohz_defers;
+    const bool expected = allowed && time_after_eq(o, t.jiffies, t.next_balance);
     if (raised != expected)
-      out.push_back(make_violation("NB-2", t->cpu, -1, static_cast<int>(i) + 1,
+      out.push_back(make_violation("NB-2", t.cpu, -1, static_cast<int>(i) + 1,
                        expected ? "SCHED_SOFTIRQ raised" : "not raised",
                        raised ? "SCHED_SOFTIRQ raised" : "not raised",
-                       "jiffies " + num(t->jiffies) + ", next_balance " + num(t->next_balance) +
-                           (t->attached ? "" : ", NULL domain") + (t->active ? "" : ", inactive") +
-                           (t->nohz_defers ? ", NOHZ owner defers" : "") +
+                       "jiffies " + num(t.jiffies) + ", next_balance " + num(t.next_balance) +
+                           (t.attached ? "" : ", NULL domain") + (t.active ? "" : ", inactive") +
+                           (t.nohz_defers ? ", NOHZ owner defers" : "") +
                            ": the trigger raises iff time_after_eq(jiffies, next_balance)"));
   }
   return out;

@@ -156,6 +156,10 @@ void read_lost_events(TraceRecord& r) {
   r.lost = count;
 }
 
+// trace-cmd's preamble lines begin "version", "cpus" or "CPU": the first byte spares every
+// other line read_preamble()'s comparisons.
+bool may_be_preamble(std::string_view t) { return t.front() == 'v' || t.front() == 'c' || t.front() == 'C'; }
+
 // trace-cmd report's preamble (trace-cmd's trace-read.c): "version = 6", "CPU 3 is empty",
 // "cpus=6". False when the line is none of them.
 bool read_preamble(TraceRecord& r) {
@@ -187,14 +191,15 @@ bool read_preamble(TraceRecord& r) {
 }
 
 // The "[cpu]" column: the first '[' after a blank that holds only digits and is followed by a
-// blank. Returns the position of '[' or npos.
-std::size_t find_cpu_column(std::string_view t) {
+// blank. Returns the position of '[' or npos; `close` is set to that of its ']'.
+std::size_t find_cpu_column(std::string_view t, std::size_t& close) {
   for (std::size_t i = t.find('['); i != std::string_view::npos; i = t.find('[', i + 1)) {
     if (i == 0 || !is_space(t[i - 1])) continue;
     std::size_t j = i + 1;
     while (j < t.size() && is_digit(t[j])) ++j;
     if (j == i + 1 || j >= t.size() || t[j] != ']') continue;
     if (j + 1 < t.size() && !is_space(t[j + 1])) continue;
+    close = j;
     return i;
   }
   return std::string_view::npos;
@@ -235,14 +240,16 @@ std::string_view next_token(std::string_view t, std::size_t& pos) {
 // "secs.frac" with 6 (ftrace, trace_print_time(), kernel/trace/trace_output.c, v5.10) or 9
 // (trace-cmd report --ts / perf script --ns) fraction digits, to nanoseconds.
 std::optional<uint64_t> timestamp_ns(std::string_view ts) {
-  const std::size_t dot = ts.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot > 10) return std::nullopt;
-  const std::string_view frac = ts.substr(dot + 1);
-  if (frac.size() != 6 && frac.size() != 9) return std::nullopt;
-  const auto secs = to_number<uint64_t>(ts.substr(0, dot));
-  const auto f = to_number<uint64_t>(frac);
-  if (!secs || !f) return std::nullopt;
-  return *secs * 1000000000ULL + *f * (frac.size() == 6 ? 1000ULL : 1ULL);
+  // One pass: seconds up to the '.', then the fraction, counting its digits.
+  uint64_t secs = 0, frac = 0;
+  std::size_t i = 0;
+  for (; i < ts.size() && is_digit(ts[i]); ++i) secs = secs * 10 + static_cast<uint64_t>(ts[i] - '0');
+  if (i == 0 || i > 10 || i >= ts.size() || ts[i] != '.') return std::nullopt;
+  const std::size_t dot = i;
+  for (++i; i < ts.size() && is_digit(ts[i]); ++i) frac = frac * 10 + static_cast<uint64_t>(ts[i] - '0');
+  const std::size_t digits = i - dot - 1;
+  if (i != ts.size() || (digits != 6 && digits != 9)) return std::nullopt;
+  return secs * 1000000000ULL + frac * (digits == 6 ? 1000ULL : 1ULL);
 }
 
 // comm and pid left of the [cpu] column (already without trailing blanks):
@@ -292,10 +299,10 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
 // A line naming its task and CPU: "comm-pid [cpu] flags? secs.frac: event: fields".
 void read_event(TraceRecord& r) {
   const std::string_view t = r.text;
-  const std::size_t open = find_cpu_column(t);
+  std::size_t close = 0;
+  const std::size_t open = find_cpu_column(t, close);
   if (open == std::string_view::npos) return unparsed(r, "expected a trace line (no [cpu] column)", 0);
   if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return;
-  const std::size_t close = t.find(']', open);
   r.cpu = *to_number<int>(t.substr(open + 1, close - open - 1));  // digits, find_cpu_column() checked
 
   std::size_t pos = close + 1;
@@ -319,7 +326,9 @@ void read_event(TraceRecord& r) {
   if (!name.empty() && name.back() == ':') name.remove_suffix(1);
   if (name.empty()) return unparsed(r, "expected an event name after the timestamp", pos);
   r.event = name;
-  r.id = trace_event_id(bare_trace_event_name(name));
+  // A known name holds no ':'; only an unknown one may be perf's "subsystem:name".
+  r.id = trace_event_id(name);
+  if (r.id == TraceEventId::Unknown) r.id = trace_event_id(bare_trace_event_name(name));
   pos = skip_blanks(t, pos);  // trace-cmd pads the name to a column
   r.fields = t.substr(pos);
   r.kind = TraceRecordKind::Event;
@@ -366,7 +375,7 @@ void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number)
     read_hash_line(r);
   } else if (text.starts_with("CPU:")) {
     read_lost_events(r);
-  } else if (!read_preamble(r)) {
+  } else if (!may_be_preamble(text) || !read_preamble(r)) {
     read_event(r);
   }
 }
@@ -517,7 +526,16 @@ void TraceFields::reset(std::string_view text) {
 
 const std::string_view* TraceFields::find_value(std::string_view key) {
   if (last_.has_value && same_key(last_.key, key)) return &last_.value;
-  std::size_t p = pos_;
+  // The next item is `key=value` (the common case): compare the key in place instead of
+  // cutting the item first. Not for a bracketed item or a comm, whose cut is special.
+  std::size_t p = skip_blanks(text_, pos_);
+  if (p + key.size() < text_.size() && text_[p + key.size()] == '=' && text_[p] != '[' && !is_comm_key(key) &&
+      same_key(text_.substr(p, key.size()), key)) {
+    const std::size_t value = p + key.size() + 1;
+    pos_ = find_delimiter(text_, value, false);
+    last_ = TraceField{text_.substr(p, key.size()), text_.substr(value, pos_ - value), true};
+    return &last_.value;
+  }
   TraceField f;
   while (cut_trace_field(text_, p, f)) {
     if (f.has_value && same_key(f.key, key)) {

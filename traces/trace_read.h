@@ -134,7 +134,8 @@ class TraceFields {
     return v ? std::optional<std::string_view>(*v) : std::nullopt;
   }
   // The same as a pointer (null: not found) into this object, valid until reset(): returned
-  // in a register, where an optional comes back through memory on every lookup.
+  // in a register, where an optional comes back through memory on every lookup. `key` is a
+  // field name: no blank, no '='.
   const std::string_view* find_value(std::string_view key);
   // Every item, split on first use.
   const std::vector<TraceField>& all();

@@ -3,9 +3,9 @@
 // nohz_balance_exit_idle(), nohz_balancer_kick(), kick_ilb(), nohz_idle_balance(),
 // _nohz_idle_balance(); the IPI side is scheduler_ipi()/got_nohz_idle_kick() (v4.19) and
 // nohz_csd_func() (v6.17) in kernel/sched/core.c.
-#include "model/balance_interval.h"
 #include "model/jiffies.h"
 #include "model/nohz_era.h"
+#include "model/nohz_ilb_walk.h"
 
 namespace sbm::nohz_era {
 
@@ -80,74 +80,60 @@ bool kick_ipi(MachineState& m, int cpu, BalanceEventSink& sink) {
 
 namespace {
 
-// _nohz_idle_balance(this_rq, flags) on this_cpu (v4.19 also passed idle == CPU_IDLE).
+// What the walk of ilb_walk_fold() (model/nohz_ilb_walk.h) does on the machine: idle_cpu()
+// as the walk reaches a CPU, the ILB's own idle_cpu() for the abort (the model's stand-in for
+// need_resched(); the walk is one atomic step, so it does not change during the walk), and
+// sched_balance_domains(rq, CPU_IDLE) for a due CPU when the kick asked for BALANCE.
+struct MachineIlbWalker {
+  MachineState& m;
+  int this_cpu;
+  unsigned flags;
+  SchedBalanceRq& balancer;
+  BalanceEventSink& sink;
+
+  bool idle(int cpu) const { return idle_cpu(m.rq(cpu)); }
+  bool ilb_has_work() const { return !idle_cpu(m.rq(this_cpu)); }
+  uint64_t visit(int cpu) {
+    // STATS: update_nohz_stats(); without PELT nothing stays blocked.
+    if (time_after_eq(m.ops, m.jiffies, m.rq(cpu).next_balance) && (flags & kNohzBalanceKick))
+      ilb_balance(m, this_cpu, cpu, balancer, sink);
+    return m.rq(cpu).next_balance;
+  }
+  // v4.19: rebalance_domains(this_rq, CPU_IDLE) when the kick asked for BALANCE.
+  uint64_t balance_self() {
+    if (flags & kNohzBalanceKick) ilb_balance(m, this_cpu, this_cpu, balancer, sink);
+    return m.rq(this_cpu).next_balance;
+  }
+};
+
+// _nohz_idle_balance(this_rq, flags) on this_cpu (v4.19 also passed idle == CPU_IDLE): the
+// fold is ilb_walk_fold(), shared with the nohz-next-balance query.
 void ilb_walk(MachineState& m, int this_cpu, unsigned flags, SchedBalanceRq& balancer,
               BalanceEventSink& sink) {
   const Profile& p = m.profile;
   const WrapOps& o = m.ops;
   const uint64_t now = m.jiffies;
-  // 3ea2f097b17e (2020): write nohz.next_balance only after a complete walk that also
-  // covered this CPU; v4.19 wrote the others' minimum even after an abort.
-  const bool fixed = p.nohz_kick_next_balance == NohzKickNextBalance::JiffiesPlusOneOnBalance;
-  NextBalanceMin<WrapOps> next{o.add(now, o.lit(uint64_t{p.next_balance_horizon_s} * p.hz)), false};
-  bool has_blocked_load = false;
-  IlbPassEndEvent end{this_cpu, flags, true, now, m.nohz.idle_cpus_mask, {}, {},
-                      m.nohz.next_balance, 0};
+  const uint64_t before = m.nohz.next_balance;
+  const CpuMask idle_cpus = m.nohz.idle_cpus_mask;
 
   // v4.19 kicks always carry STATS (NOHZ_KICK_MASK or STATS alone), so testing the bit
   // reproduces its unconditional clear too.
   if (flags & kNohzStatsKick) m.nohz.has_blocked = false;
   if (flags & kNohzNextKick) m.nohz.needs_update = false;
 
-  // v4.19: for_each_cpu() skipping this_cpu, which balances itself after the loop;
-  // v6.17: for_each_cpu_wrap() from this_cpu+1, so this_cpu comes last.
-  std::vector<int> order;
-  if (p.ilb_walk == IlbWalk::AscendingSelfLast) {
-    for (int c : m.nohz.idle_cpus_mask.cpus())
-      if (c != this_cpu) order.push_back(c);
-  } else {
-    order = m.nohz.idle_cpus_mask.cpus_wrap(this_cpu + 1);
-  }
+  MachineIlbWalker walker{m, this_cpu, flags, balancer, sink};
+  const IlbWalkRule rule = ilb_walk_rule(p);
+  const IlbWalkFold<WrapOps> fold = ilb_walk_fold(o, rule, idle_cpus, this_cpu, now, walker);
 
-  for (int balance_cpu : order) {
-    if (!idle_cpu(m.rq(balance_cpu))) {
-      end.skipped_busy.set(balance_cpu);
-      continue;
-    }
-    // "If this CPU gets work to do, stop the load balancing work being done for other
-    // CPUs" (need_resched(); v6.17 also requires !idle_cpu(this_cpu)).
-    if (!idle_cpu(m.rq(this_cpu))) {
-      if (flags & kNohzStatsKick) has_blocked_load = true;
-      if (flags & kNohzNextKick) m.nohz.needs_update = true;
-      end.complete = false;
-      break;
-    }
-    // STATS: update_nohz_stats(); without PELT nothing stays blocked.
-    if (time_after_eq(o, m.jiffies, m.rq(balance_cpu).next_balance) && (flags & kNohzBalanceKick))
-      ilb_balance(m, this_cpu, balance_cpu, balancer, sink);
-    // Mutant nohz-ilb-own-not-folded (model/mutants.h; bugs.md #10, c5afb6a87f23 undone):
-    // the ILB balances itself last but leaves its own rq->next_balance out of the minimum.
-    if (balance_cpu == this_cpu && is_mutant(p, Mutant::NohzIlbOwnNotFolded)) continue;
-    const uint64_t nb = m.rq(balance_cpu).next_balance;
-    next = next_balance_min_update(o, next, nb);
-    end.folded.emplace_back(balance_cpu, nb);
-  }
-
-  if (end.complete && p.ilb_walk == IlbWalk::AscendingSelfLast) {
-    // v4.19: rebalance_domains(this_rq, CPU_IDLE) unconditionally, whose end folds this
-    // CPU into nohz.next_balance (Profile::pass_folds_nohz_next_balance)...
-    if (flags & kNohzBalanceKick) ilb_balance(m, this_cpu, this_cpu, balancer, sink);
-    if (m.nohz.idle_cpus_mask.test(this_cpu))
-      end.folded.emplace_back(this_cpu, m.rq(this_cpu).next_balance);
-  }
-  if (end.complete && (flags & kNohzStatsKick))
+  // The abort path: the blocked load and the refresh are left to the next ILB.
+  const bool has_blocked_load = !fold.complete && (flags & kNohzStatsKick);
+  if (!fold.complete && (flags & kNohzNextKick)) m.nohz.needs_update = true;
+  if (fold.complete && (flags & kNohzStatsKick))
     m.nohz.next_blocked = o.add(now, msecs_to_jiffies(o, o.lit(kLoadAvgPeriodMs), p.hz));
-  // ...and then this write, of the others' minimum only, overwrites it (bugs.md #11).
-  if (next.updated && (end.complete || !fixed)) m.nohz.next_balance = next.value;
+  m.nohz.next_balance = nohz_next_balance_after_walk(o, rule, fold, m.nohz.next_balance);
   if (has_blocked_load) m.nohz.has_blocked = true;
 
-  end.after = m.nohz.next_balance;
-  sink.emit(end);
+  sink.emit(ilb_pass_end_event(this_cpu, flags, now, idle_cpus, fold, before, m.nohz.next_balance));
 }
 
 }  // namespace
@@ -174,6 +160,17 @@ bool nohz_idle_balance(MachineState& m, int cpu, CpuIdleType idle, SchedBalanceR
 }  // namespace sbm::nohz_era
 
 namespace sbm {
+
+IlbWalkRule ilb_walk_rule(const Profile& p) {
+  IlbWalkRule r;
+  r.walk = p.ilb_walk;
+  r.write_after_abort = p.nohz_kick_next_balance != NohzKickNextBalance::JiffiesPlusOneOnBalance;
+  // Mutant nohz-ilb-own-not-folded (model/mutants.h; bugs.md #10, c5afb6a87f23 undone): its
+  // one site; ilb_walk_fold() leaves the ILB's own next_balance out of the minimum.
+  r.own_not_folded = is_mutant(p, Mutant::NohzIlbOwnNotFolded);
+  r.horizon = uint64_t{p.next_balance_horizon_s} * p.hz;
+  return r;
+}
 
 // kick_ilb(flags) on this_cpu. v6.17 returns early when the target already has every
 // requested bit; v4.19 goes on to atomic_fetch_or(), finds a kick bit set and returns

@@ -27,10 +27,15 @@ bool serialize_try_acquire(SchedBalanceRunning& token, int executing_cpu, int fo
   return true;
 }
 
-SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc,
+bool serialize_caller(const Profile& p, CpuIdleType idle) {
+  return idle != CpuIdleType::NewlyIdle || p.serialize_newidle;
+}
+
+SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc, CpuIdleType idle,
                            int executing_cpu, int for_cpu, int level, BalanceEventSink& sink) {
   switch (pc) {
     case SerializePc::Outside:
+      if (!serialize_caller(p, idle)) return SerializePc::Unserialized;
       // Registry "check-then-set": the test and the set are two steps.
       if (is_mutant(p, Mutant::CheckThenSet)) {
         if (!token.held()) return SerializePc::Checked;
@@ -45,6 +50,8 @@ SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, Seriali
       return SerializePc::Inside;
     case SerializePc::Inside:
       serialize_release(token, executing_cpu, for_cpu, level, sink);
+      return SerializePc::Outside;
+    case SerializePc::Unserialized:
       return SerializePc::Outside;
   }
   return pc;
@@ -64,7 +71,7 @@ SerializeTry sched_balance_rq_serialize(const Profile& p, SchedBalanceRunning& t
   if (p.serialize_placement != SerializePlacement::InSchedBalanceRq) return SerializeTry::NotNeeded;
   if (need_unlock) return SerializeTry::AlreadyHeld;
   if (!sd_flags.has(SdFlag::Serialize)) return SerializeTry::NotNeeded;
-  if (idle == CpuIdleType::NewlyIdle && !p.serialize_newidle) return SerializeTry::NotNeeded;
+  if (!serialize_caller(p, idle)) return SerializeTry::NotNeeded;
   if (!serialize_try_acquire(token, executing_cpu, for_cpu, level, sink)) return SerializeTry::Busy;
   need_unlock = true;
   return SerializeTry::Acquired;

@@ -40,26 +40,42 @@ bool serialize_try_acquire(SchedBalanceRunning& token, int executing_cpu, int fo
 void serialize_release(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level,
                        BalanceEventSink& sink);
 
+// Whether a balance of an SD_SERIALIZE domain by a caller of type `idle` goes through the
+// token. Periodic callers (CPU_IDLE, CPU_NOT_IDLE) do in every era: rebalance_domains() /
+// sched_balance_domains() take it up to 6.18, sched_balance_rq() in 6.19. A newly idle
+// balance (idle_balance() / sched_balance_newidle() calling sched_balance_rq()) never
+// touched it before 6.19: the pass-level trylock is not on its path, and 3324b2180c17 kept
+// "idle != CPU_NEWLY_IDLE" in the condition until 522fb20fbdbe (v6.19-rc1, bugs.md #15)
+// dropped it (Profile::serialize_newidle).
+bool serialize_caller(const Profile& p, CpuIdleType idle);
+
 // Where one CPU stands in the token protocol of a serialized domain when its steps are
 // interleaved with other CPUs' one atomic action at a time (`sbm prove serialize`,
 // properties/query_serialize.cpp). The pass takes a whole acquisition in one step
 // (SchedBalanceDomains::acquire), which is the same as Outside -> Inside here.
 enum class SerializePc {
-  Outside,  // not in the section (before the trylock, or after the release)
-  Checked,  // mutant check-then-set only: saw the token free, has not set it yet
-  Inside,   // balancing the serialized domain
+  Outside,       // not in the section (before the trylock, or after the release)
+  Checked,       // mutant check-then-set only: saw the token free, has not set it yet
+  Inside,        // balancing the serialized domain
+  Unserialized,  // balancing it as a caller the profile does not serialize (no token)
 };
 
-// One atomic step of `executing_cpu` in the protocol (rebalance_domains() "balancing"
-// trylock ... spin_unlock, v2.6.20-6.9; sched_balance_running cmpxchg ... release, 6.10+):
-//   Outside: the trylock; Inside with the token, or Outside when it is busy.
+// One atomic step of `executing_cpu`, a caller of type `idle`, in the protocol
+// (rebalance_domains() "balancing" trylock ... spin_unlock, v2.6.20-6.9;
+// sched_balance_running cmpxchg ... release, 6.10+):
+//   Outside: a caller the profile serializes (serialize_caller()) tries the token: Inside
+//            with it, or Outside when it is busy. Any other caller goes Unserialized
+//            without touching the token (no event).
 //   Inside:  the release (the kernel frees the token whoever holds it), Outside.
+//   Unserialized: the balance returns, Outside; nothing to release (need_unlock is false).
+// `idle` matters only at Outside: a CPU keeps the caller type it entered with.
 // Code-site mutants (model/mutants.h):
 //   check-then-set:        Outside reads the token only (Checked when free); Checked sets it
 //                          without looking again (Inside).
 //   trylock-fail-balances: a busy token still goes Inside, without the token, and the
 //                          release at the end frees the holder's token.
-SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc,
+// The era-switch mutant newidle-unserialized acts through serialize_caller().
+SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc, CpuIdleType idle,
                            int executing_cpu, int for_cpu, int level, BalanceEventSink& sink);
 
 enum class SerializeTry {

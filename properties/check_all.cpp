@@ -140,6 +140,7 @@ std::vector<Violation> check_balance_events(const MachineState& m, const std::ve
   add(check_nb1(p, window));
   add(check_nb2(p, window));
   add(check_ser1(window));
+  add(check_ser1_balances(m, window));
   add(check_ser2(p.serialize_placement, window));
   add(check_int1(p, balance_interval_cap(m), window));
   add(check_int2(m, balance_interval_cap(m), window));

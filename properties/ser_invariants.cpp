@@ -1,6 +1,8 @@
 #include "properties/ser_invariants.h"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -9,8 +11,8 @@ namespace sbm {
 const std::vector<InvariantInfo>& ser_invariants() {
   static const std::vector<InvariantInfo> all = {
       {"SER-1",
-       "at most one CPU system-wide is inside an SD_SERIALIZE section; only the holder "
-       "releases the token",
+       "at most one CPU system-wide is inside an SD_SERIALIZE section (periodic balances in "
+       "every era, newly idle ones too since v6.19); only the holder releases the token",
        "rebalance_domains() 'balancing' trylock (v2.6.20-6.9), sched_balance_running "
        "(214c1b7f1395, 6.10; in sched_balance_rq() since 3324b2180c17, 6.19)"},
       {"SER-2",
@@ -51,6 +53,56 @@ std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events) {
         holder = -1;
         break;
     }
+  }
+  return out;
+}
+
+namespace {
+
+bool serialize_level(const MachineState& m, int cpu, int level) {
+  if (cpu < 0 || cpu >= m.nr_cpu_ids()) return false;
+  const std::vector<RqDomain>& sd = m.rq(cpu).sd;
+  return level >= 0 && static_cast<size_t>(level) < sd.size() &&
+         sd[static_cast<size_t>(level)].flags().has(SdFlag::Serialize);
+}
+
+}  // namespace
+
+std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  std::optional<SerializeEvent> held;      // the holder's Acquire
+  bool held_returned = false;              // the holder's balance returned inside (<= 6.18)
+  std::set<std::pair<int, int>> returning; // (rq, level) released, its return still to come (6.19)
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (const auto* s = std::get_if<SerializeEvent>(&events[i])) {
+      if (s->action == SerializeAction::Acquire) {
+        held = *s;
+        held_returned = false;
+      } else if (s->action == SerializeAction::Release) {
+        if (!held_returned) returning.insert({s->for_cpu, s->level});
+        held.reset();
+      }
+      continue;
+    }
+    const auto* r = std::get_if<BalanceResultEvent>(&events[i]);
+    if (!r || returning.erase({r->cpu, r->level})) continue;
+    if (!held) continue;
+    if (held->for_cpu == r->cpu && held->level == r->level) {
+      held_returned = true;
+      continue;
+    }
+    if (r->serialize_busy || !r->continue_balancing || !serialize_caller(m.profile, r->idle) ||
+        !serialize_level(m, r->cpu, r->level))
+      continue;
+    Violation v = make_violation(
+        "SER-1", r->cpu, r->level, static_cast<int>(i) + 1,
+        "no balance of an SD_SERIALIZE domain while " + cpu_name(held->cpu) + " holds the token",
+        "CPU" + std::to_string(r->cpu) + " returned from a " + cpu_idle_type_name(r->idle) +
+            " balance of it without the token while " + cpu_name(held->cpu) + " held it for CPU" +
+            std::to_string(held->for_cpu) + " level " + std::to_string(held->level),
+        "two CPUs inside a serialized section at once");
+    v.level_name = m.rq(r->cpu).sd[static_cast<size_t>(r->level)].sd.name;
+    out.push_back(std::move(v));
   }
   return out;
 }

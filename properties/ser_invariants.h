@@ -19,6 +19,14 @@ const std::vector<InvariantInfo>& ser_invariants();
 // CPU that does not hold it. Events are numbered from 1 (Violation::line).
 std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events);
 
+// SER-1 over the balances: a balance of an SD_SERIALIZE domain (the machine's rq(cpu).sd[level])
+// by a caller the profile serializes (serialize_caller(): periodic callers always, newly idle
+// ones since 522fb20fbdbe, v6.19) that got past should_we_balance() and the token
+// (BalanceResult with continue_balancing and no serialize_busy) returns while the token is
+// held for a different balance: two CPUs were inside at once. The holder's own balance
+// returns inside its section (<= 6.18) or right after its release (6.19); both are its own.
+std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vector<BalanceEvent>& events);
+
 // SER-2: where the profile takes the token inside sched_balance_rq() (v6.19, 3324b2180c17),
 // a CPU tries for it (acquire or busy) only for a domain its pass found due: the latest
 // DomainVisit of that rq and level in the window said due. Without such a visit in the

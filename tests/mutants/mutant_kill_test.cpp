@@ -76,7 +76,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Expected{"detach-limit-ignored", KillColumn::Replay, "MIG-4"},
                       Expected{"group-imbalance", KillColumn::Property, "WC-1"},
                       Expected{"busy-factor-ignored", KillColumn::Property, "INT-2"},
-                      Expected{"busy-factor-ignored", KillColumn::Replay, "INT-2"}),
+                      Expected{"busy-factor-ignored", KillColumn::Replay, "INT-2"},
+                      Expected{"nohz-ilb-own-not-folded", KillColumn::Z3, "NOHZ-2"},
+                      Expected{"newidle-unserialized", KillColumn::Z3, "SER-1"}),
     name_of);
 
 // The baseline: the unmutated model passes every case of every column.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/mutants.h"
 #include "sched_balance_testing.h"
 
 namespace sbm {
@@ -68,6 +69,27 @@ TEST(SchedBalanceSerialize, V617PutsTheTokenInThePassNotInSchedBalanceRq) {
                                        0, 0, 1, need_unlock, none),
             SerializeTry::NotNeeded);
   EXPECT_FALSE(token.held());
+}
+
+// serialize_step() for a newly idle caller: through the token under v6.19 (522fb20fbdbe),
+// beside the holder without touching it before (and under newidle-unserialized).
+TEST(SchedBalanceSerialize, StepTakesTheTokenForNewlyIdleOnlyWhereTheEraSerializesIt) {
+  Profile mutated = testing::profile("v6.19");
+  apply_mutant(Mutant::NewidleUnserialized, mutated, nullptr);
+  for (const auto& [p, serialized] : std::vector<std::pair<Profile, bool>>{
+           {testing::profile("v6.17"), false}, {mutated, false}, {testing::profile("v6.19"), true}}) {
+    SchedBalanceRunning token{0, 0, 1};  // CPU0 holds it
+    RecordingEventSink sink;
+    const SerializePc in = serialize_step(p, token, SerializePc::Outside, CpuIdleType::NewlyIdle, 2, 2, 1, sink);
+    EXPECT_EQ(in, serialized ? SerializePc::Outside : SerializePc::Unserialized) << p.name;  // busy, or beside it
+    EXPECT_EQ(sink.events.size(), serialized ? 1u : 0u) << p.name;
+    if (in == SerializePc::Unserialized) {
+      EXPECT_EQ(serialize_step(p, token, in, CpuIdleType::NewlyIdle, 2, 2, 1, sink), SerializePc::Outside);
+    }
+    EXPECT_EQ(token.holder, 0) << p.name;  // never released by the newly idle CPU
+    EXPECT_EQ(serialize_step(p, token, SerializePc::Outside, CpuIdleType::Idle, 3, 3, 1, sink), SerializePc::Outside)
+        << p.name << ": a periodic caller always tries it";
+  }
 }
 
 }  // namespace

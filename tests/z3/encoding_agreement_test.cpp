@@ -15,8 +15,11 @@ uint64_t numeral(const z3::expr& e) { return e.simplify().get_numeral_uint64(); 
 
 RC_GTEST_PROP(EncodingAgreement, SerializeStepMatchesTheModel, ()) {
   const unsigned cpus = *rc::gen::inRange(1u, 7u);
-  const Mutant mutant = *rc::gen::element(Mutant::None, Mutant::CheckThenSet, Mutant::TrylockFailBalances);
-  const auto schedule = *rc::gen::container<std::vector<unsigned>>(rc::gen::inRange(0u, cpus));
+  const Mutant mutant = *rc::gen::element(Mutant::None, Mutant::CheckThenSet, Mutant::TrylockFailBalances,
+                                          Mutant::NewidleUnserialized);
+  // Each step: a CPU and whether it acts as a newly idle caller (it matters from Outside).
+  const auto schedule = *rc::gen::container<std::vector<std::pair<unsigned, bool>>>(
+      rc::gen::pair(rc::gen::inRange(0u, cpus), rc::gen::arbitrary<bool>()));
   Profile p = *find_profile(*rc::gen::element<std::string>("v2.6.20", "v6.17", "v6.19")).profile;
   apply_mutant(mutant, p, nullptr);
 
@@ -24,13 +27,15 @@ RC_GTEST_PROP(EncodingAgreement, SerializeStepMatchesTheModel, ()) {
   prove::SerializeState enc = prove::serialize_initial(c, cpus);
   SchedBalanceRunning token;
   std::vector<SerializePc> pc(cpus, SerializePc::Outside);
+  std::vector<CpuIdleType> idle(cpus, CpuIdleType::Idle);
   NullEventSink sink;
-  for (unsigned cpu : schedule) {
+  for (const auto& [cpu, newidle] : schedule) {
     const int holder_before = token.holder;
     const SerializePc was = pc[cpu];
-    pc[cpu] = serialize_step(p, token, was, static_cast<int>(cpu), static_cast<int>(cpu), 0, sink);
+    if (was == SerializePc::Outside) idle[cpu] = newidle ? CpuIdleType::NewlyIdle : CpuIdleType::Idle;
+    pc[cpu] = serialize_step(p, token, was, idle[cpu], static_cast<int>(cpu), static_cast<int>(cpu), 0, sink);
     z3::expr released_by_other = c.bool_val(false);
-    enc = prove::serialize_encoded_step(p, enc, c.bv_val(cpu, 8), released_by_other);
+    enc = prove::serialize_encoded_step(p, enc, c.bv_val(cpu, 8), c.bool_val(newidle), released_by_other);
     for (unsigned i = 0; i < cpus; ++i) RC_ASSERT(numeral(enc.pc[i]) == static_cast<uint64_t>(pc[i]));
     RC_ASSERT(numeral(enc.holder) == (token.held() ? static_cast<uint64_t>(token.holder) : cpus));
     const bool model_released_by_other = was == SerializePc::Inside && holder_before != static_cast<int>(cpu);

@@ -102,6 +102,7 @@ INSTANTIATE_TEST_SUITE_P(
                       MutantCase{"serialize", Mutant::TrylockFailBalances, "SER-1"},
                       MutantCase{"lock-order", Mutant::InconsistentLockOrder, "LOCK-1"},
                       MutantCase{"nohz-next-balance", Mutant::NohzNextBalanceOverwrite, "NOHZ-2"},
+                      MutantCase{"nohz-next-balance", Mutant::NohzIlbOwnNotFolded, "NOHZ-2"},
                       MutantCase{"topo-builder", Mutant::NumaDiameterGroups, "TOPO-GROUPS-SPAN"}),
     [](const ::testing::TestParamInfo<MutantCase>& i) {
       std::string n = std::string(mutant_info(i.param.mutant).name);
@@ -126,6 +127,30 @@ TEST(ProveQueries, SerializeProvedWithSixCpus) {
   EXPECT_EQ(run("serialize", o).verdict, ProofVerdict::Proved);
 }
 
+// bugs.md #15: under v6.19 a newly idle balance of an SD_SERIALIZE domain takes the token
+// (522fb20fbdbe); the mutant that undoes it lets one run beside the holder.
+TEST(ProveQueries, SerializeNewidleUnserializedGivesACounterexampleUnderV619) {
+  const QueryResult r = run("serialize", options("v6.19", Mutant::NewidleUnserialized));
+  ASSERT_EQ(r.verdict, ProofVerdict::Counterexample) << r.reason;
+  ASSERT_TRUE(r.cex.has_value());
+  EXPECT_EQ(r.property_id, "SER-1");
+  const std::vector<std::string> ids = rejected_ids(*r.cex);
+  ASSERT_FALSE(ids.empty()) << r.cex->text;
+  for (const std::string& id : ids) EXPECT_EQ(id, "SER-1") << r.cex->text;
+  // The file shows the newly idle balance returning while another CPU holds the token.
+  EXPECT_NE(r.cex->text.find("idle=CPU_NEWLY_IDLE"), std::string::npos) << r.cex->text;
+  EXPECT_NE(r.cex->text.find("action=acquire"), std::string::npos) << r.cex->text;
+  EXPECT_EQ(run("serialize", options("v6.19", Mutant::NewidleUnserialized)).cex->text, r.cex->text);
+}
+
+TEST(ProveQueries, SerializeProvedOnEveryEraUnmutated) {
+  // Before v6.19 newly idle balances overlap a holder by design; that is not a breach.
+  for (const std::string& profile : profile_names())
+    EXPECT_EQ(run("serialize", options(profile)).verdict, ProofVerdict::Proved) << profile;
+  // The mutant changes nothing where newidle never took the token.
+  EXPECT_EQ(run("serialize", options("v6.17", Mutant::NewidleUnserialized)).verdict, ProofVerdict::Proved);
+}
+
 TEST(ProveQueries, LockOrderMutantNeedsAnOrderTheLayoutBreaks) {
   // v4.19 orders by rq address, and default_rq_lock_layout() gives addresses that grow with
   // the CPU id, so the CPU-id path agrees with it: no deadlock on such machines.
@@ -134,6 +159,62 @@ TEST(ProveQueries, LockOrderMutantNeedsAnOrderTheLayoutBreaks) {
 
 TEST(ProveQueries, NohzNextBalanceCounterexampleOnV419ItsOwnBug) {
   EXPECT_EQ(run("nohz-next-balance", options("v4.19")).verdict, ProofVerdict::Counterexample);
+}
+
+std::string bound_text(const QueryResult& r) {
+  std::string s;
+  for (const QueryBound& b : r.bounds) s += b.name + "=" + std::to_string(b.value) + " ";
+  return s;
+}
+
+TEST(ProveQueries, NohzNextBalanceProvesTheWalkAndTheKickOnV617AndV619) {
+  for (const char* profile : {"v6.17", "v6.19"}) {
+    const QueryResult r = run("nohz-next-balance", options(profile));
+    EXPECT_EQ(r.verdict, ProofVerdict::Proved) << profile << ": " << r.reason;
+    EXPECT_EQ(bound_text(r), "cpus=4 jiffies-bits=64 ") << profile;
+    // 4 ILB CPUs x 16 busy patterns x (idle CPUs + 1) abort points = 192 walks per width.
+    EXPECT_NE(r.reason.find("(a) 384 ILB walks over 4 idle CPUs"), std::string::npos) << r.reason;
+    EXPECT_NE(r.reason.find("(b)"), std::string::npos) << r.reason;
+  }
+}
+
+TEST(ProveQueries, NohzNextBalanceWalkCounterexamplesOfBothNohzMutants) {
+  // The ILB's own next_balance left out: a complete walk whose minimum misses it.
+  const QueryResult own = run("nohz-next-balance", options("v6.17", Mutant::NohzIlbOwnNotFolded));
+  ASSERT_EQ(own.verdict, ProofVerdict::Counterexample);
+  EXPECT_NE(own.cex->summary.front().find("the walk completes"), std::string::npos) << own.cex->summary.front();
+  EXPECT_NE(own.cex->text.find("sched_balance_ilb_end"), std::string::npos) << own.cex->text;
+  // v4.19's write after an abort: the walk is checked before the kick, so its counterexample
+  // is a walk the ILB left part-way.
+  const QueryResult overwrite = run("nohz-next-balance", options("v6.17", Mutant::NohzNextBalanceOverwrite));
+  ASSERT_EQ(overwrite.verdict, ProofVerdict::Counterexample);
+  EXPECT_NE(overwrite.cex->summary.front().find("the ILB gets work after visiting"), std::string::npos)
+      << overwrite.cex->summary.front();
+  EXPECT_EQ(rejected_ids(*overwrite.cex), std::vector<std::string>{"NOHZ-2"}) << overwrite.cex->text;
+}
+
+TEST(ProveQueries, NohzNextBalanceStatesWhatEachEraClaims) {
+  ProveOptions o = options("v2.6.32");
+  const QueryResult owner = run("nohz-next-balance", o);
+  EXPECT_EQ(owner.verdict, ProofVerdict::Proved) << owner.reason;
+  EXPECT_NE(owner.reason.find("(a) not covered"), std::string::npos) << owner.reason;
+  const QueryResult none = run("nohz-next-balance", options("v2.6.20"));
+  EXPECT_EQ(none.verdict, ProofVerdict::Proved) << none.reason;
+  EXPECT_NE(none.reason.find("(a) not checked"), std::string::npos) << none.reason;
+}
+
+TEST(ProveQueries, NohzNextBalanceWalkBoundsAreHonoured) {
+  ProveOptions o = options("v6.17");
+  o.bounds = {{"cpus", 2}, {"jiffies-bits", 32}};
+  const QueryResult two = run("nohz-next-balance", o);
+  EXPECT_EQ(two.verdict, ProofVerdict::Proved) << two.reason;
+  EXPECT_EQ(bound_text(two), "cpus=2 jiffies-bits=32 ");
+  // 2 ILB CPUs x (3 + 2 + 2 + 1) walks at one width.
+  EXPECT_NE(two.reason.find("(a) 16 ILB walks over 2 idle CPUs"), std::string::npos) << two.reason;
+  o.bounds = {{"cpus", 11}};
+  const QueryResult big = run("nohz-next-balance", o);
+  EXPECT_EQ(big.verdict, ProofVerdict::Unknown);
+  EXPECT_NE(big.reason.find("up to cpus=10"), std::string::npos) << big.reason;
 }
 
 TEST(ProveQueries, ATimeoutIsUnknownNeverProved) {

@@ -1,10 +1,7 @@
 #include "properties/prove_support.h"
 
-#include <sstream>
-
 #include "model/balance_interval.h"
 #include "model/build_sched_domains.h"
-#include "traces/trace_write.h"
 
 namespace sbm::prove {
 
@@ -98,15 +95,14 @@ std::string generator_line(const ProveOptions& o, const std::string& query) {
   return g;
 }
 
-std::string cex_trace(const ProveOptions& o, const std::string& query, const Profile& p,
-                      const MachineSpec& spec, uint64_t jiffies, const std::vector<BalanceEvent>& events) {
-  const Topology topo = build_sched_domains(spec, p.version, jiffies);
-  std::ostringstream out;
-  TraceWriter w(out, p, [](int) { return std::pair<std::string, int>{"<idle>", 0}; });
-  w.header(TraceHeader{generator_line(o, query), &p, &topo, format_machine_spec(spec)});
-  w.jiffy(jiffies);
-  for (const BalanceEvent& e : events) w.event(e);
-  return out.str();
+void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string& query, const Profile& p,
+                   const MachineSpec& spec, uint64_t jiffies, std::vector<BalanceEvent> events) {
+  cex.kind = Counterexample::Kind::Trace;
+  cex.generator = generator_line(o, query);
+  cex.profile = p;
+  cex.machine = spec;
+  cex.jiffies = jiffies;
+  cex.events = std::move(events);
 }
 
 std::vector<BalanceEvent> pass_events(const Profile& p, int cpu, uint64_t jiffies, uint64_t rq_next_balance,

@@ -1,9 +1,8 @@
 // What the queries of properties/prove.h share: bounds, the seeded solver, reading a model,
-// and writing a counterexample as a trace in format v1 (spec/trace-format.md).
+// and making a counterexample trace (as data: traces/cex_write.h renders it in format v1).
 //
-// Layering: the encodings use the model only. The counterexample text is a trace or a
-// topology dump, so this library (sbm_prove) also links the format writers of traces/; it
-// sits beside the invariant checkers, which stay model-only (properties/CMakeLists.txt).
+// Layering (design.md): the encodings and counterexamples use the model only; sbm_prove links
+// no format writer, and traces/ renders what it finds.
 #pragma once
 
 #include <cstdint>
@@ -66,10 +65,11 @@ QueryResult start_result(const ProveOptions& o, const std::string& query, const 
 // "sbm prove QUERY --profile P [--mutant M] --bound k=v ...": the trace's generator line.
 std::string generator_line(const ProveOptions& o, const std::string& query);
 
-// A trace of `events`, all in the jiffy `jiffies`, with the header of `p` (its name, hz and
-// jiffies width) and the topology build_sched_domains() makes of `spec` for p's era.
-std::string cex_trace(const ProveOptions& o, const std::string& query, const Profile& p,
-                      const MachineSpec& spec, uint64_t jiffies, const std::vector<BalanceEvent>& events);
+// Makes `cex` a trace of `events`, all in the jiffy `jiffies`, with the header of `p` (its
+// name, hz and jiffies width) and the topology build_sched_domains() makes of `spec` for p's
+// era (rendered by write_counterexample(), traces/cex_write.h).
+void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string& query, const Profile& p,
+                   const MachineSpec& spec, uint64_t jiffies, std::vector<BalanceEvent> events);
 
 // One pass of rebalance_domains()/sched_balance_domains() over domains that are visited and
 // not balanced (none is due, or its SD_SERIALIZE token was busy), as the model's events:

@@ -55,7 +55,7 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
     const unsigned before = static_cast<unsigned>(prove::value_of(m, bi));
     const unsigned after = static_cast<unsigned>(prove::value_of(m, next));
     const int n = machine_of.at(mi);
-    Counterexample cex{"trace", "", {}};
+    Counterexample cex;
     cex.summary.push_back(std::to_string(n) + "-CPU machine, base domain max_interval=" + std::to_string(mi) +
                           ", ceiling " + std::to_string(prove::value_of(m, ceiling)));
     cex.summary.push_back("balance_interval " + std::to_string(before) + " -> " + std::to_string(after) +
@@ -66,7 +66,7 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
     const uint64_t interval = sd_balance_interval(ms, ms.rq(0).sd[0], false);
     const std::vector<BalanceEvent> events = {
         BalanceResultEvent{0, 0, CpuIdleType::Idle, 0, false, true, j, interval, before, after}};
-    cex.text = prove::cex_trace(opt, "balance-interval", p, prove::flat_machine(n), j, events);
+    prove::set_trace_cex(cex, opt, "balance-interval", p, prove::flat_machine(n), j, events);
     a.cex = std::move(cex);
   }
   prove::merge(r, std::move(a));

@@ -46,7 +46,7 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned max_
   const z3::model m = s.get_model();
   const int n = static_cast<int>(prove::value_of(m, online));
   const uint64_t iv = prove::value_of(m, interval);
-  Counterexample cex{"trace", "", {}};
+  Counterexample cex;
   cex.summary.push_back(std::to_string(bits) + "-bit jiffies, " + std::to_string(n) + " online CPUs, cap " +
                         (capped ? std::to_string(prove::value_of(m, cap)) : std::string("none")));
   cex.summary.push_back("balance_interval=" + std::to_string(prove::value_of(m, balance_interval)) + " ms, busy_factor=" +
@@ -55,7 +55,7 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned max_
   // The interval as the pass would show it: one visited domain at boot.
   const uint64_t j = initial_jiffies(p.hz);
   const std::vector<BalanceEvent> events = prove::pass_events(p, 0, j, j, {{0, j, iv}});
-  cex.text = prove::cex_trace(opt, "interval-bounds", p, prove::flat_machine(n), j, events);
+  prove::set_trace_cex(cex, opt, "interval-bounds", p, prove::flat_machine(n), j, events);
   a.cex = std::move(cex);
   return a;
 }

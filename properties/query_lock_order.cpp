@@ -89,7 +89,7 @@ prove::Attempt check_machine(const ProveOptions& opt, const MachineSpec& spec) {
   prove::Attempt a = prove::attempt(s);
   if (a.verdict != ProofVerdict::Counterexample) return a;
   const z3::model m = s.get_model();
-  Counterexample cex{"trace", "", {}};
+  Counterexample cex;
   cex.summary.push_back("machine " + format_machine_spec(spec) + ", lock order of " + p.name);
   std::vector<BalanceEvent> events;
   // The deadlocking schedule is: every member takes its first lock, then waits for its
@@ -105,7 +105,7 @@ prove::Attempt check_machine(const ProveOptions& opt, const MachineSpec& spec) {
                               std::pair{sd, RqLockAction::Release}, std::pair{f, RqLockAction::Release}})
       events.push_back(RqLockEvent{i, rq, action, path_site(path)});
   }
-  cex.text = prove::cex_trace(opt, "lock-order", p, spec, ms.jiffies, events);
+  prove::set_trace_cex(cex, opt, "lock-order", p, spec, ms.jiffies, events);
   a.cex = std::move(cex);
   return a;
 }

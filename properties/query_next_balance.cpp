@@ -92,7 +92,7 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
   const z3::model m = s.get_model();
   const uint64_t j = prove::value_of(m, jiffies), old = prove::value_of(m, rq_next_balance);
   std::vector<prove::PassDomain> domains;
-  Counterexample cex{"trace", "", {}};
+  Counterexample cex;
   cex.summary.push_back(std::to_string(bits) + "-bit jiffies=" + std::to_string(j) +
                         ", rq->next_balance before the pass=" + std::to_string(old));
   for (unsigned i = 0; i < nr_domains; ++i) {
@@ -106,7 +106,7 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
   cex.summary.push_back("the pass leaves rq->next_balance=" + std::to_string(prove::value_of(m, result)) +
                         ", the time_after-minimum is " + std::to_string(prove::value_of(m, expected)));
   const std::vector<BalanceEvent> events = prove::pass_events(p, 0, j, old, domains);
-  cex.text = prove::cex_trace(opt, "next-balance", p, prove::flat_machine(static_cast<int>(cpus)), j, events);
+  prove::set_trace_cex(cex, opt, "next-balance", p, prove::flat_machine(static_cast<int>(cpus)), j, events);
   w.cex = std::move(cex);
   return w;
 }

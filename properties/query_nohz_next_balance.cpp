@@ -101,7 +101,7 @@ Counterexample walk_counterexample(const ProveOptions& opt, const Profile& p, un
   const IlbWalkFold<WrapOps> fold = ilb_walk_fold(o, rule, idle_cpus, w.ilb, jiffies, walker);
   const uint64_t after = nohz_next_balance_after_walk(o, rule, fold, before);
 
-  Counterexample cex{"trace", "", {}};
+  Counterexample cex;
   const size_t idle_count = static_cast<size_t>(idle_cpus.andnot(w.busy).weight());
   cex.summary.push_back(std::to_string(bits) + "-bit jiffies=" + std::to_string(jiffies) +
                         ", nohz.next_balance=" + std::to_string(before) + ", nohz.idle_cpus_mask " +
@@ -113,8 +113,8 @@ Counterexample walk_counterexample(const ProveOptions& opt, const Profile& p, un
                         std::to_string(expected));
   const std::vector<BalanceEvent> events = {
       ilb_pass_end_event(w.ilb, kNohzStatsKick, jiffies, idle_cpus, fold, before, after)};
-  cex.text = prove::cex_trace(opt, "nohz-next-balance", p, prove::flat_machine(static_cast<int>(cpus)), jiffies,
-                              events);
+  prove::set_trace_cex(cex, opt, "nohz-next-balance", p, prove::flat_machine(static_cast<int>(cpus)), jiffies,
+                       events);
   return cex;
 }
 
@@ -228,11 +228,11 @@ prove::Attempt check_kick(const ProveOptions& opt, unsigned bits) {
   const z3::model m = s.get_model();
   const uint64_t j = prove::value_of(m, jiffies), b = prove::value_of(m, before), af = prove::value_of(m, after);
   const unsigned flags = prove::truth_of(m, balance_kick) ? kNohzKickMask : kNohzStatsKick;
-  Counterexample cex{"trace", "", {}};
+  Counterexample cex;
   cex.summary.push_back(std::to_string(bits) + "-bit jiffies=" + std::to_string(j) + ", " + nohz_flags_name(flags) +
                         " kick moves nohz.next_balance " + std::to_string(b) + " -> " + std::to_string(af));
   const std::vector<BalanceEvent> events = {NohzKickEvent{0, -1, flags, j, b, af, false, false}};
-  cex.text = prove::cex_trace(opt, "nohz-next-balance", p, prove::flat_machine(2), j, events);
+  prove::set_trace_cex(cex, opt, "nohz-next-balance", p, prove::flat_machine(2), j, events);
   a.cex = std::move(cex);
   return a;
 }

@@ -179,11 +179,11 @@ QueryResult run_serialize(const ProveOptions& opt) {
                               prove::truth_of(m, newidle[t]) ? CpuIdleType::NewlyIdle : CpuIdleType::Idle});
       if (prove::truth_of(m, bad[t])) break;
     }
-    Counterexample cex{"trace", "", {}};
+    Counterexample cex;
     const uint64_t j = initial_jiffies(opt.profile.hz);
     const SerializeMachine sm = serialize_machine(opt.profile, cpus, j);
     const std::vector<BalanceEvent> events = replay_schedule(opt.profile, sm, schedule, cex.summary);
-    cex.text = prove::cex_trace(opt, "serialize", opt.profile, serialize_spec(cpus), j, events);
+    prove::set_trace_cex(cex, opt, "serialize", opt.profile, serialize_spec(cpus), j, events);
     a.cex = std::move(cex);
   }
   prove::merge(r, std::move(a));

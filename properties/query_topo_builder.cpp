@@ -9,7 +9,6 @@
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
 #include "properties/topo_invariants.h"
-#include "traces/topology_dump/write.h"
 
 namespace sbm {
 
@@ -61,7 +60,10 @@ QueryResult run_topo_builder(const ProveOptions& opt) {
         const Violation& v = report.violations.front();
         r.verdict = ProofVerdict::Counterexample;
         r.property_id = v.id;
-        Counterexample cex{"topology", write_dmesg(topo, era), {}};
+        Counterexample cex;
+        cex.kind = Counterexample::Kind::Topology;
+        cex.topology = topo;
+        cex.era = era;
         cex.summary.push_back("machine " + format_machine_spec(spec));
         cex.summary.push_back(v.id + " CPU" + std::to_string(v.cpu) + " level " + std::to_string(v.level) +
                               ": expected " + v.expected + ", observed " + v.observed);

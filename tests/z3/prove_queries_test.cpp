@@ -7,6 +7,7 @@
 #include "model/build_options.h"
 #include "properties/prove.h"
 #include "properties/topo_invariants.h"
+#include "traces/cex_write.h"
 #include "traces/topology_dump/read.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
@@ -32,12 +33,12 @@ QueryResult run(const std::string& query, const ProveOptions& o) {
 // The IDs `sbm trace check` / `sbm topology check` report for a counterexample file.
 std::vector<std::string> rejected_ids(const Counterexample& cex) {
   std::vector<Violation> found;
-  if (cex.kind == "topology") {
-    const DumpReadResult read = read_topology_dump(cex.text, "cex");
+  if (cex.kind == Counterexample::Kind::Topology) {
+    const DumpReadResult read = read_topology_dump(write_counterexample(cex), "cex");
     EXPECT_TRUE(read.errors.empty());
     if (read.topology) found = check_topology(*read.topology).violations;
   } else {
-    std::istringstream in(cex.text);
+    std::istringstream in(write_counterexample(cex));
     TraceReader reader(in);
     TraceReplay replay;
     while (const TraceRecord* r = reader.next()) replay.feed(*r, found);
@@ -86,10 +87,10 @@ TEST_P(ProveMutant, FindsACounterexampleTheCheckerRejectsWithTheSameId) {
   EXPECT_EQ(r.property_id, c.id);
   EXPECT_FALSE(r.cex->summary.empty());
   const std::vector<std::string> ids = rejected_ids(*r.cex);
-  ASSERT_FALSE(ids.empty()) << r.cex->text;
-  for (const std::string& id : ids) EXPECT_EQ(id, c.id) << r.cex->text;
+  ASSERT_FALSE(ids.empty()) << write_counterexample(*r.cex);
+  for (const std::string& id : ids) EXPECT_EQ(id, c.id) << write_counterexample(*r.cex);
   // Deterministic: the same query gives the same file.
-  EXPECT_EQ(run(c.query, options("v6.17", c.mutant)).cex->text, r.cex->text);
+  EXPECT_EQ(write_counterexample(*run(c.query, options("v6.17", c.mutant)).cex), write_counterexample(*r.cex));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -117,7 +118,7 @@ TEST(ProveQueries, NextBalanceCounterexampleAtBothWidths) {
     o.bounds["jiffies-bits"] = bits;
     const QueryResult r = run("next-balance", o);
     ASSERT_EQ(r.verdict, ProofVerdict::Counterexample) << bits;
-    EXPECT_NE(r.cex->text.find("# jiffies-bits: 32"), std::string::npos);  // 32 bits are tried first
+    EXPECT_NE(write_counterexample(*r.cex).find("# jiffies-bits: 32"), std::string::npos);  // 32 bits are tried first
   }
 }
 
@@ -135,12 +136,13 @@ TEST(ProveQueries, SerializeNewidleUnserializedGivesACounterexampleUnderV619) {
   ASSERT_TRUE(r.cex.has_value());
   EXPECT_EQ(r.property_id, "SER-1");
   const std::vector<std::string> ids = rejected_ids(*r.cex);
-  ASSERT_FALSE(ids.empty()) << r.cex->text;
-  for (const std::string& id : ids) EXPECT_EQ(id, "SER-1") << r.cex->text;
+  ASSERT_FALSE(ids.empty()) << write_counterexample(*r.cex);
+  for (const std::string& id : ids) EXPECT_EQ(id, "SER-1") << write_counterexample(*r.cex);
   // The file shows the newly idle balance returning while another CPU holds the token.
-  EXPECT_NE(r.cex->text.find("idle=CPU_NEWLY_IDLE"), std::string::npos) << r.cex->text;
-  EXPECT_NE(r.cex->text.find("action=acquire"), std::string::npos) << r.cex->text;
-  EXPECT_EQ(run("serialize", options("v6.19", Mutant::NewidleUnserialized)).cex->text, r.cex->text);
+  EXPECT_NE(write_counterexample(*r.cex).find("idle=CPU_NEWLY_IDLE"), std::string::npos) << write_counterexample(*r.cex);
+  EXPECT_NE(write_counterexample(*r.cex).find("action=acquire"), std::string::npos) << write_counterexample(*r.cex);
+  EXPECT_EQ(write_counterexample(*run("serialize", options("v6.19", Mutant::NewidleUnserialized)).cex),
+            write_counterexample(*r.cex));
 }
 
 TEST(ProveQueries, SerializeProvedOnEveryEraUnmutated) {
@@ -183,14 +185,14 @@ TEST(ProveQueries, NohzNextBalanceWalkCounterexamplesOfBothNohzMutants) {
   const QueryResult own = run("nohz-next-balance", options("v6.17", Mutant::NohzIlbOwnNotFolded));
   ASSERT_EQ(own.verdict, ProofVerdict::Counterexample);
   EXPECT_NE(own.cex->summary.front().find("the walk completes"), std::string::npos) << own.cex->summary.front();
-  EXPECT_NE(own.cex->text.find("sched_balance_ilb_end"), std::string::npos) << own.cex->text;
+  EXPECT_NE(write_counterexample(*own.cex).find("sched_balance_ilb_end"), std::string::npos) << write_counterexample(*own.cex);
   // v4.19's write after an abort: the walk is checked before the kick, so its counterexample
   // is a walk the ILB left part-way.
   const QueryResult overwrite = run("nohz-next-balance", options("v6.17", Mutant::NohzNextBalanceOverwrite));
   ASSERT_EQ(overwrite.verdict, ProofVerdict::Counterexample);
   EXPECT_NE(overwrite.cex->summary.front().find("the ILB gets work after visiting"), std::string::npos)
       << overwrite.cex->summary.front();
-  EXPECT_EQ(rejected_ids(*overwrite.cex), std::vector<std::string>{"NOHZ-2"}) << overwrite.cex->text;
+  EXPECT_EQ(rejected_ids(*overwrite.cex), std::vector<std::string>{"NOHZ-2"}) << write_counterexample(*overwrite.cex);
 }
 
 TEST(ProveQueries, NohzNextBalanceStatesWhatEachEraClaims) {

@@ -15,6 +15,7 @@
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
 #include "tools/sbm/topology_view.h"
+#include "traces/cex_write.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
 
@@ -109,7 +110,7 @@ void prove_and_mutate() {
   const QueryResult r = find_query("next-balance")->run(mutated);
   print_result(r);
   if (!r.cex) return;
-  std::istringstream in(r.cex->text);
+  std::istringstream in(write_counterexample(*r.cex));
   TraceReader reader(in);
   TraceReplay replay(ReplayOptions{});
   std::vector<Violation> found;

@@ -17,6 +17,7 @@
 #include "properties/prove.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
+#include "traces/cex_write.h"
 
 namespace sbm::cli {
 
@@ -76,8 +77,8 @@ void print_text(const Timed& t) {
   if (!r.cex) return;
   for (const std::string& line : r.cex->summary) std::cout << "  " << line << "\n";
   if (!t.cex_file.empty())
-    std::cout << "  counterexample " << r.cex->kind << " written to " << t.cex_file << "; check it with: sbm "
-              << (r.cex->kind == "topology" ? "topology" : "trace") << " check " << t.cex_file << "\n";
+    std::cout << "  counterexample " << counterexample_kind_name(r.cex->kind) << " written to " << t.cex_file
+              << "; check it with: sbm " << counterexample_kind_name(r.cex->kind) << " check " << t.cex_file << "\n";
 }
 
 nlohmann::json result_json(const Timed& t) {
@@ -89,7 +90,9 @@ nlohmann::json result_json(const Timed& t) {
                       {"bounds", bounds},       {"seconds", t.seconds},
                       {"reason", r.reason}};
   if (r.cex) {
-    j["counterexample"] = {{"kind", r.cex->kind}, {"summary", r.cex->summary}, {"text", r.cex->text}};
+    j["counterexample"] = {{"kind", counterexample_kind_name(r.cex->kind)},
+                           {"summary", r.cex->summary},
+                           {"text", write_counterexample(*r.cex)}};
     if (!t.cex_file.empty()) j["counterexample"]["file"] = t.cex_file;
   }
   return j;
@@ -150,7 +153,7 @@ int run_prove(const ProveCliOptions& o) {
     if (t.result.cex && !o.cex.empty()) {
       t.cex_file = selected.size() == 1 ? o.cex : o.cex + "." + q->name;
       std::ofstream out(t.cex_file, std::ios::binary);
-      out << t.result.cex->text;
+      out << write_counterexample(*t.result.cex);
       if (!out) throw UsageError("--cex: cannot write " + t.cex_file);
     }
     if (t.result.verdict == ProofVerdict::Counterexample) status = kViolation;

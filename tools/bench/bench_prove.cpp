@@ -21,7 +21,7 @@ struct Sweep {
 constexpr Sweep kSweeps[] = {
     {"topo-builder", "cpus", 2, 8},   {"next-balance", "domains", 1, 8}, {"serialize", "cpus", 2, 8},
     {"interval-bounds", "cpus", 2, 64}, {"balance-interval", "cpus", 2, 64}, {"lock-order", "cpus", 2, 8},
-    {"nohz-next-balance", "jiffies-bits", 32, 64},
+    {"nohz-next-balance", "cpus", 2, 8},
 };
 
 }  // namespace
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     const sbm::QueryInfo* q = sbm::find_query(sw.query);
     std::printf("%s (%s), bound %s\n", q->name.c_str(), q->property_id.c_str(), sw.bound);
     unsigned largest = 0;
-    for (unsigned v = sw.from; v <= sw.to; v = (std::string(sw.bound) == "jiffies-bits" ? v + 32 : (v < 8 ? v + 1 : v * 2))) {
+    for (unsigned v = sw.from; v <= sw.to; v = v < 8 ? v + 1 : v * 2) {
       sbm::ProveOptions o;
       o.profile = *lookup.profile;
       o.build = sbm::build_options_for(o.profile.version);

@@ -83,6 +83,7 @@ class TraceReplay {
   std::vector<uint64_t> window_lines_;    // trace line of each event of window_
   std::optional<uint64_t> window_jiffies_;
   bool in_gap_ = false;                   // after a gap, until the next jiffy's window
+  bool raises_seen_ = false;              // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;
   std::map<std::string, int> runs_;
   std::map<std::string, int> violated_;

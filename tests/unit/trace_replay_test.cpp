@@ -135,6 +135,24 @@ TEST_F(TraceReplayFault, MissingRaiseAfterDueTickNb2) {
   expect_first(run(), "NB-2", tick + 1);
 }
 
+// A trace whose author traced no softirq_raise at all: NB-2 cannot judge a tick, so it is
+// not checkable (with the reason) instead of firing at every due tick; the rest still runs.
+TEST_F(TraceReplayFault, NoRaisesTracedLeavesNb2NotCheckable) {
+  std::vector<std::string> kept;
+  for (const std::string& l : lines)
+    if (!has(l, "softirq_raise:")) kept.push_back(l);
+  lines = kept;
+  const Replayed r = run();
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front().id << " line " << r.violations.front().line;
+  for (const CheckSummary& c : r.summary.checks)
+    if (c.id == "NB-2") {
+      EXPECT_EQ(c.outcome, CheckOutcome::NotCheckable);
+      EXPECT_TRUE(has(c.reason, "no SCHED softirq_raise")) << c.reason;
+    } else if (c.id == "NB-1") {
+      EXPECT_EQ(c.outcome, CheckOutcome::Holds);
+    }
+}
+
 TEST_F(TraceReplayFault, SecondAcquireOnAnotherCpuSer1) {
   const size_t i = find_line(lines, [](const std::string& l) { return has(l, "sched_balance_serialize:") && has(l, "action=acquire"); });
   std::string dup = lines[i];

@@ -1,6 +1,7 @@
 #include "traces/trace_read.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
 #include <limits>
 
@@ -28,6 +29,9 @@ bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A
 inline std::size_t skip_blanks(std::string_view t, std::size_t pos) {
   constexpr uint64_t kEightBlanks = 0x2020202020202020ULL;
   const std::size_t n = t.size();
+  // Most items are one blank apart: settle that before the word loop.
+  if (pos >= n || !is_space(t[pos])) return pos;
+  if (++pos >= n || !is_space(t[pos])) return pos;
   for (uint64_t w; pos + 8 <= n; pos += 8) {
     std::memcpy(&w, t.data() + pos, 8);
     if (w != kEightBlanks) break;
@@ -223,9 +227,22 @@ inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop
   const char* d = t.data();
   if (stop_at_eq) {
     while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] == kOther) ++pos;
-  } else {
-    while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] != kBlank) ++pos;
+    return pos;
   }
+  // A value (a jiffies count, a cpulist) is often 8 bytes or more: whole words first, with the
+  // "has a zero byte" trick on w ^ ' '.. and w ^ '\t'..; in a little-endian word the lowest
+  // flagged byte is the first blank (a borrow flags only bytes above a true one).
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHighs = 0x8080808080808080ULL;
+    auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    for (uint64_t w; pos + 8 <= n; pos += 8) {
+      std::memcpy(&w, d + pos, 8);
+      if (const uint64_t hit = zero_bytes(w ^ (kOnes * ' ')) | zero_bytes(w ^ (kOnes * '\t')))
+        return pos + static_cast<std::size_t>(std::countr_zero(hit)) / 8;
+    }
+  }
+  while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] != kBlank) ++pos;
   return pos;
 }
 

@@ -142,6 +142,13 @@ struct MachineState {
   }
   // cpumask_of_node(node): the CPUs of the node, online or not.
   CpuMask node_mask(int node) const;
+  // rq(cpu)->sd at `level` (0 the base), or null when the CPU or the level does not exist: an
+  // event may name a domain the machine does not have.
+  const RqDomain* domain_at(int cpu, int level) const {
+    if (cpu < 0 || cpu >= nr_cpu_ids() || level < 0) return nullptr;
+    const std::vector<RqDomain>& sd = rq(cpu).sd;
+    return static_cast<size_t>(level) < sd.size() ? &sd[static_cast<size_t>(level)] : nullptr;
+  }
 };
 
 struct MachineOptions {

@@ -30,13 +30,6 @@ const std::vector<InvariantInfo>& interval_invariants() {
 
 namespace {
 
-const RqDomain* domain(const MachineState& m, int cpu, int level) {
-  if (cpu < 0 || cpu >= m.nr_cpu_ids()) return nullptr;
-  const Rq& rq = m.rq(cpu);
-  if (level < 0 || static_cast<size_t>(level) >= rq.sd.size()) return nullptr;
-  return &rq.sd[static_cast<size_t>(level)];
-}
-
 std::string range(uint64_t lo, uint64_t hi) {
   return "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
 }
@@ -69,7 +62,7 @@ std::vector<Violation> check_int2(const MachineState& m, uint64_t cap, const std
   for (size_t i = 0; i < events.size(); ++i) {
     const auto* v = std::get_if<DomainVisitEvent>(&events[i]);
     if (!v || !v->balance_interval) continue;
-    const RqDomain* d = domain(m, v->cpu, v->level);
+    const RqDomain* d = m.domain_at(v->cpu, v->level);
     if (!d) continue;  // MIG-3 and the reader report domains the machine lacks
     const uint64_t expected = get_sd_balance_interval(m.ops, m.ops.lit(*v->balance_interval), m.ops.lit(d->busy_factor),
                                                       v->busy, rule, cap);
@@ -111,7 +104,7 @@ std::vector<Violation> check_bi1(const MachineState& m, const std::vector<Balanc
   for (size_t i = 0; i < events.size(); ++i) {
     const auto* r = std::get_if<BalanceResultEvent>(&events[i]);
     if (!r) continue;
-    const RqDomain* d = domain(m, r->cpu, r->level);
+    const RqDomain* d = m.domain_at(r->cpu, r->level);
     if (!d) continue;
     const unsigned before = r->balance_interval_before, after = r->balance_interval_after;
     // The rule with ALL_PINNED allowed: the event does not say whether it was set.

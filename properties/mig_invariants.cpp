@@ -100,22 +100,20 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
     // A task moved off a dying CPU or off a CPU its new affinity excludes balanced no domain.
     if (!mv || mv->reason != MigrateReason::Balance) continue;
     const size_t first = out.size();
-    const bool known = mv->cpu >= 0 && mv->cpu < m.nr_cpu_ids() && mv->level >= 0 &&
-                       static_cast<size_t>(mv->level) < m.rq(mv->cpu).sd.size();
+    const RqDomain* d = m.domain_at(mv->cpu, mv->level);
     const std::string move = "pid " + std::to_string(mv->pid) + " from CPU " +
                              std::to_string(mv->from_cpu) + " to CPU " + std::to_string(mv->to_cpu);
-    if (!known) {
+    if (!d) {
       out.push_back(violation("MIG-3", mv->cpu, mv->level, "a domain of the balancing CPU",
                               move + " for a domain that does not exist",
                               "a migration names a domain the balancing CPU does not have"));
       stamp_event_line(out, first, i);
       continue;
     }
-    const RqDomain& d = m.rq(mv->cpu).sd[static_cast<size_t>(mv->level)];
-    if (!d.span().test(mv->from_cpu) || !d.span().test(mv->to_cpu)) {
-      Violation v = violation("MIG-3", mv->cpu, mv->level, "both CPUs in " + d.span().to_cpulist(),
+    if (!d->span().test(mv->from_cpu) || !d->span().test(mv->to_cpu)) {
+      Violation v = violation("MIG-3", mv->cpu, mv->level, "both CPUs in " + d->span().to_cpulist(),
                               move, "a balance moved a task outside the span of the domain it balanced");
-      v.level_name = d.sd.name;
+      v.level_name = d->sd.name;
       out.push_back(v);
     }
     stamp_event_line(out, first, i);

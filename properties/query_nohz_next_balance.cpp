@@ -215,9 +215,7 @@ prove::Attempt check_kick(const ProveOptions& opt, unsigned bits) {
   z3::solver& s = w.s;
   const z3::expr jiffies = o.var("jiffies"), before = o.var("nohz_next_balance");
   const z3::expr balance_kick = c.bool_const("balance_kick");
-  // nohz.next_balance within a quarter of the range of now, where time_after() is meaningful.
-  const uint64_t quarter = uint64_t{1} << (bits - 2);
-  s.add(o.ult(o.add(o.sub(before, jiffies), o.lit(quarter)), o.lit(2 * quarter)));
+  s.add(near_now(o, jiffies, before));
   const z3::expr after = prove::nohz_kick_encoded(p, jiffies, before, balance_kick);
   const z3::expr next_tick = o.add(jiffies, o.lit(1));
   const z3::expr bound = o.select(time_after(o, next_tick, before), next_tick, before);

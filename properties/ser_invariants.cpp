@@ -1,7 +1,6 @@
 #include "properties/ser_invariants.h"
 
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -57,30 +56,19 @@ std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events) {
   return out;
 }
 
-namespace {
-
-bool serialize_level(const MachineState& m, int cpu, int level) {
-  if (cpu < 0 || cpu >= m.nr_cpu_ids()) return false;
-  const std::vector<RqDomain>& sd = m.rq(cpu).sd;
-  return level >= 0 && static_cast<size_t>(level) < sd.size() &&
-         sd[static_cast<size_t>(level)].flags().has(SdFlag::Serialize);
-}
-
-}  // namespace
-
 std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
-  std::optional<SerializeEvent> held;      // the holder's Acquire
+  const SerializeEvent* held = nullptr;    // the holder's Acquire
   bool held_returned = false;              // the holder's balance returned inside (<= 6.18)
   std::set<std::pair<int, int>> returning; // (rq, level) released, its return still to come (6.19)
   for (size_t i = 0; i < events.size(); ++i) {
     if (const auto* s = std::get_if<SerializeEvent>(&events[i])) {
       if (s->action == SerializeAction::Acquire) {
-        held = *s;
+        held = s;
         held_returned = false;
       } else if (s->action == SerializeAction::Release) {
         if (!held_returned) returning.insert({s->for_cpu, s->level});
-        held.reset();
+        held = nullptr;
       }
       continue;
     }
@@ -91,8 +79,9 @@ std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vec
       held_returned = true;
       continue;
     }
-    if (r->serialize_busy || !r->continue_balancing || !serialize_caller(m.profile, r->idle) ||
-        !serialize_level(m, r->cpu, r->level))
+    const RqDomain* d = m.domain_at(r->cpu, r->level);
+    if (r->serialize_busy || !r->continue_balancing || !serialize_caller(m.profile, r->idle) || !d ||
+        !d->flags().has(SdFlag::Serialize))
       continue;
     Violation v = make_violation(
         "SER-1", r->cpu, r->level, static_cast<int>(i) + 1,
@@ -101,7 +90,7 @@ std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vec
             " balance of it without the token while " + cpu_name(held->cpu) + " held it for CPU" +
             std::to_string(held->for_cpu) + " level " + std::to_string(held->level),
         "two CPUs inside a serialized section at once");
-    v.level_name = m.rq(r->cpu).sd[static_cast<size_t>(r->level)].sd.name;
+    v.level_name = d->sd.name;
     out.push_back(std::move(v));
   }
   return out;

@@ -20,7 +20,11 @@ std::optional<int> to_int(std::optional<std::string_view> s) {
   return v;
 }
 
-// perf script names events "sched:sched_switch"; ftrace and trace-cmd "sched_switch".
+// The record's event name without perf script's "sched:" prefix: the table's name for a
+// known event (no search), else the bare name.
+std::string_view event_name(const TraceRecord& r) {
+  return r.id != TraceEventId::Unknown ? trace_event_name(r.id) : bare_trace_event_name(r.event);
+}
 
 // A per-CPU kernel thread ("migration/3", "ksoftirqd/3", "kworker/3:1", "cpuhp/3") is bound to
 // its CPU (kthread_create_on_cpu(), kernel/kthread.c): no other CPU may run it, so WC-2 does
@@ -161,7 +165,7 @@ void MainlineTraceChecker::on_event(const TraceRecord& r, std::vector<Violation>
   ++summary_.events;
   last_ns_ = r.timestamp_ns;
   last_line_ = r.line;
-  const std::string_view event = bare_trace_event_name(r.event);
+  const std::string_view event = event_name(r);
   count_event(r.id, event);
   // The comm-pid column names the task current on the CPU (tracing_generic_entry_update(),
   // kernel/trace/trace.c), in irq context too.
@@ -290,7 +294,7 @@ void MainlineTraceChecker::on_wakeup(const TraceRecord& r, bool waking) {
   const std::optional<int> pid = to_int(fields_.find("pid"));
   const std::optional<int> target = to_int(fields_.find("target_cpu"));
   if (!pid || !target || *target < 0 || *target >= kMaxCpus) {
-    unparsed(r.line, std::string(bare_trace_event_name(r.event)) + " without a readable pid and target_cpu");
+    unparsed(r.line, std::string(event_name(r)) + " without a readable pid and target_cpu");
     return;
   }
   // All three print task_cpu(p) (sched_wakeup_template, include/trace/events/sched.h, v6.17):

@@ -21,21 +21,30 @@ static_assert(kMaxTraceLine == 65536, "kOverlong names the limit");
 constexpr std::size_t kReadChunk = 256 * 1024;
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// Whole 8-byte words at a time (the lines' hot loops): the "has a zero byte" trick. A byte of
+// the result has its high bit set where `w` has a zero byte; in a little-endian word the lowest
+// such byte is exact (a borrow flags only bytes above a true zero).
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+constexpr uint64_t zero_bytes(uint64_t w) { return (w - kOnes) & ~w & kHighs; }
+constexpr uint64_t bytes_equal(uint64_t w, char c) { return zero_bytes(w ^ (kOnes * static_cast<uint8_t>(c))); }
+inline uint64_t load_word(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // The first non-blank of `t` at or after `pos`, or t.size(). Columns are padded with runs of
 // blanks (a comm right-aligned to 16, a pid to 7): eight at a time while they last.
 inline std::size_t skip_blanks(std::string_view t, std::size_t pos) {
-  constexpr uint64_t kEightBlanks = 0x2020202020202020ULL;
   const std::size_t n = t.size();
   // Most items are one blank apart: settle that before the word loop.
   if (pos >= n || !is_space(t[pos])) return pos;
   if (++pos >= n || !is_space(t[pos])) return pos;
-  for (uint64_t w; pos + 8 <= n; pos += 8) {
-    std::memcpy(&w, t.data() + pos, 8);
-    if (w != kEightBlanks) break;
-  }
+  while (pos + 8 <= n && load_word(t.data() + pos) == kOnes * ' ') pos += 8;
   while (pos < n && is_space(t[pos])) ++pos;
   return pos;
 }
@@ -71,17 +80,14 @@ bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; 
 
 // Where `s` has a byte no trace prints (C0 controls other than tab, DEL), or npos. Every line
 // passes here, so whole 8-byte words are tested first: a word with no byte below 0x20 and
-// none equal to 0x7f (the "has a zero byte" trick on w - 0x20.. and on w ^ 0x7f..) is clean.
+// none equal to 0x7f ((w - 0x20..) & ~w flags the first kind, bytes_equal() the second) is
+// clean.
 // Four words are tested per branch (independent, so the CPU overlaps them); a flagged block
 // (a tab flags too) is looked at byte by byte.
 std::size_t first_control_byte(std::string_view s) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHighs = 0x8080808080808080ULL;
   auto suspect = [&s](std::size_t at) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + at, 8);
-    const uint64_t del = w ^ (kOnes * 0x7f);
-    return (((w - kOnes * 0x20) & ~w) | ((del - kOnes) & ~del)) & kHighs;
+    const uint64_t w = load_word(s.data() + at);
+    return (((w - kOnes * 0x20) & ~w) & kHighs) | bytes_equal(w, 0x7f);
   };
   auto bytewise = [&s](std::size_t from, std::size_t to) {
     for (std::size_t j = from; j < to; ++j)
@@ -229,16 +235,12 @@ inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop
     while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] == kOther) ++pos;
     return pos;
   }
-  // A value (a jiffies count, a cpulist) is often 8 bytes or more: whole words first, with the
-  // "has a zero byte" trick on w ^ ' '.. and w ^ '\t'..; in a little-endian word the lowest
-  // flagged byte is the first blank (a borrow flags only bytes above a true one).
+  // A value (a jiffies count, a cpulist) is often 8 bytes or more: whole words first; the
+  // lowest flagged byte is the first blank.
   if constexpr (std::endian::native == std::endian::little) {
-    constexpr uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr uint64_t kHighs = 0x8080808080808080ULL;
-    auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-    for (uint64_t w; pos + 8 <= n; pos += 8) {
-      std::memcpy(&w, d + pos, 8);
-      if (const uint64_t hit = zero_bytes(w ^ (kOnes * ' ')) | zero_bytes(w ^ (kOnes * '\t')))
+    for (; pos + 8 <= n; pos += 8) {
+      const uint64_t w = load_word(d + pos);
+      if (const uint64_t hit = bytes_equal(w, ' ') | bytes_equal(w, '\t'))
         return pos + static_cast<std::size_t>(std::countr_zero(hit)) / 8;
     }
   }
@@ -480,9 +482,10 @@ const TraceRecord* TraceReader::next() {
 
 namespace {
 
-// next_trace_field(), kept in this file so that the compiler can inline it into the loops
-// below and keep the item in registers (storing it through a reference and reading it back
-// stalled every lookup on store forwarding).
+// The item of `text` at or after `pos` (blanks before it skipped), as parse_trace_fields()
+// splits it; pos moves past it. False at the end of the text. Inline in the loops below, so
+// the item stays in registers (storing it through a reference and reading it back stalled
+// every lookup on store forwarding).
 inline bool cut_trace_field(std::string_view text, std::size_t& pos, TraceField& out) {
   const std::size_t n = text.size();
   pos = skip_blanks(text, pos);
@@ -515,11 +518,15 @@ inline bool cut_trace_field(std::string_view text, std::size_t& pos, TraceField&
   return true;
 }
 
-}  // namespace
-
-bool next_trace_field(std::string_view text, std::size_t& pos, TraceField& out) {
-  return cut_trace_field(text, pos, out);
+// The first item named `key` with a value: what find_trace_field() and the split fallback of
+// TraceFields::find_value() both search.
+const TraceField* first_field(const std::vector<TraceField>& fields, std::string_view key) {
+  for (const TraceField& f : fields)
+    if (f.has_value && same_key(f.key, key)) return &f;
+  return nullptr;
 }
+
+}  // namespace
 
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
   out.clear();
@@ -529,9 +536,8 @@ void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
 }
 
 std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key) {
-  for (const TraceField& f : fields)
-    if (f.key == key && f.has_value) return f.value;
-  return std::nullopt;
+  const TraceField* f = first_field(fields, key);
+  return f ? std::optional<std::string_view>(f->value) : std::nullopt;
 }
 
 void TraceFields::reset(std::string_view text) {
@@ -562,9 +568,8 @@ const std::string_view* TraceFields::find_value(std::string_view key) {
     }
   }
   // Not after the last item found: before it, or nowhere.
-  for (const TraceField& x : all())
-    if (x.has_value && same_key(x.key, key)) return &x.value;
-  return nullptr;
+  const TraceField* earlier = first_field(all(), key);
+  return earlier ? &earlier->value : nullptr;
 }
 
 const std::vector<TraceField>& TraceFields::all() {

@@ -108,10 +108,6 @@ struct TraceField {
   bool has_value = false;
 };
 
-// The item of `text` at or after `pos` (blanks before it skipped), as parse_trace_fields()
-// splits it; pos moves past it. False at the end of the text.
-bool next_trace_field(std::string_view text, std::size_t& pos, TraceField& out);
-
 // Splits `text` into `out` (cleared first; its capacity is reused, so a caller keeping one
 // vector parses without allocating).
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out);

@@ -124,6 +124,9 @@ std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEven
   };
   std::vector<std::pair<int, Open>> open;  // by CPU, few per window
   std::vector<std::pair<size_t, bool>> settled;  // (tick index, raised), settled in any order
+  // Replay checks a window per jiffy: one allocation each, not one per growth.
+  open.reserve(events.size());
+  settled.reserve(events.size());
   auto settle = [&](std::vector<std::pair<int, Open>>::iterator it) {
     settled.emplace_back(it->second.tick, it->second.raised);
     open.erase(it);

@@ -20,33 +20,31 @@ class FieldReader {
 
   const std::string& error() const { return error_; }
   // For the sbm fields a mainline event may lack (a kernel's own trace).
-  bool has(std::string_view key) { return fields_.find_value(key) != nullptr; }
+  // The lookups are forced inline so that each reader's keys are constants there
+  // (TraceFields::find_value()).
+  [[gnu::always_inline]] bool has(std::string_view key) { return fields_.find_value(key) != nullptr; }
 
   // The value of `key`, null when missing (a pointer, not an optional: see
   // TraceFields::find_value()). A `key=` with nothing after it (an empty cpulist, an empty
   // name) is an empty value; parse_trace_fields() leaves it as a value-less token "key=".
-  const std::string_view* text(std::string_view key) {
-    static constexpr std::string_view kEmpty;
+  [[gnu::always_inline]] const std::string_view* text(std::string_view key) {
     if (const std::string_view* v = fields_.find_value(key)) return v;
-    for (const TraceField& f : fields_.all())
-      if (!f.has_value && f.key.size() == key.size() + 1 && f.key.starts_with(key) && f.key.back() == '=')
-        return &kEmpty;
-    fail(key, "missing");
-    return nullptr;
+    return empty_or_missing(key);
   }
 
+  // A plain number at the cursor is read in the same pass that finds its end; anything else
+  // (a sign where T has none, too many digits, a value that is not a number) goes the long way.
   template <class T>
-  T number(std::string_view key) {
-    const std::string_view* v = text(key);
-    return v ? parse_number<T>(key, *v) : T{};
+  [[gnu::always_inline]] T number(std::string_view key) {
+    T out{};
+    return fields_.number_at_cursor(key, out) != 0 ? out : number_the_long_way<T>(key);
   }
 
-  bool flag(std::string_view key) {
-    const std::string_view* v = text(key);
-    if (!v) return false;
-    const char c = v->size() == 1 ? v->front() : '?';
-    if (c != '0' && c != '1') fail(key, "expected 0 or 1, found '" + std::string(*v) + "'");
-    return c == '1';
+  // "0" or "1"; a one-digit number at the cursor is settled without a second look.
+  [[gnu::always_inline]] bool flag(std::string_view key) {
+    unsigned digit = 0;
+    if (fields_.number_at_cursor(key, digit) == 1 && digit <= 1) return digit == 1;
+    return flag_the_long_way(key);
   }
 
   std::string str(std::string_view key) {
@@ -106,6 +104,29 @@ class FieldReader {
   }
 
  private:
+  [[gnu::noinline]] bool flag_the_long_way(std::string_view key) {
+    const std::string_view* v = text(key);
+    if (!v) return false;
+    const char c = v->size() == 1 ? v->front() : '?';
+    if (c != '0' && c != '1') fail(key, "expected 0 or 1, found '" + std::string(*v) + "'");
+    return c == '1';
+  }
+
+  [[gnu::noinline]] const std::string_view* empty_or_missing(std::string_view key) {
+    static constexpr std::string_view kEmpty;
+    for (const TraceField& f : fields_.all())
+      if (!f.has_value && f.key.size() == key.size() + 1 && f.key.starts_with(key) && f.key.back() == '=')
+        return &kEmpty;
+    fail(key, "missing");
+    return nullptr;
+  }
+
+  template <class T>
+  [[gnu::noinline]] T number_the_long_way(std::string_view key) {
+    const std::string_view* v = text(key);
+    return v ? parse_number<T>(key, *v) : T{};
+  }
+
   template <class T>
   T parse_number(std::string_view key, std::string_view v) {
     T out{};

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,7 +79,8 @@ class TraceReader {
   const TraceRecord* next();
 
  private:
-  std::optional<std::string_view> next_line(bool& overlong);
+  // The next line; `control` is where its first control byte is (npos: none).
+  std::optional<std::string_view> next_line(bool& overlong, std::size_t& control);
 
   std::istream& in_;
   std::vector<char> buf_;
@@ -108,6 +110,11 @@ struct TraceField {
   bool has_value = false;
 };
 
+// "comm" or "*_comm" (prev_comm, next_comm, parent_comm): a key whose value may hold blanks.
+constexpr bool is_comm_field_key(std::string_view key) {
+  return key == "comm" || (key.size() > 5 && key.ends_with("_comm"));
+}
+
 // Splits `text` into `out` (cleared first; its capacity is reused, so a caller keeping one
 // vector parses without allocating).
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out);
@@ -132,11 +139,64 @@ class TraceFields {
   // The same as a pointer (null: not found) into this object, valid until reset(): returned
   // in a register, where an optional comes back through memory on every lookup. `key` is a
   // field name: no blank, no '='.
-  const std::string_view* find_value(std::string_view key);
+  // Inline, so that at a reader's call the key is a constant and the in-place test of the
+  // common case (the next item is `key=...`) compiles to a few word compares.
+  [[gnu::always_inline]] const std::string_view* find_value(std::string_view key) {
+    if (last_.has_value && last_.key == key) return &last_.value;
+    const std::size_t v = key_at_cursor(key);
+    return v != std::string_view::npos ? take_value(key, v) : find_value_slow(key);
+  }
+  // The value of `key` as a decimal integer when the next item is `key=` followed by digits
+  // (a '-' first for a signed T) and then a blank or the end, with no more digits than T
+  // surely holds: the value is read while its end is found, one pass. Returns the value's
+  // length, or 0 for anything else (the caller then reads find_value() and parses that);
+  // nothing moves then.
+  template <class T>
+  [[gnu::always_inline]] std::size_t number_at_cursor(std::string_view key, T& out) {
+    const std::size_t v = key_at_cursor(key);
+    if (v == std::string_view::npos) return 0;
+    const char* const d = text_.data();
+    const std::size_t n = text_.size();
+    std::size_t i = v;
+    bool negative = false;
+    if constexpr (std::numeric_limits<T>::is_signed) {
+      if (i < n && d[i] == '-') {
+        negative = true;
+        ++i;
+      }
+    }
+    const std::size_t first = i;
+    T value = 0;
+    for (; i < n && static_cast<unsigned char>(d[i] - '0') < 10; ++i) value = static_cast<T>(value * 10 + (d[i] - '0'));
+    const std::size_t digits = i - first;
+    if (digits == 0 || digits > static_cast<std::size_t>(std::numeric_limits<T>::digits10) ||
+        (i < n && d[i] != ' ' && d[i] != '\t'))
+      return 0;
+    out = negative ? static_cast<T>(-value) : value;
+    pos_ = i;
+    last_ = TraceField{std::string_view(d + v - key.size() - 1, key.size()), std::string_view(d + v, i - v), true};
+    return i - v;
+  }
   // Every item, split on first use.
   const std::vector<TraceField>& all();
 
  private:
+  // Where the value starts when the next item (one or more blanks after the cursor) is
+  // `key=`, else npos. Not for a comm-like key, whose value may run over blanks (cut_trace_field()).
+  [[gnu::always_inline]] std::size_t key_at_cursor(std::string_view key) const {
+    std::size_t p = pos_;
+    const std::size_t n = text_.size();
+    if (p < n && text_[p] == ' ') ++p;  // most items are one blank apart
+    if (p < n && (text_[p] == ' ' || text_[p] == '\t')) p = skip_blanks_from(p);
+    if (p + key.size() >= n || text_[p + key.size()] != '=' || is_comm_field_key(key) ||
+        __builtin_memcmp(text_.data() + p, key.data(), key.size()) != 0)
+      return std::string_view::npos;
+    return p + key.size() + 1;
+  }
+  std::size_t skip_blanks_from(std::size_t p) const;
+  const std::string_view* take_value(std::string_view key, std::size_t value);
+  const std::string_view* find_value_slow(std::string_view key);
+
   std::string_view text_;
   std::size_t pos_ = 0;  // after `last_`
   TraceField last_;      // the last item found in order (key empty before the first)

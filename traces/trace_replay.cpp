@@ -37,7 +37,8 @@ std::size_t event_of(const std::vector<BalanceEvent>& window, const Violation& v
 
 }  // namespace
 
-TraceReplay::TraceReplay(ReplayOptions options) : options_(std::move(options)) {}
+TraceReplay::TraceReplay(ReplayOptions options)
+    : options_(std::move(options)), runs_(balance_event_check_ids().size(), 0) {}
 
 void TraceReplay::build_machine() {
   const std::string& name = options_.profile.empty() ? header_.profile : options_.profile;
@@ -98,13 +99,14 @@ void TraceReplay::flush(std::vector<Violation>& out) {
     auto runs = [this](std::string_view id) {
       return (!domains_stale_ || !reads_domains(id)) && (raises_seen_ || id != kNeedsRaises);
     };
-    for (const char* id : balance_event_check_ids())
-      if (runs(id)) ++runs_[id];
+    const std::vector<const char*>& ids = balance_event_check_ids();
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (runs(ids[i])) ++runs_[i];
     std::vector<Violation> kept;
     for (Violation& v : found) {
       if (!runs(v.id)) continue;
       v.line = static_cast<int>(window_lines_[event_of(window_, v)]);
-      ++violated_[v.id];
+      violated_.insert(v.id);
       kept.push_back(std::move(v));
     }
     // The first divergence first.
@@ -195,11 +197,12 @@ void TraceReplay::finish(std::vector<Violation>& out) {
 
 ReplaySummary TraceReplay::summary() const {
   ReplaySummary s = summary_;
-  for (const char* id : balance_event_check_ids()) {
+  const std::vector<const char*>& ids = balance_event_check_ids();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
     CheckSummary c;
-    c.id = id;
-    if (const auto it = runs_.find(id); it != runs_.end()) c.instances = it->second;
-    if (violated_.contains(id)) c.outcome = CheckOutcome::Violated;
+    c.id = ids[i];
+    c.instances = runs_[i];
+    if (violated_.contains(c.id)) c.outcome = CheckOutcome::Violated;
     else if (c.instances > 0) c.outcome = CheckOutcome::Holds;
     else {
       c.outcome = CheckOutcome::NotCheckable;

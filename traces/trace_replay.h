@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,8 +86,8 @@ class TraceReplay {
   bool in_gap_ = false;                   // after a gap, until the next jiffy's window
   bool raises_seen_ = false;              // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;
-  std::map<std::string, int> runs_;
-  std::map<std::string, int> violated_;
+  std::vector<int> runs_;                 // windows each check ran on, by balance_event_check_ids() index
+  std::set<std::string> violated_;        // IDs with a finding
   ReplaySummary summary_;
 };
 

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +48,77 @@ RC_GTEST_PROP(TraceFieldsProps, ForwardReadingAgreesWithTheSplitText, ()) {
   fields.reset(line);
   for (const TraceField& f : split)
     if (f.has_value) RC_ASSERT(fields.find(f.key) == find_trace_field(split, f.key));
+}
+
+// number_at_cursor() reads a plain number in the pass that finds its end; whenever it answers,
+// it must answer what the long way (find() and std::from_chars on the whole value) answers,
+// and it must answer for every plain number that is next in the line.
+template <class T>
+void check_number_at_cursor(const std::string& line, const std::vector<std::string>& keys) {
+  TraceFields fast;
+  TraceFields slow;
+  fast.reset(line);
+  slow.reset(line);
+  for (const std::string& key : keys) {
+    T got{};
+    const std::size_t length = fast.number_at_cursor(key, got);
+    const std::optional<std::string_view> v = slow.find(key);
+    RC_LOG() << "line '" << line << "' key " << key << " length " << length << "\n";
+    T want{};
+    const bool plain = v && !v->empty() && std::from_chars(v->data(), v->data() + v->size(), want).ptr == v->data() + v->size() &&
+                       (v->front() != '+');
+    if (length != 0) {
+      RC_ASSERT(v.has_value());
+      RC_ASSERT(length == v->size());
+      RC_ASSERT(plain);
+      RC_ASSERT(got == want);
+    } else {
+      // Not read: fall back on find(), which must still see the same line.
+      fast.find(key);
+    }
+  }
+}
+
+RC_GTEST_PROP(TraceFieldsProps, NumberAtCursorAgreesWithTheLongWay, ()) {
+  const std::vector<std::string> values = {"0", "7", "-1", "-0", "007", "4294892296", "18446744073709551615",
+                                           "99999999999999999999", "2147483647", "2147483648", "8->16", "1x", "",
+                                           "+3", "SCHED"};
+  const auto keys = *rc::gen::unique<std::vector<std::string>>(rc::gen::elementOf(kKeys));
+  std::string line;
+  for (const std::string& k : keys) {
+    if (*rc::gen::inRange(0, 5) == 0) line += *rc::gen::elementOf(kBare) + " ";
+    line += k + "=" + *rc::gen::elementOf(values) + std::string(*rc::gen::inRange(1, 3), ' ');
+  }
+  check_number_at_cursor<uint64_t>(line, keys);
+  check_number_at_cursor<int>(line, keys);
+  check_number_at_cursor<unsigned>(line, keys);
+}
+
+// Every plain number next in the line is read by the fast path (it is not a dead branch).
+TEST(TraceFieldsNumberAtCursor, ReadsPlainNumbersInOrder) {
+  TraceFields f;
+  f.reset("cpu=7 jiffies=4294892296 holder=-1  level=0");
+  int cpu = 0, holder = 0, level = 5;
+  uint64_t jiffies = 0;
+  EXPECT_EQ(f.number_at_cursor("cpu", cpu), 1u);
+  EXPECT_EQ(f.number_at_cursor("jiffies", jiffies), 10u);
+  EXPECT_EQ(f.number_at_cursor("holder", holder), 2u);
+  EXPECT_EQ(f.number_at_cursor("level", level), 1u);
+  EXPECT_EQ(cpu, 7);
+  EXPECT_EQ(jiffies, 4294892296u);
+  EXPECT_EQ(holder, -1);
+  EXPECT_EQ(level, 0);
+  // Not next, not a number, a sign where the type has none, too long: left to the long way.
+  f.reset("a=1 b=8->16 c=-1 d=99999999999");
+  EXPECT_EQ(f.number_at_cursor("b", cpu), 0u);
+  EXPECT_EQ(f.number_at_cursor("a", cpu), 1u);
+  EXPECT_EQ(f.number_at_cursor("b", cpu), 0u);
+  EXPECT_EQ(f.find("b"), "8->16");
+  unsigned u = 0;
+  EXPECT_EQ(f.number_at_cursor("c", u), 0u);
+  EXPECT_EQ(f.find("c"), "-1");
+  EXPECT_EQ(f.number_at_cursor("d", cpu), 0u);
+  EXPECT_EQ(f.number_at_cursor("d", jiffies), 11u);
 }
 
 }  // namespace

@@ -22,13 +22,8 @@ constexpr std::size_t kReadChunk = 256 * 1024;
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-// Whole 8-byte words at a time (the lines' hot loops): the "has a zero byte" trick. A byte of
-// the result has its high bit set where `w` has a zero byte; in a little-endian word the lowest
-// such byte is exact (a borrow flags only bytes above a true zero).
+// A word of eight equal bytes, for padding runs.
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
-constexpr uint64_t kHighs = 0x8080808080808080ULL;
-constexpr uint64_t zero_bytes(uint64_t w) { return (w - kOnes) & ~w & kHighs; }
-constexpr uint64_t bytes_equal(uint64_t w, char c) { return zero_bytes(w ^ (kOnes * static_cast<uint8_t>(c))); }
 inline uint64_t load_word(const char* p) {
   uint64_t w;
   std::memcpy(&w, p, 8);
@@ -82,29 +77,41 @@ bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; 
 // lane-wise comparison gives 0xff where it holds.
 using Bytes16 = uint8_t __attribute__((vector_size(16)));
 
+// The first lane of `hit` that holds, or 16 when none does.
+template <class Lanes>
+std::size_t first_lane(Lanes hit) {
+  uint64_t half[2];
+  std::memcpy(half, &hit, 16);
+  if (half[0] != 0) return static_cast<std::size_t>(std::countr_zero(half[0])) / 8;
+  if (half[1] != 0) return 8 + static_cast<std::size_t>(std::countr_zero(half[1])) / 8;
+  return 16;
+}
+
+inline Bytes16 load16(const char* p) {
+  Bytes16 v;
+  std::memcpy(&v, p, 16);
+  return v;
+}
+
+// Lanes of the 16 bytes at `p` that are blanks (' ', '\t').
+inline auto blank_lanes(const char* p) {
+  const Bytes16 v = load16(p);
+  return (v == ' ') | (v == '\t');
+}
+
 // Where `s` has a byte no trace prints (C0 controls other than tab, DEL), or npos; a line
 // break counts, so on the reader's buffer this is also where the line ends (one pass finds
-// both). Every byte read passes here: 16 at a time, the first flagged lane found from the two
-// halves of the mask. (Testing 64 bytes per branch was no faster: a line ends within a few
-// vectors.)
+// both). Every byte read passes here: 16 at a time, the first flagged lane found from the
+// two halves of the mask (first_lane()). Testing 64 bytes per branch was no faster: a line
+// ends within a few vectors.
 std::size_t first_control_byte(std::string_view s) {
   const char* d = s.data();
   const std::size_t n = s.size();
-  auto flagged = [d](std::size_t at) {
-    Bytes16 v;
-    std::memcpy(&v, d + at, 16);
-    return ((v < 0x20) & (v != '\t')) | (v == 0x7f);
-  };
-  auto first_lane = [](auto hit) -> std::size_t {
-    uint64_t half[2];
-    std::memcpy(half, &hit, 16);
-    if (half[0] != 0) return static_cast<std::size_t>(std::countr_zero(half[0])) / 8;
-    if (half[1] != 0) return 8 + static_cast<std::size_t>(std::countr_zero(half[1])) / 8;
-    return 16;
-  };
   std::size_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    if (const std::size_t lane = first_lane(flagged(i)); lane != 16) return i + lane;
+  for (; i + 16 <= n; i += 16) {
+    const Bytes16 v = load16(d + i);
+    if (const std::size_t lane = first_lane(((v < 0x20) & (v != '\t')) | (v == 0x7f)); lane != 16) return i + lane;
+  }
   for (; i < n; ++i)
     if (is_control(static_cast<unsigned char>(d[i]))) return i;
   return std::string_view::npos;
@@ -241,15 +248,9 @@ inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop
     while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] == kOther) ++pos;
     return pos;
   }
-  // A value (a jiffies count, a cpulist) is often 8 bytes or more: whole words first; the
-  // lowest flagged byte is the first blank.
-  if constexpr (std::endian::native == std::endian::little) {
-    for (; pos + 8 <= n; pos += 8) {
-      const uint64_t w = load_word(d + pos);
-      if (const uint64_t hit = bytes_equal(w, ' ') | bytes_equal(w, '\t'))
-        return pos + static_cast<std::size_t>(std::countr_zero(hit)) / 8;
-    }
-  }
+  // A token (a timestamp, an event name, a cpulist) is often 8 bytes or more: 16 at a time.
+  for (; pos + 16 <= n; pos += 16)
+    if (const std::size_t lane = first_lane(blank_lanes(d + pos)); lane != 16) return pos + lane;
   while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] != kBlank) ++pos;
   return pos;
 }
@@ -572,7 +573,19 @@ const std::string_view* TraceFields::take_value(std::string_view key, std::size_
 }
 
 const std::string_view* TraceFields::find_value_slow(std::string_view key) {
-  std::size_t p = pos_;
+  std::size_t p = skip_blanks(text_, pos_);
+  // `[key=value]` next (the softirq events' `[action=SCHED]`): it loses its brackets, as
+  // cut_trace_field() reads it; without the closing one the item is named "[key".
+  if (p + key.size() + 1 < text_.size() && text_[p] == '[' && text_[p + key.size() + 1] == '=' &&
+      text_.compare(p + 1, key.size(), key) == 0 && !is_comm_field_key(key)) {
+    const std::size_t value = p + key.size() + 2;
+    const std::size_t end = find_delimiter(text_, value, false);
+    if (text_[end - 1] == ']') {
+      pos_ = end;
+      last_ = TraceField{text_.substr(p + 1, key.size()), text_.substr(value, end - 1 - value), true};
+      return &last_.value;
+    }
+  }
   TraceField f;
   while (cut_trace_field(text_, p, f)) {
     if (f.has_value && same_key(f.key, key)) {

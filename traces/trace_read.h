@@ -111,7 +111,7 @@ struct TraceField {
 };
 
 // "comm" or "*_comm" (prev_comm, next_comm, parent_comm): a key whose value may hold blanks.
-constexpr bool is_comm_field_key(std::string_view key) {
+[[gnu::always_inline]] constexpr bool is_comm_field_key(std::string_view key) {
   return key == "comm" || (key.size() > 5 && key.ends_with("_comm"));
 }
 
@@ -182,14 +182,15 @@ class TraceFields {
 
  private:
   // Where the value starts when the next item (one or more blanks after the cursor) is
-  // `key=`, else npos. Not for a comm-like key, whose value may run over blanks (cut_trace_field()).
+  // `key=`, else npos. Not for a comm-like key, whose value may run over blanks
+  // (cut_trace_field()).
   [[gnu::always_inline]] std::size_t key_at_cursor(std::string_view key) const {
     std::size_t p = pos_;
     const std::size_t n = text_.size();
     if (p < n && text_[p] == ' ') ++p;  // most items are one blank apart
     if (p < n && (text_[p] == ' ' || text_[p] == '\t')) p = skip_blanks_from(p);
-    if (p + key.size() >= n || text_[p + key.size()] != '=' || is_comm_field_key(key) ||
-        __builtin_memcmp(text_.data() + p, key.data(), key.size()) != 0)
+    if (p + key.size() >= n || text_[p + key.size()] != '=' ||
+        __builtin_memcmp(text_.data() + p, key.data(), key.size()) != 0 || is_comm_field_key(key))
       return std::string_view::npos;
     return p + key.size() + 1;
   }

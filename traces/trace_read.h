@@ -169,13 +169,14 @@ class TraceFields {
       }
     }
     const std::size_t first = i;
-    T value = 0;
-    for (; i < n && static_cast<unsigned char>(d[i] - '0') < 10; ++i) value = static_cast<T>(value * 10 + (d[i] - '0'));
+    // Unsigned, so that too many digits wrap (defined) before the count below rejects them.
+    uint64_t value = 0;
+    for (; i < n && static_cast<unsigned char>(d[i] - '0') < 10; ++i) value = value * 10 + static_cast<uint64_t>(d[i] - '0');
     const std::size_t digits = i - first;
     if (digits == 0 || digits > static_cast<std::size_t>(std::numeric_limits<T>::digits10) ||
         (i < n && d[i] != ' ' && d[i] != '\t'))
       return 0;
-    out = negative ? static_cast<T>(-value) : value;
+    out = negative ? static_cast<T>(-static_cast<T>(value)) : static_cast<T>(value);
     pos_ = i;
     last_ = TraceField{std::string_view(d + v - key.size() - 1, key.size()), std::string_view(d + v, i - v), true};
     return i - v;

@@ -567,23 +567,18 @@ void TraceFields::reset(std::string_view text) {
 std::size_t TraceFields::skip_blanks_from(std::size_t p) const { return skip_blanks(text_, p); }
 
 const std::string_view* TraceFields::take_value(std::string_view key, std::size_t value) {
-  pos_ = find_delimiter(text_, value, false);
-  last_ = TraceField{text_.substr(value - key.size() - 1, key.size()), text_.substr(value, pos_ - value), true};
-  return &last_.value;
+  const std::size_t end = find_delimiter(text_, value, false);
+  return found(key.size(), value, end, end);
 }
 
 const std::string_view* TraceFields::find_value_slow(std::string_view key) {
   std::size_t p = skip_blanks(text_, pos_);
   // `[key=value]` next (the softirq events' `[action=SCHED]`): it loses its brackets, as
   // cut_trace_field() reads it; without the closing one the item is named "[key".
-  if (p + key.size() + 1 < text_.size() && text_[p] == '[' && text_[p + key.size() + 1] == '=' &&
-      text_.compare(p + 1, key.size(), key) == 0 && !is_comm_field_key(key)) {
-    const std::size_t value = p + key.size() + 2;
-    const std::size_t end = find_delimiter(text_, value, false);
-    if (text_[end - 1] == ']') {
-      pos_ = end;
-      last_ = TraceField{text_.substr(p + 1, key.size()), text_.substr(value, end - 1 - value), true};
-      return &last_.value;
+  if (p < text_.size() && text_[p] == '[') {
+    if (const std::size_t value = key_at(p + 1, key); value != std::string_view::npos) {
+      const std::size_t end = find_delimiter(text_, value, false);
+      if (text_[end - 1] == ']') return found(key.size(), value, end - 1, end);
     }
   }
   TraceField f;

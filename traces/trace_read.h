@@ -171,14 +171,14 @@ class TraceFields {
     const std::size_t first = i;
     // Unsigned, so that too many digits wrap (defined) before the count below rejects them.
     uint64_t value = 0;
-    for (; i < n && static_cast<unsigned char>(d[i] - '0') < 10; ++i) value = value * 10 + static_cast<uint64_t>(d[i] - '0');
+    for (; i < n && static_cast<unsigned char>(d[i] - '0') < 10; ++i)
+      value = value * 10 + static_cast<uint64_t>(d[i] - '0');
     const std::size_t digits = i - first;
     if (digits == 0 || digits > static_cast<std::size_t>(std::numeric_limits<T>::digits10) ||
         (i < n && d[i] != ' ' && d[i] != '\t'))
       return 0;
     out = negative ? static_cast<T>(-static_cast<T>(value)) : static_cast<T>(value);
-    pos_ = i;
-    last_ = TraceField{std::string_view(d + v - key.size() - 1, key.size()), std::string_view(d + v, i - v), true};
+    found(key.size(), v, i, i);
     return i - v;
   }
   // Every item, split on first use.
@@ -193,10 +193,25 @@ class TraceFields {
     const std::size_t n = text_.size();
     if (p < n && text_[p] == ' ') ++p;  // most items are one blank apart
     if (p < n && (text_[p] == ' ' || text_[p] == '\t')) p = skip_blanks_from(p);
-    if (p + key.size() >= n || text_[p + key.size()] != '=' ||
+    return key_at(p, key);
+  }
+  // Where the value starts when `key=` begins at `p`, else npos (also for a comm-like key).
+  [[gnu::always_inline]] std::size_t key_at(std::size_t p, std::string_view key) const {
+    if (p + key.size() >= text_.size() || text_[p + key.size()] != '=' ||
         __builtin_memcmp(text_.data() + p, key.data(), key.size()) != 0 || is_comm_field_key(key))
       return std::string_view::npos;
     return p + key.size() + 1;
+  }
+  // Records the item found in order: its value is [value, value_end), its key the
+  // `key_size` bytes before the '=' at value - 1, and the cursor moves to `end`.
+  [[gnu::always_inline]] const std::string_view* found(std::size_t key_size, std::size_t value, std::size_t value_end,
+                                                       std::size_t end) {
+    pos_ = end;
+    // Positions the caller found inside text_: no substr() checks.
+    const char* const d = text_.data();
+    last_ = TraceField{std::string_view(d + value - key_size - 1, key_size),
+                       std::string_view(d + value, value_end - value), true};
+    return &last_.value;
   }
   std::size_t skip_blanks_from(std::size_t p) const;
   const std::string_view* take_value(std::string_view key, std::size_t value);

@@ -5,6 +5,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "traces/trace_write.h"
 
 namespace sbm {
@@ -53,9 +57,12 @@ inline bool same_key(std::string_view a, std::string_view b) {
     if (a[i] != b[i]) return false;
   return true;
 }
+// Without trailing blanks: four at a time first, since a pid is padded to 7 columns ("%-7d").
 std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
+  std::size_t n = s.size();
+  for (uint32_t w; n >= 4 && (std::memcpy(&w, s.data() + n - 4, 4), w == 0x20202020u);) n -= 4;
+  while (n > 0 && is_space(s[n - 1])) --n;
+  return s.substr(0, n);
 }
 
 // Whole of `s` as plain decimal digits (no sign, no blanks); nullopt for anything else or
@@ -77,14 +84,20 @@ bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; 
 // lane-wise comparison gives 0xff where it holds.
 using Bytes16 = uint8_t __attribute__((vector_size(16)));
 
-// The first lane of `hit` that holds, or 16 when none does.
+// The first lane of `hit` that holds, or 16 when none does. On x86-64 one pmovmskb gathers
+// the lanes' top bits into a 16-bit mask; elsewhere the two halves are tested as words.
 template <class Lanes>
 std::size_t first_lane(Lanes hit) {
+#if defined(__SSE2__)
+  const auto mask = static_cast<unsigned>(_mm_movemask_epi8(reinterpret_cast<__m128i>(hit)));
+  return static_cast<std::size_t>(std::countr_zero(mask | 0x10000u));
+#else
   uint64_t half[2];
   std::memcpy(half, &hit, 16);
   if (half[0] != 0) return static_cast<std::size_t>(std::countr_zero(half[0])) / 8;
   if (half[1] != 0) return 8 + static_cast<std::size_t>(std::countr_zero(half[1])) / 8;
   return 16;
+#endif
 }
 
 inline Bytes16 load16(const char* p) {
@@ -213,16 +226,22 @@ bool read_preamble(TraceRecord& r) {
   return true;
 }
 
+// The most digits read_event() takes for a pid or a CPU: any such number fits an int.
+constexpr std::size_t kMaxIntDigits = std::numeric_limits<int>::digits10;
+
 // The "[cpu]" column: the first '[' after a blank that holds only digits and is followed by a
-// blank. Returns the position of '[' or npos; `close` is set to that of its ']'.
-std::size_t find_cpu_column(std::string_view t, std::size_t& close) {
+// blank. Returns the position of '[' or npos; `close` is set to that of its ']' and `cpu` to
+// the digits' value, read in the same pass (it wraps, defined, past kMaxIntDigits digits).
+std::size_t find_cpu_column(std::string_view t, std::size_t& close, uint64_t& cpu) {
   for (std::size_t i = t.find('['); i != std::string_view::npos; i = t.find('[', i + 1)) {
     if (i == 0 || !is_space(t[i - 1])) continue;
     std::size_t j = i + 1;
-    while (j < t.size() && is_digit(t[j])) ++j;
+    uint64_t value = 0;
+    for (; j < t.size() && is_digit(t[j]); ++j) value = value * 10 + static_cast<uint64_t>(t[j] - '0');
     if (j == i + 1 || j >= t.size() || t[j] != ']') continue;
     if (j + 1 < t.size() && !is_space(t[j + 1])) continue;
     close = j;
+    cpu = value;
     return i;
   }
   return std::string_view::npos;
@@ -256,7 +275,7 @@ inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop
 }
 
 // Next blank-separated token of `t` from `pos` (blanks before it skipped); pos moves past it.
-std::string_view next_token(std::string_view t, std::size_t& pos) {
+[[gnu::always_inline]] inline std::string_view next_token(std::string_view t, std::size_t& pos) {
   pos = skip_blanks(t, pos);
   const std::size_t start = pos;
   pos = find_delimiter(t, pos, false);
@@ -303,8 +322,7 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
   }
   std::size_t k = left.size();
   while (k > 0 && is_digit(left[k - 1])) --k;
-  const auto pid = to_number<int>(left.substr(k));
-  if (!pid) {
+  if (k == left.size() || left.size() - k > kMaxIntDigits) {
     unparsed(r, "expected a pid before the [cpu] column", column_of(r, left) + k);
     return false;
   }
@@ -318,7 +336,9 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
     return false;
   }
   r.comm = comm;
-  r.pid = *pid;
+  int pid = 0;
+  for (std::size_t i = k; i < left.size(); ++i) pid = pid * 10 + (left[i] - '0');  // at most 9 digits
+  r.pid = pid;
   return true;
 }
 
@@ -326,10 +346,12 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
 void read_event(TraceRecord& r) {
   const std::string_view t = r.text;
   std::size_t close = 0;
-  const std::size_t open = find_cpu_column(t, close);
+  uint64_t cpu = 0;
+  const std::size_t open = find_cpu_column(t, close, cpu);
   if (open == std::string_view::npos) return unparsed(r, "expected a trace line (no [cpu] column)", 0);
   if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return;
-  r.cpu = *to_number<int>(t.substr(open + 1, close - open - 1));  // digits, find_cpu_column() checked
+  if (close - open - 1 > kMaxIntDigits) return unparsed(r, "expected a CPU number of at most 9 digits", open + 1);
+  r.cpu = static_cast<int>(cpu);
 
   std::size_t pos = close + 1;
   std::string_view tok = next_token(t, pos);

@@ -234,6 +234,23 @@ TEST(TraceRead, GarbageLinesAreUnparsedWithAReason) {
   EXPECT_EQ(del.column, 28u);
 }
 
+// A pid or CPU column of more digits than an int holds is a reason, at the column of the
+// digits (the CPU's was once read through an empty optional).
+TEST(TraceRead, NumbersTooLongForAnIntAreUnparsedAtTheirColumn) {
+  const TraceRecord cpu = line("x-1 [1234567890] 1.000001: e: f");
+  EXPECT_EQ(cpu.kind, TraceRecordKind::Unparsed);
+  EXPECT_EQ(cpu.error, "expected a CPU number of at most 9 digits");
+  EXPECT_EQ(cpu.column, 5u);
+  const TraceRecord pid = line("x-1234567890 [000] 1.000001: e: f");
+  EXPECT_EQ(pid.kind, TraceRecordKind::Unparsed);
+  EXPECT_EQ(pid.error, "expected a pid before the [cpu] column");
+  EXPECT_EQ(pid.column, 2u);
+  const TraceRecord widest = line("x-999999999 [999999999] 1.000001: e: f");
+  ASSERT_EQ(widest.kind, TraceRecordKind::Event) << widest.error;
+  EXPECT_EQ(widest.pid, 999999999);
+  EXPECT_EQ(widest.cpu, 999999999);
+}
+
 TEST(TraceRead, ReaderSurvivesGarbageAndOverlongLines) {
   std::string text = "# tracer: nop\n\n";
   text += std::string(100 * 1024, 'x') + "\n";

@@ -1,5 +1,6 @@
 #include "traces/trace_read.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -342,34 +343,108 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
   return true;
 }
 
-// A line naming its task and CPU: "comm-pid [cpu] flags? secs.frac: event: fields".
-void read_event(TraceRecord& r) {
+// irq-info flags: irqs-off, need-resched, hardirq/softirq, preempt depth and, from v5.14,
+// migrate-disable: trace_print_lat_fmt(), kernel/trace/trace_output.c.
+bool is_flag_char(char c) { return is_alnum(c) || c == '.'; }
+
+// The prefix "comm-pid [cpu] flags? secs.frac:" of any layout, left to right, each part found
+// by what ends it; `pos` is set after the timestamp. False when r is Unparsed.
+bool read_prefix_the_long_way(TraceRecord& r, std::size_t& pos) {
   const std::string_view t = r.text;
   std::size_t close = 0;
   uint64_t cpu = 0;
   const std::size_t open = find_cpu_column(t, close, cpu);
-  if (open == std::string_view::npos) return unparsed(r, "expected a trace line (no [cpu] column)", 0);
-  if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return;
-  if (close - open - 1 > kMaxIntDigits) return unparsed(r, "expected a CPU number of at most 9 digits", open + 1);
+  if (open == std::string_view::npos) return unparsed(r, "expected a trace line (no [cpu] column)", 0), false;
+  if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return false;
+  if (close - open - 1 > kMaxIntDigits)
+    return unparsed(r, "expected a CPU number of at most 9 digits", open + 1), false;
   r.cpu = static_cast<int>(cpu);
 
-  std::size_t pos = close + 1;
+  pos = close + 1;
   std::string_view tok = next_token(t, pos);
   if (!tok.empty() && tok.back() != ':') {
-    // irq-info flags: irqs-off, need-resched, hardirq/softirq, preempt depth and, from v5.14,
-    // migrate-disable: trace_print_lat_fmt(), kernel/trace/trace_output.c.
-    if (tok.size() != 4 && tok.size() != 5) return unparsed(r, "expected irq-info flags of 4 or 5 characters", column_of(r, tok));
+    if (tok.size() != 4 && tok.size() != 5)
+      return unparsed(r, "expected irq-info flags of 4 or 5 characters", column_of(r, tok)), false;
     for (const char c : tok)
-      if (!is_alnum(c) && c != '.') return unparsed(r, "unexpected character in the irq-info flags", column_of(r, tok));
+      if (!is_flag_char(c)) return unparsed(r, "unexpected character in the irq-info flags", column_of(r, tok)), false;
     r.flags = tok;
     tok = next_token(t, pos);
   }
-  if (tok.size() < 2 || tok.back() != ':') return unparsed(r, "expected a timestamp 'secs.usecs:'", column_of(r, tok));
+  if (tok.size() < 2 || tok.back() != ':')
+    return unparsed(r, "expected a timestamp 'secs.usecs:'", column_of(r, tok)), false;
   r.timestamp_text = tok.substr(0, tok.size() - 1);
   const auto ns = timestamp_ns(r.timestamp_text);
-  if (!ns) return unparsed(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok));
+  if (!ns) return unparsed(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok)), false;
   r.timestamp_ns = *ns;
+  return true;
+}
 
+// The same prefix in ftrace's own layout, which `sbm trace gen` writes too: the comm
+// right-aligned in 16 columns, '-', the pid left-aligned ("%16s-%-7d [%03d] ",
+// trace_print_context(), kernel/trace/trace_output.c, v5.12; "%-5d" before), then the flags
+// and "%5lu.%06lu: " (trace_print_time()). Each part is read where the layout puts it, in one
+// pass. False, with r untouched, for a line off that layout (a comm holding '[' or ending in a
+// blank, a tgid column, perf's or trace-cmd's columns, anything malformed): read_event() then
+// reads it the long way. The two agree wherever this one answers
+// (tests/property/trace_prefix_props_test.cpp).
+bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
+  constexpr std::size_t kCommWidth = 16;
+  const std::string_view t = r.text;
+  const char* const d = t.data();
+  const std::size_t n = t.size();
+  if (n <= kCommWidth || d[kCommWidth] != '-' || is_space(d[kCommWidth - 1]) ||
+      std::memchr(d, '[', kCommWidth) != nullptr)
+    return false;
+  const std::size_t comm = skip_blanks(t, 0);  // below 16: d[15] is not blank
+  // Each run below is bounded once, before its loop (kMaxIntDigits for a pid or a CPU, 5 flags,
+  // 10 digits of seconds); a longer one then fails the test of the byte that must end it.
+  auto bound = [n](std::size_t from, std::size_t most) { return std::min(n, from + most); };
+  std::size_t i = kCommWidth + 1;
+  int pid = 0;
+  for (const std::size_t end = bound(i, kMaxIntDigits); i < end && is_digit(d[i]); ++i) pid = pid * 10 + (d[i] - '0');
+  if (i == kCommWidth + 1 || i >= n || !is_space(d[i])) return false;
+  const std::size_t open = skip_blanks(t, i);
+  if (open >= n || d[open] != '[') return false;
+  int cpu = 0;
+  i = open + 1;
+  for (const std::size_t end = bound(i, kMaxIntDigits); i < end && is_digit(d[i]); ++i) cpu = cpu * 10 + (d[i] - '0');
+  if (i == open + 1 || i + 1 >= n || d[i] != ']' || !is_space(d[i + 1])) return false;
+  i = skip_blanks(t, i + 1);
+  std::size_t f = i;
+  for (const std::size_t end = bound(i, 5); f < end && is_flag_char(d[f]);) ++f;
+  const bool has_flags = (f - i == 4 || f - i == 5) && f < n && is_space(d[f]);
+  const std::size_t flags = i;
+  if (has_flags) i = skip_blanks(t, f);
+  const std::size_t ts = i;
+  uint64_t secs = 0, frac = 0;
+  for (const std::size_t end = bound(i, 10); i < end && is_digit(d[i]); ++i)
+    secs = secs * 10 + static_cast<uint64_t>(d[i] - '0');
+  if (i == ts || i >= n || d[i] != '.') return false;
+  const std::size_t dot = i;
+  // The fraction is 6 or 9 digits: where its ':' stands says which, and the digits are then
+  // read in a loop of known length.
+  const std::size_t digits = dot + 7 < n && d[dot + 7] == ':' ? 6 : dot + 10 < n && d[dot + 10] == ':' ? 9 : 0;
+  if (digits == 0) return false;
+  for (i = dot + 1; i <= dot + digits; ++i) {
+    if (!is_digit(d[i])) return false;
+    frac = frac * 10 + static_cast<uint64_t>(d[i] - '0');
+  }
+  if (i + 1 < n && !is_space(d[i + 1])) return false;
+  r.comm = std::string_view(d + comm, kCommWidth - comm);
+  r.pid = pid;
+  r.cpu = cpu;
+  if (has_flags) r.flags = std::string_view(d + flags, f - flags);
+  r.timestamp_text = std::string_view(d + ts, i - ts);
+  r.timestamp_ns = secs * 1000000000ULL + frac * (digits == 6 ? 1000ULL : 1ULL);
+  pos = i + 1;
+  return true;
+}
+
+// A line naming its task and CPU: "comm-pid [cpu] flags? secs.frac: event: fields".
+void read_event(TraceRecord& r, bool ftrace_layout_first) {
+  const std::string_view t = r.text;
+  std::size_t pos = 0;
+  if (!(ftrace_layout_first && read_ftrace_prefix(r, pos)) && !read_prefix_the_long_way(r, pos)) return;
   std::string_view name = next_token(t, pos);
   if (!name.empty() && name.back() == ':') name.remove_suffix(1);
   if (name.empty()) return unparsed(r, "expected an event name after the timestamp", pos);
@@ -406,11 +481,13 @@ namespace {
 
 // Lexes one line into `r` (reset first): what read_trace_line() and TraceReader::next() share.
 // `control` is first_control_byte(text), which the reader knows from finding the line's end.
-void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number, std::size_t control) {
+// `ftrace_layout_first` is false only for read_trace_line_the_long_way().
+void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number, std::size_t control,
+                    bool ftrace_layout_first = true) {
   r = TraceRecord{};
   r.line = line_number;
   r.text = text;
-  if (trim_right(text).empty()) {
+  if (text.empty() || (is_space(text.back()) && trim_right(text).empty())) {
     unparsed(r, kEmptyLine, 0);
   } else if (control != std::string_view::npos) {
     unparsed(r, kControlByte, control);
@@ -419,7 +496,7 @@ void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number,
   } else if (text.starts_with("CPU:")) {
     read_lost_events(r);
   } else if (!may_be_preamble(text) || !read_preamble(r)) {
-    read_event(r);
+    read_event(r, ftrace_layout_first);
   }
 }
 
@@ -428,6 +505,12 @@ void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number,
 TraceRecord read_trace_line(std::string_view text, uint64_t line_number) {
   TraceRecord r;
   read_line_into(r, text, line_number, first_control_byte(text));
+  return r;
+}
+
+TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_number) {
+  TraceRecord r;
+  read_line_into(r, text, line_number, first_control_byte(text), false);
   return r;
 }
 

@@ -96,6 +96,9 @@ class TraceReader {
 // Reads one line on its own (no continuation context): what TraceReader::next() does for it.
 // `text` must outlive the record.
 TraceRecord read_trace_line(std::string_view text, uint64_t line_number);
+// read_trace_line() without its shortcut for ftrace's own layout: every line read the way any
+// layout is. For the property that the shortcut changes nothing.
+TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_number);
 
 // One item of an event's field text. `key=value` gives both; a token without '=' (`*LLC:`,
 // `R`, `==>`, `[120]`) is a value-less item: key is the token, has_value false. The kernel's

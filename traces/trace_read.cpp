@@ -6,10 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "traces/byte_scan.h"
 #include "traces/trace_write.h"
 
 namespace sbm {
@@ -25,31 +22,9 @@ static_assert(kMaxTraceLine == 65536, "kOverlong names the limit");
 // One read from the stream; the buffer holds it plus the longest line.
 constexpr std::size_t kReadChunk = 256 * 1024;
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-// A word of eight equal bytes, for padding runs.
-constexpr uint64_t kOnes = 0x0101010101010101ULL;
-inline uint64_t load_word(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// The first non-blank of `t` at or after `pos`, or t.size(). Columns are padded with runs of
-// blanks (a comm right-aligned to 16, a pid to 7): eight at a time while they last.
-inline std::size_t skip_blanks(std::string_view t, std::size_t pos) {
-  const std::size_t n = t.size();
-  // Most items are one blank apart: settle that before the word loop.
-  if (pos >= n || !is_space(t[pos])) return pos;
-  if (++pos >= n || !is_space(t[pos])) return pos;
-  while (pos + 8 <= n && load_word(t.data() + pos) == kOnes * ' ') pos += 8;
-  while (pos < n && is_space(t[pos])) ++pos;
-  return pos;
-}
-
-std::string_view trim_left(std::string_view s) { return s.substr(skip_blanks(s, 0)); }
 
 // a == b for the short keys of trace fields, without a call to memcmp() per lookup.
 inline bool same_key(std::string_view a, std::string_view b) {
@@ -79,57 +54,21 @@ std::optional<T> to_number(std::string_view s) {
   return v;
 }
 
-bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
-
-// 16 bytes at a time, in GCC's portable vector extension (SSE2 on x86-64, NEON on arm64): a
-// lane-wise comparison gives 0xff where it holds.
-using Bytes16 = uint8_t __attribute__((vector_size(16)));
-
-// The first lane of `hit` that holds, or 16 when none does. On x86-64 one pmovmskb gathers
-// the lanes' top bits into a 16-bit mask; elsewhere the two halves are tested as words.
-template <class Lanes>
-std::size_t first_lane(Lanes hit) {
-#if defined(__SSE2__)
-  const auto mask = static_cast<unsigned>(_mm_movemask_epi8(reinterpret_cast<__m128i>(hit)));
-  return static_cast<std::size_t>(std::countr_zero(mask | 0x10000u));
-#else
-  uint64_t half[2];
-  std::memcpy(half, &hit, 16);
-  if (half[0] != 0) return static_cast<std::size_t>(std::countr_zero(half[0])) / 8;
-  if (half[1] != 0) return 8 + static_cast<std::size_t>(std::countr_zero(half[1])) / 8;
-  return 16;
-#endif
+// The first non-blank of `t` at or after `pos`, or t.size(). Columns are padded with runs of
+// blanks (a comm right-aligned to 16, a pid to 7): 16 bytes at a time while they last.
+inline std::size_t skip_blanks(std::string_view t, std::size_t pos) {
+  const std::size_t n = t.size();
+  const char* const d = t.data();
+  // Most items are one blank apart: settle that before the vectors.
+  if (pos >= n || !is_space(d[pos])) return pos;
+  if (++pos >= n || !is_space(d[pos])) return pos;
+  for (; pos + 16 <= n; pos += 16)
+    if (const std::size_t lane = first_lane(~blank_lanes(d + pos)); lane != 16) return pos + lane;
+  while (pos < n && is_space(d[pos])) ++pos;
+  return pos;
 }
 
-inline Bytes16 load16(const char* p) {
-  Bytes16 v;
-  std::memcpy(&v, p, 16);
-  return v;
-}
-
-// Lanes of the 16 bytes at `p` that are blanks (' ', '\t').
-inline auto blank_lanes(const char* p) {
-  const Bytes16 v = load16(p);
-  return (v == ' ') | (v == '\t');
-}
-
-// Where `s` has a byte no trace prints (C0 controls other than tab, DEL), or npos; a line
-// break counts, so on the reader's buffer this is also where the line ends (one pass finds
-// both). Every byte read passes here: 16 at a time, the first flagged lane found from the
-// two halves of the mask (first_lane()). Testing 64 bytes per branch was no faster: a line
-// ends within a few vectors.
-std::size_t first_control_byte(std::string_view s) {
-  const char* d = s.data();
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const Bytes16 v = load16(d + i);
-    if (const std::size_t lane = first_lane(((v < 0x20) & (v != '\t')) | (v == 0x7f)); lane != 16) return i + lane;
-  }
-  for (; i < n; ++i)
-    if (is_control(static_cast<unsigned char>(d[i]))) return i;
-  return std::string_view::npos;
-}
+std::string_view trim_left(std::string_view s) { return s.substr(skip_blanks(s, 0)); }
 
 void unparsed(TraceRecord& r, std::string_view why, std::size_t column) {
   r.kind = TraceRecordKind::Unparsed;

@@ -26,6 +26,11 @@ std::string_view event_name(const TraceRecord& r) {
   return r.id != TraceEventId::Unknown ? trace_event_name(r.id) : bare_trace_event_name(r.event);
 }
 
+// Whether r is one of sbm's sched_balance_* events: by table for a known one, no compare.
+bool is_sbm_event(const TraceRecord& r) {
+  return r.id != TraceEventId::Unknown ? is_sbm_trace_event(r.id) : is_sbm_trace_event(event_name(r));
+}
+
 // A per-CPU kernel thread ("migration/3", "ksoftirqd/3", "kworker/3:1", "cpuhp/3") is bound to
 // its CPU (kthread_create_on_cpu(), kernel/kthread.c): no other CPU may run it, so WC-2 does
 // not count it as work an idle CPU could take. "kworker/u16:2" (unbound) has a letter there.
@@ -101,9 +106,9 @@ MainlineTraceChecker::MainlineTraceChecker(MainlineCheckOptions options) : optio
   if (options_.idle_threshold_ns == 0) options_.idle_threshold_ns = 1;
 }
 
-MainlineTraceChecker::Cpu& MainlineTraceChecker::cpu(int c) {
-  if (static_cast<std::size_t>(c) >= cpus_.size()) cpus_.resize(static_cast<std::size_t>(c) + 1);
-  return cpus_[static_cast<std::size_t>(c)];
+MainlineTraceChecker::Cpu& MainlineTraceChecker::add_cpu(std::size_t c) {
+  cpus_.resize(c + 1);
+  return cpus_[c];
 }
 
 MainlineTraceChecker::Task& MainlineTraceChecker::task(int pid) { return tasks_[pid]; }
@@ -114,11 +119,7 @@ void MainlineTraceChecker::forget_all() {
   ++summary_.gaps;
 }
 
-void MainlineTraceChecker::count_event(TraceEventId id, std::string_view name) {
-  if (id != TraceEventId::Unknown) {
-    ++known_events_[static_cast<std::size_t>(id)];
-    return;
-  }
+void MainlineTraceChecker::count_unknown_event(std::string_view name) {
   auto it = summary_.events_by_name.find(name);
   if (it == summary_.events_by_name.end()) it = summary_.events_by_name.emplace(std::string(name), 0).first;
   ++it->second;
@@ -165,8 +166,8 @@ void MainlineTraceChecker::on_event(const TraceRecord& r, std::vector<Violation>
   ++summary_.events;
   last_ns_ = r.timestamp_ns;
   last_line_ = r.line;
-  const std::string_view event = event_name(r);
-  count_event(r.id, event);
+  if (r.id != TraceEventId::Unknown) ++known_events_[static_cast<std::size_t>(r.id)];
+  else count_unknown_event(event_name(r));
   // The comm-pid column names the task current on the CPU (tracing_generic_entry_update(),
   // kernel/trace/trace.c), in irq context too.
   run_on(r, r.cpu, r.pid, out);
@@ -181,7 +182,7 @@ void MainlineTraceChecker::on_event(const TraceRecord& r, std::vector<Violation>
     case TraceEventId::SoftirqExit: on_softirq(r, out); break;
     case TraceEventId::Exit: on_exit(r); break;
     default:
-      if (is_sbm_trace_event(event)) ++summary_.sbm_events;
+      if (is_sbm_event(r)) ++summary_.sbm_events;
       break;
   }
   if (r.timestamp_ns >= next_sweep_ns_) {

@@ -99,11 +99,16 @@ class MainlineTraceChecker {
     uint64_t violations = 0;
   };
 
-  Cpu& cpu(int c);
+  // CPU c's state, grown on first sight of c. Inline: it is asked a few times per event.
+  Cpu& cpu(int c) {
+    const auto i = static_cast<std::size_t>(c);
+    return i < cpus_.size() ? cpus_[i] : add_cpu(i);
+  }
+  Cpu& add_cpu(std::size_t c);
   Task& task(int pid);
   void forget_all();
   // Known events by id (the map only at summary()), others by name.
-  void count_event(TraceEventId id, std::string_view name);
+  void count_unknown_event(std::string_view name);  // a name not in TraceEventId, for the summary
   void unparsed(uint64_t line, std::string reason);
 
   void on_event(const TraceRecord& r, std::vector<Violation>& out);

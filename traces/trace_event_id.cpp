@@ -82,4 +82,13 @@ TraceEventId trace_event_id(std::string_view bare_name) {
 
 std::string_view trace_event_name(TraceEventId id) { return kNames[static_cast<std::size_t>(id)]; }
 
+bool is_sbm_trace_event(TraceEventId id) {
+  static constexpr std::array<bool, kTraceEventIds> kSbm = [] {
+    std::array<bool, kTraceEventIds> sbm{};
+    for (std::size_t i = 0; i < kTraceEventIds; ++i) sbm[i] = is_sbm_trace_event(kNames[i]);
+    return sbm;
+  }();
+  return kSbm[static_cast<std::size_t>(id)];
+}
+
 }  // namespace sbm

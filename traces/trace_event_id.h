@@ -65,6 +65,8 @@ TraceEventId trace_event_id(std::string_view bare_name);
 std::string_view trace_event_name(TraceEventId id);
 
 // sched_balance_*: sbm's own events (their names all start so, known to this table or not).
-inline bool is_sbm_trace_event(std::string_view bare_name) { return bare_name.starts_with("sched_balance_"); }
+constexpr bool is_sbm_trace_event(std::string_view bare_name) { return bare_name.starts_with("sched_balance_"); }
+// The same for a known event, from a table made of the names once.
+bool is_sbm_trace_event(TraceEventId id);
 
 }  // namespace sbm

@@ -350,7 +350,11 @@ TEST(TraceEventId, EveryNameMapsToItsIdAndBack) {
     const std::string_view name = trace_event_name(id);
     ASSERT_FALSE(name.empty()) << i;
     EXPECT_EQ(trace_event_id(name), id) << name;
+    EXPECT_EQ(is_sbm_trace_event(id), is_sbm_trace_event(name)) << name;
   }
+  EXPECT_TRUE(is_sbm_trace_event(TraceEventId::Tick));
+  EXPECT_FALSE(is_sbm_trace_event(TraceEventId::Switch));
+  EXPECT_FALSE(is_sbm_trace_event(TraceEventId::Unknown));
   EXPECT_EQ(trace_event_id("sched_balance_tic"), TraceEventId::Unknown);
   EXPECT_EQ(trace_event_id("sched_stat_runtime"), TraceEventId::Unknown);
   EXPECT_EQ(trace_event_id(""), TraceEventId::Unknown);

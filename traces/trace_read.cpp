@@ -21,6 +21,8 @@ static_assert(kMaxTraceLine == 65536, "kOverlong names the limit");
 
 // One read from the stream; the buffer holds it plus the longest line.
 constexpr std::size_t kReadChunk = 256 * 1024;
+// How much of a mapped file the reader passes before it gives it back: what it keeps mapped.
+constexpr std::size_t kGiveBack = 1024 * 1024;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -453,12 +455,23 @@ TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_nu
   return r;
 }
 
-TraceReader::TraceReader(std::istream& in) : in_(in), buf_(kMaxTraceLine + kReadChunk) {}
+TraceReader::TraceReader(std::istream& in) : in_(&in), buf_(kMaxTraceLine + kReadChunk), base_(buf_.data()) {}
+
+// The whole file is there from the start: next_line() never refills, and finds every line
+// whole (an overlong one too, then cut like the stream's).
+TraceReader::TraceReader(MappedFile& file)
+    : file_(&file), base_(file.text().data()), end_(file.text().size()), eof_(true) {}
 
 std::optional<std::string_view> TraceReader::next_line(bool& overlong, std::size_t& control) {
   overlong = false;
+  // The previous record is dead (next()'s contract): a mapped file gets back what lies before
+  // this line, a few MB at a time.
+  if (file_ != nullptr && begin_ - given_back_ >= kGiveBack) {
+    file_->release_before(begin_);
+    given_back_ = begin_;
+  }
   for (;;) {
-    char* base = buf_.data();
+    const char* base = base_;
     // The line's end and its first control byte in one pass: the first control byte is the
     // line break itself in a clean line (or a '\r' just before it, which next() drops).
     const std::string_view unread(base + begin_, end_ - begin_);
@@ -503,12 +516,13 @@ std::optional<std::string_view> TraceReader::next_line(bool& overlong, std::size
       begin_ = end_;
       return l;
     }
-    std::memmove(base, base + begin_, end_ - begin_);
+    char* buf = buf_.data();
+    std::memmove(buf, buf + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
-    in_.read(base + end_, static_cast<std::streamsize>(buf_.size() - end_));
-    end_ += static_cast<std::size_t>(in_.gcount());
-    eof_ = !in_.good();
+    in_->read(buf + end_, static_cast<std::streamsize>(buf_.size() - end_));
+    end_ += static_cast<std::size_t>(in_->gcount());
+    eof_ = !in_->good();
   }
 }
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "traces/mapped_file.h"
 #include "traces/trace_event_id.h"
 
 namespace sbm {
@@ -72,6 +73,9 @@ struct TraceRecord {
 class TraceReader {
  public:
   explicit TraceReader(std::istream& in);
+  // Lexes a mapped file in place, giving back what it has passed (MappedFile::release_before()).
+  // The same records as the stream reader gives for the same bytes.
+  explicit TraceReader(MappedFile& file);
 
   // The next line's record, or nullptr at the end of input. The record and the views inside it
   // stay valid until the next call (the reader reuses both; copying a record costs more than
@@ -82,10 +86,13 @@ class TraceReader {
   // The next line; `control` is where its first control byte is (npos: none).
   std::optional<std::string_view> next_line(bool& overlong, std::size_t& control);
 
-  std::istream& in_;
+  std::istream* in_ = nullptr;   // a stream read into buf_, or
+  MappedFile* file_ = nullptr;   // a file read where it is mapped
   std::vector<char> buf_;
-  std::size_t begin_ = 0;  // start of the unread text in buf_
-  std::size_t end_ = 0;    // end of the text read from in_
+  const char* base_ = nullptr;   // buf_'s data or the file's text
+  std::size_t begin_ = 0;        // start of the unread text at base_
+  std::size_t end_ = 0;          // end of the text read from in_ (the file's size)
+  std::size_t given_back_ = 0;   // where the file was last given back to
   bool eof_ = false;
   bool discarding_ = false;  // inside the rest of an overlong line
   uint64_t line_ = 0;

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -30,15 +31,29 @@ struct Read {
   int pid, cpu;
   std::optional<uint64_t> lost;
   TraceEventId id;
+  bool operator==(const Read&) const = default;
 };
-std::vector<Read> read_all(const std::string& text) {
-  std::istringstream in(text);
-  TraceReader reader(in);
+std::vector<Read> read_all(TraceReader& reader) {
   std::vector<Read> out;
   while (const TraceRecord* r = reader.next())
     out.push_back(Read{r->kind, r->line, std::string(r->text), std::string(r->comm), std::string(r->event),
                        std::string(r->fields), std::string(r->error), r->pid, r->cpu, r->lost, r->id});
   return out;
+}
+std::vector<Read> read_all(const std::string& text) {
+  std::istringstream in(text);
+  TraceReader reader(in);
+  return read_all(reader);
+}
+// The same text written to a file and read where it is mapped.
+std::vector<Read> read_all_mapped(const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/sbm_trace_read_mapped.trace";
+  std::ofstream(path, std::ios::binary) << text;
+  std::optional<MappedFile> file = MappedFile::open(path);
+  EXPECT_TRUE(file.has_value());
+  if (!file) return {};
+  TraceReader reader(*file);
+  return read_all(reader);
 }
 
 std::map<TraceRecordKind, int> kind_counts(const std::vector<Read>& rs) {
@@ -281,6 +296,30 @@ TEST(TraceRead, ReaderSurvivesGarbageAndOverlongLines) {
   EXPECT_EQ(rs[7].fields, "g");
   EXPECT_EQ(rs[8].kind, TraceRecordKind::Unparsed);
   EXPECT_EQ(rs[8].line, 9u);
+  EXPECT_TRUE(read_all_mapped(text) == rs) << "a mapped file reads as the stream does";
+}
+
+// Over several MB the mapped reader gives back what it has passed (a step is 1 MB) and still
+// reads every line as the stream reader does, a trace_printk continuation included.
+TEST(TraceRead, MappedFileReadsAsTheStreamDoesPastWhatItGivesBack) {
+  std::string text = "# tracer: nop\n";
+  for (int i = 0; text.size() < 3 * 1024 * 1024; ++i)
+    text += "          <idle>-0       [00" + std::to_string(i % 8) + "] d.h1. " + std::to_string(i) +
+            ".000001: sched_balance_tick: cpu=" + std::to_string(i % 8) + " jiffies=" + std::to_string(i) + "\n";
+  text += "  bash-1 [000] ..... 9.000001: bprint: foo: two\nlines\n";
+  const std::vector<Read> rs = read_all(text);
+  EXPECT_GT(rs.size(), 30000u);
+  EXPECT_EQ(rs.back().kind, TraceRecordKind::Continuation);
+  EXPECT_TRUE(read_all_mapped(text) == rs);
+}
+
+TEST(TraceRead, WhatCannotBeMappedIsLeftToTheStreamReader) {
+  const std::string dir = ::testing::TempDir();
+  EXPECT_FALSE(MappedFile::open(dir + "/sbm_no_such_file.trace"));
+  EXPECT_FALSE(MappedFile::open(dir));  // a directory
+  const std::string empty = dir + "/sbm_empty.trace";
+  std::ofstream(empty, std::ios::binary).flush();
+  EXPECT_FALSE(MappedFile::open(empty));  // nothing to map: the stream reader says so
 }
 
 TEST(TraceRead, LongLinesWithinTheLimitReadWhole) {

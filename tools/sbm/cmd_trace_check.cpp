@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <CLI/CLI.hpp>
@@ -159,11 +160,10 @@ std::unique_ptr<Lane> make_lane(const TraceCheckOptions& o, const std::string& p
   return std::make_unique<Lane>(profile, checker_options(lo), replay_options(lo));
 }
 
-// Feeds the stream to every lane; without --keep-going a lane stops at its first violation,
+// Feeds the trace to every lane; without --keep-going a lane stops at its first violation,
 // and reading stops when every lane has.
-void check_stream(std::istream& in, const std::string& name, const TraceCheckOptions& o,
+void check_stream(TraceReader& reader, const std::string& name, const TraceCheckOptions& o,
                   std::vector<std::unique_ptr<Lane>>& lanes) {
-  TraceReader reader(in);
   CpuContext context;
   while (const TraceRecord* r = reader.next()) {
     bool running = false;
@@ -344,13 +344,21 @@ int run_trace_check(const TraceCheckOptions& o) {
   for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
     lanes.push_back(make_lane(o, p));
   if (o.file == "-") {
-    check_stream(std::cin, name, o, lanes);
+    TraceReader reader(std::cin);
+    check_stream(reader, name, o, lanes);
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(o.file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
-    std::ifstream f(o.file, std::ios::binary);
-    if (!f) throw InputError(name, 0, "cannot open the file");
-    check_stream(f, name, o, lanes);
+    // A regular file is read where it is mapped; anything else (a FIFO, an empty file) as a stream.
+    if (std::optional<MappedFile> mapped = MappedFile::open(o.file)) {
+      TraceReader reader(*mapped);
+      check_stream(reader, name, o, lanes);
+    } else {
+      std::ifstream f(o.file, std::ios::binary);
+      if (!f) throw InputError(name, 0, "cannot open the file");
+      TraceReader reader(f);
+      check_stream(reader, name, o, lanes);
+    }
   }
   // What could not be read is the same in every lane: the one that read furthest says it.
   const CheckRun& read = std::max_element(lanes.begin(), lanes.end(), [](const auto& a, const auto& b) {

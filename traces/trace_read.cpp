@@ -333,8 +333,8 @@ bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
   const std::string_view t = r.text;
   const char* const d = t.data();
   const std::size_t n = t.size();
-  if (n <= kCommWidth || d[kCommWidth] != '-' || is_space(d[kCommWidth - 1]) ||
-      std::memchr(d, '[', kCommWidth) != nullptr)
+  static_assert(kCommWidth == 16, "the comm is tested for '[' as one vector");
+  if (n <= kCommWidth || d[kCommWidth] != '-' || is_space(d[kCommWidth - 1]) || first_lane(load16(d) == '[') != 16)
     return false;
   const std::size_t comm = skip_blanks(t, 0);  // below 16: d[15] is not blank
   // Each run below is bounded once, before its loop (kMaxIntDigits for a pid or a CPU, 5 flags,

@@ -38,7 +38,12 @@ inline bool same_key(std::string_view a, std::string_view b) {
 // Without trailing blanks: four at a time first, since a pid is padded to 7 columns ("%-7d").
 std::string_view trim_right(std::string_view s) {
   std::size_t n = s.size();
-  for (uint32_t w; n >= 4 && (std::memcpy(&w, s.data() + n - 4, 4), w == 0x20202020u);) n -= 4;
+  while (n >= 4) {
+    uint32_t w;
+    std::memcpy(&w, s.data() + n - 4, 4);
+    if (w != 0x20202020u) break;
+    n -= 4;
+  }
   while (n > 0 && is_space(s[n - 1])) --n;
   return s.substr(0, n);
 }
@@ -76,6 +81,11 @@ void unparsed(TraceRecord& r, std::string_view why, std::size_t column) {
   r.kind = TraceRecordKind::Unparsed;
   r.error = why;
   r.column = column;
+}
+// unparsed(), for a reader that answers whether it read: false.
+bool reject(TraceRecord& r, std::string_view why, std::size_t column) {
+  unparsed(r, why, column);
+  return false;
 }
 
 // Offset of `part` (a view into r.text) in the line, for error columns.
@@ -295,27 +305,27 @@ bool read_prefix_the_long_way(TraceRecord& r, std::size_t& pos) {
   std::size_t close = 0;
   uint64_t cpu = 0;
   const std::size_t open = find_cpu_column(t, close, cpu);
-  if (open == std::string_view::npos) return unparsed(r, "expected a trace line (no [cpu] column)", 0), false;
+  if (open == std::string_view::npos) return reject(r, "expected a trace line (no [cpu] column)", 0);
   if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return false;
   if (close - open - 1 > kMaxIntDigits)
-    return unparsed(r, "expected a CPU number of at most 9 digits", open + 1), false;
+    return reject(r, "expected a CPU number of at most 9 digits", open + 1);
   r.cpu = static_cast<int>(cpu);
 
   pos = close + 1;
   std::string_view tok = next_token(t, pos);
   if (!tok.empty() && tok.back() != ':') {
     if (tok.size() != 4 && tok.size() != 5)
-      return unparsed(r, "expected irq-info flags of 4 or 5 characters", column_of(r, tok)), false;
+      return reject(r, "expected irq-info flags of 4 or 5 characters", column_of(r, tok));
     for (const char c : tok)
-      if (!is_flag_char(c)) return unparsed(r, "unexpected character in the irq-info flags", column_of(r, tok)), false;
+      if (!is_flag_char(c)) return reject(r, "unexpected character in the irq-info flags", column_of(r, tok));
     r.flags = tok;
     tok = next_token(t, pos);
   }
   if (tok.size() < 2 || tok.back() != ':')
-    return unparsed(r, "expected a timestamp 'secs.usecs:'", column_of(r, tok)), false;
+    return reject(r, "expected a timestamp 'secs.usecs:'", column_of(r, tok));
   r.timestamp_text = tok.substr(0, tok.size() - 1);
   const auto ns = timestamp_ns(r.timestamp_text);
-  if (!ns) return unparsed(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok)), false;
+  if (!ns) return reject(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok));
   r.timestamp_ns = *ns;
   return true;
 }

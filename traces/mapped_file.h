@@ -24,8 +24,8 @@ class MappedFile {
   std::string_view text() const { return {data_, size_}; }
 
   // The text before `offset` will not be read again: its whole pages are unmapped from this
-  // process (madvise MADV_DONTNEED; the page cache keeps them), and the next stretch after
-  // `offset` is asked for ahead of the reader (MADV_WILLNEED).
+  // process (madvise MADV_DONTNEED; the page cache keeps them). Reading ahead is left to the
+  // kernel, told at open() that the file is read front to back (MADV_SEQUENTIAL).
   void release_before(std::size_t offset);
 
  private:

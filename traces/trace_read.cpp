@@ -475,7 +475,7 @@ TraceReader::TraceReader(MappedFile& file)
 std::optional<std::string_view> TraceReader::next_line(bool& overlong, std::size_t& control) {
   overlong = false;
   // The previous record is dead (next()'s contract): a mapped file gets back what lies before
-  // this line, a few MB at a time.
+  // this line, kGiveBack at a time.
   if (file_ != nullptr && begin_ - given_back_ >= kGiveBack) {
     file_->release_before(begin_);
     given_back_ = begin_;

@@ -130,32 +130,75 @@ void PropertyChecker::check_state(const Simulator& sim, const std::vector<std::p
   ran({"WC-1"});
 }
 
+namespace {
+
+// The bit of alternative T of BalanceEvent.
+template <class T, std::size_t I = 0>
+constexpr BalanceEventKinds kind_bit() {
+  if constexpr (std::is_same_v<T, std::variant_alternative_t<I, BalanceEvent>>) return BalanceEventKinds{1} << I;
+  else return kind_bit<T, I + 1>();
+}
+template <class... T>
+constexpr BalanceEventKinds kinds() {
+  return (kind_bit<T>() | ...);
+}
+
+}  // namespace
+
+BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window) {
+  BalanceEventKinds k = 0;
+  for (const BalanceEvent& e : window) k |= BalanceEventKinds{1} << e.index();
+  return k;
+}
+
+// In the order of balance_event_check_ids(). The kinds are those each check's body asks of
+// the window (std::get_if / std::get); none of them hands the window on.
+const std::vector<BalanceEventCheck>& balance_event_checks() {
+  using W = const std::vector<BalanceEvent>&;
+  static const std::vector<BalanceEventCheck> checks = {
+      {"NB-1",
+       kinds<PassStartEvent, DomainVisitEvent, BalanceResultEvent, NextBalanceCandidateEvent, NextBalanceWriteEvent>(),
+       [](const MachineState& m, W w) { return check_nb1(m.profile, w); }},
+      {"NB-2", kinds<TickEvent, SoftirqRaiseEvent>(),
+       [](const MachineState& m, W w) { return check_nb2(m.profile, w); }},
+      {"SER-1", kinds<SerializeEvent>(), [](const MachineState&, W w) { return check_ser1(w); }},
+      {"SER-1", kinds<SerializeEvent, BalanceResultEvent>(),
+       [](const MachineState& m, W w) { return check_ser1_balances(m, w); }},
+      {"SER-2", kinds<DomainVisitEvent, SerializeEvent>(),
+       [](const MachineState& m, W w) { return check_ser2(m.profile.serialize_placement, w); }},
+      {"INT-1", kinds<DomainVisitEvent, BalanceResultEvent>(),
+       [](const MachineState& m, W w) { return check_int1(m.profile, balance_interval_cap(m), w); }},
+      {"INT-2", kinds<DomainVisitEvent>(),
+       [](const MachineState& m, W w) { return check_int2(m, balance_interval_cap(m), w); }},
+      {"BI-1", kinds<BalanceResultEvent>(), [](const MachineState& m, W w) { return check_bi1(m, w); }},
+      {"MIG-2", kinds<TaskMigrateEvent>(), [](const MachineState&, W w) { return check_mig2_events(w); }},
+      {"MIG-3", kinds<TaskMigrateEvent>(), [](const MachineState& m, W w) { return check_mig3_domain_span(m, w); }},
+      {"MIG-4", kinds<DetachPassEvent>(),
+       [](const MachineState& m, W w) { return check_mig4_migration_limit(m.profile, w); }},
+      {"LOCK-1 LOCK-2", kinds<RqLockEvent>(),
+       [](const MachineState& m, W w) {
+         const RqLockLayout layout = default_rq_lock_layout(m);
+         std::vector<Violation> out = check_lock1_order(m.profile.lock_order, layout, w);
+         std::vector<Violation> lock2 = check_lock2_discipline(layout, w);
+         out.insert(out.end(), std::make_move_iterator(lock2.begin()), std::make_move_iterator(lock2.end()));
+         return out;
+       }},
+      {"NOHZ-1", kinds<IlbBalanceEvent>(), [](const MachineState&, W w) { return check_nohz1(w); }},
+      {"NOHZ-2", kinds<IlbPassEndEvent, NohzKickEvent, NohzIdleEvent>(),
+       [](const MachineState& m, W w) { return check_nohz2(m.profile, w); }},
+  };
+  return checks;
+}
+
 std::vector<Violation> check_balance_events(const MachineState& m, const std::vector<BalanceEvent>& window,
                                             std::map<std::string, int>* runs) {
   std::vector<Violation> out;
-  const auto add = [&out](std::vector<Violation> found) {
+  const BalanceEventKinds present = kinds_of(window);
+  for (const BalanceEventCheck& c : balance_event_checks()) {
+    if ((c.reads & present) == 0) continue;  // it would find nothing
+    std::vector<Violation> found = c.run(m, window);
     out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-  };
-  const Profile& p = m.profile;
-  add(check_nb1(p, window));
-  add(check_nb2(p, window));
-  add(check_ser1(window));
-  add(check_ser1_balances(m, window));
-  add(check_ser2(p.serialize_placement, window));
-  add(check_int1(p, balance_interval_cap(m), window));
-  add(check_int2(m, balance_interval_cap(m), window));
-  add(check_bi1(m, window));
-  add(check_mig2_events(window));
-  add(check_mig3_domain_span(m, window));
-  add(check_mig4_migration_limit(p, window));
-  // The lock layout only matters to a window that takes rq locks (most take none).
-  if (std::any_of(window.begin(), window.end(), [](const BalanceEvent& e) { return std::holds_alternative<RqLockEvent>(e); })) {
-    const RqLockLayout layout = default_rq_lock_layout(m);
-    add(check_lock1_order(p.lock_order, layout, window));
-    add(check_lock2_discipline(layout, window));
   }
-  add(check_nohz1(window));
-  add(check_nohz2(p, window));
   if (runs)
     for (const char* id : balance_event_check_ids()) ++(*runs)[id];
   return out;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <variant>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,23 @@ std::vector<Violation> check_balance_events(const MachineState& m, const std::ve
                                             std::map<std::string, int>* runs);
 // The IDs check_balance_events() runs, in its order.
 const std::vector<const char*>& balance_event_check_ids();
+
+// A set of BalanceEvent alternatives, one bit each by index.
+using BalanceEventKinds = uint32_t;
+static_assert(std::variant_size_v<BalanceEvent> <= 32, "one bit per BalanceEvent alternative");
+BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window);
+
+// One of check_balance_events()'s checks and the kinds of event it reads. A check reads the
+// window through std::get_if / std::get of these kinds only, so a window holding none of them
+// shows it nothing: check_balance_events() does not run it there (replay checks a window per
+// jiffy, and about half the jiffies of a trace hold nothing but ticks). Tested: each check
+// finds nothing in windows stripped of its kinds (tests/unit/check_all_kinds_test.cpp).
+struct BalanceEventCheck {
+  const char* ids;  // "NB-1", or "LOCK-1 LOCK-2" for the two that share the rq lock layout
+  BalanceEventKinds reads;
+  std::vector<Violation> (*run)(const MachineState& m, const std::vector<BalanceEvent>& window);
+};
+const std::vector<BalanceEventCheck>& balance_event_checks();
 
 class PropertyChecker {
  public:

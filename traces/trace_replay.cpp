@@ -28,6 +28,11 @@ bool reads_domains(std::string_view id) { return id == "MIG-3" || id == "BI-1" |
 constexpr std::string_view kNeedsRaises = "NB-2";
 constexpr std::string_view kNoRaises = "the trace carries no SCHED softirq_raise events: whether a tick raised is not known";
 
+// Whether check `id` runs on a window replayed in this state (the two rules above).
+bool check_runs(std::string_view id, bool domains_stale, bool raises_seen) {
+  return (!domains_stale || !reads_domains(id)) && (raises_seen || id != kNeedsRaises);
+}
+
 // The index in `window` of the event a finding is about (every event check numbers its
 // findings by event; a state finding without one is put at the window's end).
 std::size_t event_of(const std::vector<BalanceEvent>& window, const Violation& v) {
@@ -38,7 +43,7 @@ std::size_t event_of(const std::vector<BalanceEvent>& window, const Violation& v
 }  // namespace
 
 TraceReplay::TraceReplay(ReplayOptions options)
-    : options_(std::move(options)), runs_(balance_event_check_ids().size(), 0) {}
+    : options_(std::move(options)) {}
 
 void TraceReplay::build_machine() {
   const std::string& name = options_.profile.empty() ? header_.profile : options_.profile;
@@ -96,15 +101,11 @@ void TraceReplay::flush(std::vector<Violation>& out) {
   if (window_.empty()) return;
   if (machine_) {
     std::vector<Violation> found = check_balance_events(*machine_, window_, nullptr);
-    auto runs = [this](std::string_view id) {
-      return (!domains_stale_ || !reads_domains(id)) && (raises_seen_ || id != kNeedsRaises);
-    };
-    const std::vector<const char*>& ids = balance_event_check_ids();
-    for (std::size_t i = 0; i < ids.size(); ++i)
-      if (runs(ids[i])) ++runs_[i];
+    // Which checks ran is worked out per state when summary() asks, not per window.
+    ++windows_by_state_[domains_stale_][raises_seen_];
     std::vector<Violation> kept;
     for (Violation& v : found) {
-      if (!runs(v.id)) continue;
+      if (!check_runs(v.id, domains_stale_, raises_seen_)) continue;
       v.line = static_cast<int>(window_lines_[event_of(window_, v)]);
       violated_.insert(v.id);
       kept.push_back(std::move(v));
@@ -201,7 +202,9 @@ ReplaySummary TraceReplay::summary() const {
   for (std::size_t i = 0; i < ids.size(); ++i) {
     CheckSummary c;
     c.id = ids[i];
-    c.instances = runs_[i];
+    for (const bool stale : {false, true})
+      for (const bool raises : {false, true})
+        if (check_runs(c.id, stale, raises)) c.instances += windows_by_state_[stale][raises];
     if (violated_.contains(c.id)) c.outcome = CheckOutcome::Violated;
     else if (c.instances > 0) c.outcome = CheckOutcome::Holds;
     else {

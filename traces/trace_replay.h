@@ -86,7 +86,7 @@ class TraceReplay {
   bool in_gap_ = false;                   // after a gap, until the next jiffy's window
   bool raises_seen_ = false;              // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;
-  std::vector<int> runs_;                 // windows each check ran on, by balance_event_check_ids() index
+  int windows_by_state_[2][2] = {};      // windows checked, by [domains_stale_][raises_seen_]
   std::set<std::string> violated_;        // IDs with a finding
   ReplaySummary summary_;
 };

@@ -21,11 +21,16 @@ bytes=$(stat -c %s "$trace")
 seconds() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
 read -r wc_s wc_kb < <(seconds wc -l "$trace")
 read -r check_s check_kb < <(seconds "$sbm" trace check --keep-going -q "$trace")
+# The same trace on standard input: the stream reader, as for `trace-cmd report | sbm trace check -`
+# (a named regular file is mapped instead; spec/trace-format.md, Reading).
+read -r stdin_s stdin_kb < <(seconds sh -c '"$0" trace check --keep-going -q - < "$1"' "$sbm" "$trace")
 events=$(grep -vc '^#' "$trace" || true)
 
-awk -v b="$bytes" -v e="$events" -v ws="$wc_s" -v cs="$check_s" -v ck="$check_kb" 'BEGIN {
+awk -v b="$bytes" -v e="$events" -v ws="$wc_s" -v cs="$check_s" -v ck="$check_kb" -v ss="$stdin_s" -v sk="$stdin_kb" 'BEGIN {
   printf "trace: %.0f MB, %d event lines\n", b / 1048576, e
   printf "wc -l:          %6.2f s\n", ws
   printf "sbm trace check: %6.2f s, %.2f M events/s, %.0f MB/s, peak RSS %.1f MB, %.1fx wc -l\n",
          cs, e / cs / 1e6, b / cs / 1048576, ck / 1024, cs / (ws > 0 ? ws : 0.01)
+  printf "  from stdin:    %6.2f s, %.2f M events/s, %.0f MB/s, peak RSS %.1f MB, %.1fx wc -l\n",
+         ss, e / ss / 1e6, b / ss / 1048576, sk / 1024, ss / (ws > 0 ? ws : 0.01)
 }'

@@ -1,6 +1,7 @@
 #include "properties/check_all.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "model/rq_lock.h"
 #include "properties/interval_invariants.h"
@@ -147,35 +148,35 @@ constexpr BalanceEventKinds kinds() {
 
 BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window) {
   BalanceEventKinds k = 0;
-  for (const BalanceEvent& e : window) k |= BalanceEventKinds{1} << e.index();
+  for (const BalanceEvent& e : window) k |= kind_of(e);
   return k;
 }
 
-// In the order of balance_event_check_ids(). The kinds are those each check's body asks of
-// the window (std::get_if / std::get); none of them hands the window on.
+// The kinds are those each check's body asks of the window (std::get_if / std::get); none of
+// them hands the window on.
 const std::vector<BalanceEventCheck>& balance_event_checks() {
   using W = const std::vector<BalanceEvent>&;
   static const std::vector<BalanceEventCheck> checks = {
-      {"NB-1",
+      {{"NB-1"},
        kinds<PassStartEvent, DomainVisitEvent, BalanceResultEvent, NextBalanceCandidateEvent, NextBalanceWriteEvent>(),
        [](const MachineState& m, W w) { return check_nb1(m.profile, w); }},
-      {"NB-2", kinds<TickEvent, SoftirqRaiseEvent>(),
+      {{"NB-2"}, kinds<TickEvent, SoftirqRaiseEvent>(),
        [](const MachineState& m, W w) { return check_nb2(m.profile, w); }},
-      {"SER-1", kinds<SerializeEvent>(), [](const MachineState&, W w) { return check_ser1(w); }},
-      {"SER-1", kinds<SerializeEvent, BalanceResultEvent>(),
+      {{"SER-1"}, kinds<SerializeEvent>(), [](const MachineState&, W w) { return check_ser1(w); }},
+      {{"SER-1"}, kinds<SerializeEvent, BalanceResultEvent>(),
        [](const MachineState& m, W w) { return check_ser1_balances(m, w); }},
-      {"SER-2", kinds<DomainVisitEvent, SerializeEvent>(),
+      {{"SER-2"}, kinds<DomainVisitEvent, SerializeEvent>(),
        [](const MachineState& m, W w) { return check_ser2(m.profile.serialize_placement, w); }},
-      {"INT-1", kinds<DomainVisitEvent, BalanceResultEvent>(),
+      {{"INT-1"}, kinds<DomainVisitEvent, BalanceResultEvent>(),
        [](const MachineState& m, W w) { return check_int1(m.profile, balance_interval_cap(m), w); }},
-      {"INT-2", kinds<DomainVisitEvent>(),
+      {{"INT-2"}, kinds<DomainVisitEvent>(),
        [](const MachineState& m, W w) { return check_int2(m, balance_interval_cap(m), w); }},
-      {"BI-1", kinds<BalanceResultEvent>(), [](const MachineState& m, W w) { return check_bi1(m, w); }},
-      {"MIG-2", kinds<TaskMigrateEvent>(), [](const MachineState&, W w) { return check_mig2_events(w); }},
-      {"MIG-3", kinds<TaskMigrateEvent>(), [](const MachineState& m, W w) { return check_mig3_domain_span(m, w); }},
-      {"MIG-4", kinds<DetachPassEvent>(),
+      {{"BI-1"}, kinds<BalanceResultEvent>(), [](const MachineState& m, W w) { return check_bi1(m, w); }},
+      {{"MIG-2"}, kinds<TaskMigrateEvent>(), [](const MachineState&, W w) { return check_mig2_events(w); }},
+      {{"MIG-3"}, kinds<TaskMigrateEvent>(), [](const MachineState& m, W w) { return check_mig3_domain_span(m, w); }},
+      {{"MIG-4"}, kinds<DetachPassEvent>(),
        [](const MachineState& m, W w) { return check_mig4_migration_limit(m.profile, w); }},
-      {"LOCK-1 LOCK-2", kinds<RqLockEvent>(),
+      {{"LOCK-1", "LOCK-2"}, kinds<RqLockEvent>(),
        [](const MachineState& m, W w) {
          const RqLockLayout layout = default_rq_lock_layout(m);
          std::vector<Violation> out = check_lock1_order(m.profile.lock_order, layout, w);
@@ -183,8 +184,8 @@ const std::vector<BalanceEventCheck>& balance_event_checks() {
          out.insert(out.end(), std::make_move_iterator(lock2.begin()), std::make_move_iterator(lock2.end()));
          return out;
        }},
-      {"NOHZ-1", kinds<IlbBalanceEvent>(), [](const MachineState&, W w) { return check_nohz1(w); }},
-      {"NOHZ-2", kinds<IlbPassEndEvent, NohzKickEvent, NohzIdleEvent>(),
+      {{"NOHZ-1"}, kinds<IlbBalanceEvent>(), [](const MachineState&, W w) { return check_nohz1(w); }},
+      {{"NOHZ-2"}, kinds<IlbPassEndEvent, NohzKickEvent, NohzIdleEvent>(),
        [](const MachineState& m, W w) { return check_nohz2(m.profile, w); }},
   };
   return checks;
@@ -205,9 +206,15 @@ std::vector<Violation> check_balance_events(const MachineState& m, const std::ve
 }
 
 const std::vector<const char*>& balance_event_check_ids() {
-  static const std::vector<const char*> ids = {"NB-1",  "NB-2",   "SER-1",  "SER-2",  "INT-1",
-                                               "INT-2", "BI-1",  "MIG-2",  "MIG-3",  "MIG-4",  "LOCK-1",
-                                               "LOCK-2", "NOHZ-1", "NOHZ-2"};
+  static const std::vector<const char*> ids = [] {
+    std::vector<const char*> out;
+    for (const BalanceEventCheck& c : balance_event_checks())
+      for (const char* id : c.ids) {
+        const auto same = [id](const char* o) { return std::strcmp(o, id) == 0; };
+        if (id != nullptr && std::none_of(out.begin(), out.end(), same)) out.push_back(id);
+      }
+    return out;
+  }();
   return ids;
 }
 

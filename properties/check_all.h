@@ -11,6 +11,7 @@
 // state property the number of events emitted before the state was seen.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <variant>
@@ -36,12 +37,13 @@ const std::vector<InvariantInfo>& sim_invariants();
 // (traces/trace_replay.h).
 std::vector<Violation> check_balance_events(const MachineState& m, const std::vector<BalanceEvent>& window,
                                             std::map<std::string, int>* runs);
-// The IDs check_balance_events() runs, in its order.
+// The IDs check_balance_events() runs, in its order: those of balance_event_checks().
 const std::vector<const char*>& balance_event_check_ids();
 
 // A set of BalanceEvent alternatives, one bit each by index.
 using BalanceEventKinds = uint32_t;
 static_assert(std::variant_size_v<BalanceEvent> <= 32, "one bit per BalanceEvent alternative");
+inline BalanceEventKinds kind_of(const BalanceEvent& e) { return BalanceEventKinds{1} << e.index(); }
 BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window);
 
 // One of check_balance_events()'s checks and the kinds of event it reads. A check reads the
@@ -50,7 +52,7 @@ BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window);
 // jiffy, and about half the jiffies of a trace hold nothing but ticks). Tested: each check
 // finds nothing in windows stripped of its kinds (tests/unit/check_all_kinds_test.cpp).
 struct BalanceEventCheck {
-  const char* ids;  // "NB-1", or "LOCK-1 LOCK-2" for the two that share the rq lock layout
+  std::array<const char*, 2> ids;  // {"NB-1"}, or {"LOCK-1", "LOCK-2"}: two that share the rq lock layout
   BalanceEventKinds reads;
   std::vector<Violation> (*run)(const MachineState& m, const std::vector<BalanceEvent>& window);
 };

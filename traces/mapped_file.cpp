@@ -41,9 +41,8 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) munmap(const_cast<char*>(data_), size_);
 }
 
-void MappedFile::release_before(std::size_t offset) {
+void MappedFile::give_back(std::size_t offset) {
   const std::size_t end = offset / page_size() * page_size();
-  if (end <= released_) return;
   madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
   released_ = end;
 }

@@ -23,13 +23,18 @@ class MappedFile {
 
   std::string_view text() const { return {data_, size_}; }
 
-  // The text before `offset` will not be read again: its whole pages are unmapped from this
-  // process (madvise MADV_DONTNEED; the page cache keeps them). Reading ahead is left to the
-  // kernel, told at open() that the file is read front to back (MADV_SEQUENTIAL).
-  void release_before(std::size_t offset);
+  // The text before `offset` will not be read again. Once kGiveBack more of it has been passed,
+  // its whole pages are unmapped from this process (madvise MADV_DONTNEED; the page cache keeps
+  // them): what stays mapped is bounded, and the reader may ask at every line. Reading ahead is
+  // left to the kernel, told at open() that the file is read front to back (MADV_SEQUENTIAL).
+  void release_before(std::size_t offset) {
+    if (offset - released_ >= kGiveBack) give_back(offset);
+  }
 
  private:
+  static constexpr std::size_t kGiveBack = 1024 * 1024;
   MappedFile(const char* data, std::size_t size) : data_(data), size_(size) {}
+  void give_back(std::size_t offset);
   const char* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t released_ = 0;  // page-aligned: the text before it is unmapped

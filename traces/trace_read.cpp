@@ -21,8 +21,6 @@ static_assert(kMaxTraceLine == 65536, "kOverlong names the limit");
 
 // One read from the stream; the buffer holds it plus the longest line.
 constexpr std::size_t kReadChunk = 256 * 1024;
-// How much of a mapped file the reader passes before it gives it back: what it keeps mapped.
-constexpr std::size_t kGiveBack = 1024 * 1024;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -234,19 +232,26 @@ inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop
   return t.substr(start, pos - start);
 }
 
-// "secs.frac" with 6 (ftrace, trace_print_time(), kernel/trace/trace_output.c, v5.10) or 9
-// (trace-cmd report --ts / perf script --ns) fraction digits, to nanoseconds.
-std::optional<uint64_t> timestamp_ns(std::string_view ts) {
-  // One pass: seconds up to the '.', then the fraction, counting its digits.
+// The timestamp "secs.frac" at t[i]: 1 to 10 digits of seconds, '.', then 6 (ftrace,
+// trace_print_time(), kernel/trace/trace_output.c, v5.10) or 9 (trace-cmd report --ts /
+// perf script --ns) fraction digits, to nanoseconds. Returns where it ends, npos when t[i] does
+// not start one; the caller says what must follow. Each run of digits is bounded before its
+// loop, one past its longest, so a longer one fails.
+std::size_t read_timestamp(std::string_view t, std::size_t i, uint64_t& ns) {
+  const char* const d = t.data();
+  const std::size_t n = t.size();
+  const std::size_t start = i;
   uint64_t secs = 0, frac = 0;
-  std::size_t i = 0;
-  for (; i < ts.size() && is_digit(ts[i]); ++i) secs = secs * 10 + static_cast<uint64_t>(ts[i] - '0');
-  if (i == 0 || i > 10 || i >= ts.size() || ts[i] != '.') return std::nullopt;
+  for (const std::size_t end = std::min(n, start + 10); i < end && is_digit(d[i]); ++i)
+    secs = secs * 10 + static_cast<uint64_t>(d[i] - '0');
+  if (i == start || i >= n || d[i] != '.') return std::string_view::npos;
   const std::size_t dot = i;
-  for (++i; i < ts.size() && is_digit(ts[i]); ++i) frac = frac * 10 + static_cast<uint64_t>(ts[i] - '0');
+  for (const std::size_t end = std::min(n, dot + 11); ++i < end && is_digit(d[i]);)
+    frac = frac * 10 + static_cast<uint64_t>(d[i] - '0');
   const std::size_t digits = i - dot - 1;
-  if (i != ts.size() || (digits != 6 && digits != 9)) return std::nullopt;
-  return secs * 1000000000ULL + frac * (digits == 6 ? 1000ULL : 1ULL);
+  if (digits != 6 && digits != 9) return std::string_view::npos;
+  ns = secs * 1000000000ULL + frac * (digits == 6 ? 1000ULL : 1ULL);
+  return i;
 }
 
 // comm and pid left of the [cpu] column (already without trailing blanks):
@@ -324,9 +329,10 @@ bool read_prefix_the_long_way(TraceRecord& r, std::size_t& pos) {
   if (tok.size() < 2 || tok.back() != ':')
     return reject(r, "expected a timestamp 'secs.usecs:'", column_of(r, tok));
   r.timestamp_text = tok.substr(0, tok.size() - 1);
-  const auto ns = timestamp_ns(r.timestamp_text);
-  if (!ns) return reject(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok));
-  r.timestamp_ns = *ns;
+  uint64_t ns = 0;
+  if (read_timestamp(r.timestamp_text, 0, ns) != r.timestamp_text.size())
+    return reject(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok));
+  r.timestamp_ns = ns;
   return true;
 }
 
@@ -347,8 +353,8 @@ bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
   if (n <= kCommWidth || d[kCommWidth] != '-' || is_space(d[kCommWidth - 1]) || first_lane(load16(d) == '[') != 16)
     return false;
   const std::size_t comm = skip_blanks(t, 0);  // below 16: d[15] is not blank
-  // Each run below is bounded once, before its loop (kMaxIntDigits for a pid or a CPU, 5 flags,
-  // 10 digits of seconds); a longer one then fails the test of the byte that must end it.
+  // Each run below is bounded once, before its loop (kMaxIntDigits for a pid or a CPU, 5 flags);
+  // a longer one then fails the test of the byte that must end it.
   auto bound = [n](std::size_t from, std::size_t most) { return std::min(n, from + most); };
   std::size_t i = kCommWidth + 1;
   int pid = 0;
@@ -367,26 +373,15 @@ bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
   const std::size_t flags = i;
   if (has_flags) i = skip_blanks(t, f);
   const std::size_t ts = i;
-  uint64_t secs = 0, frac = 0;
-  for (const std::size_t end = bound(i, 10); i < end && is_digit(d[i]); ++i)
-    secs = secs * 10 + static_cast<uint64_t>(d[i] - '0');
-  if (i == ts || i >= n || d[i] != '.') return false;
-  const std::size_t dot = i;
-  // The fraction is 6 or 9 digits: where its ':' stands says which, and the digits are then
-  // read in a loop of known length.
-  const std::size_t digits = dot + 7 < n && d[dot + 7] == ':' ? 6 : dot + 10 < n && d[dot + 10] == ':' ? 9 : 0;
-  if (digits == 0) return false;
-  for (i = dot + 1; i <= dot + digits; ++i) {
-    if (!is_digit(d[i])) return false;
-    frac = frac * 10 + static_cast<uint64_t>(d[i] - '0');
-  }
-  if (i + 1 < n && !is_space(d[i + 1])) return false;
+  uint64_t ns = 0;
+  i = read_timestamp(t, ts, ns);
+  if (i >= n || d[i] != ':' || (i + 1 < n && !is_space(d[i + 1]))) return false;
   r.comm = std::string_view(d + comm, kCommWidth - comm);
   r.pid = pid;
   r.cpu = cpu;
   if (has_flags) r.flags = std::string_view(d + flags, f - flags);
   r.timestamp_text = std::string_view(d + ts, i - ts);
-  r.timestamp_ns = secs * 1000000000ULL + frac * (digits == 6 ? 1000ULL : 1ULL);
+  r.timestamp_ns = ns;
   pos = i + 1;
   return true;
 }
@@ -474,12 +469,9 @@ TraceReader::TraceReader(MappedFile& file)
 
 std::optional<std::string_view> TraceReader::next_line(bool& overlong, std::size_t& control) {
   overlong = false;
-  // The previous record is dead (next()'s contract): a mapped file gets back what lies before
-  // this line, kGiveBack at a time.
-  if (file_ != nullptr && begin_ - given_back_ >= kGiveBack) {
-    file_->release_before(begin_);
-    given_back_ = begin_;
-  }
+  // The previous record is dead (next()'s contract): a mapped file may have back what lies
+  // before this line.
+  if (file_ != nullptr) file_->release_before(begin_);
   for (;;) {
     const char* base = base_;
     // The line's end and its first control byte in one pass: the first control byte is the

@@ -92,7 +92,6 @@ class TraceReader {
   const char* base_ = nullptr;   // buf_'s data or the file's text
   std::size_t begin_ = 0;        // start of the unread text at base_
   std::size_t end_ = 0;          // end of the text read from in_ (the file's size)
-  std::size_t given_back_ = 0;   // where the file was last given back to
   bool eof_ = false;
   bool discarding_ = false;  // inside the rest of an overlong line
   uint64_t line_ = 0;

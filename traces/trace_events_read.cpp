@@ -14,34 +14,49 @@ namespace {
 
 // The fields of one event, read by name; the first problem is kept as the event's error and
 // every later read returns a default, so a reader function reads straight through.
+// A line in the writer's own layout is read in order (InOrderFields); at the first item off
+// that layout the rest of the line is read by TraceFields, from where the in-order read stopped.
 class FieldReader {
  public:
-  FieldReader(std::string_view event, TraceFields& fields) : event_(event), fields_(fields) {}
+  // `in_order` false reads every line the way any layout is read (read_trace_event_the_long_way()).
+  FieldReader(std::string_view event, std::string_view text, TraceFields& fields, bool in_order)
+      : event_(event), ordered_(in_order), in_order_(text), fields_(fields) {}
 
   const std::string& error() const { return error_; }
   // For the sbm fields a mainline event may lack (a kernel's own trace).
   // The lookups are forced inline so that each reader's keys are constants there
   // (TraceFields::find_value()).
-  [[gnu::always_inline]] bool has(std::string_view key) { return fields_.find_value(key) != nullptr; }
+  [[gnu::always_inline]] bool has(std::string_view key) {
+    if (ordered_ && in_order_.at(key)) return true;
+    leave_order();
+    return fields_.find_value(key) != nullptr;
+  }
 
   // The value of `key`, null when missing (a pointer, not an optional: see
   // TraceFields::find_value()). A `key=` with nothing after it (an empty cpulist, an empty
   // name) is an empty value; parse_trace_fields() leaves it as a value-less token "key=".
   [[gnu::always_inline]] const std::string_view* text(std::string_view key) {
+    if (ordered_ && in_order_.text(key, value_)) return &value_;
+    leave_order();
     if (const std::string_view* v = fields_.find_value(key)) return v;
     return empty_or_missing(key);
   }
 
-  // A plain number at the cursor is read in the same pass that finds its end; anything else
-  // (a sign where T has none, too many digits, a value that is not a number) goes the long way.
+  // A plain number is read in the same pass that finds its end; anything else (a sign where T
+  // has none, too many digits, a value that is not a number) goes the long way.
   template <class T>
   [[gnu::always_inline]] T number(std::string_view key) {
     T out{};
+    if (ordered_ && in_order_.number(key, out)) return out;
+    leave_order();
     return fields_.number_at_cursor(key, out) != 0 ? out : number_the_long_way<T>(key);
   }
 
-  // "0" or "1"; a one-digit number at the cursor is settled without a second look.
+  // "0" or "1"; a one-digit number is settled without a second look.
   [[gnu::always_inline]] bool flag(std::string_view key) {
+    bool set = false;
+    if (ordered_ && in_order_.flag(key, set)) return set;
+    leave_order();
     unsigned digit = 0;
     if (fields_.number_at_cursor(key, digit) == 1 && digit <= 1) return digit == 1;
     return flag_the_long_way(key);
@@ -104,6 +119,13 @@ class FieldReader {
   }
 
  private:
+  // The rest of the line is read by TraceFields, from the first item not read in order.
+  void leave_order() {
+    if (!ordered_) return;
+    ordered_ = false;
+    fields_.seek(in_order_.offset());
+  }
+
   [[gnu::noinline]] bool flag_the_long_way(std::string_view key) {
     const std::string_view* v = text(key);
     if (!v) return false;
@@ -141,6 +163,9 @@ class FieldReader {
   }
 
   std::string_view event_;
+  bool ordered_;  // every item so far was read in order
+  InOrderFields in_order_;
+  std::string_view value_;  // text() read in order
   TraceFields& fields_;
   std::string error_;
 };
@@ -413,9 +438,8 @@ bool is_softirq(TraceEventId id) {
   return id == TraceEventId::SoftirqRaise || id == TraceEventId::SoftirqEntry || id == TraceEventId::SoftirqExit;
 }
 
-}  // namespace
-
-TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields) {
+// What read_trace_event() and read_trace_event_the_long_way() share.
+TraceEventRead read_event(const TraceRecord& r, TraceFields& fields, bool in_order) {
   TraceEventRead out;
   if (r.kind != TraceRecordKind::Event) return out;
   const BalanceReader balance = kBalanceReaders[static_cast<std::size_t>(r.id)];
@@ -430,7 +454,7 @@ TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields) {
     fields.reset(r.fields);
     if (action != kSchedSoftirqAction) return out;
   }
-  FieldReader f(r.event, fields);
+  FieldReader f(r.event, r.fields, fields, in_order);
   if (balance) out.balance = balance(r.cpu, f);
   else out.task = read_task(*task, r.cpu, f);
   if (!f.error().empty()) {
@@ -440,6 +464,14 @@ TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields) {
     out.kind = balance ? TraceEventKind::Balance : TraceEventKind::Task;
   }
   return out;
+}
+
+}  // namespace
+
+TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields) { return read_event(r, fields, true); }
+
+TraceEventRead read_trace_event_the_long_way(const TraceRecord& r, TraceFields& fields) {
+  return read_event(r, fields, false);
 }
 
 }  // namespace sbm

@@ -29,5 +29,9 @@ struct TraceEventRead {
 // Fields the trace leaves out of a mainline event keep the kernel's default: a softirq_raise
 // without sbm's `source` was raised by the tick's trigger.
 TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields);
+// read_trace_event() without its in-order reading of the writer's layout (InOrderFields): every
+// item looked up the way any layout is. For the property that the in-order reading changes
+// nothing.
+TraceEventRead read_trace_event_the_long_way(const TraceRecord& r, TraceFields& fields);
 
 }  // namespace sbm

@@ -134,6 +134,41 @@ void parse_trace_fields(std::string_view text, std::vector<TraceField>& out);
 // The value of the first item named `key`, if it has one.
 std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key);
 
+// Where the value starts when `key=` begins at `p` (before `end`), else null; null for a
+// comm-like key too, whose value may run over blanks (cut_trace_field()). Inline, so that at a
+// reader's call the key is a constant and the test compiles to a few word compares.
+[[gnu::always_inline]] inline const char* value_after_key(const char* p, const char* end, std::string_view key) {
+  if (static_cast<std::size_t>(end - p) <= key.size() || p[key.size()] != '=' ||
+      __builtin_memcmp(p, key.data(), key.size()) != 0 || is_comm_field_key(key))
+    return nullptr;
+  return p + key.size() + 1;
+}
+
+// A plain decimal T at `p`: digits (a '-' first for a signed T), no more of them than T surely
+// holds, then a blank, a tab or `end`. Read in the pass that finds its end; returns that end,
+// or null for anything else (the caller then reads the value the long way).
+template <class T>
+[[gnu::always_inline]] inline const char* read_plain_number(const char* p, const char* end, T& out) {
+  bool negative = false;
+  if constexpr (std::numeric_limits<T>::is_signed) {
+    if (p < end && *p == '-') {
+      negative = true;
+      ++p;
+    }
+  }
+  const char* const first = p;
+  // Unsigned, so that too many digits wrap (defined) before the count below rejects them.
+  uint64_t value = 0;
+  for (; p < end && static_cast<unsigned char>(*p - '0') < 10; ++p)
+    value = value * 10 + static_cast<uint64_t>(*p - '0');
+  const std::size_t digits = static_cast<std::size_t>(p - first);
+  if (digits == 0 || digits > static_cast<std::size_t>(std::numeric_limits<T>::digits10) ||
+      (p < end && *p != ' ' && *p != '\t'))
+    return nullptr;
+  out = negative ? static_cast<T>(-static_cast<T>(value)) : static_cast<T>(value);
+  return p;
+}
+
 // The fields of one event, read by key. Every reader in sbm asks for them in the order the
 // line prints them (the writer's order, a tracepoint's TP_printk() order), so find() looks
 // forward from the last item it found (and at that one again: has() then a read): one pass
@@ -168,27 +203,17 @@ class TraceFields {
     const std::size_t v = key_at_cursor(key);
     if (v == std::string_view::npos) return 0;
     const char* const d = text_.data();
-    const std::size_t n = text_.size();
-    std::size_t i = v;
-    bool negative = false;
-    if constexpr (std::numeric_limits<T>::is_signed) {
-      if (i < n && d[i] == '-') {
-        negative = true;
-        ++i;
-      }
-    }
-    const std::size_t first = i;
-    // Unsigned, so that too many digits wrap (defined) before the count below rejects them.
-    uint64_t value = 0;
-    for (; i < n && static_cast<unsigned char>(d[i] - '0') < 10; ++i)
-      value = value * 10 + static_cast<uint64_t>(d[i] - '0');
-    const std::size_t digits = i - first;
-    if (digits == 0 || digits > static_cast<std::size_t>(std::numeric_limits<T>::digits10) ||
-        (i < n && d[i] != ' ' && d[i] != '\t'))
-      return 0;
-    out = negative ? static_cast<T>(-static_cast<T>(value)) : static_cast<T>(value);
-    found(key.size(), v, i, i);
-    return i - v;
+    const char* const end = read_plain_number(d + v, d + text_.size(), out);
+    if (end == nullptr) return 0;
+    const std::size_t e = static_cast<std::size_t>(end - d);
+    found(key.size(), v, e, e);
+    return e - v;
+  }
+  // Goes on from `offset` in the text, as if the items before it had been found in order
+  // (what InOrderFields hands over when a line leaves the writer's layout).
+  void seek(std::size_t offset) {
+    pos_ = offset;
+    last_ = TraceField{};
   }
   // Every item, split on first use.
   const std::vector<TraceField>& all();
@@ -206,10 +231,9 @@ class TraceFields {
   }
   // Where the value starts when `key=` begins at `p`, else npos (also for a comm-like key).
   [[gnu::always_inline]] std::size_t key_at(std::size_t p, std::string_view key) const {
-    if (p + key.size() >= text_.size() || text_[p + key.size()] != '=' ||
-        __builtin_memcmp(text_.data() + p, key.data(), key.size()) != 0 || is_comm_field_key(key))
-      return std::string_view::npos;
-    return p + key.size() + 1;
+    const char* const d = text_.data();
+    const char* const v = p < text_.size() ? value_after_key(d + p, d + text_.size(), key) : nullptr;
+    return v != nullptr ? static_cast<std::size_t>(v - d) : std::string_view::npos;
   }
   // Records the item found in order: its value is [value, value_end), its key the
   // `key_size` bytes before the '=' at value - 1, and the cursor moves to `end`.
@@ -231,6 +255,62 @@ class TraceFields {
   TraceField last_;      // the last item found in order (key empty before the first)
   bool split_ = false;
   std::vector<TraceField> all_;
+};
+
+// An event's items read in the order and layout its writer prints them: each `key=value`, one
+// blank apart, from the first byte of the text. The cursor lives in registers, not in a
+// TraceFields, and nothing is recorded per item, so a line on that layout costs a key compare
+// and the value's digits per item. Each read answers only when the next item is the key asked
+// for, and then exactly what TraceFields answers for it; otherwise it answers nothing and moves
+// nothing, and the caller goes on with TraceFields::seek(offset()), which reads any layout.
+class InOrderFields {
+ public:
+  explicit InOrderFields(std::string_view text) : begin_(text.data()), at_(begin_), end_(begin_ + text.size()) {}
+
+  // Whether the next item is `key=`; the cursor stays (a read of it follows).
+  [[gnu::always_inline]] bool at(std::string_view key) const { return value_after_key(at_, end_, key) != nullptr; }
+
+  template <class T>
+  [[gnu::always_inline]] bool number(std::string_view key, T& out) {
+    const char* const v = value_after_key(at_, end_, key);
+    const char* const end = v != nullptr ? read_plain_number(v, end_, out) : nullptr;
+    if (end == nullptr) return false;
+    step_to(end);
+    return true;
+  }
+
+  // A one-byte value 0 or 1.
+  [[gnu::always_inline]] bool flag(std::string_view key, bool& out) {
+    const char* const v = value_after_key(at_, end_, key);
+    if (v == nullptr || v == end_ || (*v != '0' && *v != '1') || (v + 1 < end_ && v[1] != ' ' && v[1] != '\t'))
+      return false;
+    out = *v == '1';
+    step_to(v + 1);
+    return true;
+  }
+
+  // The value of `key=` up to the next blank or tab (TraceFields' take_value()).
+  [[gnu::always_inline]] bool text(std::string_view key, std::string_view& out) {
+    const char* const v = value_after_key(at_, end_, key);
+    if (v == nullptr) return false;
+    const char* end = v;
+    while (end < end_ && *end != ' ' && *end != '\t') ++end;
+    out = std::string_view(v, static_cast<std::size_t>(end - v));
+    step_to(end);
+    return true;
+  }
+
+  // Where the cursor is, from the start of the text.
+  std::size_t offset() const { return static_cast<std::size_t>(at_ - begin_); }
+
+ private:
+  // Past a value ending at `end` and the one blank after it. Any other separator (a tab, a
+  // second blank) stops the next key compare, and the caller leaves for TraceFields.
+  [[gnu::always_inline]] void step_to(const char* end) { at_ = end + (end < end_ && *end == ' '); }
+
+  const char* begin_;
+  const char* at_;
+  const char* end_;
 };
 
 // What the `# key: value` header of an sbm trace declares (spec/trace-format.md, "Header").

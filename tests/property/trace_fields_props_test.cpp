@@ -16,9 +16,10 @@
 namespace sbm {
 namespace {
 
-// Keys as trace lines print them, comm-like ones (whose values may hold blanks) included.
-const std::vector<std::string> kKeys = {"cpu",  "pid",       "comm",     "prev_comm", "vec",    "action",
-                                        "jiffies", "next_balance", "allowed", "level", "due", "x"};
+// Keys as trace lines print them, comm-like ones (whose values may hold blanks) included, and
+// keys that start with another one ("cpus", "levels"), which are not it.
+const std::vector<std::string> kKeys = {"cpu",     "pid",          "comm",    "prev_comm", "vec", "action", "jiffies",
+                                        "next_balance", "allowed", "level", "due", "x", "cpus", "levels"};
 const std::vector<std::string> kValues = {"0", "7", "4294892296", "SCHED", "0-3,8", "8->16", "Web Content", "a:b", ""};
 // Items without a value: a compact sched_switch's pieces, a bare flag.
 const std::vector<std::string> kBare = {"==>", "[120]", "R", "*LLC:", "=x"};
@@ -119,6 +120,49 @@ TEST(TraceFieldsNumberAtCursor, ReadsPlainNumbersInOrder) {
   EXPECT_EQ(f.find("c"), "-1");
   EXPECT_EQ(f.number_at_cursor("d", cpu), 0u);
   EXPECT_EQ(f.number_at_cursor("d", jiffies), 11u);
+}
+
+// A line in its writer's layout is read whole in order; each read off that layout answers
+// nothing and leaves the cursor where it was, for TraceFields::seek() to go on from.
+TEST(InOrderFields, ReadsTheWritersLayoutAndStopsAtTheFirstItemOffIt) {
+  const std::string line = "cpu=7 jiffies=4294892296 idle=1 name=SMT holder=-1";
+  InOrderFields f(line);
+  int cpu = 0, holder = 0;
+  uint64_t jiffies = 0;
+  bool idle = false;
+  std::string_view name;
+  EXPECT_TRUE(f.at("cpu"));
+  EXPECT_FALSE(f.at("jiffies"));
+  EXPECT_TRUE(f.number("cpu", cpu));
+  EXPECT_TRUE(f.number("jiffies", jiffies));
+  EXPECT_TRUE(f.flag("idle", idle));
+  EXPECT_TRUE(f.text("name", name));
+  EXPECT_TRUE(f.number("holder", holder));
+  EXPECT_EQ(f.offset(), line.size());
+  EXPECT_EQ(cpu, 7);
+  EXPECT_EQ(jiffies, 4294892296u);
+  EXPECT_TRUE(idle);
+  EXPECT_EQ(name, "SMT");
+  EXPECT_EQ(holder, -1);
+
+  // Off the layout: another key next, a flag of two digits, a tab, two blanks, a longer key.
+  const std::string odd = "cpu=7 idle=01\tdue=0  level=1 levels=2";
+  InOrderFields g(odd);
+  EXPECT_FALSE(g.number("level", cpu));
+  EXPECT_TRUE(g.number("cpu", cpu));
+  const std::size_t at_idle = g.offset();
+  EXPECT_EQ(odd.substr(at_idle, 4), "idle");
+  EXPECT_FALSE(g.flag("idle", idle));
+  EXPECT_EQ(g.offset(), at_idle);
+  TraceFields rest;
+  rest.reset(odd);
+  rest.seek(at_idle);
+  EXPECT_EQ(rest.find("idle"), "01");
+  InOrderFields h(std::string_view(odd).substr(odd.find("due")));
+  EXPECT_TRUE(h.flag("due", idle));
+  EXPECT_FALSE(h.number("level", cpu));  // two blanks before it
+  InOrderFields k(std::string_view(odd).substr(odd.find("levels")));
+  EXPECT_FALSE(k.number("level", cpu));
 }
 
 }  // namespace

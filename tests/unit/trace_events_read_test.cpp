@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "model/profile.h"
+#include "tests/unit/balance_event_compare.h"
 #include "tests/unit/trace_gen_testing.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_read.h"
@@ -13,57 +14,8 @@
 namespace sbm {
 namespace {
 
-// Every field of each event, for the comparison (the model's events have no operator==).
-auto fields(const TickEvent& e) { return std::tie(e.cpu, e.jiffies, e.idle, e.next_balance, e.attached, e.active, e.nohz_defers); }
-auto fields(const SoftirqRaiseEvent& e) { return std::tie(e.cpu, e.vec, e.source); }
-auto fields(const SoftirqEntryEvent& e) { return std::tie(e.cpu, e.vec); }
-auto fields(const SoftirqExitEvent& e) { return std::tie(e.cpu, e.vec); }
-auto fields(const PassStartEvent& e) {
-  return std::tie(e.cpu, e.executing_cpu, e.jiffies, e.idle, e.busy, e.next_balance_start, e.rq_next_balance);
-}
-auto fields(const DomainVisitEvent& e) { return std::tie(e.cpu, e.level, e.name, e.jiffies, e.interval, e.last_balance, e.due); }
-auto fields(const DomainSkipEvent& e) { return std::tie(e.cpu, e.level, e.reason); }
-auto fields(const SerializeEvent& e) { return std::tie(e.cpu, e.for_cpu, e.level, e.action, e.holder); }
-auto fields(const BalanceResultEvent& e) {
-  return std::tie(e.cpu, e.level, e.idle, e.moved, e.serialize_busy, e.continue_balancing, e.last_balance, e.interval,
-                  e.balance_interval_before, e.balance_interval_after);
-}
-auto fields(const NextBalanceCandidateEvent& e) { return std::tie(e.cpu, e.level, e.candidate, e.taken, e.next_balance); }
-auto fields(const NextBalanceWriteEvent& e) { return std::tie(e.cpu, e.old_value, e.new_value, e.written); }
-auto fields(const RqLockEvent& e) { return std::tie(e.cpu, e.rq, e.action, e.site); }
-auto fields(const TaskMigrateEvent& e) {
-  return std::tie(e.pid, e.from_cpu, e.to_cpu, e.cpu, e.level, e.executing_cpu, e.cpus_allowed, e.balance_seq, e.active,
-                  e.reason);
-}
-auto fields(const DetachPassEvent& e) {
-  return std::tie(e.cpu, e.level, e.src_cpu, e.dst_cpu, e.balance_seq, e.round, e.src_nr_running, e.limit, e.examined,
-                  e.detached);
-}
-auto fields(const ActiveBalanceEvent& e) { return std::tie(e.busiest_cpu, e.push_cpu, e.action, e.pid); }
-auto fields(const NohzIdleEvent& e) {
-  return std::tie(e.cpu, e.enter, e.jiffies, e.rq_next_balance, e.nohz_next_balance, e.needs_update, e.load_balancer);
-}
-auto fields(const NohzKickEvent& e) {
-  return std::tie(e.cpu, e.target, e.flags, e.jiffies, e.next_balance_before, e.next_balance_after, e.needs_update, e.ipi);
-}
-auto fields(const IlbBalanceEvent& e) { return std::tie(e.ilb_cpu, e.cpu, e.ilb_idle, e.jiffies); }
-auto fields(const IlbPassEndEvent& e) {
-  return std::tie(e.ilb_cpu, e.flags, e.complete, e.jiffies, e.candidates, e.skipped_busy, e.folded, e.before, e.after);
-}
-auto fields(const HotplugEvent& e) { return std::tie(e.cpu, e.online); }
+using testing::same;
 
-bool same(const BalanceEvent& a, const BalanceEvent& b) {
-  return a.index() == b.index() &&
-         std::visit([&](const auto& x) { return fields(x) == fields(std::get<std::decay_t<decltype(x)>>(b)); }, a);
-}
-
-bool same(const TaskEvent& a, const TaskEvent& b) {
-  // The trace carries the affinity and weights of a fork and the affinity of SetAffinity only.
-  const bool fork = a.kind == TaskEventKind::Fork;
-  return a.kind == b.kind && a.pid == b.pid && a.cpu == b.cpu &&
-         (!(fork || a.kind == TaskEventKind::SetAffinity) || a.cpus_allowed == b.cpus_allowed) &&
-         (!fork || (a.load_weight == b.load_weight && a.util == b.util));
-}
 
 struct ReadBack {
   std::vector<BalanceEvent> events;

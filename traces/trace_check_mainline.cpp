@@ -1,8 +1,9 @@
 #include "traces/trace_check_mainline.h"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
+
+#include "traces/softirq_fields.h"
 
 namespace sbm {
 
@@ -10,15 +11,6 @@ namespace {
 
 // CONFIG_NR_CPUS is at most 8192 (arch/x86/Kconfig, v6.x); a larger [cpu] is a broken line.
 constexpr int kMaxCpus = 8192;
-
-std::optional<int> to_int(std::optional<std::string_view> s) {
-  if (!s || s->empty()) return std::nullopt;
-  int v = 0;
-  const char* end = s->data() + s->size();
-  const auto [p, ec] = std::from_chars(s->data(), end, v);
-  if (ec != std::errc() || p != end) return std::nullopt;
-  return v;
-}
 
 // The record's event name without perf script's "sched:" prefix: the table's name for a
 // known event (no search), else the bare name.
@@ -56,7 +48,7 @@ SwitchSide parse_compact_side(std::string_view s) {
   const std::size_t colon = task.rfind(':');
   if (colon == std::string_view::npos) return side;
   side.comm = task.substr(0, colon);
-  side.pid = to_int(task.substr(colon + 1));
+  side.pid = field_int(task.substr(colon + 1));
   return side;
 }
 
@@ -266,8 +258,8 @@ void MainlineTraceChecker::on_sched_switch(const TraceRecord& r, std::vector<Vio
   const std::optional<std::string_view> prev_state = fields_.find("prev_state");
   const std::optional<std::string_view> next_comm = fields_.find("next_comm");
   if (const std::optional<std::string_view> next_pid = fields_.find("next_pid")) {
-    prev = {to_int(prev_pid), prev_comm.value_or(""), prev_state.value_or("")};
-    next = {to_int(next_pid), next_comm.value_or(""), {}};
+    prev = {field_int(prev_pid), prev_comm.value_or(""), prev_state.value_or("")};
+    next = {field_int(next_pid), next_comm.value_or(""), {}};
   } else if (const std::size_t arrow = r.fields.find(" ==> "); arrow != std::string_view::npos) {
     std::string_view left = trim(r.fields.substr(0, arrow));
     const std::size_t blank = left.rfind(' ');
@@ -292,8 +284,8 @@ void MainlineTraceChecker::on_sched_switch(const TraceRecord& r, std::vector<Vio
 void MainlineTraceChecker::on_wakeup(const TraceRecord& r, bool waking) {
   fields_.reset(r.fields);
   const std::string_view comm = fields_.find("comm").value_or("");
-  const std::optional<int> pid = to_int(fields_.find("pid"));
-  const std::optional<int> target = to_int(fields_.find("target_cpu"));
+  const std::optional<int> pid = field_int(fields_.find("pid"));
+  const std::optional<int> target = field_int(fields_.find("target_cpu"));
   if (!pid || !target || *target < 0 || *target >= kMaxCpus) {
     unparsed(r.line, std::string(event_name(r)) + " without a readable pid and target_cpu");
     return;
@@ -309,9 +301,9 @@ void MainlineTraceChecker::on_wakeup(const TraceRecord& r, bool waking) {
 
 void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violation>& out) {
   fields_.reset(r.fields);
-  const std::optional<int> pid = to_int(fields_.find("pid"));
-  const std::optional<int> orig = to_int(fields_.find("orig_cpu"));
-  const std::optional<int> dest = to_int(fields_.find("dest_cpu"));
+  const std::optional<int> pid = field_int(fields_.find("pid"));
+  const std::optional<int> orig = field_int(fields_.find("orig_cpu"));
+  const std::optional<int> dest = field_int(fields_.find("dest_cpu"));
   if (!pid || !orig || !dest || *pid <= 0 || *dest < 0 || *dest >= kMaxCpus) {
     unparsed(r.line, "sched_migrate_task without a readable pid, orig_cpu and dest_cpu");
     return;
@@ -344,11 +336,7 @@ void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violatio
 
 void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violation>& out) {
   if (r.id == TraceEventId::SoftirqRaise) seen_raise_ = true;
-  fields_.reset(r.fields);
-  // "vec=7 [action=SCHED]" (include/trace/events/irq.h, v6.17); older kernels print "softirq=7 action=SCHED".
-  std::optional<int> vec = to_int(fields_.find("vec"));
-  if (!vec) vec = to_int(fields_.find("softirq"));
-  const std::optional<std::string_view> action = fields_.find("action");
+  const auto [vec, action] = read_softirq_fields(r.fields, fields_);
   bool sched = false;
   if (action) {
     sched = *action == "SCHED";
@@ -401,7 +389,7 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
 
 void MainlineTraceChecker::on_exit(const TraceRecord& r) {
   fields_.reset(r.fields);
-  const std::optional<int> pid = to_int(fields_.find("pid"));
+  const std::optional<int> pid = field_int(fields_.find("pid"));
   if (!pid) {
     unparsed(r.line, "sched_process_exit without a readable pid");
     return;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "traces/softirq_fields.h"
 #include "traces/trace_names.h"
 
 namespace sbm {
@@ -50,6 +51,12 @@ class FieldReader {
     if (ordered_ && in_order_.number(key, out)) return out;
     leave_order();
     return fields_.number_at_cursor(key, out) != 0 ? out : number_the_long_way<T>(key);
+  }
+
+  // An item the event does not keep, next in the writer's layout: the items after it are then
+  // read in order too. Off that layout, nothing to do: TraceFields finds items by key.
+  void step_over(std::string_view key) {
+    if (ordered_) in_order_.step_over(key);
   }
 
   // "0" or "1"; a one-digit number is settled without a second look.
@@ -187,6 +194,7 @@ BalanceEvent read_tick(int, FieldReader& f) {
 
 BalanceEvent read_softirq_raise(int cpu, FieldReader& f) {
   SoftirqRaiseEvent e{cpu, f.number<int>("vec"), RaiseSource::Trigger};
+  f.step_over("action");  // SCHED: read_trace_event() kept no other
   if (f.has("source")) e.source = f.named("source", kRaiseSourceNames);
   return e;
 }
@@ -445,15 +453,9 @@ TraceEventRead read_event(const TraceRecord& r, TraceFields& fields, bool in_ord
   const BalanceReader balance = kBalanceReaders[static_cast<std::size_t>(r.id)];
   const std::optional<TaskEventKind> task = task_event_kind(r.id);
   if (!balance && !task) return out;
-  fields.reset(r.fields);
   // Only the SCHED softirq belongs to balancing; NET_RX and the rest are someone else's.
-  // The line prints vec before action: look in that order, then let the reader start over.
-  if (is_softirq(r.id)) {
-    fields.find("vec");
-    const std::optional<std::string_view> action = fields.find("action");
-    fields.reset(r.fields);
-    if (action != kSchedSoftirqAction) return out;
-  }
+  if (is_softirq(r.id) && read_softirq_fields(r.fields, fields).action != kSchedSoftirqAction) return out;
+  fields.reset(r.fields);
   FieldReader f(r.event, r.fields, fields, in_order);
   if (balance) out.balance = balance(r.cpu, f);
   else out.task = read_task(*task, r.cpu, f);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <limits>
 
@@ -604,6 +605,15 @@ const TraceField* first_field(const std::vector<TraceField>& fields, std::string
 }
 
 }  // namespace
+
+std::optional<int> field_int(std::optional<std::string_view> value) {
+  if (!value || value->empty()) return std::nullopt;
+  int v = 0;
+  const char* end = value->data() + value->size();
+  const auto [p, ec] = std::from_chars(value->data(), end, v);
+  if (ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
 
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
   out.clear();

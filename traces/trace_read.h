@@ -106,6 +106,10 @@ TraceRecord read_trace_line(std::string_view text, uint64_t line_number);
 // layout is. For the property that the shortcut changes nothing.
 TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_number);
 
+// A field's value as an int: all of it, in decimal (a '-' allowed); absent when missing, empty,
+// out of range or not a number.
+std::optional<int> field_int(std::optional<std::string_view> value);
+
 // One item of an event's field text. `key=value` gives both; a token without '=' (`*LLC:`,
 // `R`, `==>`, `[120]`) is a value-less item: key is the token, has_value false. The kernel's
 // softirq events print the action in brackets (`vec=7 [action=SCHED]`, softirq_entry,
@@ -287,6 +291,25 @@ class InOrderFields {
     out = *v == '1';
     step_to(v + 1);
     return true;
+  }
+
+  // The value of `[key=value]` next (the softirq events' `[action=SCHED]`), as TraceFields
+  // reads a bracketed item: the token ends in ']', which the value leaves out.
+  [[gnu::always_inline]] bool bracketed(std::string_view key, std::string_view& out) {
+    InOrderFields inside = *this;
+    if (at_ == end_ || *at_ != '[') return false;
+    ++inside.at_;
+    if (!inside.text(key, out) || out.empty() || out.back() != ']') return false;
+    out.remove_suffix(1);
+    at_ = inside.at_;
+    return true;
+  }
+
+  // Steps over the next item, unread, when it is `key=...` or `[key=...]`; an item the event's
+  // reader does not keep, so that the items after it are read in order too.
+  bool step_over(std::string_view key) {
+    std::string_view unused;
+    return text(key, unused) || bracketed(key, unused);
   }
 
   // The value of `key=` up to the next blank or tab (TraceFields' take_value()).

@@ -447,14 +447,14 @@ bool is_softirq(TraceEventId id) {
 }
 
 // What read_trace_event() and read_trace_event_the_long_way() share.
-TraceEventRead read_event(const TraceRecord& r, TraceFields& fields, bool in_order) {
-  TraceEventRead out;
-  if (r.kind != TraceRecordKind::Event) return out;
+void read_event(const TraceRecord& r, TraceFields& fields, bool in_order, TraceEventRead& out) {
+  out.kind = TraceEventKind::Other;
+  if (r.kind != TraceRecordKind::Event) return;
   const BalanceReader balance = kBalanceReaders[static_cast<std::size_t>(r.id)];
   const std::optional<TaskEventKind> task = task_event_kind(r.id);
-  if (!balance && !task) return out;
+  if (!balance && !task) return;
   // Only the SCHED softirq belongs to balancing; NET_RX and the rest are someone else's.
-  if (is_softirq(r.id) && read_softirq_fields(r.fields, fields).action != kSchedSoftirqAction) return out;
+  if (is_softirq(r.id) && read_softirq_fields(r.fields, fields).action != kSchedSoftirqAction) return;
   fields.reset(r.fields);
   FieldReader f(r.event, r.fields, fields, in_order);
   if (balance) out.balance = balance(r.cpu, f);
@@ -465,15 +465,16 @@ TraceEventRead read_event(const TraceRecord& r, TraceFields& fields, bool in_ord
   } else {
     out.kind = balance ? TraceEventKind::Balance : TraceEventKind::Task;
   }
-  return out;
 }
 
 }  // namespace
 
-TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields) { return read_event(r, fields, true); }
+void read_trace_event(const TraceRecord& r, TraceFields& fields, TraceEventRead& out) {
+  read_event(r, fields, true, out);
+}
 
-TraceEventRead read_trace_event_the_long_way(const TraceRecord& r, TraceFields& fields) {
-  return read_event(r, fields, false);
+void read_trace_event_the_long_way(const TraceRecord& r, TraceFields& fields, TraceEventRead& out) {
+  read_event(r, fields, false, out);
 }
 
 }  // namespace sbm

@@ -25,13 +25,15 @@ struct TraceEventRead {
   std::string error;     // kind == Malformed
 };
 
-// Reads one record. `fields` is scratch space reused between calls.
+// Reads one record into `out`, which the caller keeps from one record to the next: building a
+// fresh one (an event variant, a task event, a string) cost more than reading a tick's fields.
+// Only the members `out.kind` names are set. `fields` is scratch space reused between calls.
 // Fields the trace leaves out of a mainline event keep the kernel's default: a softirq_raise
 // without sbm's `source` was raised by the tick's trigger.
-TraceEventRead read_trace_event(const TraceRecord& r, TraceFields& fields);
+void read_trace_event(const TraceRecord& r, TraceFields& fields, TraceEventRead& out);
 // read_trace_event() without its in-order reading of the writer's layout (InOrderFields): every
 // item looked up the way any layout is. For the property that the in-order reading changes
 // nothing.
-TraceEventRead read_trace_event_the_long_way(const TraceRecord& r, TraceFields& fields);
+void read_trace_event_the_long_way(const TraceRecord& r, TraceFields& fields, TraceEventRead& out);
 
 }  // namespace sbm

@@ -161,7 +161,8 @@ void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
     started_ = true;
     build_machine();
   }
-  TraceEventRead e = read_trace_event(r, fields_);
+  TraceEventRead& e = read_;
+  read_trace_event(r, fields_, e);
   switch (e.kind) {
     case TraceEventKind::Other: return;
     case TraceEventKind::Task: ++summary_.task_events; return;

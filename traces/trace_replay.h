@@ -26,6 +26,7 @@
 #include "model/topology.h"
 #include "model/topology_spec.h"
 #include "properties/violation.h"
+#include "traces/trace_events_read.h"
 #include "traces/trace_read.h"
 
 namespace sbm {
@@ -86,6 +87,7 @@ class TraceReplay {
   bool in_gap_ = false;                   // after a gap, until the next jiffy's window
   bool raises_seen_ = false;              // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;
+  TraceEventRead read_;                   // the event read from the record fed, reused
   int windows_by_state_[2][2] = {};      // windows checked, by [domains_stale_][raises_seen_]
   std::set<std::string> violated_;        // IDs with a finding
   ReplaySummary summary_;

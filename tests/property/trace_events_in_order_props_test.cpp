@@ -122,8 +122,11 @@ std::string differences(const TraceEventRead& a, const TraceEventRead& b) {
 
 std::string read_both(const std::string& line) {
   const TraceRecord r = read_trace_line(line, 1);
-  TraceFields in_order, long_way;
-  return differences(read_trace_event(r, in_order), read_trace_event_the_long_way(r, long_way));
+  TraceFields in_order_fields, long_way_fields;
+  TraceEventRead in_order, long_way;
+  read_trace_event(r, in_order_fields, in_order);
+  read_trace_event_the_long_way(r, long_way_fields, long_way);
+  return differences(in_order, long_way);
 }
 
 RC_GTEST_PROP(TraceEventsInOrderProps, InOrderReadingAgreesWithTheLongWay, ()) {

@@ -29,7 +29,8 @@ ReadBack read_back(const std::string& text) {
   TraceReader reader(in);
   TraceFields scratch;
   while (const TraceRecord* r = reader.next()) {
-    TraceEventRead e = read_trace_event(*r, scratch);
+    TraceEventRead e;
+    read_trace_event(*r, scratch, e);
     if (e.kind == TraceEventKind::Balance) out.events.push_back(std::move(e.balance));
     if (e.kind == TraceEventKind::Task) out.task_events.push_back(e.task);
     if (e.kind == TraceEventKind::Malformed) out.errors.push_back(e.error);
@@ -76,7 +77,9 @@ TEST(TraceEventsRead, WorkloadsAndHotplugRoundTrip) {
 TraceEventRead read_line(const std::string& line) {
   static TraceFields scratch;
   const TraceRecord r = read_trace_line(line, 7);
-  return read_trace_event(r, scratch);
+  TraceEventRead e;
+  read_trace_event(r, scratch, e);
+  return e;
 }
 
 constexpr const char* kHead = "          task3-3       [001] ..s1. 12.004000: ";

@@ -426,14 +426,38 @@ const char* trace_record_kind_name(TraceRecordKind k) {
 
 namespace {
 
+// Starts `r` afresh on line `line_number`, `text`: every member as TraceRecord{} has it, set one
+// by one. `r = TraceRecord{}` is one 216-byte memset, which GCC's generic x86-64 tuning emits
+// as `rep stos`, whose start-up cost 5% of the whole check (1 GB bench, 1.36 s against 1.30 s
+// user); single stores cost a few cycles.
+void start_record(TraceRecord& r, std::string_view text, uint64_t line_number) {
+  static_assert(sizeof(TraceRecord) == 216, "a member added to TraceRecord is reset here too");
+  r.line = line_number;
+  r.kind = TraceRecordKind::Unparsed;
+  r.text = text;
+  r.comm = {};
+  r.pid = -1;
+  r.tgid = -1;
+  r.cpu = -1;
+  r.flags = {};
+  r.timestamp_ns = 0;
+  r.timestamp_text = {};
+  r.event = {};
+  r.id = TraceEventId::Unknown;
+  r.fields = {};
+  r.key = {};
+  r.value = {};
+  r.lost.reset();
+  r.error = {};
+  r.column = 0;
+}
+
 // Lexes one line into `r` (reset first): what read_trace_line() and TraceReader::next() share.
 // `control` is first_control_byte(text), which the reader knows from finding the line's end.
 // `ftrace_layout_first` is false only for read_trace_line_the_long_way().
 void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number, std::size_t control,
                     bool ftrace_layout_first = true) {
-  r = TraceRecord{};
-  r.line = line_number;
-  r.text = text;
+  start_record(r, text, line_number);
   if (text.empty() || (is_space(text.back()) && trim_right(text).empty())) {
     unparsed(r, kEmptyLine, 0);
   } else if (control != std::string_view::npos) {
@@ -537,9 +561,7 @@ const TraceRecord* TraceReader::next() {
   ++line_;
   TraceRecord& r = record_;
   if (overlong) {
-    r = TraceRecord{};
-    r.line = line_;
-    r.text = *l;
+    start_record(r, *l, line_);
     unparsed(r, kOverlong, kMaxTraceLine);
     after_printk_ = false;
     return &r;
@@ -547,10 +569,7 @@ const TraceRecord* TraceReader::next() {
   if (!l->empty() && l->back() == '\r') l->remove_suffix(1);
   read_line_into(r, *l, line_, control);
   if (r.kind == TraceRecordKind::Unparsed && after_printk_ && r.error != kEmptyLine && r.error != kControlByte) {
-    const std::string_view text = r.text;
-    r = TraceRecord{};
-    r.line = line_;
-    r.text = text;
+    start_record(r, r.text, line_);
     r.kind = TraceRecordKind::Continuation;
   }
   after_printk_ = r.kind == TraceRecordKind::Continuation ||

@@ -331,6 +331,32 @@ TEST(TraceRead, LongLinesWithinTheLimitReadWhole) {
   EXPECT_EQ(rs[1].pid, 2);
 }
 
+// The reader reuses one record; nothing a line sets may outlive it. After each kind of line,
+// each other kind reads, member for member, as it does on its own (read_trace_line()).
+TEST(TraceRead, TheReusedRecordKeepsNothingFromTheLineBefore) {
+  const std::vector<std::string> lines = {
+      "          <idle>-0       [007] d.h1. 12.000001: sched_balance_tick: cpu=7",
+      "   bash-1977  ( 1977) [003] d..2 1237.764236: sched_switch: prev_comm=bash",
+      "            perf  5512 [002]  1234.567890123: sched:sched_wakeup: comm=a pid=1",
+      "# tracer: nop", "# comment without a colon", "CPU:2 [LOST 5 EVENTS]", "CPU 3 is empty", "cpus=4",
+      "version = 6", "", "   ", "garbage", "x-1 [000] 1.0: e: f", std::string("a") + "b"};
+  auto same = [](const TraceRecord& a, const TraceRecord& b) {
+    return a.line == b.line && a.kind == b.kind && a.text == b.text && a.comm == b.comm && a.pid == b.pid &&
+           a.tgid == b.tgid && a.cpu == b.cpu && a.flags == b.flags && a.timestamp_ns == b.timestamp_ns &&
+           a.timestamp_text == b.timestamp_text && a.event == b.event && a.id == b.id && a.fields == b.fields &&
+           a.key == b.key && a.value == b.value && a.lost == b.lost && a.error == b.error && a.column == b.column;
+  };
+  for (const std::string& before : lines)
+    for (const std::string& after : lines) {
+      std::istringstream in(before + "\n" + after + "\n");
+      TraceReader reader(in);
+      ASSERT_NE(reader.next(), nullptr);
+      const TraceRecord* r = reader.next();
+      ASSERT_NE(r, nullptr);
+      EXPECT_TRUE(same(*r, read_trace_line(after, 2))) << "'" << after << "' after '" << before << "'";
+    }
+}
+
 // --- Fields -------------------------------------------------------------------------------------
 
 TEST(TraceFields, KeyValuesBracketsCommsAndValueLessTokens) {

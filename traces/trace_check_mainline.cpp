@@ -186,8 +186,8 @@ void MainlineTraceChecker::on_event(const TraceRecord& r, std::vector<Violation>
 void MainlineTraceChecker::stop_running(int c) {
   const int curr = cpu(c).curr;
   if (curr <= 0) return;
-  const auto it = tasks_.find(curr);
-  if (it != tasks_.end() && it->second.running_on == c) it->second.running_on = kUnknown;
+  Task* const t = tasks_.find(curr);
+  if (t != nullptr && t->running_on == c) t->running_on = kUnknown;
 }
 
 void MainlineTraceChecker::run_on(const TraceRecord& r, int c, int pid, std::vector<Violation>& out) {
@@ -396,10 +396,10 @@ void MainlineTraceChecker::on_exit(const TraceRecord& r) {
   }
   // The pid may be reused by a new task: forget the old one (its final switch-out, if any,
   // finds the CPU's curr and nothing else).
-  const auto it = tasks_.find(*pid);
-  if (it == tasks_.end()) return;
-  if (it->second.waiting_on != kUnknown) stop_waiting(it->second, *pid);
-  tasks_.erase(it);
+  Task* const t = tasks_.find(*pid);
+  if (t == nullptr) return;
+  if (t->waiting_on != kUnknown) stop_waiting(*t, *pid);
+  tasks_.erase(*pid);
 }
 
 // WC-2, checked at sweeps a quarter threshold apart (as the Wasted Cores sanity checker samples

@@ -17,11 +17,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "model/kernel_version.h"
 #include "properties/violation.h"
+#include "traces/pid_table.h"
 #include "traces/trace_read.h"
 
 namespace sbm {
@@ -128,7 +128,7 @@ class MainlineTraceChecker {
 
   MainlineCheckOptions options_;
   std::vector<Cpu> cpus_;
-  std::unordered_map<int, Task> tasks_;
+  PidTable<Task> tasks_;
   TraceFields fields_;
   std::array<uint64_t, kTraceEventIds> known_events_{};
   bool seen_switch_ = false;        // the trace carries sched_switch

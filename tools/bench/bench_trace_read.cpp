@@ -1,5 +1,6 @@
 // Benchmark of the streaming trace reader (traces/trace_read.h): records and megabytes per
-// second of TraceReader::next() plus parse_trace_fields() on every event, over ~50 MB of
+// second of TraceReader::next() plus parse_trace_fields() on every event, and of the replay's
+// event reading (traces/trace_events_read.h) with and without its in-order reading, over ~50 MB of
 // sbm's own trace format written once by the simulator (2s-numa, v6.17, numa-imbalance).
 // The trace-conformance goal is >= 5 million events/s on one core. Run:
 // build/bench/sbm_bench_trace_read (Release build). Numbers go into issue notes, never into
@@ -14,6 +15,7 @@
 
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
+#include "traces/trace_events_read.h"
 #include "traces/trace_read.h"
 #include "traces/trace_write.h"
 
@@ -46,6 +48,21 @@ class MemoryBuf final : public std::streambuf {
   explicit MemoryBuf(std::string& s) { setg(s.data(), s.data(), s.data() + s.size()); }
 };
 
+// Reads the whole trace once, calling `on_event` for each event record; counts the records
+// and events read into `records` and `events`.
+template <class OnEvent>
+void read_whole_trace(std::string& text, uint64_t& records, uint64_t& events, OnEvent on_event) {
+  MemoryBuf buf(text);
+  std::istream in(&buf);
+  TraceReader reader(in);
+  while (const TraceRecord* r = reader.next()) {
+    ++records;
+    if (r->kind != TraceRecordKind::Event) continue;
+    ++events;
+    on_event(*r);
+  }
+}
+
 // One iteration = the whole trace: every record, and with argument 1 the fields of every
 // event too (argument 0: lexing alone).
 void BM_ReadTrace(benchmark::State& state) {
@@ -54,18 +71,11 @@ void BM_ReadTrace(benchmark::State& state) {
   std::vector<TraceField> fields;
   uint64_t records = 0;
   uint64_t events = 0;
-  for (auto _ : state) {
-    MemoryBuf buf(text);
-    std::istream in(&buf);
-    TraceReader reader(in);
-    while (const TraceRecord* r = reader.next()) {
-      ++records;
-      if (r->kind != TraceRecordKind::Event) continue;
-      ++events;
-      if (with_fields) parse_trace_fields(r->fields, fields);
-      benchmark::DoNotOptimize(with_fields ? fields.size() : r->fields.size());
-    }
-  }
+  for (auto _ : state)
+    read_whole_trace(text, records, events, [&](const TraceRecord& r) {
+      if (with_fields) parse_trace_fields(r.fields, fields);
+      benchmark::DoNotOptimize(with_fields ? fields.size() : r.fields.size());
+    });
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
   state.SetItemsProcessed(static_cast<int64_t>(records));
   state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
@@ -75,6 +85,27 @@ void BM_ReadTrace(benchmark::State& state) {
                                                   benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReadTrace)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// One iteration = the whole trace read into the replay's events (read_trace_event()), with
+// argument 1 in the writer's layout item by item (InOrderFields), with 0 every item looked up
+// by key (read_trace_event_the_long_way()): what the in-order reading saves.
+void BM_ReadEvents(benchmark::State& state) {
+  const bool in_order = state.range(0) != 0;
+  std::string& text = trace_text();
+  TraceFields fields;
+  TraceEventRead event;
+  uint64_t records = 0;
+  uint64_t events = 0;
+  for (auto _ : state)
+    read_whole_trace(text, records, events, [&](const TraceRecord& r) {
+      if (in_order) read_trace_event(r, fields, event);
+      else read_trace_event_the_long_way(r, fields, event);
+      benchmark::DoNotOptimize(event.kind);
+    });
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReadEvents)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace sbm

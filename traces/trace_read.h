@@ -262,9 +262,9 @@ class TraceFields {
 };
 
 // An event's items read in the order and layout its writer prints them: each `key=value`, one
-// blank apart, from the first byte of the text. The cursor lives in registers, not in a
-// TraceFields, and nothing is recorded per item, so a line on that layout costs a key compare
-// and the value's digits per item. Each read answers only when the next item is the key asked
+// blank apart, from the first byte of the text. The cursor is one pointer and nothing is
+// recorded per item (TraceFields keeps the item found, for a second look), so a line on that
+// layout costs a key compare and the value's bytes per item. Each read answers only when the next item is the key asked
 // for, and then exactly what TraceFields answers for it; otherwise it answers nothing and moves
 // nothing, and the caller goes on with TraceFields::seek(offset()), which reads any layout.
 class InOrderFields {
@@ -296,8 +296,8 @@ class InOrderFields {
   // The value of `[key=value]` next (the softirq events' `[action=SCHED]`), as TraceFields
   // reads a bracketed item: the token ends in ']', which the value leaves out.
   [[gnu::always_inline]] bool bracketed(std::string_view key, std::string_view& out) {
-    InOrderFields inside = *this;
     if (at_ == end_ || *at_ != '[') return false;
+    InOrderFields inside = *this;
     ++inside.at_;
     if (!inside.text(key, out) || out.empty() || out.back() != ']') return false;
     out.remove_suffix(1);

@@ -14,9 +14,9 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <variant>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "model/simulator.h"

@@ -9,6 +9,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -35,19 +36,13 @@ const std::map<std::string, std::vector<WrittenLine>>& written_lines() {
     for (const char* profile : {"v2.6.20", "v2.6.32", "v4.19", "v6.17"}) {
       for (const char* workload : {"churn", "numa-imbalance"}) {
         const testing::GeneratedTrace g = testing::generate_trace("2s-numa", profile, workload, 200, 15, 5);
-        std::size_t from = 0;
-        while (from < g.text.size()) {
-          const std::size_t eol = g.text.find('\n', from);
-          const std::string line = g.text.substr(from, eol - from);
-          from = eol == std::string::npos ? g.text.size() : eol + 1;
+        std::istringstream text(g.text);
+        for (std::string line; std::getline(text, line);) {
           const TraceRecord r = read_trace_line(line, 1);
           if (r.kind != TraceRecordKind::Event) continue;
           WrittenLine w{line.substr(0, static_cast<std::size_t>(r.fields.data() - line.data())), {}};
-          for (std::size_t at = 0; at <= r.fields.size();) {
-            const std::size_t blank = std::min(r.fields.find(' ', at), r.fields.size());
-            w.items.emplace_back(r.fields.substr(at, blank - at));
-            at = blank + 1;
-          }
+          std::istringstream fields{std::string(r.fields)};
+          for (std::string item; std::getline(fields, item, ' ');) w.items.push_back(item);
           auto& of_name = out[std::string(r.event)];
           if (of_name.size() < 200) of_name.push_back(std::move(w));
         }

@@ -1,10 +1,5 @@
 #include "traces/byte_scan.h"
 
-// GCC notes that a 32-byte vector passed without AVX would change the ABI. No such vector is
-// passed here: control_lanes() is always inlined, into the AVX2 function. The note is raised
-// where the file ends, so it is silenced for the file.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -13,11 +8,17 @@ namespace sbm {
 
 namespace {
 
-// A control byte among the lanes of `v`, lane-wise (any vector width). Always inlined, so the
-// 32-byte form only ever runs inside the AVX2 function.
+// What a lane-wise comparison of two `Bytes` gives: 0xff in each lane where it holds.
 template <class Bytes>
-[[gnu::always_inline]] inline auto control_lanes(Bytes v) {
-  return ((v < 0x20) & (v != '\t')) | (v == 0x7f);
+using Lanes = decltype(Bytes{} < Bytes{});
+
+// A control byte among the lanes of `v`, lane-wise (any vector width), into `lanes`. Always
+// inlined, so the 32-byte form only ever runs inside the AVX2 function. Both vectors go by
+// reference: a 32-byte vector passed or returned by value from code built without AVX would
+// change the calling convention, which GCC notes (-Wpsabi) and clang refuses.
+template <class Bytes>
+[[gnu::always_inline]] inline void control_lanes(const Bytes& v, Lanes<Bytes>& lanes) {
+  lanes = ((v < 0x20) & (v != '\t')) | (v == 0x7f);
 }
 
 }  // namespace
@@ -26,8 +27,11 @@ std::size_t first_control_byte_16(std::string_view s) {
   const char* d = s.data();
   const std::size_t n = s.size();
   std::size_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    if (const std::size_t lane = first_lane(control_lanes(load16(d + i))); lane != 16) return i + lane;
+  Lanes<Bytes16> control;
+  for (; i + 16 <= n; i += 16) {
+    control_lanes(load16(d + i), control);
+    if (const std::size_t lane = first_lane(control); lane != 16) return i + lane;
+  }
   for (; i < n; ++i)
     if (is_control(static_cast<unsigned char>(d[i]))) return i;
   return std::string_view::npos;
@@ -47,7 +51,9 @@ namespace {
   for (; i + 32 <= n; i += 32) {
     Bytes32 v;
     std::memcpy(&v, d + i, 32);
-    const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(reinterpret_cast<__m256i>(control_lanes(v))));
+    Lanes<Bytes32> control;
+    control_lanes(v, control);
+    const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(reinterpret_cast<__m256i>(control)));
     if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
   }
   const std::size_t rest = first_control_byte_16(s.substr(i));

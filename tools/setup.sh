@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sbm builds with (../shared/design.md, "Dependencies").
+# Installs the Debian packages sbm builds with (../shared/design.md, "Dependencies"), and
+# any further ones named as arguments (tools/fuzz.sh asks for clang's).
 # Idempotent: a package already installed is skipped, and apt is not touched at all
 # when nothing is missing.
 set -euo pipefail
@@ -9,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libz3-dev
   libcli11-dev nlohmann-json3-dev libbenchmark-dev
   graphviz
+  "$@"
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds sbm and runs every test (ctest labels: unit, property, corpus, cli, z3, mutants).
+# Builds sbm and runs every test (ctest labels: unit, property, corpus, cli, z3, mutants, fuzz).
 #   bash tools/test.sh              Release build in build/, all tests
 #   bash tools/test.sh --sanitize   ASan+UBSan build in build-asan/, all tests
 # Extra arguments after the flags go to ctest (e.g. -L unit).

@@ -5,16 +5,23 @@
 //
 // Bad input is data (design.md): besides not crashing under ASan and UBSan, a run must give
 // the same findings when repeated (no state leaks from uninitialised memory or from a
-// previous input), and every finding must point at a line of the input.
+// previous input), and every finding must point at a line of the input. And the bytes read
+// where they are mapped, as `sbm trace check FILE` reads a file, must give the records the
+// stream reader gives, as it reads standard input (traces/mapped_file.h).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "model/profile.h"
+#include "tests/unit/trace_record_compare.h"
 #include "traces/trace_check_mainline.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
@@ -51,6 +58,40 @@ std::vector<sbm::Violation> check_once(const std::string& text, const std::strin
   return out;
 }
 
+// The text read as a stream and, written to an in-memory file (memfd), read where it is mapped:
+// record for record the same.
+void mapped_reads_as_the_stream(const std::string& text) {
+  if (text.empty()) return;  // nothing to map: the command reads such a file as a stream
+  const int fd = memfd_create("sbm-fuzz-trace", 0);
+  if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    std::perror("memfd");
+    std::abort();
+  }
+  std::optional<sbm::MappedFile> file = sbm::MappedFile::open("/proc/self/fd/" + std::to_string(fd));
+  close(fd);  // the mapping keeps the file
+  if (!file) {
+    std::fprintf(stderr, "an in-memory file of %zu bytes could not be mapped\n", text.size());
+    std::abort();
+  }
+  std::istringstream in(text);
+  sbm::TraceReader stream(in);
+  sbm::TraceReader mapped(*file);
+  for (;;) {
+    const sbm::TraceRecord* a = stream.next();
+    const sbm::TraceRecord* b = mapped.next();
+    if (a == nullptr && b == nullptr) return;
+    if (a == nullptr || b == nullptr) {
+      std::fprintf(stderr, "the %s reader ends first\n", a == nullptr ? "stream" : "mapped");
+      std::abort();
+    }
+    if (const std::string diff = sbm::testing::record_differences(*a, *b); !diff.empty()) {
+      std::fprintf(stderr, "line %llu: the mapped file's record differs from the stream's in %s\n",
+                   static_cast<unsigned long long>(a->line), diff.c_str());
+      std::abort();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -61,5 +102,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
       std::abort();
     }
   }
+  mapped_reads_as_the_stream(text);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/trace_record_compare.h"
 #include "traces/trace_read.h"
 
 namespace sbm {
@@ -44,28 +45,6 @@ struct Prefix {
   }
 };
 
-// The fields in which two records of one line differ, by name: empty when they agree.
-std::string differences(const TraceRecord& a, const TraceRecord& b) {
-  std::string out;
-  auto field = [&out](const char* name, bool same) {
-    if (!same) out += std::string(out.empty() ? "" : ", ") + name;
-  };
-  field("kind", a.kind == b.kind);
-  field("error", a.error == b.error);
-  field("column", a.column == b.column);
-  field("comm", a.comm == b.comm);
-  field("pid", a.pid == b.pid);
-  field("tgid", a.tgid == b.tgid);
-  field("cpu", a.cpu == b.cpu);
-  field("flags", a.flags == b.flags);
-  field("timestamp_ns", a.timestamp_ns == b.timestamp_ns);
-  field("timestamp_text", a.timestamp_text == b.timestamp_text);
-  field("event", a.event == b.event);
-  field("id", a.id == b.id);
-  field("fields", a.fields == b.fields);
-  return out;
-}
-
 RC_GTEST_PROP(TracePrefixProps, FtraceLayoutShortcutAgreesWithTheLongWay, ()) {
   Prefix p;
   p.comm = *rc::gen::elementOf(kComms);
@@ -84,7 +63,7 @@ RC_GTEST_PROP(TracePrefixProps, FtraceLayoutShortcutAgreesWithTheLongWay, ()) {
     const std::size_t at = *rc::gen::inRange<std::size_t>(0, line.size());
     line[at] = *rc::gen::element(' ', '-', '[', ']', ':', '.', '0', '9', 'x', '\t');
   }
-  RC_ASSERT(differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)) == "");
+  RC_ASSERT(testing::record_differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)) == "");
 }
 
 // Every variant of every part, the others as ftrace prints them: each odd case is met on every
@@ -119,7 +98,7 @@ TEST(TracePrefix, EveryPartVariantAgreesWithTheLongWay) {
       lines.push_back(p.line());
     }
   for (const std::string& line : lines)
-    EXPECT_EQ(differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)), "") << line;
+    EXPECT_EQ(testing::record_differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)), "") << line;
 }
 
 TEST(TracePrefix, FtraceLayoutIsReadAtItsPlaces) {

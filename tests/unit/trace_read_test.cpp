@@ -15,6 +15,7 @@
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
 #include "tests/unit/sim_testing.h"
+#include "tests/unit/trace_record_compare.h"
 #include "traces/topology_dump/write.h"
 #include "traces/trace_write.h"
 
@@ -340,12 +341,6 @@ TEST(TraceRead, TheReusedRecordKeepsNothingFromTheLineBefore) {
       "            perf  5512 [002]  1234.567890123: sched:sched_wakeup: comm=a pid=1",
       "# tracer: nop", "# comment without a colon", "CPU:2 [LOST 5 EVENTS]", "CPU 3 is empty", "cpus=4",
       "version = 6", "", "   ", "garbage", "x-1 [000] 1.0: e: f", std::string("a") + "b"};
-  auto same = [](const TraceRecord& a, const TraceRecord& b) {
-    return a.line == b.line && a.kind == b.kind && a.text == b.text && a.comm == b.comm && a.pid == b.pid &&
-           a.tgid == b.tgid && a.cpu == b.cpu && a.flags == b.flags && a.timestamp_ns == b.timestamp_ns &&
-           a.timestamp_text == b.timestamp_text && a.event == b.event && a.id == b.id && a.fields == b.fields &&
-           a.key == b.key && a.value == b.value && a.lost == b.lost && a.error == b.error && a.column == b.column;
-  };
   for (const std::string& before : lines)
     for (const std::string& after : lines) {
       std::istringstream in(before + "\n" + after + "\n");
@@ -353,7 +348,8 @@ TEST(TraceRead, TheReusedRecordKeepsNothingFromTheLineBefore) {
       ASSERT_NE(reader.next(), nullptr);
       const TraceRecord* r = reader.next();
       ASSERT_NE(r, nullptr);
-      EXPECT_TRUE(same(*r, read_trace_line(after, 2))) << "'" << after << "' after '" << before << "'";
+      EXPECT_EQ(testing::record_differences(*r, read_trace_line(after, 2)), "")
+          << "'" << after << "' after '" << before << "'";
     }
 }
 

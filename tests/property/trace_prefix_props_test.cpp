@@ -101,6 +101,38 @@ TEST(TracePrefix, EveryPartVariantAgreesWithTheLongWay) {
     EXPECT_EQ(testing::record_differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)), "") << line;
 }
 
+// The six fraction digits of a raw ftrace line are read as one word (read_six_digits()); the
+// long way reads the timestamp's token alone, which leaves no room for a word, by the digit
+// loop. Each fraction position holds each digit (the value is checked too) and each byte near
+// the digits' range ('/' and ':' on either side, ';' and '?' which pass the word's first test
+// only, bytes whose low nibble is a digit's); the byte after the sixth digit is varied alike.
+TEST(TracePrefix, SixFractionDigitsReadAsOneWordAgreeWithTheDigitLoop) {
+  const std::string odd = "/:;?@ x\xb0\xb5\xf9\x80";
+  int events = 0;
+  for (std::size_t at = 0; at <= 6; ++at)
+    for (const char c : std::string("0123456789") + odd) {
+      std::string frac = "123456:";
+      frac[at] = c;
+      const std::string line = "          <idle>-0       [007] d.h1. 42." + frac + " sched_balance_tick: cpu=7";
+      const TraceRecord r = read_trace_line(line, 1);
+      EXPECT_EQ(testing::record_differences(r, read_trace_line_the_long_way(line, 1)), "") << line;
+      if (r.kind != TraceRecordKind::Event) continue;
+      ++events;
+      if (at < 6) {
+        EXPECT_EQ(r.timestamp_ns, 42000000000u + std::stoull(frac.substr(0, 6)) * 1000) << line;
+      }
+    }
+  // Read as events: each of the 10 digits at each of the 6 places, and ':' as the seventh byte.
+  EXPECT_EQ(events, 6 * 10 + 1);
+  // A line ending right after the timestamp's ':', in a buffer of exactly its size: the word
+  // must not be read past the line's end (AddressSanitizer sees a byte too many).
+  const std::string text = "          <idle>-0       [007] d.h1. 42.123456:";
+  const std::vector<char> exact(text.begin(), text.end());
+  const TraceRecord r = read_trace_line(std::string_view(exact.data(), exact.size()), 1);
+  EXPECT_EQ(r.error, "expected an event name after the timestamp");
+  EXPECT_EQ(r.timestamp_ns, 42123456000u);
+}
+
 TEST(TracePrefix, FtraceLayoutIsReadAtItsPlaces) {
   const std::string line = "          <idle>-0       [007] d.h1. 12.000001: sched_balance_tick: cpu=7";
   const TraceRecord r = read_trace_line(line, 3);

@@ -46,6 +46,7 @@ std::vector<sbm::Violation> check_once(const std::string& text, const std::strin
   }
   checker.finish(out);
   replay.finish(out);
+  // The summaries the command prints after the findings, built for the sanitizers to watch.
   (void)checker.summary();
   (void)replay.summary();
   for (const sbm::Violation& v : out) {

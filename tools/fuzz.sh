@@ -6,6 +6,7 @@
 # all, one after another). Each starts from the inputs tests/fuzz/CMakeLists.txt lists and
 # grows its own corpus in build-fuzz/corpus/TARGET. A failing input is written to
 # build-fuzz/crash/TARGET-*; once fixed, copy it to tests/fuzz/inputs/TARGET/ so ctest keeps it.
+# tests/fuzz/TARGET.dict, where there is one, gives libFuzzer the tokens the input's format uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-300}
@@ -28,9 +29,11 @@ for target in "${targets[@]}"; do
   max_len='' inputs=()
   source "$settings"
   mkdir -p "build-fuzz/corpus/$target" build-fuzz/crash
+  dict=()
+  [ -f "tests/fuzz/$target.dict" ] && dict=(-dict="tests/fuzz/$target.dict")
   echo "== $target: $seconds s" >&2
   "build-fuzz/tests/fuzz/sbm_fuzz_$target" -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 \
-    -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="build-fuzz/crash/$target-" \
+    -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="build-fuzz/crash/$target-" "${dict[@]}" \
     "build-fuzz/corpus/$target" "${inputs[@]}" || status=1
 done
 exit $status

@@ -7,11 +7,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string_view>
 
 #include "properties/topo_invariants.h"
+#include "tests/fuzz/fuzz_fail.h"
 #include "traces/topology_dump/read.h"
 #include "traces/topology_dump/write.h"
 
@@ -20,18 +19,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const sbm::DumpReadResult read = sbm::read_topology_dump(text, "fuzz");
   const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
   for (const sbm::DumpDiagnostic& d : read.errors) {
-    if (d.line < 0 || d.line > lines) {
-      std::fprintf(stderr, "diagnostic at line %d of an input of %d lines: %s\n", d.line, lines, d.message.c_str());
-      std::abort();
-    }
+    if (d.line < 0 || d.line > lines)
+      fuzz_fail("diagnostic at line %d of an input of %d lines: %s", d.line, lines, d.message.c_str());
   }
   if (!read.topology) return 0;
   const sbm::Topology& topo = *read.topology;
   const sbm::TopoCheckReport report = sbm::check_topology(topo);
-  if (sbm::check_topology(topo).violations != report.violations) {
-    std::fprintf(stderr, "two TOPO checks of the same topology gave different findings\n");
-    std::abort();
-  }
+  if (sbm::check_topology(topo).violations != report.violations)
+    fuzz_fail("two TOPO checks of the same topology gave different findings");
   const sbm::KernelVersion era = topo.era.value_or(sbm::kNewestModelledKernel);
   (void)sbm::write_dmesg(topo, era);
   (void)sbm::write_debugfs(topo, era);

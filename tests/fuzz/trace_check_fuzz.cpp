@@ -8,10 +8,10 @@
 // previous input), and every finding must point at a line of the input. And the bytes read
 // where they are mapped, as `sbm trace check FILE` reads a file, must give the records the
 // stream reader gives, as it reads standard input (traces/mapped_file.h).
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "model/profile.h"
+#include "tests/fuzz/fuzz_fail.h"
 #include "tests/unit/trace_record_compare.h"
 #include "traces/trace_check_mainline.h"
 #include "traces/trace_read.h"
@@ -50,11 +51,9 @@ std::vector<sbm::Violation> check_once(const std::string& text, const std::strin
   (void)checker.summary();
   (void)replay.summary();
   for (const sbm::Violation& v : out) {
-    if (v.line < 0 || static_cast<uint64_t>(v.line) > lines) {
-      std::fprintf(stderr, "%s at line %d of an input of %llu lines\n", v.id.c_str(), v.line,
-                   static_cast<unsigned long long>(lines));
-      std::abort();
-    }
+    if (v.line < 0 || static_cast<uint64_t>(v.line) > lines)
+      fuzz_fail("%s at line %d of an input of %llu lines", v.id.c_str(), v.line,
+                static_cast<unsigned long long>(lines));
   }
   return out;
 }
@@ -64,16 +63,11 @@ std::vector<sbm::Violation> check_once(const std::string& text, const std::strin
 void mapped_reads_as_the_stream(const std::string& text) {
   if (text.empty()) return;  // nothing to map: the command reads such a file as a stream
   const int fd = memfd_create("sbm-fuzz-trace", 0);
-  if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-    std::perror("memfd");
-    std::abort();
-  }
+  if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    fuzz_fail("memfd: %s", std::strerror(errno));
   std::optional<sbm::MappedFile> file = sbm::MappedFile::open("/proc/self/fd/" + std::to_string(fd));
   close(fd);  // the mapping keeps the file
-  if (!file) {
-    std::fprintf(stderr, "an in-memory file of %zu bytes could not be mapped\n", text.size());
-    std::abort();
-  }
+  if (!file) fuzz_fail("an in-memory file of %zu bytes could not be mapped", text.size());
   std::istringstream in(text);
   sbm::TraceReader stream(in);
   sbm::TraceReader mapped(*file);
@@ -81,15 +75,10 @@ void mapped_reads_as_the_stream(const std::string& text) {
     const sbm::TraceRecord* a = stream.next();
     const sbm::TraceRecord* b = mapped.next();
     if (a == nullptr && b == nullptr) return;
-    if (a == nullptr || b == nullptr) {
-      std::fprintf(stderr, "the %s reader ends first\n", a == nullptr ? "stream" : "mapped");
-      std::abort();
-    }
-    if (const std::string diff = sbm::testing::record_differences(*a, *b); !diff.empty()) {
-      std::fprintf(stderr, "line %llu: the mapped file's record differs from the stream's in %s\n",
-                   static_cast<unsigned long long>(a->line), diff.c_str());
-      std::abort();
-    }
+    if (a == nullptr || b == nullptr) fuzz_fail("the %s reader ends first", a == nullptr ? "stream" : "mapped");
+    if (const std::string diff = sbm::testing::record_differences(*a, *b); !diff.empty())
+      fuzz_fail("line %llu: the mapped file's record differs from the stream's in %s",
+                static_cast<unsigned long long>(a->line), diff.c_str());
   }
 }
 
@@ -98,10 +87,8 @@ void mapped_reads_as_the_stream(const std::string& text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   for (const char* profile : {"", "v2.6.20"}) {
-    if (check_once(text, profile) != check_once(text, profile)) {
-      std::fprintf(stderr, "two runs on the same input gave different findings (profile '%s')\n", profile);
-      std::abort();
-    }
+    if (check_once(text, profile) != check_once(text, profile))
+      fuzz_fail("two runs on the same input gave different findings (profile '%s')", profile);
   }
   mapped_reads_as_the_stream(text);
   return 0;

@@ -29,7 +29,8 @@ read -r check_s check_kb < <(seconds "$sbm" trace check --keep-going -q "$trace"
 read -r stdin_s stdin_kb < <(seconds sh -c '"$0" trace check --keep-going -q - < "$1"' "$sbm" "$trace")
 events=$(grep -vc '^#' "$trace" || true)
 
-awk -v b="$bytes" -v e="$events" -v ws="$wc_s" -v ww="$words_s" -v cs="$check_s" -v ck="$check_kb" -v ss="$stdin_s" -v sk="$stdin_kb" 'BEGIN {
+awk -v b="$bytes" -v e="$events" -v ws="$wc_s" -v ww="$words_s" -v cs="$check_s" -v ck="$check_kb" \
+    -v ss="$stdin_s" -v sk="$stdin_kb" 'BEGIN {
   printf "trace: %.0f MB, %d event lines\n", b / 1048576, e
   printf "wc -l:          %6.2f s\n", ws
   printf "wc -w:          %6.2f s (every line split into words)\n", ww

@@ -113,16 +113,25 @@ MachineBuild make_machine(const Topology& topology, const Profile& profile,
     }
   }
   m.nohz.next_balance = m.jiffies;
-  update_max_interval(m);
+  update_max_interval_at_boot(m);
   result.machine = std::move(m);
   return result;
 }
 
-// update_max_interval(), kernel/sched/fair.c (v4.19, v6.17).
-void update_max_interval(MachineState& m) {
-  m.max_load_balance_interval =
-      m.ops.lit(uint64_t{m.profile.hz} * static_cast<uint64_t>(m.online.weight()) / 10);
+namespace {
+
+// update_max_interval() with num_online_cpus() = `online`: kernel/sched/fair.c (v4.19, v6.18).
+void set_max_interval(MachineState& m, int online) {
+  m.max_load_balance_interval = m.ops.lit(uint64_t{m.profile.hz} * static_cast<uint64_t>(online) / 10);
 }
+
+}  // namespace
+
+void update_max_interval(MachineState& m) { set_max_interval(m, m.online.weight()); }
+
+// The boot CPU keeps the static HZ/10; each later CPU's sched_rq_cpu_starting() counts the
+// ones before it, the last one N-1.
+void update_max_interval_at_boot(MachineState& m) { set_max_interval(m, std::max(m.online.weight() - 1, 1)); }
 
 uint64_t balance_interval_cap(const MachineState& m) {
   switch (m.profile.interval_cap) {

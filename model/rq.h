@@ -170,9 +170,18 @@ struct MachineBuild {
 MachineBuild make_machine(const Topology& topology, const Profile& profile,
                           const MachineOptions& options = {});
 
-// update_max_interval(): max_load_balance_interval = HZ*num_online_cpus()/10, called on
-// hotplug (sched_cpu_activate / sched_cpu_dying) and by make_machine().
+// update_max_interval(): max_load_balance_interval = HZ*num_online_cpus()/10 (fair.c, v4.19,
+// v6.18). Since v4.6 its callers are sched_rq_cpu_starting() and sched_cpu_dying()
+// (kernel/sched/core.c); neither sees the CPU in question online: CPU_STARTING callbacks run
+// before set_cpu_online(), and __cpu_disable() clears the bit before the DYING callbacks. So
+// the value counts the CPUs online before a CPU comes up, and those left after one goes down.
+// Boot brings CPUs up one by one from the boot CPU (which keeps the initial HZ/10): an N-CPU
+// machine runs with HZ*(N-1)/10, not HZ*N/10 (50 -> 25 jiffies at HZ=250 on 2 CPUs, measured
+// on a 6.18 kernel).
+// Callers: cpu_up before it sets the CPU online, cpu_down after it clears it.
 void update_max_interval(MachineState& m);
+// make_machine(): the value the boot sequence leaves.
+void update_max_interval_at_boot(MachineState& m);
 
 // The bound get_sd_balance_interval() clamps to: HZ*NR_CPUS/10 (2.6.21-2.6.3x),
 // max_load_balance_interval (later); 0 when the era has none (v2.6.20).

@@ -387,16 +387,16 @@ struct Simulator::Impl {
       sink.emit(moved);
     }
     m.online.clear(cpu);
-    update_max_interval(m);  // sched_cpu_dying() (v4.19, v6.17)
+    update_max_interval(m);  // sched_cpu_dying(), after the CPU left cpu_online_mask
   }
 
   // sched_cpu_activate(): online and active, then the rebuild attaches the CPU.
   void cpu_up(int cpu, BalanceEventSink& sink) {
     sink.emit(HotplugEvent{cpu, true});
+    update_max_interval(m);  // sched_rq_cpu_starting(), before set_cpu_online()
     m.online.set(cpu);
     m.active.set(cpu);
     rebuild();
-    update_max_interval(m);  // sched_cpu_activate() (v4.19, v6.17)
   }
 
   void queue_workload_events() {

@@ -133,13 +133,14 @@ void TraceReplay::hotplug(int cpu, bool online) {
   if (!machine_ || cpu < 0 || cpu >= machine_->nr_cpu_ids()) return;
   MachineState& m = *machine_;
   if (online) {
+    update_max_interval(m);  // sched_rq_cpu_starting(), before set_cpu_online()
     m.online.set(cpu);
     m.active.set(cpu);
   } else {
     m.online.clear(cpu);
     m.active.clear(cpu);
+    update_max_interval(m);  // sched_cpu_dying(), after the CPU left cpu_online_mask
   }
-  update_max_interval(m);
   if (rebuild_spec_) rebuild_sched_domains(m, *rebuild_spec_);
   else domains_stale_ = true;
 }

@@ -47,15 +47,24 @@ TEST(SchedBalanceInterval, CapPerEra) {
 TEST(SchedBalanceInterval, MachineCapFollowsTheProfile) {
   const Topology t = testing::mc_numa_topology(4);
   MachineState m617 = testing::machine(t, profile("v6.17", {.hz = 250}));
-  EXPECT_EQ(balance_interval_cap(m617), 250u * 4 / 10);  // HZ*num_online_cpus()/10
+  // The last CPU of the boot brought up counted the three before it (update_max_interval()
+  // from sched_rq_cpu_starting(), before set_cpu_online(), kernel/sched/core.c v6.18).
+  EXPECT_EQ(balance_interval_cap(m617), 250u * 3 / 10);
   MachineState m2632 = testing::machine(t, profile("v2.6.32", {.hz = 250, .nr_cpus = 64}));
   EXPECT_EQ(balance_interval_cap(m2632), 250u * 64 / 10);
   MachineState m2620 = testing::machine(t, profile("v2.6.20"));
   EXPECT_EQ(balance_interval_cap(m2620), 0u);
-  // Hotplug: update_max_interval() recomputes from the online mask.
+  // Hotplug: update_max_interval() recomputes from the online mask (sched_cpu_dying(), after
+  // the CPU left it).
   m617.online.clear(3);
   update_max_interval(m617);
   EXPECT_EQ(balance_interval_cap(m617), 250u * 3 / 10);
+  m617.online.clear(2);
+  update_max_interval(m617);
+  EXPECT_EQ(balance_interval_cap(m617), 250u * 2 / 10);
+  // One CPU booted alone keeps the static HZ/10.
+  const Topology one = testing::mc_numa_topology(1);
+  EXPECT_EQ(balance_interval_cap(testing::machine(one, profile("v6.17", {.hz = 250}))), 250u / 10);
 }
 
 TEST(SchedBalanceInterval, NextBalanceMinimumUsesTimeAfterAcrossTheWrap) {

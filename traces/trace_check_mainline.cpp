@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "traces/sched_switch_fields.h"
 #include "traces/softirq_fields.h"
 
 namespace sbm {
@@ -30,32 +31,6 @@ bool is_per_cpu_kthread(std::string_view comm) {
   const std::size_t slash = comm.find('/');
   return slash != std::string_view::npos && slash + 1 < comm.size() && comm[slash + 1] >= '0' &&
          comm[slash + 1] <= '9';
-}
-
-// One side of a sched_switch: pid, comm, and (prev only) the state letters.
-struct SwitchSide {
-  std::optional<int> pid;
-  std::string_view comm;
-  std::string_view state;
-};
-
-// "comm:pid [prio]" of trace-cmd's and perf's compact sched_switch (the comm may hold ':' and
-// blanks, the pid follows the last ':').
-SwitchSide parse_compact_side(std::string_view s) {
-  SwitchSide side;
-  const std::size_t bracket = s.rfind(" [");
-  const std::string_view task = bracket == std::string_view::npos ? s : s.substr(0, bracket);
-  const std::size_t colon = task.rfind(':');
-  if (colon == std::string_view::npos) return side;
-  side.comm = task.substr(0, colon);
-  side.pid = field_int(task.substr(colon + 1));
-  return side;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
 }
 
 std::string ms(uint64_t ns) {
@@ -250,29 +225,13 @@ void MainlineTraceChecker::stop_waiting(Task& t, int pid) {
 // next_pid=2 next_prio=120", TP_printk in include/trace/events/sched.h) or compact
 // (trace-cmd report / perf script: "a:1 [120] R ==> b:2 [120]").
 void MainlineTraceChecker::on_sched_switch(const TraceRecord& r, std::vector<Violation>& out) {
-  SwitchSide prev, next;
-  fields_.reset(r.fields);
-  // Read in the line's order (TraceFields).
-  const std::optional<std::string_view> prev_comm = fields_.find("prev_comm");
-  const std::optional<std::string_view> prev_pid = fields_.find("prev_pid");
-  const std::optional<std::string_view> prev_state = fields_.find("prev_state");
-  const std::optional<std::string_view> next_comm = fields_.find("next_comm");
-  if (const std::optional<std::string_view> next_pid = fields_.find("next_pid")) {
-    prev = {field_int(prev_pid), prev_comm.value_or(""), prev_state.value_or("")};
-    next = {field_int(next_pid), next_comm.value_or(""), {}};
-  } else if (const std::size_t arrow = r.fields.find(" ==> "); arrow != std::string_view::npos) {
-    std::string_view left = trim(r.fields.substr(0, arrow));
-    const std::size_t blank = left.rfind(' ');
-    if (blank != std::string_view::npos) {
-      prev = parse_compact_side(left.substr(0, blank));
-      prev.state = left.substr(blank + 1);
-    }
-    next = parse_compact_side(trim(r.fields.substr(arrow + 5)));
-  }
-  if (!prev.pid || !next.pid || *prev.pid < 0 || *next.pid < 0) {
+  const std::optional<SchedSwitchFields> sw = read_sched_switch(r, fields_);
+  if (!sw) {
     unparsed(r.line, "sched_switch without a readable prev and next pid");
     return;
   }
+  const SwitchSide& prev = sw->prev;
+  const SwitchSide& next = sw->next;
   seen_switch_ = true;
   run_on(r, r.cpu, *next.pid, out);
   // A preempted task (prev_state R, "R+") stays queued on this CPU (__schedule(), v6.17:

@@ -68,6 +68,11 @@ class TraceReplay {
   void finish(std::vector<Violation>& out);
 
   ReplaySummary summary() const;
+  // The machine replayed on, once the first event has built it (null before, or when none
+  // could be built: why_no_machine() says why); the header read so far.
+  const MachineState* machine() const { return machine_ ? &*machine_ : nullptr; }
+  const std::string& why_no_machine() const { return summary_.not_checkable; }
+  const TraceHeaderText& header() const { return header_; }
 
  private:
   void build_machine();

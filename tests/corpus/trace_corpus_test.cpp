@@ -22,11 +22,10 @@
 
 #include "model/profile.h"
 #include "properties/check_all.h"
-#include "traces/trace_check_mainline.h"
+#include "traces/trace_check.h"
 #include "traces/trace_expect.h"
 #include "traces/trace_names.h"
 #include "traces/trace_read.h"
-#include "traces/trace_replay.h"
 
 namespace sbm {
 namespace {
@@ -82,14 +81,13 @@ CorpusCase run_case(const std::string& path) {
   }
   std::ifstream f(path);
   TraceReader reader(f);
-  MainlineTraceChecker checker(c.options);
-  TraceReplay replay;
-  std::vector<Violation> out;
+  TraceCheckLane lane;
+  lane.mainline = c.options;
+  TraceCheck check(lane);
   std::vector<TraceField> fields;
   std::optional<uint64_t> last_tick;
   while (const TraceRecord* r = reader.next()) {
-    checker.feed(*r, out);
-    replay.feed(*r, out);
+    check.feed(*r);
     if (r->kind != TraceRecordKind::Event || r->event != trace_event::kTick) continue;
     parse_trace_fields(r->fields, fields);
     if (const auto j = find_trace_field(fields, "jiffies")) {
@@ -98,17 +96,16 @@ CorpusCase run_case(const std::string& path) {
       last_tick = now;
     }
   }
-  checker.finish(out);
-  replay.finish(out);
-  const MainlineCheckSummary mainline = checker.summary();
+  check.finish();
+  const TraceCheckResult& result = check.result();
   // A kernel's sched_migrate_task lacks sbm's fields; only an sbm trace must read whole.
-  if (mainline.sbm_events > 0) {
-    EXPECT_EQ(replay.summary().malformed, 0u) << path;
+  if (result.replayed()) {
+    EXPECT_EQ(result.replay.malformed, 0u) << path;
   }
-  for (const Violation& v : out) c.fired.insert(v.id);
-  for (const CheckSummary& s : mainline.checks) c.outcomes[s.id] = s.outcome;
-  for (const CheckSummary& s : replay.summary().checks) c.outcomes[s.id] = s.outcome;
-  c.events_by_name = mainline.events_by_name;
+  for (const Violation& v : result.violations) c.fired.insert(v.id);
+  for (const CheckSummary& s : result.summary.checks) c.outcomes[s.id] = s.outcome;
+  for (const CheckSummary& s : result.replay.checks) c.outcomes[s.id] = s.outcome;
+  c.events_by_name = result.summary.events_by_name;
   return c;
 }
 

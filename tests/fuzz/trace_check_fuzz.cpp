@@ -23,33 +23,26 @@
 #include "model/profile.h"
 #include "tests/fuzz/fuzz_fail.h"
 #include "tests/unit/trace_record_compare.h"
-#include "traces/trace_check_mainline.h"
+#include "traces/trace_check.h"
 #include "traces/trace_read.h"
-#include "traces/trace_replay.h"
 
 namespace {
 
 std::vector<sbm::Violation> check_once(const std::string& text, const std::string& profile) {
-  sbm::MainlineCheckOptions mainline;
-  if (!profile.empty()) mainline.era = sbm::find_profile(profile).profile->version;  // as checker_options()
-  sbm::ReplayOptions replay_options;
-  replay_options.profile = profile;
-  sbm::MainlineTraceChecker checker(mainline);
-  sbm::TraceReplay replay(replay_options);
+  sbm::TraceCheckLane lane;
+  if (!profile.empty()) lane.mainline.era = sbm::find_profile(profile).profile->version;  // as checker_options()
+  lane.replay.profile = profile;
+  sbm::TraceCheck check(lane);
   std::istringstream in(text);
   sbm::TraceReader reader(in);
-  std::vector<sbm::Violation> out;
   uint64_t lines = 0;
   while (const sbm::TraceRecord* r = reader.next()) {
     lines = r->line;
-    checker.feed(*r, out);
-    replay.feed(*r, out);
+    check.feed(*r);
   }
-  checker.finish(out);
-  replay.finish(out);
-  // The summaries the command prints after the findings, built for the sanitizers to watch.
-  (void)checker.summary();
-  (void)replay.summary();
+  // finish() also builds the summaries the command prints, for the sanitizers to watch.
+  check.finish();
+  const std::vector<sbm::Violation>& out = check.result().violations;
   for (const sbm::Violation& v : out) {
     if (v.line < 0 || static_cast<uint64_t>(v.line) > lines)
       fuzz_fail("%s at line %d of an input of %llu lines", v.id.c_str(), v.line,

@@ -10,7 +10,7 @@
 #include "traces/cex_write.h"
 #include "traces/topology_dump/read.h"
 #include "traces/trace_read.h"
-#include "traces/trace_replay.h"
+#include "traces/trace_check.h"
 
 namespace sbm {
 namespace {
@@ -40,11 +40,12 @@ std::vector<std::string> rejected_ids(const Counterexample& cex) {
   } else {
     std::istringstream in(write_counterexample(cex));
     TraceReader reader(in);
-    TraceReplay replay;
-    while (const TraceRecord* r = reader.next()) replay.feed(*r, found);
-    replay.finish(found);
-    EXPECT_TRUE(replay.summary().not_checkable.empty()) << replay.summary().not_checkable;
-    EXPECT_EQ(replay.summary().malformed, 0u);
+    TraceCheck check(TraceCheckLane{});
+    check_trace(reader, check);
+    const TraceCheckResult& result = check.result();
+    EXPECT_TRUE(result.replay.not_checkable.empty()) << result.replay.not_checkable;
+    EXPECT_EQ(result.replay.malformed, 0u);
+    found = result.violations;
   }
   std::vector<std::string> ids;
   for (const Violation& v : found) ids.push_back(v.id);

@@ -17,7 +17,7 @@
 #include "tools/sbm/topology_view.h"
 #include "traces/cex_write.h"
 #include "traces/trace_read.h"
-#include "traces/trace_replay.h"
+#include "traces/trace_check.h"
 
 namespace sbm::cli {
 
@@ -112,15 +112,10 @@ void prove_and_mutate() {
   if (!r.cex) return;
   std::istringstream in(write_counterexample(*r.cex));
   TraceReader reader(in);
-  TraceReplay replay(ReplayOptions{});
-  std::vector<Violation> found;
-  while (const TraceRecord* rec = reader.next()) replay.feed(*rec, found);
-  replay.finish(found);
+  TraceCheck check(TraceCheckLane{}, /*stop_at_first=*/false, "counterexample.trace");
+  check_trace(reader, check);
   std::cout << "its trace, replayed into the unmutated model (sbm trace check):\n";
-  for (Violation& v : found) {
-    v.file = "counterexample.trace";
-    std::cout << "  " << format_violation(v) << "\n";
-  }
+  for (const Violation& v : check.result().violations) std::cout << "  " << format_violation(v) << "\n";
 }
 
 int run_demo() {

@@ -2,12 +2,10 @@
 // spec/invariants.md, section 8) and, when the trace carries sched_balance_* events, their
 // replay into the balancing model's event checks (traces/trace_replay.h).
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <set>
 
@@ -20,18 +18,13 @@
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
-#include "traces/trace_check_mainline.h"
+#include "traces/trace_check.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
 
 namespace sbm::cli {
 
 namespace {
-
-constexpr std::size_t kContextLines = 3;
-// Lines kept per CPU: the replay reports a finding when its jiffy's window closes, by when the
-// CPU may have printed more lines after the one at fault; a jiffy rarely has more per CPU.
-constexpr std::size_t kContextRing = 64;
 
 struct TraceCheckOptions {
   std::string file;
@@ -42,63 +35,6 @@ struct TraceCheckOptions {
   bool json = false;
   bool quiet = false;
   std::string junit;
-};
-
-// The last event lines of each CPU, for the context of the first violation: a ring of
-// kContextRing strings per CPU whose capacity is reused, so keeping it costs a copy per line,
-// no allocation.
-class CpuContext {
- public:
-  void add(const TraceRecord& r) {
-    if (r.kind != TraceRecordKind::Event || r.cpu < 0) return;
-    if (static_cast<std::size_t>(r.cpu) >= rings_.size()) rings_.resize(static_cast<std::size_t>(r.cpu) + 1);
-    Ring& ring = rings_[static_cast<std::size_t>(r.cpu)];
-    Entry& e = ring.entries[ring.count % kContextRing];
-    e.line = r.line;
-    e.text.assign(r.text);
-    ++ring.count;
-  }
-  // The last kContextLines lines of `cpu` before trace line `before` (none when the ring no
-  // longer reaches back to it).
-  std::vector<std::string> of(int cpu, uint64_t before) const {
-    if (cpu < 0 || static_cast<std::size_t>(cpu) >= rings_.size()) return {};
-    const Ring& ring = rings_[static_cast<std::size_t>(cpu)];
-    const std::size_t oldest = ring.count > kContextRing ? ring.count - kContextRing : 0;
-    std::size_t end = ring.count;  // one past the last entry before `before`
-    while (end > oldest && ring.entries[(end - 1) % kContextRing].line >= before) --end;
-    if (end == oldest && oldest > 0) return {};
-    std::vector<std::string> out;
-    for (std::size_t i = end > oldest + kContextLines ? end - kContextLines : oldest; i < end; ++i)
-      out.push_back(ring.entries[i % kContextRing].text);
-    return out;
-  }
-
- private:
-  struct Entry {
-    uint64_t line = 0;
-    std::string text;
-  };
-  struct Ring {
-    std::array<Entry, kContextRing> entries;
-    std::size_t count = 0;
-  };
-  std::vector<Ring> rings_;
-};
-
-struct CheckRun {
-  std::vector<Violation> violations;
-  std::vector<std::string> context;  // lines before the first violation on its CPU (stop mode)
-  bool stopped = false;
-  MainlineCheckSummary summary;
-  ReplaySummary replay;
-  // The trace has sched_balance_* events: the replay's checks are part of the result.
-  bool replayed() const { return summary.sbm_events > 0; }
-  // The replay's checks after the mainline ones, when replayed.
-  std::vector<CheckSummary> checks() const {
-    std::vector<CheckSummary> all = summary.checks;
-    if (replayed()) all.insert(all.end(), replay.checks.begin(), replay.checks.end());
-    return all;
-  }
 };
 
 MainlineCheckOptions checker_options(const TraceCheckOptions& o) {
@@ -131,67 +67,10 @@ ReplayOptions replay_options(const TraceCheckOptions& o) {
   return ro;
 }
 
-// Stop mode: of the findings from index `from` on, keep the earliest. The replay reports a
-// window when it closes, so its findings may lie before the record that closed it; the
-// context ring reaches back over such a window to the lines before the finding's own.
-void stop_at_first(CheckRun& run, std::size_t from, const CpuContext& context) {
-  const auto first = std::min_element(run.violations.begin() + static_cast<std::ptrdiff_t>(from), run.violations.end(),
-                                      [](const Violation& a, const Violation& b) { return a.line < b.line; });
-  std::swap(run.violations[from], *first);
-  run.violations.resize(from + 1);
-  const Violation& v = run.violations.back();
-  run.context = context.of(v.cpu, static_cast<uint64_t>(std::max(v.line, 0)));
-  run.stopped = true;
-}
-
-// One profile's checkers over the stream: one lane, or one per profile for --profile auto.
-struct Lane {
-  Lane(std::string p, const MainlineCheckOptions& mo, ReplayOptions ro)
-      : profile(std::move(p)), checker(mo), replay(std::move(ro)) {}
-  std::string profile;  // the profile it checks against ("" when the trace's own)
-  MainlineTraceChecker checker;
-  TraceReplay replay;
-  CheckRun run;
-};
-
-std::unique_ptr<Lane> make_lane(const TraceCheckOptions& o, const std::string& profile) {
+TraceCheckLane make_lane(const TraceCheckOptions& o, const std::string& profile) {
   TraceCheckOptions lo = o;
   lo.profile = profile;
-  return std::make_unique<Lane>(profile, checker_options(lo), replay_options(lo));
-}
-
-// Feeds the trace to every lane; without --keep-going a lane stops at its first violation,
-// and reading stops when every lane has.
-void check_stream(TraceReader& reader, const std::string& name, const TraceCheckOptions& o,
-                  std::vector<std::unique_ptr<Lane>>& lanes) {
-  CpuContext context;
-  while (const TraceRecord* r = reader.next()) {
-    bool running = false;
-    for (auto& lane : lanes) {
-      CheckRun& run = lane->run;
-      if (run.stopped) continue;
-      const std::size_t before = run.violations.size();
-      lane->checker.feed(*r, run.violations);
-      lane->replay.feed(*r, run.violations);
-      if (!o.keep_going && run.violations.size() > before)
-        stop_at_first(run, before, context);
-      else
-        running = true;
-    }
-    if (!running) break;
-    if (!o.keep_going) context.add(*r);
-  }
-  for (auto& lane : lanes) {
-    CheckRun& run = lane->run;
-    if (!run.stopped) {
-      lane->checker.finish(run.violations);
-      lane->replay.finish(run.violations);
-      if (!o.keep_going && !run.violations.empty()) stop_at_first(run, 0, context);
-    }
-    run.summary = lane->checker.summary();
-    run.replay = lane->replay.summary();
-    for (Violation& v : run.violations) v.file = name;
-  }
+  return {profile, checker_options(lo), replay_options(lo)};
 }
 
 std::string counts_text(const std::map<std::string, uint64_t, std::less<>>& m) {
@@ -207,7 +86,7 @@ nlohmann::json counts_json(const std::map<std::string, uint64_t, std::less<>>& m
 }
 
 // "conforms" or "VIOLATED: 2 violations of MIG-6 NB-3".
-std::string verdict_text(const CheckRun& run) {
+std::string verdict_text(const TraceCheckResult& run) {
   if (run.violations.empty()) return "conforms";
   std::set<std::string> ids;
   for (const Violation& v : run.violations) ids.insert(v.id);
@@ -222,7 +101,7 @@ void print_header(const std::string& name, const MainlineCheckSummary& s) {
             << " unparsed, " << s.gaps << " gaps\n";
 }
 
-void print_text(const std::string& name, const CheckRun& run, bool quiet) {
+void print_text(const std::string& name, const TraceCheckResult& run, bool quiet) {
   const MainlineCheckSummary& s = run.summary;
   print_header(name, s);
   if (!quiet) {
@@ -243,6 +122,7 @@ void print_text(const std::string& name, const CheckRun& run, bool quiet) {
   if (run.stopped) std::cout << "stopped at the first violation (--keep-going checks the whole trace)\n";
   std::cout << checks_summary_text(run.checks());
   for (const std::string& note : s.notes) std::cout << "note: " << note << "\n";
+  for (const std::string& note : run.cadence.notes) std::cout << "note: " << note << "\n";
   if (run.replayed()) {
     if (!run.replay.not_checkable.empty()) std::cout << "note: replay not checkable: " << run.replay.not_checkable << "\n";
     for (const std::string& note : run.replay.notes) std::cout << "note: replay: " << note << "\n";
@@ -251,29 +131,27 @@ void print_text(const std::string& name, const CheckRun& run, bool quiet) {
 }
 
 // --profile auto: which profiles the trace conforms to, and where each other one departs.
-std::vector<std::string> conforming_profiles(const std::vector<std::unique_ptr<Lane>>& lanes) {
+std::vector<std::string> conforming_profiles(const TraceCheck& check) {
   std::vector<std::string> out;
-  for (const auto& lane : lanes)
-    if (lane->run.violations.empty()) out.push_back(lane->profile);
+  for (std::size_t i = 0; i < check.lanes(); ++i)
+    if (check.result(i).violations.empty()) out.push_back(check.profile(i));
   return out;
 }
 
-void print_auto_text(const std::string& name, const std::vector<std::unique_ptr<Lane>>& lanes, bool quiet) {
+void print_auto_text(const std::string& name, const TraceCheck& check, bool quiet) {
   // The lane that read furthest saw the whole trace (the others stopped at a violation).
-  const auto furthest = std::max_element(lanes.begin(), lanes.end(), [](const auto& a, const auto& b) {
-    return a->run.summary.lines < b->run.summary.lines;
-  });
-  print_header(name, (*furthest)->run.summary);
-  if (!quiet) std::cout << "events: " << counts_text((*furthest)->run.summary.events_by_name) << "\n";
-  for (const auto& lane : lanes) {
-    const CheckRun& run = lane->run;
-    std::cout << "profile " << lane->profile << ": " << verdict_text(run);
+  const MainlineCheckSummary& read = check.furthest().summary;
+  print_header(name, read);
+  if (!quiet) std::cout << "events: " << counts_text(read.events_by_name) << "\n";
+  for (std::size_t i = 0; i < check.lanes(); ++i) {
+    const TraceCheckResult& run = check.result(i);
+    std::cout << "profile " << check.profile(i) << ": " << verdict_text(run);
     if (!run.replay.not_checkable.empty() && run.replayed())
       std::cout << " (replay not checkable: " << run.replay.not_checkable << ")";
     std::cout << "\n";
     for (const Violation& v : run.violations) std::cout << "  " << format_violation(v) << "\n";
   }
-  const std::vector<std::string> ok = conforming_profiles(lanes);
+  const std::vector<std::string> ok = conforming_profiles(check);
   std::cout << "result: " << name << ": ";
   if (ok.empty()) {
     std::cout << "conforms to no profile\n";
@@ -284,7 +162,7 @@ void print_auto_text(const std::string& name, const std::vector<std::unique_ptr<
   std::cout << "\n";
 }
 
-nlohmann::json run_json(const std::string& name, const CheckRun& run) {
+nlohmann::json run_json(const std::string& name, const TraceCheckResult& run) {
   const MainlineCheckSummary& s = run.summary;
   nlohmann::json violations = nlohmann::json::array();
   for (const Violation& v : run.violations) {
@@ -320,12 +198,17 @@ nlohmann::json run_json(const std::string& name, const CheckRun& run) {
           {"gaps", s.gaps},
           {"violations", violations},
           {"checks", checks},
-          {"notes", s.notes}};
+          {"cadence", {{"ticks", run.cadence.ticks},
+                       {"ticks_judged", run.cadence.ticks_judged},
+                       {"tick_raises", run.cadence.tick_raises},
+                       {"tick_raises_judged", run.cadence.judged_raises}}},
+          {"notes", s.notes},
+          {"cadence_notes", run.cadence.notes}};
 }
 
 // Lines the reader could not read are warnings; a malformed sbm event is an error of its line,
 // but the rest of the trace is still checked.
-void print_read_problems(const std::string& name, const CheckRun& run) {
+void print_read_problems(const std::string& name, const TraceCheckResult& run) {
   for (const auto& [line, reason] : run.summary.first_unparsed)
     std::cerr << name << ":" << line << ": warning: line not read: " << reason << "\n";
   if (run.summary.unparsed > run.summary.first_unparsed.size())
@@ -340,40 +223,39 @@ void print_read_problems(const std::string& name, const CheckRun& run) {
 int run_trace_check(const TraceCheckOptions& o) {
   const std::string name = display_name(o.file);
   const bool automatic = o.profile == "auto";
-  std::vector<std::unique_ptr<Lane>> lanes;  // usage errors before any output
+  std::vector<TraceCheckLane> lanes;  // usage errors before any output
   for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
     lanes.push_back(make_lane(o, p));
+  TraceCheck check(lanes, !o.keep_going, name);
   if (o.file == "-") {
     TraceReader reader(std::cin);
-    check_stream(reader, name, o, lanes);
+    check_trace(reader, check);
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(o.file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
     // A regular file is read where it is mapped; anything else (a FIFO, an empty file) as a stream.
     if (std::optional<MappedFile> mapped = MappedFile::open(o.file)) {
       TraceReader reader(*mapped);
-      check_stream(reader, name, o, lanes);
+      check_trace(reader, check);
     } else {
       std::ifstream f(o.file, std::ios::binary);
       if (!f) throw InputError(name, 0, "cannot open the file");
       TraceReader reader(f);
-      check_stream(reader, name, o, lanes);
+      check_trace(reader, check);
     }
   }
   // What could not be read is the same in every lane: the one that read furthest says it.
-  const CheckRun& read = std::max_element(lanes.begin(), lanes.end(), [](const auto& a, const auto& b) {
-                           return a->run.summary.lines < b->run.summary.lines;
-                         })->get()->run;
+  const TraceCheckResult& read = check.furthest();
   print_read_problems(name, read);
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable = read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
   if (automatic) {
-    const std::vector<std::string> ok = conforming_profiles(lanes);
+    const std::vector<std::string> ok = conforming_profiles(check);
     if (o.json) {
       nlohmann::json profiles = nlohmann::json::array();
-      for (const auto& lane : lanes) {
-        nlohmann::json j = run_json(name, lane->run);
-        j["profile"] = lane->profile;
+      for (std::size_t i = 0; i < check.lanes(); ++i) {
+        nlohmann::json j = run_json(name, check.result(i));
+        j["profile"] = check.profile(i);
         profiles.push_back(std::move(j));
       }
       const nlohmann::json doc = {{"command", "trace check"}, {"file", name},         {"profile", "auto"},
@@ -381,17 +263,18 @@ int run_trace_check(const TraceCheckOptions& o) {
                                   {"profiles", profiles}};
       std::cout << doc.dump(2) << "\n";
     } else {
-      print_auto_text(name, lanes, o.quiet);
+      print_auto_text(name, check, o.quiet);
     }
     if (!o.junit.empty()) {
       std::vector<JUnitSuite> suites;
-      for (const auto& lane : lanes)
-        suites.push_back(junit_suite(name + " [" + lane->profile + "]", lane->run.checks(), lane->run.violations));
+      for (std::size_t i = 0; i < check.lanes(); ++i)
+        suites.push_back(junit_suite(name + " [" + check.profile(i) + "]", check.result(i).checks(),
+                                     check.result(i).violations));
       write_output(o.junit, junit_xml("sbm trace check", suites));
     }
     return unreadable ? kBadInput : ok.empty() ? kViolation : kConforms;
   }
-  const CheckRun& run = lanes.front()->run;
+  const TraceCheckResult& run = check.result();
   if (o.json) std::cout << run_json(name, run).dump(2) << "\n";
   else print_text(name, run, o.quiet);
   if (!o.junit.empty())

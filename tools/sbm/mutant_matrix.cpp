@@ -15,10 +15,9 @@
 #include "properties/check_all.h"
 #include "properties/prove.h"
 #include "properties/topo_invariants.h"
-#include "traces/trace_check_mainline.h"
+#include "traces/trace_check.h"
 #include "traces/trace_expect.h"
 #include "traces/trace_read.h"
-#include "traces/trace_replay.h"
 #include "traces/trace_write.h"
 
 namespace sbm {
@@ -207,18 +206,9 @@ bool replay_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
     sim.run_ticks(c.ticks, observer);
   }
   TraceReader reader(trace);
-  MainlineTraceChecker mainline{MainlineCheckOptions{}};
-  TraceReplay replay;
-  std::vector<Violation> found;
-  while (const TraceRecord* rec = reader.next()) {
-    mainline.feed(*rec, found);
-    replay.feed(*rec, found);
-    if (!found.empty()) break;
-  }
-  if (found.empty()) {
-    mainline.finish(found);
-    replay.finish(found);
-  }
+  TraceCheck check(TraceCheckLane{}, /*stop_at_first=*/true);
+  check_trace(reader, check);
+  const std::vector<Violation>& found = check.result().violations;
   if (found.empty()) return false;
   const Violation& v = found.front();
   r.id = v.id;
@@ -266,17 +256,12 @@ bool corpus_case(const std::string& path, Mutant mutant, ColumnResult& r) {
   if (!e) return false;
   std::ifstream f(path);
   TraceReader reader(f);
-  MainlineTraceChecker checker(e->options);
-  ReplayOptions ro;
-  ro.mutant = mutant;
-  TraceReplay replay(ro);
-  std::vector<Violation> out;
-  while (const TraceRecord* rec = reader.next()) {
-    checker.feed(*rec, out);
-    replay.feed(*rec, out);
-  }
-  checker.finish(out);
-  replay.finish(out);
+  TraceCheckLane lane;
+  lane.mainline = e->options;
+  lane.replay.mutant = mutant;
+  TraceCheck check(lane);
+  check_trace(reader, check);
+  const std::vector<Violation>& out = check.result().violations;
   std::set<std::string> fired;
   for (const Violation& v : out) fired.insert(v.id);
   const std::set<std::string>& expected = e->conforms ? std::set<std::string>{} : e->ids;

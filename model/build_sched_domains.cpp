@@ -33,15 +33,16 @@ SdFlags asym_cpu_capacity_classify(const State& st, const std::map<unsigned long
 }
 
 // A key that is equal for two CPUs exactly when tl->mask() is, so each mask is built once.
+// Explicit masks (ArchMasks) partition the CPUs, so their first CPU is such a key.
 int mask_key(const MachineSpec& spec, LevelKind kind, int cpu) {
   const CpuPlace p = cpu_place(spec, cpu);
   switch (kind) {
     case LevelKind::Smt:
-      return p.core;
+      return spec.masks ? smt_mask(spec, cpu).first() : p.core;
     case LevelKind::Cls:
-      return spec.clusters == 1 ? p.core : p.cluster;
+      return spec.masks ? cluster_mask(spec, cpu).first() : spec.clusters == 1 ? p.core : p.cluster;
     case LevelKind::Mc:
-      return p.die * spec.nodes + p.node;
+      return spec.masks ? coregroup_mask(spec, cpu).first() : p.die * spec.nodes + p.node;
     case LevelKind::Pkg:
     case LevelKind::Node:
     case LevelKind::Numa:

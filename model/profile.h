@@ -267,4 +267,8 @@ Profile era_profile(const Profile& p);
 // Names of all built-in profiles, oldest first.
 std::vector<std::string> profile_names();
 
+// The version of the newest built-in profile not newer than `running`: the era of a host that
+// runs that kernel (6.18 -> v6.17). nullopt when every profile is newer.
+std::optional<KernelVersion> newest_profile_at(KernelVersion running);
+
 }  // namespace sbm

@@ -61,10 +61,63 @@ std::string check_distance(const MachineSpec& spec) {
   return {};
 }
 
+std::string cpu_mask_text(const char* what, int cpu, const CpuMask& m) {
+  return std::string("the ") + what + " mask of CPU " + std::to_string(cpu) + " (" + m.to_cpulist() +
+         ")";
+}
+
+// The rules of ArchMasks (topology_spec.h): a partition per level, nested in the next level,
+// the last in the CPU's node. topology_span_sane() and build_sched_domain()'s "arch topology
+// borken" check stand for the same rules in the kernel.
+std::string check_masks(const MachineSpec& spec) {
+  const ArchMasks& a = *spec.masks;
+  if (spec.sockets != 1 || spec.dies != 1 || spec.clusters != 1 || spec.threads != 1)
+    return "a machine with explicit masks has sockets, dies, clusters and threads 1";
+  const auto n = static_cast<size_t>(spec.nr_cpus());
+  if (a.smt.size() != n || a.cluster.size() != n || a.coregroup.size() != n || a.node.size() != n)
+    return "explicit masks must be given for each of the " + std::to_string(n) + " CPUs";
+  std::vector<CpuMask> nodes(static_cast<size_t>(spec.nodes));
+  for (size_t cpu = 0; cpu < n; ++cpu) {
+    if (a.node[cpu] < 0 || a.node[cpu] >= spec.nodes)
+      return "CPU " + std::to_string(cpu) + " is on node " + std::to_string(a.node[cpu]) +
+             ", beyond the machine's " + std::to_string(spec.nodes) + " nodes";
+    nodes[static_cast<size_t>(a.node[cpu])].set(static_cast<int>(cpu));
+  }
+  for (int node = 0; node < spec.nodes; ++node)
+    if (nodes[static_cast<size_t>(node)].empty()) return "node " + std::to_string(node) + " has no CPU";
+  const std::pair<const char*, const std::vector<CpuMask>*> levels[] = {
+      {"smt", &a.smt}, {"cluster", &a.cluster}, {"coregroup", &a.coregroup}};
+  for (size_t l = 0; l < std::size(levels); ++l) {
+    const auto& [what, masks] = levels[l];
+    for (size_t cpu = 0; cpu < n; ++cpu) {
+      const int c = static_cast<int>(cpu);
+      const CpuMask& m = (*masks)[cpu];
+      if (!m.test(c)) return cpu_mask_text(what, c, m) + " does not hold the CPU";
+      if (m.last() >= static_cast<int>(n))
+        return cpu_mask_text(what, c, m) + " is beyond the machine's " + std::to_string(n) + " CPUs";
+      for (int other : m.cpus())
+        if ((*masks)[static_cast<size_t>(other)] != m)
+          return cpu_mask_text(what, c, m) + " and " +
+                 cpu_mask_text(what, other, (*masks)[static_cast<size_t>(other)]) + " overlap";
+      const bool last = l + 1 == std::size(levels);
+      const CpuMask& outer = last ? nodes[static_cast<size_t>(a.node[cpu])] : (*levels[l + 1].second)[cpu];
+      if (!m.subset_of(outer))
+        return cpu_mask_text(what, c, m) + " is not inside " +
+               cpu_mask_text(last ? "node" : levels[l + 1].first, c, outer);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 CpuPlace cpu_place(const MachineSpec& spec, int cpu) {
   CpuPlace p;
+  if (spec.masks) {
+    p.core = cpu;
+    p.node = spec.masks->node[static_cast<size_t>(cpu)];
+    return p;
+  }
   if (spec.smt_numbering == SmtNumbering::Adjacent) {
     p.core = cpu / spec.threads;
     p.thread = cpu % spec.threads;
@@ -86,13 +139,16 @@ int cpu_of(const MachineSpec& spec, int core, int thread) {
 
 std::string validate_machine_spec(const MachineSpec& spec) {
   if (std::string e = check_counts(spec); !e.empty()) return e;
-  if (spec.nr_cores() % spec.nodes != 0)
+  if (spec.masks) {
+    if (std::string e = check_masks(spec); !e.empty()) return e;
+  } else if (spec.nr_cores() % spec.nodes != 0) {
     return "nodes (" + std::to_string(spec.nodes) + ") must divide the core count (" +
            std::to_string(spec.nr_cores()) + ")";
-  // A cluster straddling two nodes would make CLS wider than MC (= die within the node).
-  if (spec.clusters > 1 && cores_per_node(spec) % spec.cores != 0)
+  } else if (spec.clusters > 1 && cores_per_node(spec) % spec.cores != 0) {
+    // A cluster straddling two nodes would make CLS wider than MC (= die within the node).
     return "a cluster of " + std::to_string(spec.cores) + " cores must not span two nodes of " +
            std::to_string(cores_per_node(spec)) + " cores";
+  }
   if (std::string e = check_distance(spec); !e.empty()) return e;
   if (spec.online) {
     if (spec.online->empty()) return "online must name at least one CPU";
@@ -142,6 +198,7 @@ std::vector<int> cpu_to_node(const MachineSpec& spec) {
 }
 
 CpuMask smt_mask(const MachineSpec& spec, int cpu) {
+  if (spec.masks) return spec.masks->smt[static_cast<size_t>(cpu)];
   const int core = cpu_place(spec, cpu).core;
   return cores_mask(spec, core, core + 1);
 }
@@ -150,6 +207,7 @@ CpuMask smt_mask(const MachineSpec& spec, int cpu) {
 // cpu_clustergroup_mask() (SMT mask when the cluster covers the coregroup) and x86's L2 mask
 // on parts with a private L2, the level then spans the SMT siblings and degenerates away.
 CpuMask cluster_mask(const MachineSpec& spec, int cpu) {
+  if (spec.masks) return spec.masks->cluster[static_cast<size_t>(cpu)];
   if (spec.clusters == 1) return smt_mask(spec, cpu);
   const int first = cpu_place(spec, cpu).cluster * spec.cores;
   return cores_mask(spec, first, first + spec.cores);
@@ -158,6 +216,7 @@ CpuMask cluster_mask(const MachineSpec& spec, int cpu) {
 // The last-level cache (die), clipped to the node: arm64 cpu_coregroup_mask() clips to
 // cpumask_of_node(), x86 does not match LLCs across SNC nodes (match_llc()).
 CpuMask coregroup_mask(const MachineSpec& spec, int cpu) {
+  if (spec.masks) return spec.masks->coregroup[static_cast<size_t>(cpu)];
   const CpuPlace p = cpu_place(spec, cpu);
   const int cores_per_die = spec.clusters * spec.cores;
   const int first = std::max(p.die * cores_per_die, p.node * cores_per_node(spec));
@@ -166,6 +225,12 @@ CpuMask coregroup_mask(const MachineSpec& spec, int cpu) {
 }
 
 CpuMask node_mask(const MachineSpec& spec, int node) {
+  if (spec.masks) {
+    CpuMask m;
+    for (size_t cpu = 0; cpu < spec.masks->node.size(); ++cpu)
+      if (spec.masks->node[cpu] == node) m.set(static_cast<int>(cpu));
+    return m;
+  }
   return cores_mask(spec, node * cores_per_node(spec), (node + 1) * cores_per_node(spec));
 }
 

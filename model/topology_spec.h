@@ -29,6 +29,19 @@ inline constexpr int kMaxDistance = 255;
 // Intel-style, thread j of core k = CPU j*ncores + k (siblings 0 and 4 on a 4-core part).
 enum class SmtNumbering { Adjacent, Split };
 
+// The arch masks of a machine that is no regular grid (hybrid parts, asymmetric clusters,
+// uneven nodes), given per CPU id for every CPU of the machine, as a real machine's arch code
+// computed them (traces/host_topology/ reads them from sysfs). Each level partitions the CPUs
+// (a CPU's mask holds it, and every CPU of the mask has the same mask) and nests in the next:
+// smt in cluster in coregroup in the node.
+struct ArchMasks {
+  std::vector<CpuMask> smt;        // topology_sibling_cpumask()
+  std::vector<CpuMask> cluster;    // cpu_clustergroup_mask()
+  std::vector<CpuMask> coregroup;  // cpu_coregroup_mask()
+  std::vector<int> node;           // cpu_to_node(), 0..nodes-1
+  bool operator==(const ArchMasks&) const = default;
+};
+
 struct MachineSpec {
   int sockets = 1;
   int dies = 1;      // per socket; a die is one last-level cache (the MC level)
@@ -40,6 +53,9 @@ struct MachineSpec {
   std::optional<CpuMask> online;           // cpu_map; nullopt: every CPU
   std::vector<unsigned long> capacity;     // arch_scale_cpu_capacity() per CPU; empty: 1024
   SmtNumbering smt_numbering = SmtNumbering::Adjacent;
+  // Set: the machine is `cores` CPUs (sockets, dies, clusters, threads 1) in `nodes` nodes
+  // with these masks instead of the grid's. No SPEC text says it; `text` names the source.
+  std::optional<ArchMasks> masks;
   std::optional<KernelVersion> era;  // era= in the SPEC; the builder takes it as argument
   std::string text;                  // the SPEC as given; empty when built in code
 
@@ -48,7 +64,8 @@ struct MachineSpec {
   bool operator==(const MachineSpec&) const = default;
 };
 
-// Where a CPU sits. All indices are global (core 5 is the sixth core of the machine).
+// Where a CPU sits. All indices are global (core 5 is the sixth core of the machine). With
+// explicit masks only `node` is meaningful (core = the CPU, the rest 0).
 struct CpuPlace {
   int core = 0;
   int thread = 0;
@@ -83,7 +100,8 @@ struct SpecParse {
 SpecParse parse_machine_spec(std::string_view text);
 
 // The canonical key=value text of a spec (every key, defaults included, no preset name);
-// parse_machine_spec(format_machine_spec(s)) gives back s up to `text`.
+// parse_machine_spec(format_machine_spec(s)) gives back s up to `text`, for specs without
+// explicit masks (those have no SPEC form; their `text` names where they were read).
 std::string format_machine_spec(const MachineSpec& spec);
 
 struct MachinePreset {

@@ -139,6 +139,61 @@ TEST(CliTopologyBuild, BadSpecAndBadFormatAreUsageErrors) {
   EXPECT_EQ(sbm("topology build laptop --era banana").status, 2);
 }
 
+std::string sysfs(const std::string& shape) { return std::string(SBM_DATA_DIR) + "/sysfs/" + shape; }
+
+TEST(CliTopologyHost, AFixtureBuildsChecksSoundAndShows) {
+  const SbmRun b = sbm("topology build host:" + sysfs("x86-hybrid-adl") + " --era v6.17");
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_NE(b.out.find("CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=SMT\n"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("CPU12 attaching sched-domain(s):\n domain-0: span=12-15 level=CLS\n"), std::string::npos) << b.out;
+  const SbmRun c = sbm("topology check -q host:" + sysfs("x86-2s-numa"));
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  const SbmRun t = sbm("topology show host:" + sysfs("arm64-rk3399"));
+  EXPECT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("PKG span=0-5"), std::string::npos) << t.out;
+  const SbmRun g = sbm("trace gen --topology host:" + sysfs("x86-vm-2cpu") + " --ticks 20 --profile v6.17");
+  EXPECT_EQ(g.status, 0) << g.err;
+}
+
+// A copy of a fixture with one file broken: file:1: error, exit 2.
+TEST(CliTopologyHost, BadSysfsFilesAreBadInputAtLineOne) {
+  const std::filesystem::path root = temp_dir() / "sysfs";
+  const auto broken = [&](const std::string& rel, const std::string& text) {
+    std::filesystem::remove_all(root);
+    std::filesystem::copy(sysfs("x86-desktop-smt"), root, std::filesystem::copy_options::recursive);
+    if (text.empty()) std::filesystem::remove(root / rel);
+    else std::ofstream(root / rel) << text << "\n";
+    return sbm("topology build host:" + root.string());
+  };
+  const std::string cpu = (root / "devices/system/cpu").string();
+  SbmRun r = broken("devices/system/cpu/online", "");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, cpu + "/online:1: error: cannot read the file\n");
+  r = broken("devices/system/cpu/cpu1/topology/thread_siblings_list", "1-");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(cpu + "/cpu1/topology/thread_siblings_list:1: error: ", 0), 0u) << r.err;
+  r = broken("devices/system/cpu/cpu6/cache/index3/shared_cpu_list", "0-5");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, cpu + "/cpu6/cache/index3/shared_cpu_list:1: error: '0-5' does not hold CPU 6\n");
+  EXPECT_EQ(sbm("topology build host:").status, 2);
+}
+
+// `host` reads this machine's /sys. Where /sys says what the x86-vm-2cpu fixture (a copy of
+// the machine sbm was written on) says, the two builds are the same bytes.
+TEST(CliTopologyHost, LiveHostBuildsAndMatchesItsCopy) {
+  const SbmRun live = sbm("topology build host --era v6.17");
+  ASSERT_EQ(live.status, 0) << live.err;
+  EXPECT_NE(live.out.find("root domain span:"), std::string::npos);
+  const std::filesystem::path copy = sysfs("x86-vm-2cpu");
+  for (const auto& e : std::filesystem::recursive_directory_iterator(copy)) {
+    if (!e.is_regular_file()) continue;
+    const std::filesystem::path real = "/sys" / std::filesystem::relative(e.path(), copy);
+    if (slurp(real) != slurp(e.path())) GTEST_SKIP() << real << " differs from the copy: not the machine of the fixture";
+  }
+  const SbmRun fixture = sbm("topology build host:" + copy.string() + " --era v6.17");
+  EXPECT_EQ(live.out, fixture.out);
+}
+
 TEST(CliTopologyShow, TreeAndDot) {
   const SbmRun tree = sbm("topology show 2s-numa");
   EXPECT_EQ(tree.status, 0);

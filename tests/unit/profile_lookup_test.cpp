@@ -42,5 +42,14 @@ TEST(ProfileLookup, BadOptionsAreErrors) {
   EXPECT_EQ(find_profile("v6.17", {.nr_cpus = 0}).error, "NR_CPUS must be at least 1");
 }
 
+TEST(ProfileLookup, NewestProfileNotNewerThanTheRunningKernel) {
+  EXPECT_EQ(newest_profile_at({6, 18, 0}), (KernelVersion{6, 17, 0}));
+  EXPECT_EQ(newest_profile_at({6, 19, 0}), (KernelVersion{6, 19, 0}));
+  EXPECT_EQ(newest_profile_at({7, 1, 0}), (KernelVersion{6, 19, 0}));
+  EXPECT_EQ(newest_profile_at({5, 4, 0}), (KernelVersion{4, 19, 0}));
+  EXPECT_EQ(newest_profile_at({2, 6, 31}), (KernelVersion{2, 6, 20}));
+  EXPECT_EQ(newest_profile_at({2, 6, 19}), std::nullopt);
+}
+
 }  // namespace
 }  // namespace sbm

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "model/build_sched_domains.h"
+#include "traces/topology_dump/write.h"
+
 #include <set>
 
 namespace sbm {
@@ -190,6 +193,72 @@ TEST(MachineSpec, ValidateCatchesSpecsBuiltInCode) {
   s.capacity.clear();
   s.online = CpuMask{};
   EXPECT_EQ(validate_machine_spec(s), "online must name at least one CPU");
+}
+
+// The grid's own masks, given explicitly.
+MachineSpec with_explicit_masks(const MachineSpec& grid) {
+  MachineSpec s;
+  s.cores = grid.nr_cpus();
+  s.nodes = grid.nodes;
+  s.distance = grid.distance;
+  s.online = grid.online;
+  s.capacity = grid.capacity;
+  s.text = grid.text;
+  ArchMasks a;
+  for (int cpu = 0; cpu < grid.nr_cpus(); ++cpu) {
+    a.smt.push_back(smt_mask(grid, cpu));
+    a.cluster.push_back(cluster_mask(grid, cpu));
+    a.coregroup.push_back(coregroup_mask(grid, cpu));
+    a.node.push_back(cpu_place(grid, cpu).node);
+  }
+  s.masks = std::move(a);
+  return s;
+}
+
+TEST(MachineSpec, ExplicitMasksBuildWhatTheGridBuilds) {
+  for (const char* text : {"laptop", "kunpeng", "2s-numa,online=0-5,9-30", "4n-ring"}) {
+    const MachineSpec grid = parse_machine_spec(text).spec.value();
+    const MachineSpec explicit_masks = with_explicit_masks(grid);
+    ASSERT_EQ(validate_machine_spec(explicit_masks), "") << text;
+    for (int cpu = 0; cpu < grid.nr_cpus(); ++cpu)
+      EXPECT_EQ(node_mask(explicit_masks, cpu_place(grid, cpu).node), node_mask(grid, cpu_place(grid, cpu).node));
+    const KernelVersion era{6, 17, 0};
+    const Topology a = build_sched_domains(explicit_masks, era, 7), b = build_sched_domains(grid, era, 7);
+    EXPECT_EQ(write_dmesg(a, era), write_dmesg(b, era)) << text;      // spans, groups, capacities
+    EXPECT_EQ(write_debugfs(a, era), write_debugfs(b, era)) << text;  // flags, tunables
+    EXPECT_EQ(a.cpu_node, b.cpu_node) << text;
+  }
+}
+
+TEST(MachineSpec, ExplicitMasksMustPartitionAndNest) {
+  const MachineSpec good = with_explicit_masks(parse_machine_spec("laptop").spec.value());  // siblings k, k+4
+  MachineSpec s = good;
+  s.masks->smt[1] = CpuMask::single(5);
+  EXPECT_EQ(validate_machine_spec(s), "the smt mask of CPU 1 (5) does not hold the CPU");
+  s = good;
+  s.masks->cluster[0] = CpuMask::range(0, 1);
+  EXPECT_EQ(validate_machine_spec(s), "the smt mask of CPU 0 (0,4) is not inside the cluster mask of CPU 0 (0-1)");
+  s = good;
+  s.masks->smt[1].set(4);
+  EXPECT_EQ(validate_machine_spec(s), "the smt mask of CPU 1 (1,4-5) and the smt mask of CPU 4 (0,4) overlap");
+  s = good;
+  s.masks->coregroup[3] = CpuMask::range(3, 7);
+  EXPECT_EQ(validate_machine_spec(s),
+            "the coregroup mask of CPU 0 (0-7) and the coregroup mask of CPU 3 (3-7) overlap");
+  s = good;
+  s.nodes = 2;
+  s.masks->node = {0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(validate_machine_spec(s), "the coregroup mask of CPU 0 (0-7) is not inside the node mask of CPU 0 (0-6)");
+  s.masks->node[7] = 0;
+  EXPECT_EQ(validate_machine_spec(s), "node 1 has no CPU");
+  s.masks->node[7] = 2;
+  EXPECT_EQ(validate_machine_spec(s), "CPU 7 is on node 2, beyond the machine's 2 nodes");
+  s = good;
+  s.masks->node.pop_back();
+  EXPECT_EQ(validate_machine_spec(s), "explicit masks must be given for each of the 8 CPUs");
+  s = good;
+  s.threads = 2;
+  EXPECT_EQ(validate_machine_spec(s), "a machine with explicit masks has sockets, dies, clusters and threads 1");
 }
 
 }  // namespace

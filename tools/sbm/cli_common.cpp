@@ -6,8 +6,11 @@
 #include <iterator>
 #include <sstream>
 
+#include <sys/utsname.h>
+
 #include "model/build_sched_domains.h"
-#include "model/topology_spec.h"
+#include "model/profile.h"
+#include "traces/host_topology/host_machine.h"
 #include "traces/topology_dump/read.h"
 
 namespace sbm::cli {
@@ -35,9 +38,42 @@ std::optional<KernelVersion> parse_era_option(const std::string& text, const std
   return v;
 }
 
+bool names_host(const std::string& arg) { return arg == "host" || arg.rfind("host:", 0) == 0; }
+
 bool names_a_dump(const std::string& arg) {
   std::error_code ec;
-  return arg == "-" || std::filesystem::exists(arg, ec);
+  return !names_host(arg) && (arg == "-" || std::filesystem::exists(arg, ec));
+}
+
+namespace {
+
+// The era of the running kernel: the newest profile not newer than uname's release.
+KernelVersion running_kernel_era() {
+  utsname u{};
+  if (uname(&u) != 0) throw UsageError("host: uname() failed; give --era");
+  const auto running = parse_kernel_version(u.release);
+  if (!running) throw UsageError(std::string("host: cannot read the kernel release '") + u.release + "'; give --era");
+  const auto era = newest_profile_at(*running);
+  if (!era) throw UsageError("host: the running kernel " + running->str() + " is older than every profile; give --era");
+  return *era;
+}
+
+MachineSpec host_machine(const std::string& arg) {
+  const std::string root = arg == "host" ? "/sys" : arg.substr(5);
+  if (root.empty()) throw UsageError("'host:' needs a directory: host:DIR reads DIR/devices/system/cpu and DIR/devices/system/node");
+  const SysfsRead read = read_sysfs_topology(root);
+  if (!read.topology) throw InputError(read.file, 1, read.error);
+  HostMachine host = host_machine_spec(*read.topology, arg);
+  if (!host.spec) throw InputError(root + "/devices/system/cpu", 1, host.error);
+  if (arg == "host") host.spec->era = running_kernel_era();
+  return std::move(*host.spec);
+}
+
+}  // namespace
+
+SpecParse machine_spec_of(const std::string& arg) {
+  if (names_host(arg)) return SpecParse{host_machine(arg), {}};
+  return parse_machine_spec(arg);
 }
 
 LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era) {
@@ -55,7 +91,7 @@ LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion
     if (!r.topology) throw InputError(name, 1, "no sched-domain content found");
     return LoadedTopology{std::move(*r.topology), std::move(r.notes), r.ignored_lines};
   }
-  const SpecParse spec = parse_machine_spec(arg);
+  const SpecParse spec = machine_spec_of(arg);
   if (!spec.spec)
     throw UsageError("'" + arg + "' is neither a file nor a topology SPEC: " + spec.error +
                      " (see 'sbm topology build --help' for presets and the SPEC grammar)");

@@ -8,6 +8,7 @@
 
 #include "model/kernel_version.h"
 #include "model/topology.h"
+#include "model/topology_spec.h"
 
 namespace sbm::cli {
 
@@ -43,16 +44,26 @@ std::string display_name(const std::string& path);
 // UsageError naming the option.
 std::optional<KernelVersion> parse_era_option(const std::string& text, const std::string& option);
 
-// A topology named on the command line: an existing file or "-" is read as a dump (format
+// A topology named on the command line: "host" or "host:DIR" is the machine of a sysfs tree
+// (/sys, or a copy of it rooted at DIR); an existing file or "-" is read as a dump (format
 // auto-detected); anything else must be a SPEC (preset name or key=value description).
-// Throws InputError for unreadable dumps and UsageError for unknown SPECs.
-// True when a topology argument names a dump to read: "-" or an existing path.
+// Throws InputError for unreadable dumps and sysfs files, UsageError for unknown SPECs.
+// True when a topology argument names a sysfs tree: "host" or "host:DIR".
+bool names_host(const std::string& arg);
+// True when a topology argument names a dump to read: "-" or an existing path, not a host.
 bool names_a_dump(const std::string& arg);
+// The machine of a topology argument that names no dump: the host's, read from sysfs with
+// explicit arch masks (traces/host_topology/) and, for "host", era = the newest profile not
+// newer than the running kernel (uname); or parse_machine_spec(arg), error included.
+SpecParse machine_spec_of(const std::string& arg);
 struct LoadedTopology {
   Topology topology;
   std::vector<std::string> notes;  // reader notes, e.g. the flag layout it assumed
   int ignored_lines = 0;
 };
+// A topology built or read from `arg`, `era` overriding the machine's (a SPEC's era=, the
+// host's kernel) and the dump's detected era. `sbm trace record` gets the host's with
+// load_topology("host", era).
 LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era);
 
 // Prints the error the way every command does and returns the exit status for it.

@@ -165,7 +165,7 @@ struct BuildOptions {
 int run_build(const BuildOptions& o) {
   const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
   std::error_code ec;
-  if (std::filesystem::exists(o.spec, ec))
+  if (!names_host(o.spec) && std::filesystem::exists(o.spec, ec))
     throw UsageError("'" + o.spec + "' is a file; 'topology build' takes a SPEC (use 'topology show' for dumps)");
   const LoadedTopology lt = load_topology(o.spec, era);
   const KernelVersion out_era = lt.topology.era.value_or(kNewestModelledKernel);
@@ -222,18 +222,28 @@ void add_topology_commands(CLI::App& app, int& status) {
       "Build a topology with the model's build_sched_domains() and print it as the kernel would.\n"
       "SPEC is a preset or a description such as\n"
       "  sockets=2,cores=8,threads=2,nodes=2,distance=10:20/20:10\n"
-      "(full grammar in spec/topology-builder.md).");
-  b->footer(presets_help());
-  b->add_option("spec", build->spec, "Preset name or SPEC")->required();
-  b->add_option("--era", build->era, "Kernel version whose builder and print format to use (default v6.19)");
+      "(full grammar in spec/topology-builder.md); or 'host', this machine as its sysfs\n"
+      "describes it (/sys/devices/system/cpu and node), built for the era of the running kernel\n"
+      "(the newest profile not newer than uname -r), or 'host:DIR', a sysfs copy rooted at DIR.");
+  b->footer(presets_help() +
+            "Examples:\n"
+            "  sbm topology build 2s-numa --era v4.19\n"
+            "  sbm topology build host\n"
+            "  sbm topology build host:tests/data/sysfs/x86-2s-numa --format debugfs\n");
+  b->add_option("spec", build->spec, "Preset name, SPEC, host or host:DIR")->required();
+  b->add_option("--era", build->era, "Kernel version whose builder and print format to use (default: host's kernel, a SPEC's era=, else v6.19)");
   b->add_option("--format", build->format, "Output format: dmesg (sched_verbose, the era's layout), debugfs, sysctl, schedstat")
       ->check(CLI::IsMember(dump_writer_names()));
   b->add_option("-o,--output", build->output, "Write to FILE instead of standard output");
   b->callback([build, &status] { status = run_build(*build); });
 
   auto show = std::make_shared<ShowOptions>();
-  CLI::App* s = topo->add_subcommand("show", "Show a dump or SPEC as a tree of distinct domains, or as Graphviz DOT");
-  s->add_option("input", show->input, "Dump file, - for standard input, or SPEC")->required();
+  CLI::App* s = topo->add_subcommand("show", "Show a dump, SPEC or host machine as a tree of distinct domains, or as Graphviz DOT");
+  s->footer("Examples:\n"
+            "  sbm topology show kunpeng\n"
+            "  sbm topology show host\n"
+            "  sbm topology show host:tests/data/sysfs/x86-hybrid-adl --dot | dot -Tsvg > adl.svg\n");
+  s->add_option("input", show->input, "Dump file, - for standard input, SPEC, host or host:DIR (sysfs)")->required();
   s->add_flag("--dot", show->dot, "Print Graphviz DOT (render with: dot -Tsvg)");
   s->add_option("--era", show->era, "Kernel version (for SPECs: the builder's era; for dumps: a hint)");
   s->callback([show, &status] { status = run_show(*show); });

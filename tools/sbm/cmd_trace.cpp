@@ -75,7 +75,7 @@ int run_gen(const GenOptions& o) {
     for (const std::string& note : loaded.notes) std::cerr << display_name(o.topology) << ": note: " << note << "\n";
     config.topology = std::move(loaded.topology);
   } else {
-    const SpecParse spec = parse_machine_spec(o.topology);
+    const SpecParse spec = machine_spec_of(o.topology);
     if (!spec.spec)
       throw UsageError("--topology: '" + o.topology + "' is neither a file nor a topology SPEC: " +
                        spec.error + " (see 'sbm topology build --help')");
@@ -137,7 +137,8 @@ void add_trace_commands(CLI::App& app, int& status) {
       "ftrace-style text trace (spec/trace-format.md). Same arguments, same bytes.");
   g->footer(workloads_help());
   g->add_option("--topology", gen->topology,
-                 "Topology SPEC or preset, built for the profile's era (default laptop); or a dump "
+                 "Topology SPEC or preset, or host / host:DIR (this machine's sysfs, or a copy rooted at DIR), "
+                 "built for the profile's era (default laptop); or a dump "
                  "FILE (or - for stdin) in any format 'sbm topology check' reads, simulated as "
                  "read, with the flags and tunables it lacks taken from the era's sd_init()");
   g->add_option("--profile", gen->profile, "Kernel-era profile (default v6.17)");

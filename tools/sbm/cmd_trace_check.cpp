@@ -61,7 +61,7 @@ ReplayOptions replay_options(const TraceCheckOptions& o) {
     ro.topology = load_topology(o.topology, era).topology;
     return ro;
   }
-  SpecParse sp = parse_machine_spec(o.topology);
+  SpecParse sp = machine_spec_of(o.topology);
   if (!sp.spec) throw UsageError("--topology: " + sp.error);
   ro.spec = std::move(sp.spec);
   return ro;
@@ -323,7 +323,7 @@ void add_trace_check_command(CLI::App* trace, int& status) {
                 "conforms to (exit 0 if any)");
   c->add_option("--topology", o->topology,
                 "Replay on this machine instead of the trace's embedded dump: a SPEC (preset or key=value, "
-                "built for the profile's era) or a topology dump FILE");
+                "or host / host:DIR for a sysfs tree; built for the profile's era) or a topology dump FILE");
   c->add_option("--idle-threshold", o->idle_threshold_ms,
                 "WC-2: report a CPU idle this many ms while a task waits elsewhere (default 100)")
       ->check(CLI::PositiveNumber);

@@ -6,7 +6,6 @@ namespace {
 
 using F = SdFlag;
 
-constexpr KernelVersion kV3_5{3, 5, 0};    // cb83b629bae0: sched_init_numa(), sd_numa_init()
 constexpr KernelVersion kV3_16{3, 16, 0};  // 143e1e28cb40: sd_init() replaces SD_*_INIT
 constexpr KernelVersion kV5_8{5, 8, 0};    // 36c5bdc43870: SD_LOAD_BALANCE removed
 constexpr KernelVersion kV5_10{5, 10, 0};  // busy_factor 16, imbalance_pct 117
@@ -94,8 +93,7 @@ SdInit sd_allnodes_init(unsigned w, const BuildOptions& opts) {
 
 // Before v3.16: SD_SIBLING_INIT, SD_MC_INIT, SD_CPU_INIT (include/linux/topology.h, v3.11 -
 // v3.15; the same numbers at v2.6.32) for the package levels; NUMA levels below.
-SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, KernelVersion era,
-                      const BuildOptions& opts) {
+SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, const BuildOptions& opts) {
   const SdFlags balance{F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork,
                         F::WakeAffine};
   SdFlags flags = balance;
@@ -123,7 +121,8 @@ SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, KernelVersion era,
     case LevelKind::Numa:
       break;
   }
-  if (era < kV3_5) return sd_node_init(opts);
+  // Before v3.5 there is no sd_numa_init(): a NUMA level read from a dump is a NODE one.
+  if (opts.sched_domain_node_span) return sd_node_init(opts);
   // sd_numa_init(), kernel/sched/core.c, v3.5: imbalance_pct = 100 + numa_scale(25, level)
   // with the scale node_distance(0,0) = 10; sd_local_flags() keeps the wakeup/exec/fork
   // flags up to REMOTE_DISTANCE (20).
@@ -151,7 +150,7 @@ SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era,
   const auto w = static_cast<unsigned>(sd_weight);
   SdInit sd = era >= kV5_10   ? sd_init_v5_10(tl, w)
               : era >= kV3_16 ? sd_init_v3_16(tl, w, era)
-                              : sd_init_macros(tl, w, era, opts);
+                              : sd_init_macros(tl, w, opts);
   // build_sched_domain()/build_sched_domains() add SD_OVERLAP on SDTL_OVERLAP (NUMA) levels,
   // v3.x - v6.16; the era filter drops it from v6.17 on.
   if (tl.kind == LevelKind::Numa) sd.flags.set(F::Overlap);

@@ -4,6 +4,9 @@ namespace sbm {
 
 BuildOptions build_options_for(KernelVersion era) {
   BuildOptions o;
+  o.sched_domain_node_span = era < KernelVersion{3, 5, 0};
+  o.mc_prefer_sibling = era < KernelVersion{3, 5, 0};
+  o.node_init_newidle = era >= KernelVersion{2, 6, 32};
   o.cluster_level = era >= KernelVersion{5, 16, 0};
   o.numa_node_level = era >= KernelVersion{4, 14, 0};
   o.numa_distances_whole_table = era >= KernelVersion{5, 12, 0};

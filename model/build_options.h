@@ -18,6 +18,22 @@ enum class GroupFlags {
 };
 
 struct BuildOptions {
+  // Before v3.5 (cb83b629bae0 brought sched_init_numa()): the 2.6.x NUMA levels of
+  // kernel/sched.c (read at v2.6.20 and v2.6.32). NODE spans the CPU's node and its nearest
+  // nodes, SD_NODES_PER_DOMAIN (16) in all (sched_domain_node_span(), find_next_best_node()),
+  // with one group per node; ALLNODES spans the cpu_map, built for a CPU when the cpu_map has
+  // more than 16 times the CPUs of that CPU's node; no level stops the chain early. Off: the
+  // NODE/NUMA levels of sched_init_numa().
+  bool sched_domain_node_span = false;
+  // Before v3.5 (8e7fbcbc22c1 removed the power-savings knobs): SD_MC_INIT ORs in
+  // sd_balance_for_mc_power(), which is SD_PREFER_SIBLING at the default
+  // sched_mc_power_savings = sched_smt_power_savings = 0 (include/linux/sched.h v2.6.32);
+  // the flag exists from the v2.6.32 layout, so earlier eras drop it again.
+  bool mc_prefer_sibling = false;
+  // SD_NODE_INIT (x86) and SD_ALLNODES_INIT carry SD_BALANCE_NEWIDLE, and SD_NODE_INIT
+  // SD_WAKE_AFFINE: so at v2.6.32 (arch/x86/include/asm/topology.h, include/linux/topology.h);
+  // v2.6.20 (include/asm-x86_64/topology.h) has neither. The commit between is not pinned.
+  bool node_init_newidle = true;
   // v5.16, 778c558f49a2: a CLS level between SMT and MC (CONFIG_SCHED_CLUSTER).
   bool cluster_level = true;
   // v4.14, 051f3ca02e46: sched_init_numa() adds the NUMA identity level NODE before the NUMA

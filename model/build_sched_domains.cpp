@@ -47,13 +47,23 @@ int mask_key(const MachineSpec& spec, LevelKind kind, int cpu) {
     case LevelKind::Node:
     case LevelKind::Numa:
       return p.node;
+    case LevelKind::AllNodes:
+      return 0;
   }
   return cpu;
 }
 
+// Before v3.5 a CPU gets ALLNODES when the cpu_map has more than SD_NODES_PER_DOMAIN times
+// the CPUs of its node (build_sched_domains() v2.6.20, __build_numa_sched_domains() v2.6.32).
+bool has_allnodes(const State& st, int cpu) {
+  const CpuMask nodemask = node_mask(st.spec, cpu_place(st.spec, cpu).node) & st.cpu_map;
+  return st.cpu_map.weight() > kSdNodesPerDomain * nodemask.weight();
+}
+
 // The build_sched_domain() loop: sd_init() per level, stopping at the level that spans the
-// whole cpu_map. A MachineSpec's masks nest (topology_spec.h), so the "arch topology
-// borken" fix-up and topology_span_sane() cannot trigger and are not modelled.
+// whole cpu_map (the 2.6.x builder has no such stop: every CPU gets every level). A
+// MachineSpec's masks nest (topology_spec.h), so the "arch topology borken" fix-up and
+// topology_span_sane() cannot trigger and are not modelled.
 void build_domains(State& st) {
   std::map<unsigned long, CpuMask> caps;  // asym_cap_list
   for (int cpu = 0; cpu < st.spec.nr_cpus(); ++cpu)
@@ -63,10 +73,11 @@ void build_domains(State& st) {
     auto& chain = st.chains[static_cast<size_t>(cpu)];
     for (int tl = 0; tl < static_cast<int>(st.topo.levels.size()); ++tl) {
       const TopologyLevel& level = st.topo.levels[static_cast<size_t>(tl)];
+      if (level.kind == LevelKind::AllNodes && !has_allnodes(st, cpu)) break;
       auto [it, fresh] = spans.try_emplace({tl, mask_key(st.spec, level.kind, cpu)});
       if (fresh) it->second = topology_level_mask(st.spec, level, cpu) & st.cpu_map;
       // sd_weight is the weight of tl->mask(), which holds online CPUs only: the span's.
-      const SdInit init = sd_init(level, it->second.weight(), st.era);
+      const SdInit init = sd_init(level, it->second.weight(), st.era, st.opts);
       Domain d{tl, it->second, init.flags, init.tunables, init.balance_interval, {}, {}};
       if (st.opts.asym_capacity_flags) {
         for (SdFlag f : asym_cpu_capacity_classify(st, caps, d.span).list()) d.flags.set(f);
@@ -76,7 +87,7 @@ void build_domains(State& st) {
           chain.back().flags.clear(SdFlag::PreferSibling);
       }
       chain.push_back(std::move(d));
-      if (chain.back().span == st.cpu_map) break;
+      if (!st.opts.sched_domain_node_span && chain.back().span == st.cpu_map) break;
     }
   }
 }

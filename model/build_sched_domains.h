@@ -2,10 +2,11 @@
 // sched domains with their groups, as the kernel of `era` builds them at boot and leaves them
 // after cpu_attach_domain() trimmed the degenerate ones.
 //
-// The algorithm is the sched_init_numa / build_sched_domains one of v3.x and later for every
-// era; eras before v3.16 get their SD_*_INIT parameters (sd_init.h) but not their builder
-// (spec/topology-builder.md says what that leaves out). What changes the structure between
-// eras is in BuildOptions (build_options.h).
+// The algorithm is the sched_init_numa / build_sched_domains one of v3.x and later; eras
+// before v3.5 get the 2.6.x NODE/ALLNODES levels instead of sched_init_numa()'s, and eras
+// before v3.16 their SD_*_INIT parameters (sd_init.h); the rest of the old builder is not
+// modelled (spec/topology-builder.md says what that leaves out). What changes the structure
+// between eras is in BuildOptions (build_options.h).
 #pragma once
 
 #include "model/build_options.h"

@@ -69,6 +69,8 @@ void rotate_to_cpu_group(Domain& sd, int cpu);
 void build_all_groups(State& st);
 void build_sched_groups(State& st, int cpu, Domain& sd);
 void build_overlap_sched_groups(State& st, int cpu, Domain& sd);
+// The 2.6.x NODE and ALLNODES levels (node_groups.cpp).
+void build_node_sched_groups(State& st, int cpu, Domain& sd);
 
 // cpu_attach_domain() for every CPU of the cpu_map, then the Topology.
 Topology attach_domains(State& st, unsigned long jiffies);

@@ -84,13 +84,31 @@ int find_new_ilb(const MachineState& m, int this_cpu) {
   return -1;
 }
 
-int llc_nr_busy_cpus(const MachineState& m, int cpu) {
-  // sd_llc = highest_flag_domain(cpu, SD_SHARE_LLC) (update_top_cache_domain()).
-  const RqDomain* llc = nullptr;
-  for (const RqDomain& d : m.rq(cpu).sd)
+namespace {
+
+// highest_flag_domain(cpu, SD_SHARE_LLC), for a const or a mutable rq.
+template <typename R>
+auto* highest_llc_domain(R& rq) {
+  decltype(&rq.sd.front()) llc = nullptr;
+  for (auto& d : rq.sd)
     if (d.flags().has(SdFlag::ShareLlc)) llc = &d;
+  return llc;
+}
+
+}  // namespace
+
+const RqDomain* sd_llc(const Rq& rq) { return highest_llc_domain(rq); }
+RqDomain* sd_llc(Rq& rq) { return highest_llc_domain(rq); }
+
+int llc_nr_busy_cpus(const MachineState& m, int cpu) {
+  const RqDomain* llc = sd_llc(m.rq(cpu));
   if (!llc) return -1;
-  return llc->span().andnot(m.nohz.idle_cpus_mask).weight();
+  int nr_busy = llc->span().weight();  // atomic_set(&sd->shared->nr_busy_cpus, sd_weight)
+  for (int j : llc->span().cpus()) {
+    const RqDomain* other = sd_llc(m.rq(j));
+    if (other && other->nohz_idle) --nr_busy;
+  }
+  return nr_busy;
 }
 
 namespace nohz_era {

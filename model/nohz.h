@@ -90,8 +90,17 @@ int find_new_ilb(const MachineState& m, int this_cpu);
 // kick_ilb(flags) from `this_cpu` (3.3+).
 void kick_ilb(MachineState& m, int this_cpu, unsigned flags, BalanceEventSink& sink);
 
-// sd_llc_shared->nr_busy_cpus of `cpu`'s LLC: CPUs of the highest SD_SHARE_LLC domain
-// not in the NOHZ idle set (set_cpu_sd_state_idle/busy follow enter/exit); -1 without one.
+// sd_llc of `cpu` (update_top_cache_domain(): its highest SD_SHARE_LLC domain), nullptr
+// without one.
+RqDomain* sd_llc(Rq& rq);
+const RqDomain* sd_llc(const Rq& rq);
+
+// sd_llc_shared->nr_busy_cpus of `cpu`'s LLC, -1 without one. sd_init() sets it to sd_weight
+// when the domains are (re)built (v4.19, v6.17); set_cpu_sd_state_idle() takes one off when a
+// CPU of the LLC stops its tick (nohz_balance_enter_idle(), only on the transition) and
+// set_cpu_sd_state_busy() gives it back, each only if that CPU's sd->nohz_idle says so. So
+// it is sd_weight less the CPUs whose sd_llc has nohz_idle set: after a rebuild, CPUs that
+// were already tickless count as busy until they next go through nohz_balance_enter_idle().
 int llc_nr_busy_cpus(const MachineState& m, int cpu);
 
 }  // namespace sbm

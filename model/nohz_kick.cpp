@@ -16,6 +16,8 @@ void nohz_balance_enter_idle(MachineState& m, int cpu, BalanceEventSink& sink) {
     if (on_null_domain(rq)) return;  // isolated CPUs do not play
     rq.nohz_tick_stopped = true;
     m.nohz.idle_cpus_mask.set(cpu);
+    // set_cpu_sd_state_idle(): once per domain build, the LLC loses one busy CPU.
+    if (RqDomain* llc = sd_llc(rq)) llc->nohz_idle = true;
     // efd984c481ab (5.16): the next kick must refresh nohz.next_balance (bugs.md #12).
     if (m.profile.nohz_needs_update) m.nohz.needs_update = true;
     emit_idle_change(m, cpu, true, sink);
@@ -28,6 +30,8 @@ void nohz_balance_exit_idle(MachineState& m, int cpu, BalanceEventSink& sink) {
   if (!rq.nohz_tick_stopped) return;
   rq.nohz_tick_stopped = false;
   m.nohz.idle_cpus_mask.clear(cpu);
+  // set_cpu_sd_state_busy(): gives the busy CPU back only if this domain took it.
+  if (RqDomain* llc = sd_llc(rq)) llc->nohz_idle = false;
   emit_idle_change(m, cpu, false, sink);
 }
 

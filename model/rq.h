@@ -71,6 +71,10 @@ struct RqDomain {
   uint64_t next_decay_max_lb_cost = 0;  // jiffies; used by NeedDecay::Sticky (<= 5.15)
   uint64_t last_decay_max_lb_cost = 0;  // jiffies; used by NeedDecay::PerIteration (5.16+)
   SdStats stats;
+  // sd->nohz_idle, kept on the CPU's sd_llc (NohzModel::KickIdleLoadBalancer): this CPU took
+  // one off sd->shared->nr_busy_cpus (set_cpu_sd_state_idle()). A rebuilt domain starts with
+  // it clear and nr_busy_cpus = sd_weight (sd_init()), see llc_nr_busy_cpus().
+  bool nohz_idle = false;
 
   const CpuMask& span() const { return *sd.span; }
   const SdFlags& flags() const { return *sd.flags; }

@@ -1,5 +1,6 @@
 #include "model/sched_domain_topology.h"
 
+#include <climits>
 #include <set>
 
 namespace sbm {
@@ -41,6 +42,16 @@ SchedDomainTopology sched_domain_topology(const MachineSpec& spec, KernelVersion
   t.levels.push_back(level(LevelKind::Mc, "MC", {SdFlag::ShareLlc}));
   t.levels.push_back(level(LevelKind::Pkg, era < kV3_16 ? "CPU" : era < kV6_7 ? "DIE" : "PKG", {}));
 
+  if (opts.sched_domain_node_span) {
+    // build_sched_domains() (v2.6.20) / __build_numa_sched_domains() (v2.6.32): NODE, then
+    // ALLNODES above it, each CPU's chain built to the top.
+    TopologyLevel node = level(LevelKind::Node, "NODE", {});
+    node.nodes_per_domain = kSdNodesPerDomain;
+    t.levels.push_back(std::move(node));
+    t.levels.push_back(level(LevelKind::AllNodes, "ALLNODES", {}));
+    return t;
+  }
+
   t.numa_distances = sched_numa_distances(spec, opts.numa_distances_whole_table);
   // Before v4.14 the distance list started at the nearest remote distance and every entry
   // became a NUMA level; from v4.14 entry 0 (LOCAL_DISTANCE) is the NODE level.
@@ -54,6 +65,30 @@ SchedDomainTopology sched_domain_topology(const MachineSpec& spec, KernelVersion
   return t;
 }
 
+CpuMask sched_domain_node_span(const MachineSpec& spec, int node, int nodes_per_domain) {
+  // nr_cpus_node(): cpumask_of_node() holds the node's online CPUs (section 2 of
+  // spec/topology-builder.md).
+  const CpuMask online = online_cpus(spec);
+  std::vector<bool> used(static_cast<size_t>(spec.nodes));
+  CpuMask span = node_mask(spec, node);
+  used[static_cast<size_t>(node)] = true;
+  for (int i = 1; i < nodes_per_domain; ++i) {
+    // find_next_best_node(): with every node taken it returns node 0 again.
+    int best = 0, min_val = INT_MAX;
+    for (int k = 0; k < spec.nodes; ++k) {
+      const int n = (node + k) % spec.nodes;
+      if (used[static_cast<size_t>(n)] || !node_mask(spec, n).intersects(online)) continue;
+      if (const int val = node_distance(spec, node, n); val < min_val) {
+        min_val = val;
+        best = n;
+      }
+    }
+    used[static_cast<size_t>(best)] = true;
+    span |= node_mask(spec, best);
+  }
+  return span;
+}
+
 CpuMask topology_level_mask(const MachineSpec& spec, const TopologyLevel& tl, int cpu) {
   const int node = cpu_place(spec, cpu).node;
   switch (tl.kind) {
@@ -63,9 +98,13 @@ CpuMask topology_level_mask(const MachineSpec& spec, const TopologyLevel& tl, in
       return cluster_mask(spec, cpu);
     case LevelKind::Mc:
       return coregroup_mask(spec, cpu);
-    case LevelKind::Pkg:   // cpu_cpu_mask() = cpumask_of_node(cpu_to_node(cpu))
-    case LevelKind::Node:  // sd_numa_mask() at numa_level 0
+    case LevelKind::Pkg:  // cpu_cpu_mask() = cpumask_of_node(cpu_to_node(cpu))
       return node_mask(spec, node);
+    case LevelKind::Node:  // sd_numa_mask() at numa_level 0; before v3.5 the nearest nodes
+      return tl.nodes_per_domain > 0 ? sched_domain_node_span(spec, node, tl.nodes_per_domain)
+                                     : node_mask(spec, node);
+    case LevelKind::AllNodes:  // the cpu_map
+      return CpuMask::range(0, spec.nr_cpus() - 1);
     case LevelKind::Numa: {
       // sched_domains_numa_masks[level][node]: the nodes within the level's distance.
       CpuMask m;

@@ -67,8 +67,11 @@ void build_all_groups(State& st) {
     for (Domain& sd : st.chains[static_cast<size_t>(cpu)]) {
       // SD_OVERLAP (v3.x - v6.16) and SD_NUMA (v6.17) both mark exactly the NUMA levels; the
       // level kind decides here so that eras whose flag layout lacks both still work.
-      if (st.topo.levels[static_cast<size_t>(sd.tl)].kind == LevelKind::Numa)
+      const TopologyLevel& tl = st.topo.levels[static_cast<size_t>(sd.tl)];
+      if (tl.kind == LevelKind::Numa)
         build_overlap_sched_groups(st, cpu, sd);
+      else if (tl.kind == LevelKind::AllNodes || tl.nodes_per_domain > 0)
+        build_node_sched_groups(st, cpu, sd);
       else
         build_sched_groups(st, cpu, sd);
     }

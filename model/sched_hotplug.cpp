@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "model/build_sched_domains.h"
+#include "model/nohz.h"
 
 namespace sbm {
 
@@ -41,6 +42,7 @@ FallbackRq select_fallback_rq(const MachineState& m, int cpu, Task& p) {
 void nohz_cpu_offline(MachineState& m, int cpu) {
   Rq& rq = m.rq(cpu);
   rq.nohz_tick_stopped = false;
+  if (RqDomain* llc = sd_llc(rq)) llc->nohz_idle = false;  // set_cpu_sd_state_busy()
   rq.nohz_flags = 0;
   rq.nohz_idle_balance = 0;
   rq.in_nohz_recently = false;

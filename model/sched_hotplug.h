@@ -26,7 +26,8 @@ namespace sbm {
 // hands it the active CPUs, and active follows online in 2.6.20 where the rebuild runs on
 // cpu_online_map at CPU_DEAD): every active CPU gets the domains build_sched_domains() makes
 // for `spec` with m.active as the cpu_map, as sd_init() leaves them (last_balance = jiffies,
-// balance_interval initial, nr_balance_failed 0, fresh schedstat counters); a CPU outside
+// balance_interval initial, nr_balance_failed 0, fresh schedstat counters, sd->nohz_idle
+// clear, so the LLC's nr_busy_cpus starts at sd_weight, see llc_nr_busy_cpus()); a CPU outside
 // m.active gets the NULL domain. With a single partition its span changes on every hotplug,
 // so the kernel rebuilds all domains rather than keeping a matching one. rq state (tasks,
 // rq->next_balance, NOHZ) is kept.

@@ -16,11 +16,11 @@ constexpr std::array<std::pair<std::string_view, LevelKind>, 10> kLevelNames{{
     {"SMT", LevelKind::Smt}, {"SIBLING", LevelKind::Smt}, {"CLS", LevelKind::Cls},
     {"MC", LevelKind::Mc}, {"PKG", LevelKind::Pkg}, {"DIE", LevelKind::Pkg},
     {"CPU", LevelKind::Pkg}, {"NODE", LevelKind::Node}, {"NUMA", LevelKind::Numa},
-    {"ALLNODES", LevelKind::Numa},
+    {"ALLNODES", LevelKind::AllNodes},
 }};
 
 // The topology level the domain was built from, with the tl->sd_flags() it implies.
-TopologyLevel level_of(const SchedDomain& sd) {
+TopologyLevel level_of(const SchedDomain& sd, const BuildOptions& opts) {
   TopologyLevel tl;
   tl.name = sd.name;
   const auto named = std::find_if(kLevelNames.begin(), kLevelNames.end(),
@@ -43,8 +43,12 @@ TopologyLevel level_of(const SchedDomain& sd) {
     case LevelKind::Cls:
     case LevelKind::Mc: tl.sd_flags = {SdFlag::ShareLlc}; break;
     case LevelKind::Numa: tl.sd_flags = {SdFlag::Numa}; tl.numa_distance = 20; break;
+    case LevelKind::Node:
+      // Before v3.5 the NODE level spans the nearest nodes and takes SD_NODE_INIT.
+      if (opts.sched_domain_node_span) tl.nodes_per_domain = kSdNodesPerDomain;
+      break;
     case LevelKind::Pkg:
-    case LevelKind::Node: break;
+    case LevelKind::AllNodes: break;
   }
   return tl;
 }
@@ -52,6 +56,7 @@ TopologyLevel level_of(const SchedDomain& sd) {
 }  // namespace
 
 SdDefaultsFilled fill_sd_init_defaults(Topology& t, KernelVersion era) {
+  const BuildOptions opts = build_options_for(era);
   SdDefaultsFilled filled;
   bool flags_missing = false, tunables_missing = false, interval_missing = false;
   for (auto& [cpu, chain] : t.cpus) {
@@ -60,7 +65,7 @@ SdDefaultsFilled fill_sd_init_defaults(Topology& t, KernelVersion era) {
       const bool no_tunables = !tn.min_interval || !tn.max_interval || !tn.busy_factor ||
                                !tn.imbalance_pct || !tn.cache_nice_tries;
       if (!sd.span || (sd.flags && !no_tunables && sd.balance_interval != 0)) continue;
-      const SdInit init = sd_init(level_of(sd), sd.span->weight(), era);
+      const SdInit init = sd_init(level_of(sd, opts), sd.span->weight(), era, opts);
       flags_missing |= !sd.flags;
       tunables_missing |= no_tunables;
       interval_missing |= sd.balance_interval == 0;

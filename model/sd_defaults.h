@@ -5,7 +5,7 @@
 // domain's level and span weight, and only the missing fields are taken from it.
 //
 // The level comes from sd->name ("SMT"/"SIBLING", "CLS", "MC", "PKG"/"DIE"/"CPU", "NODE",
-// "NUMA"/"ALLNODES"), else from the flags the dump shows (SD_SHARE_CPUCAPACITY: SMT,
+// "NUMA", "ALLNODES"), else from the flags the dump shows (SD_SHARE_CPUCAPACITY: SMT,
 // SD_SHARE_LLC: MC, SD_NUMA: NUMA), else PKG. A NUMA level's distance is unknown in a dump;
 // it is taken as REMOTE_DISTANCE (20), which keeps the wakeup/exec/fork flags, as on every
 // two-level NUMA machine.

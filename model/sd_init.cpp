@@ -6,7 +6,6 @@ namespace {
 
 using F = SdFlag;
 
-constexpr KernelVersion kV3_5{3, 5, 0};    // cb83b629bae0: sched_init_numa(), sd_numa_init()
 constexpr KernelVersion kV3_16{3, 16, 0};  // 143e1e28cb40: sd_init() replaces SD_*_INIT
 constexpr KernelVersion kV5_8{5, 8, 0};    // 36c5bdc43870: SD_LOAD_BALANCE removed
 constexpr KernelVersion kV5_10{5, 10, 0};  // busy_factor 16, imbalance_pct 117
@@ -70,9 +69,31 @@ SdInit sd_init_v3_16(const TopologyLevel& tl, unsigned w, KernelVersion era) {
   return sd;
 }
 
+// x86 SD_NODE_INIT (x86_64 values: cache_nice_tries 2): include/asm-x86_64/topology.h v2.6.20
+// has LOAD_BALANCE, BALANCE_FORK, BALANCE_EXEC, SERIALIZE and WAKE_BALANCE;
+// arch/x86/include/asm/topology.h v2.6.32 adds BALANCE_NEWIDLE and WAKE_AFFINE (its layout
+// has no WAKE_BALANCE).
+SdInit sd_node_init(const BuildOptions& opts) {
+  SdFlags flags{F::LoadBalance, F::BalanceExec, F::BalanceFork, F::WakeBalance, F::Serialize};
+  if (opts.node_init_newidle) {
+    flags.set(F::BalanceNewidle);
+    flags.set(F::WakeAffine);
+  }
+  return make(flags, 8, 32, 32, 125, 2, 1);
+}
+
+// SD_ALLNODES_INIT (include/linux/topology.h, v2.6.20 and v2.6.32): max_interval
+// 64*num_online_cpus(), where the span is the cpu_map of online CPUs; LOAD_BALANCE and
+// SERIALIZE, plus BALANCE_NEWIDLE at v2.6.32.
+SdInit sd_allnodes_init(unsigned w, const BuildOptions& opts) {
+  SdFlags flags{F::LoadBalance, F::Serialize};
+  if (opts.node_init_newidle) flags.set(F::BalanceNewidle);
+  return make(flags, 64, 64 * w, 128, 133, 1, 64);
+}
+
 // Before v3.16: SD_SIBLING_INIT, SD_MC_INIT, SD_CPU_INIT (include/linux/topology.h, v3.11 -
-// v3.15) for the package levels; NUMA levels below.
-SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, KernelVersion era) {
+// v3.15; the same numbers at v2.6.32) for the package levels; NUMA levels below.
+SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, const BuildOptions& opts) {
   const SdFlags balance{F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork,
                         F::WakeAffine};
   SdFlags flags = balance;
@@ -84,20 +105,24 @@ SdInit sd_init_macros(const TopologyLevel& tl, unsigned w, KernelVersion era) {
     case LevelKind::Cls:
     case LevelKind::Mc:
       flags.set(F::ShareLlc);
+      // sd_balance_for_mc_power() at sched_mc_power_savings = 0 (include/linux/sched.h).
+      if (opts.mc_prefer_sibling) flags.set(F::PreferSibling);
       return make(flags, 1, 4, 64, 125, 1, 1);
-    case LevelKind::Pkg:
     case LevelKind::Node:
+      if (tl.nodes_per_domain > 0) return sd_node_init(opts);
+      [[fallthrough]];
+    case LevelKind::Pkg:
+      // SD_CPU_INIT: sd_balance_for_package_power() is SD_PREFER_SIBLING at the defaults
+      // (v2.6.32), a literal 1*SD_PREFER_SIBLING after v3.5.
       flags.set(F::PreferSibling);
       return make(flags, 1, 4, 64, 125, 1, 1);
+    case LevelKind::AllNodes:
+      return sd_allnodes_init(w, opts);
     case LevelKind::Numa:
       break;
   }
-  if (era < kV3_5) {
-    // x86 SD_NODE_INIT (arch/x86/include/asm/topology.h, 2.6.2x, x86_64 values).
-    return make({F::LoadBalance, F::BalanceExec, F::BalanceFork, F::WakeAffine, F::WakeBalance,
-                 F::Serialize},
-                8, 32, 32, 125, 2, 1);
-  }
+  // Before v3.5 there is no sd_numa_init(): a NUMA level read from a dump is a NODE one.
+  if (opts.sched_domain_node_span) return sd_node_init(opts);
   // sd_numa_init(), kernel/sched/core.c, v3.5: imbalance_pct = 100 + numa_scale(25, level)
   // with the scale node_distance(0,0) = 10; sd_local_flags() keeps the wakeup/exec/fork
   // flags up to REMOTE_DISTANCE (20).
@@ -117,10 +142,15 @@ SdFlags sd_flags_in_era(SdFlags flags, KernelVersion era) {
 }
 
 SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era) {
+  return sd_init(tl, sd_weight, era, build_options_for(era));
+}
+
+SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era,
+               const BuildOptions& opts) {
   const auto w = static_cast<unsigned>(sd_weight);
   SdInit sd = era >= kV5_10   ? sd_init_v5_10(tl, w)
               : era >= kV3_16 ? sd_init_v3_16(tl, w, era)
-                              : sd_init_macros(tl, w, era);
+                              : sd_init_macros(tl, w, opts);
   // build_sched_domain()/build_sched_domains() add SD_OVERLAP on SDTL_OVERLAP (NUMA) levels,
   // v3.x - v6.16; the era filter drops it from v6.17 on.
   if (tl.kind == LevelKind::Numa) sd.flags.set(F::Overlap);

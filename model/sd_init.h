@@ -7,13 +7,17 @@
 //   before v3.16  the SD_SIBLING_INIT / SD_MC_INIT / SD_CPU_INIT macros of
 //                 include/linux/topology.h (read in a v3.11 - v3.15 tree; kernel-facts §6
 //                 gives the same SD_CPU_INIT numbers for 2.6.x), and for NUMA levels
-//                 sd_numa_init() as introduced in v3.5 (cb83b629bae0), or x86's SD_NODE_INIT
-//                 (arch/x86/include/asm/topology.h, 2.6.2x) before v3.5.
+//                 sd_numa_init() as introduced in v3.5 (cb83b629bae0). Before v3.5 the NODE
+//                 level takes x86's SD_NODE_INIT (include/asm-x86_64/topology.h v2.6.20,
+//                 arch/x86/include/asm/topology.h v2.6.32) and ALLNODES SD_ALLNODES_INIT
+//                 (include/linux/topology.h); SD_MC_INIT ORs in sd_balance_for_mc_power().
+//                 What differs between those eras is in BuildOptions.
 // min_interval = sd_weight, max_interval = 2 * sd_weight and balance_interval = sd_weight
 // (ms) hold from v3.16 on; the macros used fixed numbers. Flags are restricted to those the
 // era has (sd_flag_layout()).
 #pragma once
 
+#include "model/build_options.h"
 #include "model/kernel_version.h"
 #include "model/sched_domain_topology.h"
 #include "model/sd_flags.h"
@@ -31,6 +35,9 @@ struct SdInit {
   unsigned balance_interval;  // ms
 };
 
+SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era,
+               const BuildOptions& opts);
+// The same with build_options_for(era).
 SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era);
 
 // The flags of `flags` that exist in `era`.

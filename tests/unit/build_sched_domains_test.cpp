@@ -140,7 +140,9 @@ TEST(BuildSchedDomains, LaptopMatchesThe023TigerLakeDump) {
 
 // 003-x86-nehalem-numa-2.6.37rc1-revert-ok.txt: MC 0-3 / 4-7 and CPU 0-7 with groups 0-3,
 // 4-7 of cpu_power 4096, each list starting at the CPU's own group. (Its third level, a NODE
-// domain with a single group, comes from the 2.6 builder, which sbm does not model.)
+// domain with a single group, survives there because sd_parent_degenerate() drops
+// SD_SERIALIZE of a one-group parent only when nr_node_ids == 1; a one-node SPEC has that,
+// so the model's NODE over CPU is trimmed.)
 TEST(BuildSchedDomains, TwoSocketsMatchThe003DumpAtV2_6_37) {
   const Topology t = build("sockets=2,cores=4", "v2.6.37");
   EXPECT_EQ(chain(t, 0), "MC:0-3 CPU:0-7");
@@ -150,6 +152,72 @@ TEST(BuildSchedDomains, TwoSocketsMatchThe003DumpAtV2_6_37) {
   EXPECT_EQ(groups(domain(t, 2, 1)), "0-3 4-7");
   EXPECT_EQ(groups(domain(t, 5, 1)), "4-7 0-3");
   EXPECT_EQ(caps(domain(t, 5, 1)), "4096 4096");
+}
+
+// v2.6.32 MC carries SD_PREFER_SIBLING (SD_MC_INIT | sd_balance_for_mc_power(),
+// include/linux/topology.h and include/linux/sched.h v2.6.32); from v3.5 it does not.
+TEST(BuildSchedDomains, McPreferSiblingAtV2_6_32) {
+  const std::string twosock = "sockets=2,cores=4,threads=2";
+  const SchedDomain& mc = domain(build(twosock, "v2.6.32"), 0, 1);
+  ASSERT_EQ(mc.name, "MC");
+  EXPECT_TRUE(mc.flags->has(SdFlag::PreferSibling));
+  const SchedDomain& mc310 = domain(build(twosock, "v3.10"), 0, 1);
+  ASSERT_EQ(mc310.name, "MC");
+  EXPECT_FALSE(mc310.flags->has(SdFlag::PreferSibling));
+}
+
+// 2.6.x NUMA (kernel/sched.c v2.6.20 build_sched_domains(), v2.6.32
+// __build_numa_sched_domains() and build_numa_sched_groups()): up to 16 nodes, NODE spans
+// every node with CPUs, one group per node, each node's list starting at itself and going up
+// by node number; SD_NODE_INIT's parameters; no distance levels.
+TEST(BuildSchedDomains, NodeLevelOf2_6xOnTheRing) {
+  const Topology t = build("4n-ring", "v2.6.32");
+  EXPECT_EQ(chain(t, 5), "MC:4-5 NODE:0-7");
+  const SchedDomain& node = domain(t, 5, 1);
+  EXPECT_EQ(groups(node), "4-5 6-7 0-1 2-3");
+  EXPECT_EQ(groups(domain(t, 1, 1)), "0-1 2-3 4-5 6-7");
+  EXPECT_EQ(groups(domain(t, 7, 1)), "6-7 0-1 2-3 4-5");
+  EXPECT_EQ(caps(node), "2048 2048 2048 2048");
+  EXPECT_EQ(node.tunables, (SdTunables{8, 32, 32, 125, 2}));
+  EXPECT_EQ(*node.flags, (SdFlags{SdFlag::LoadBalance, SdFlag::BalanceNewidle, SdFlag::BalanceExec,
+                                  SdFlag::BalanceFork, SdFlag::WakeAffine, SdFlag::Serialize}));
+  EXPECT_EQ(chain(build("4n-ring", "v2.6.20"), 5), "MC:4-5 NODE:0-7");
+  EXPECT_FALSE(domain(build("4n-ring", "v2.6.20"), 5, 1).flags->has(SdFlag::BalanceNewidle));
+  // From v3.5 the ring gets sched_init_numa()'s distance levels instead.
+  EXPECT_NE(chain(build("4n-ring", "v4.19"), 5).find("NUMA:"), std::string::npos);
+}
+
+// find_next_best_node(): the smallest node_distance() first; on the ring node 0 sees nodes 1
+// and 3 at 20 and takes 1, the first met walking up from 0.
+TEST(BuildSchedDomains, SchedDomainNodeSpanTakesTheNearestNodes) {
+  const MachineSpec ring = spec("4n-ring");
+  EXPECT_EQ(sched_domain_node_span(ring, 0, 1).to_cpulist(), "0-1");
+  EXPECT_EQ(sched_domain_node_span(ring, 0, 2).to_cpulist(), "0-3");
+  EXPECT_EQ(sched_domain_node_span(ring, 0, 3).to_cpulist(), "0-3,6-7");
+  EXPECT_EQ(sched_domain_node_span(ring, 2, 3).to_cpulist(), "2-7");
+  // Nodes without online CPUs are passed over (nr_cpus_node()).
+  EXPECT_EQ(sched_domain_node_span(spec("4n-ring,online=0-1,4-7"), 0, 2).to_cpulist(), "0-1,6-7");
+}
+
+// More nodes than SD_NODES_PER_DOMAIN: NODE takes the node and its 15 nearest
+// (find_next_best_node(): ties go to the first node met walking up from the node with
+// wrap), and ALLNODES, built because the cpu_map has more than 16 times a node's CPUs,
+// spans the cpu_map with one group per node (SD_ALLNODES_INIT).
+TEST(BuildSchedDomains, AllNodesOf2_6xBeyondSixteenNodes) {
+  const Topology t = build("cores=18,nodes=18", "v2.6.32");
+  EXPECT_EQ(chain(t, 5), "NODE:0-2,5-17 ALLNODES:0-17");
+  EXPECT_EQ(groups(domain(t, 5, 0)), "5 6 7 8 9 10 11 12 13 14 15 16 17 0 1 2");
+  EXPECT_EQ(groups(domain(t, 5, 1)), "5 6 7 8 9 10 11 12 13 14 15 16 17 0 1 2 3 4");
+  EXPECT_EQ(chain(t, 0), "NODE:0-15 ALLNODES:0-17");
+  const SchedDomain& all = domain(t, 5, 1);
+  EXPECT_EQ(all.tunables, (SdTunables{64, 64 * 18, 128, 133, 1}));
+  EXPECT_EQ(all.balance_interval, 64u);
+  EXPECT_EQ(*all.flags, (SdFlags{SdFlag::LoadBalance, SdFlag::BalanceNewidle, SdFlag::Serialize}));
+  // All remote nodes at 20: node 17 walks on to 0, 1, ... 14.
+  EXPECT_EQ(sched_domain_node_span(spec("cores=18,nodes=18"), 17, kSdNodesPerDomain).to_cpulist(),
+            "0-14,17");
+  // Exactly 16 times a node's CPUs is not enough for ALLNODES.
+  EXPECT_EQ(chain(build("cores=16,nodes=16", "v2.6.32"), 3), "NODE:0-15");
 }
 
 TEST(BuildSchedDomains, LevelNamesFollowTheEra) {
@@ -304,7 +372,7 @@ std::string render(const Topology& t) {
 TEST(BuildSchedDomains, DeterministicAndStructurallySoundForEveryPresetAndEra) {
   for (const MachinePreset& p : machine_presets())
     for (const char* era :
-         {"v2.6.32", "v3.10", "v4.12", "v4.19", "v5.8", "v5.13", "v6.6", "v6.17"}) {
+         {"v2.6.20", "v2.6.32", "v3.10", "v4.12", "v4.19", "v5.8", "v5.13", "v6.6", "v6.17"}) {
       const Topology t = build(std::string(p.name), era);
       EXPECT_EQ(render(t), render(build(std::string(p.name), era))) << p.name << " " << era;
       for (const auto& [cpu, cd] : t.cpus) {

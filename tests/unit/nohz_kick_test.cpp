@@ -3,6 +3,8 @@
 // due test, the write of nohz.next_balance after the walk, needs_update, and the IPI.
 #include <gtest/gtest.h>
 
+#include "model/build_sched_domains.h"
+#include "model/sched_hotplug.h"
 #include "nohz_testing.h"
 #include "properties/nohz_invariants.h"
 
@@ -76,6 +78,51 @@ TEST(NohzKick, LlcWithTwoBusyCpusKicks) {
   r.tick(0);
   ASSERT_EQ(r.sink.of_type<NohzKickEvent>().size(), 1u);
   EXPECT_EQ(r.sink.of_type<NohzKickEvent>()[0].flags, kBalanceStats);
+}
+
+// sd_init() sets sd->shared->nr_busy_cpus = sd_weight whenever the domains are built
+// (kernel/sched/topology.c v4.19, v6.17); set_cpu_sd_state_idle() takes a CPU off only from
+// nohz_balance_enter_idle()'s transition to tickless, and set_cpu_sd_state_busy() gives it
+// back only when the CPU's own sd->nohz_idle says it was taken off.
+TEST(NohzKick, RebuildStartsTheLlcBusyCountAtItsWeight) {
+  const MachineSpec spec = parse_machine_spec("sockets=1,cores=4").spec.value();
+  for (const char* name : {"v4.19", "v6.17", "v6.19"}) {
+    NohzRig r(name, build_sched_domains(spec, profile(name).version, 0));
+    r.stop_tick(2);
+    r.stop_tick(3);
+    EXPECT_EQ(llc_nr_busy_cpus(r.m, 0), 2) << name;
+    rebuild_sched_domains(r.m, spec);
+    EXPECT_TRUE(r.m.nohz.idle_cpus_mask.test(2)) << name;
+    EXPECT_EQ(llc_nr_busy_cpus(r.m, 0), 4) << name;
+    r.stop_tick(3);  // still tickless: nohz_balance_enter_idle() skips to out
+    EXPECT_EQ(llc_nr_busy_cpus(r.m, 0), 4) << name;
+    // CPU 3's first busy tick leaves NOHZ (nothing to give back), its next idle takes it off.
+    r.add_tasks(3, 1);
+    r.tick(3);
+    EXPECT_FALSE(r.m.nohz.idle_cpus_mask.test(3)) << name;
+    EXPECT_EQ(llc_nr_busy_cpus(r.m, 0), 4) << name;
+    r.m.rq(3).tasks.clear();
+    r.stop_tick(3);
+    EXPECT_EQ(llc_nr_busy_cpus(r.m, 0), 3) << name;
+  }
+}
+
+// The count is what nohz_balancer_kick() reads: a lone task on CPU0 with the other three
+// tickless kicks only after a rebuild, when the LLC still counts them busy.
+TEST(NohzKick, StaleBusyCountAfterRebuildKicks) {
+  const MachineSpec spec = parse_machine_spec("sockets=1,cores=4").spec.value();
+  for (const bool rebuilt : {false, true}) {
+    NohzRig r("v6.17", build_sched_domains(spec, profile("v6.17").version, 0));
+    for (int cpu = 1; cpu < 4; ++cpu) r.stop_tick(cpu);
+    if (rebuilt) rebuild_sched_domains(r.m, spec);
+    r.m.nohz.needs_update = false;
+    r.m.nohz.has_blocked = false;
+    r.m.nohz.next_balance = r.at(-5);
+    r.add_tasks(0, 1);
+    r.tick(0);
+    const auto kicks = r.sink.of_type<NohzKickEvent>();
+    EXPECT_EQ(kicks.size(), rebuilt ? 1u : 0u) << rebuilt;
+  }
 }
 
 TEST(NohzKick, FirstCpuOfTheMaskBusyMeansNoIlbInV419) {

@@ -20,7 +20,9 @@ inline Topology nohz_topology(int nr_cpus = 4) {
 
 struct NohzRig {
   explicit NohzRig(const char* profile_name, int nr_cpus = 4)
-      : m(machine(nohz_topology(nr_cpus), profile(profile_name))), j0(m.jiffies) {}
+      : NohzRig(profile_name, nohz_topology(nr_cpus)) {}
+  NohzRig(const char* profile_name, const Topology& t)
+      : m(machine(t, profile(profile_name))), j0(m.jiffies) {}
 
   void add_tasks(int cpu, int n) {
     for (int i = 0; i < n; ++i) m.rq(cpu).tasks.push_back(Task{100 * cpu + i});

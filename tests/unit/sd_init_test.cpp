@@ -79,13 +79,58 @@ TEST(SdInit, BeforeV3_16TheMacrosApply) {
   EXPECT_TRUE(numa.flags.has(SdFlag::WakeAffine));
   EXPECT_FALSE(sd_init(level(LevelKind::Numa, {SdFlag::Numa}, 30), 32, v("v3.10"))
                    .flags.has(SdFlag::WakeAffine));
-  // 2.6.x: x86 SD_NODE_INIT, with the flags the era has (SD_WAKE_BALANCE before 2.6.32,
-  // no SD_NUMA or SD_OVERLAP yet).
-  const SdInit node = sd_init(kNuma20, 32, v("v2.6.20"));
-  EXPECT_EQ(node.tunables, (SdTunables{8, 32, 32, 125, 2}));
-  EXPECT_EQ(node.flags, (SdFlags{SdFlag::LoadBalance, SdFlag::BalanceExec, SdFlag::BalanceFork,
-                                 SdFlag::WakeAffine, SdFlag::WakeBalance, SdFlag::Serialize}));
-  EXPECT_FALSE(sd_init(kNuma20, 32, v("v2.6.32")).flags.has(SdFlag::WakeBalance));
+  // SD_MC_INIT has no SD_PREFER_SIBLING from v3.5 on (8e7fbcbc22c1).
+  EXPECT_FALSE(sd_init(kMc, 8, v("v3.10")).flags.has(SdFlag::PreferSibling));
+}
+
+// The 2.6.x NODE level: x86_64 SD_NODE_INIT, with the flags the era has (no SD_NUMA or
+// SD_OVERLAP yet). include/asm-x86_64/topology.h v2.6.20: LOAD_BALANCE, BALANCE_FORK,
+// BALANCE_EXEC, SERIALIZE, WAKE_BALANCE (no WAKE_AFFINE, no BALANCE_NEWIDLE);
+// arch/x86/include/asm/topology.h v2.6.32 adds BALANCE_NEWIDLE and WAKE_AFFINE and its layout
+// has no WAKE_BALANCE.
+TEST(SdInit, NodeInitOf2_6x) {
+  TopologyLevel node = level(LevelKind::Node, {});
+  node.nodes_per_domain = kSdNodesPerDomain;
+  const SdInit n20 = sd_init(node, 32, v("v2.6.20"));
+  EXPECT_EQ(n20.tunables, (SdTunables{8, 32, 32, 125, 2}));
+  EXPECT_EQ(n20.balance_interval, 1u);
+  EXPECT_EQ(n20.flags, (SdFlags{SdFlag::LoadBalance, SdFlag::BalanceExec, SdFlag::BalanceFork,
+                                SdFlag::WakeBalance, SdFlag::Serialize}));
+  const SdInit n32 = sd_init(node, 32, v("v2.6.32"));
+  EXPECT_EQ(n32.tunables, (SdTunables{8, 32, 32, 125, 2}));
+  EXPECT_EQ(n32.flags, (SdFlags{SdFlag::LoadBalance, SdFlag::BalanceNewidle, SdFlag::BalanceExec,
+                                SdFlag::BalanceFork, SdFlag::WakeAffine, SdFlag::Serialize}));
+  // A NUMA level read from a pre-v3.5 dump takes the same macro.
+  EXPECT_EQ(sd_init(kNuma20, 32, v("v2.6.32")).flags, n32.flags);
+}
+
+// SD_ALLNODES_INIT (include/linux/topology.h): 64 / 64*num_online_cpus() / 128 / 133,
+// cache_nice_tries 1, balance_interval 64; LOAD_BALANCE|SERIALIZE, +BALANCE_NEWIDLE at v2.6.32.
+TEST(SdInit, AllNodesInitOf2_6x) {
+  const TopologyLevel allnodes = level(LevelKind::AllNodes, {});
+  const SdInit a20 = sd_init(allnodes, 48, v("v2.6.20"));
+  EXPECT_EQ(a20.tunables, (SdTunables{64, 64 * 48, 128, 133, 1}));
+  EXPECT_EQ(a20.balance_interval, 64u);
+  EXPECT_EQ(a20.flags, (SdFlags{SdFlag::LoadBalance, SdFlag::Serialize}));
+  EXPECT_EQ(sd_init(allnodes, 48, v("v2.6.32")).flags,
+            (SdFlags{SdFlag::LoadBalance, SdFlag::BalanceNewidle, SdFlag::Serialize}));
+}
+
+// SD_MC_INIT ORs in sd_balance_for_mc_power(), SD_CPU_INIT sd_balance_for_package_power()
+// (include/linux/topology.h v2.6.32); include/linux/sched.h v2.6.32: both are
+// SD_PREFER_SIBLING with sched_mc_power_savings = sched_smt_power_savings = 0. SD_SIBLING_INIT
+// has 0*SD_PREFER_SIBLING.
+TEST(SdInit, PowerSavingsHelpersGivePreferSiblingAtV2_6_32) {
+  EXPECT_TRUE(sd_init(kMc, 8, v("v2.6.32")).flags.has(SdFlag::PreferSibling));
+  EXPECT_TRUE(sd_init(kPkg, 16, v("v2.6.32")).flags.has(SdFlag::PreferSibling));
+  EXPECT_FALSE(sd_init(kSmt, 2, v("v2.6.32")).flags.has(SdFlag::PreferSibling));
+  // The switch alone decides: v2.6.32 with it off is the old model.
+  BuildOptions o = build_options_for(v("v2.6.32"));
+  o.mc_prefer_sibling = false;
+  EXPECT_FALSE(sd_init(kMc, 8, v("v2.6.32"), o).flags.has(SdFlag::PreferSibling));
+  // v2.6.20's BALANCE_FOR_MC_POWER is 0 at the defaults, and its layout has no
+  // SD_PREFER_SIBLING.
+  EXPECT_FALSE(sd_init(kMc, 8, v("v2.6.20")).flags.has(SdFlag::PreferSibling));
 }
 
 TEST(SdInit, FlagsAreRestrictedToTheEra) {

@@ -209,4 +209,11 @@ std::vector<std::string> profile_names() {
   return names;
 }
 
+std::optional<std::string> profile_for_release(KernelVersion release) {
+  std::optional<std::string> chosen;
+  for (const Profile& p : builtin_profiles())  // oldest first
+    if (p.version <= release) chosen = p.name;
+  return chosen;
+}
+
 }  // namespace sbm

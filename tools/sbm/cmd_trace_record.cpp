@@ -283,16 +283,22 @@ class Command {
   std::optional<int> status_;
 };
 
-// Copies what trace_pipe holds now (at most kDrainBytes) to `pending`, counting its markers.
-void drain(int pipe_fd, std::string& pending, LostEventsTally& tally, Output& out) {
+// Copies what trace_pipe holds now (at most kDrainBytes) to the output, counting its markers;
+// returns whether trace_pipe ran dry.
+bool drain(int pipe_fd, LostEventsTally& tally, Output& out) {
   static char buf[1 << 16];
+  std::string pending;
   std::size_t total = 0;
+  bool dry = false;
   while (total < kDrainBytes) {
     const ssize_t n = ::read(pipe_fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) break;
-    if (n < 0) throw UsageError(std::string("cannot read the instance's trace_pipe: ") + std::strerror(errno));
-    if (n == 0) break;
+    if (n < 0 && errno != EAGAIN)
+      throw UsageError(std::string("cannot read the instance's trace_pipe: ") + std::strerror(errno));
+    if (n <= 0) {
+      dry = true;
+      break;
+    }
     const std::string_view chunk(buf, static_cast<std::size_t>(n));
     tally.feed(chunk);
     pending.append(chunk);
@@ -303,7 +309,7 @@ void drain(int pipe_fd, std::string& pending, LostEventsTally& tally, Output& ou
     }
   }
   out.write(pending);
-  pending.clear();
+  return dry;
 }
 
 int run_record(const RecordOptions& o) {
@@ -332,10 +338,10 @@ int run_record(const RecordOptions& o) {
   instance.set_tracing_on(true);
   if (command) command->start();
 
-  std::string pending, stopped;
+  std::string stopped;
   LostEventsTally tally;
   for (;;) {
-    drain(pipe_fd, pending, tally, out);
+    const bool dry = drain(pipe_fd, tally, out);
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     if (g_stop_signal) {
       stopped = "stopped by " + signal_name(g_stop_signal);
@@ -349,6 +355,7 @@ int run_record(const RecordOptions& o) {
       stopped = "stopped after " + seconds_text(o.seconds) + " s";
       break;
     }
+    if (!dry) continue;  // more is waiting: read on before sleeping
     // A sleep, not a poll() of trace_pipe: a waiter on the ring buffer is woken through an
     // irq_work IPI (rb_wake_up_waiters()), and the wakeup's own events would wake it again.
     const double left_ms = o.seconds > 0 ? (o.seconds - elapsed) * 1000 : kPollMs;
@@ -358,7 +365,8 @@ int run_record(const RecordOptions& o) {
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   instance.set_tracing_on(false);
-  drain(pipe_fd, pending, tally, out);
+  while (!drain(pipe_fd, tally, out)) {
+  }
   if (command && !command->ended()) {
     // Still running when the time ran out or a signal came: it gets the same signal (SIGTERM
     // for the time) and is waited for, so that nothing outlives the recording.
@@ -383,6 +391,17 @@ int run_record(const RecordOptions& o) {
   return kConforms;
 }
 
+// The default events, one line per system.
+std::string default_events_help() {
+  std::string s;
+  const std::vector<TraceEventName>& events = default_record_events();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i == 0 || events[i].system != events[i - 1].system) s += (i == 0 ? "  " : "\n  ") + events[i].system + ":";
+    s += " " + events[i].event;
+  }
+  return s + "\n";
+}
+
 std::string record_help() {
   return "Record the running kernel's scheduler events into a trace 'sbm trace check' reads, through a\n"
          "private ftrace instance (tracefs instances/sbm-PID; tracefs is mounted on a temporary directory\n"
@@ -393,9 +412,8 @@ std::string record_help() {
          "buffer's lost-event counts per CPU (a CPU:N [LOST M EVENTS] marker for losses the text did not\n"
          "show; spec/trace-format.md, \"Recorded kernel traces\"). SIGINT or SIGTERM stop the recording\n"
          "(and the command) and it ends as usual; the instance is removed and tracefs unmounted in every\n"
-         "case. Default events: " +
-         event_list(default_record_events()) +
-         ".\n"
+         "case. Default events (-e names others instead):\n" +
+         default_events_help() +
          "Exit: 0 recorded (whatever the command's status, which is printed), 2 bad usage, no tracefs or\n"
          "no permission, an unknown event, a command that cannot run, or output that cannot be written.";
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <cstdlib>
@@ -89,12 +90,17 @@ class LiveRecord : public ::testing::Test {
     ::umount(dir.c_str());
   }
 
-  // The instances a recording makes (instances/sbm-*), by name.
+  // The instances a recording made and left (instances/sbm-PID of a PID that no longer
+  // runs), by name; a recording running elsewhere on the machine is none of the test's business.
   static std::vector<std::string> instances_in(const fs::path& tracefs) {
     std::vector<std::string> out;
     std::error_code ec;
-    for (const auto& d : fs::directory_iterator(tracefs / "instances", ec))
-      if (d.path().filename().string().starts_with("sbm-")) out.push_back(d.path().filename().string());
+    for (const auto& d : fs::directory_iterator(tracefs / "instances", ec)) {
+      const std::string name = d.path().filename().string();
+      if (!name.starts_with("sbm-")) continue;
+      const pid_t pid = static_cast<pid_t>(std::atoi(name.c_str() + 4));
+      if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) out.push_back(name);
+    }
     return out;
   }
 

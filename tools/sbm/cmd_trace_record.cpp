@@ -387,8 +387,10 @@ int run_record(const RecordOptions& o) {
   std::cerr << "sbm trace record: " << recorded << " events in " << std::fixed << std::setprecision(2) << elapsed
             << " s (" << static_cast<uint64_t>(elapsed > 0 ? recorded / elapsed : 0) << "/s); lost events: " << lost
             << "; " << stopped << "\n";
-  for (const std::string& failed : instance.remove()) std::cerr << "sbm trace record: warning: " << failed << "\n";
-  return kConforms;
+  // Something left behind (an instance holds its ring buffers' memory) is an error.
+  const std::vector<std::string> left = instance.remove();
+  for (const std::string& failed : left) std::cerr << "sbm: error: " << failed << "\n";
+  return left.empty() ? kConforms : kBadInput;
 }
 
 // The default events, one line per system.

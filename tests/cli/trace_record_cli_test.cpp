@@ -16,7 +16,7 @@ TEST(CliTraceRecord, HelpTeachesWithExamples) {
   const SbmRun r = sbm("trace record --help");
   EXPECT_EQ(r.status, 0) << r.err;
   for (const char* part : {"private ftrace instance", "trace_pipe", "Needs root", "--seconds", "--buffer-kb",
-                           "-e,--event", "sched:sched_switch", "[LOST M EVENTS]", "Examples:",
+                           "-e,--event", "sched: sched_switch sched_waking", "[LOST M EVENTS]", "Examples:",
                            "sbm trace record -o - -- make -j2 | sbm trace check -"})
     EXPECT_NE(r.out.find(part), std::string::npos) << part << "\n" << r.out;
   EXPECT_NE(sbm("trace --help").out.find("record"), std::string::npos);

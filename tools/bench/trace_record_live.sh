@@ -45,7 +45,8 @@ summary=$(grep '^sbm trace record: [0-9]' "$dir/record.err")
 echo "$summary"
 
 /usr/bin/time -f '%e %M' -o "$dir/check.time" "$sbm" trace check --keep-going -q "$trace" >"$dir/check.out" || true
-read -r check_s check_kb <"$dir/check.time"
+sed -n "s/^result: .*: //p" "$dir/check.out" | sed "s/^/sbm trace check result: /"
+read -r check_s check_kb < <(tail -1 "$dir/check.time")  # after "Command exited with non-zero status 1"
 read -r lines events unparsed gaps < <(sed -n 's/^== .*: \([0-9]*\) lines, \([0-9]*\) events, \([0-9]*\) unparsed, \([0-9]*\) gaps$/\1 \2 \3 \4/p' "$dir/check.out")
 bytes=$(stat -c %s "$trace")
 

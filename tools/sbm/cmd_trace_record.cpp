@@ -378,15 +378,20 @@ int run_record(const RecordOptions& o) {
   out.write(format_lost_tail(stats, tally) + "# stopped: " + stopped + "\n");
   out.close();
 
-  uint64_t recorded = 0;
+  uint64_t recorded = 0, lost_total = 0;
   std::string lost;
   for (std::size_t cpu = 0; cpu < stats.size(); ++cpu) {
     recorded += stats[cpu].read_events + stats[cpu].entries;
+    lost_total += stats[cpu].lost();
     lost += (lost.empty() ? "" : ", ") + std::string("cpu") + std::to_string(cpu) + " " + std::to_string(stats[cpu].lost());
   }
   std::cerr << "sbm trace record: " << recorded << " events in " << std::fixed << std::setprecision(2) << elapsed
             << " s (" << static_cast<uint64_t>(elapsed > 0 ? recorded / elapsed : 0) << "/s); lost events: " << lost
             << "; " << stopped << "\n";
+  if (lost_total > 0)
+    std::cerr << "sbm trace record: note: events were lost (the buffer filled faster than it was read); a larger "
+                 "--buffer-kb keeps them. A finding of 'sbm trace check' just before a gap may rest on them "
+                 "(spec/trace-format.md, \"Recorded kernel traces\")\n";
   // Something left behind (an instance holds its ring buffers' memory) is an error.
   const std::vector<std::string> left = instance.remove();
   for (const std::string& failed : left) std::cerr << "sbm: error: " << failed << "\n";

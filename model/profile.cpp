@@ -209,11 +209,11 @@ std::vector<std::string> profile_names() {
   return names;
 }
 
-std::optional<KernelVersion> newest_profile_at(KernelVersion running) {
-  std::optional<KernelVersion> era;
-  for (const Profile& p : builtin_profiles())
-    if (p.version <= running && (!era || *era < p.version)) era = p.version;
-  return era;
+std::optional<std::string> profile_for_release(KernelVersion release) {
+  std::optional<std::string> chosen;
+  for (const Profile& p : builtin_profiles())  // oldest first
+    if (p.version <= release) chosen = p.name;
+  return chosen;
 }
 
 }  // namespace sbm

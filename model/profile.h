@@ -267,8 +267,10 @@ Profile era_profile(const Profile& p);
 // Names of all built-in profiles, oldest first.
 std::vector<std::string> profile_names();
 
-// The version of the newest built-in profile not newer than `running`: the era of a host that
-// runs that kernel (6.18 -> v6.17). nullopt when every profile is newer.
-std::optional<KernelVersion> newest_profile_at(KernelVersion running);
+// The profile a running kernel of release `release` is checked with: the newest built-in
+// profile whose version is not after it (6.18 -> v6.17, 6.19.3 -> v6.19, 5.4 -> v4.19). Absent
+// for a release older than every profile (2.6.19). A profile stands for its era up to the next
+// one, as spec/profiles.md describes each switch "since" a version.
+std::optional<std::string> profile_for_release(KernelVersion release);
 
 }  // namespace sbm

@@ -18,6 +18,20 @@ TEST(ProfileLookup, AllFiveProfilesByName) {
   EXPECT_TRUE(find_profile("V2.6.32").profile);
 }
 
+TEST(ProfileLookup, ReleaseMapsToTheNewestProfileNotAfterIt) {
+  auto of = [](const char* release) { return profile_for_release(*parse_kernel_version(release)); };
+  EXPECT_EQ(of("6.18.44-fc-v1272"), "v6.17");  // uname -r of a 6.18 kernel
+  EXPECT_EQ(of("6.17"), "v6.17");
+  EXPECT_EQ(of("6.19.0-rc1"), "v6.19");
+  EXPECT_EQ(of("7.0"), "v6.19");
+  EXPECT_EQ(of("6.16.9"), "v4.19");
+  EXPECT_EQ(of("4.19.325"), "v4.19");
+  EXPECT_EQ(of("3.10"), "v2.6.32");
+  EXPECT_EQ(of("2.6.31"), "v2.6.20");
+  EXPECT_EQ(of("2.6.20"), "v2.6.20");
+  EXPECT_EQ(of("2.6.19"), std::nullopt) << "older than every profile";
+}
+
 TEST(ProfileLookup, UnknownNameListsTheKnownOnes) {
   const ProfileLookup r = find_profile("v5.4");
   EXPECT_FALSE(r.profile);
@@ -42,14 +56,6 @@ TEST(ProfileLookup, BadOptionsAreErrors) {
   EXPECT_EQ(find_profile("v6.17", {.nr_cpus = 0}).error, "NR_CPUS must be at least 1");
 }
 
-TEST(ProfileLookup, NewestProfileNotNewerThanTheRunningKernel) {
-  EXPECT_EQ(newest_profile_at({6, 18, 0}), (KernelVersion{6, 17, 0}));
-  EXPECT_EQ(newest_profile_at({6, 19, 0}), (KernelVersion{6, 19, 0}));
-  EXPECT_EQ(newest_profile_at({7, 1, 0}), (KernelVersion{6, 19, 0}));
-  EXPECT_EQ(newest_profile_at({5, 4, 0}), (KernelVersion{4, 19, 0}));
-  EXPECT_EQ(newest_profile_at({2, 6, 31}), (KernelVersion{2, 6, 20}));
-  EXPECT_EQ(newest_profile_at({2, 6, 19}), std::nullopt);
-}
 
 }  // namespace
 }  // namespace sbm

@@ -53,9 +53,9 @@ KernelVersion running_kernel_era() {
   if (uname(&u) != 0) throw UsageError("host: uname() failed; give --era");
   const auto running = parse_kernel_version(u.release);
   if (!running) throw UsageError(std::string("host: cannot read the kernel release '") + u.release + "'; give --era");
-  const auto era = newest_profile_at(*running);
+  const std::optional<std::string> era = profile_for_release(*running);
   if (!era) throw UsageError("host: the running kernel " + running->str() + " is older than every profile; give --era");
-  return *era;
+  return find_profile(*era).profile->version;
 }
 
 MachineSpec host_machine(const std::string& arg) {

@@ -1,4 +1,5 @@
-// sbm trace gen: run the simulator and write its events as a kernel-like trace.
+// sbm trace gen: run the simulator and write its events as a kernel-like trace; registers the
+// other trace subcommands (check: cmd_trace_check.cpp, record: cmd_trace_record.cpp).
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -128,7 +129,7 @@ std::string workloads_help() {
 }  // namespace
 
 void add_trace_commands(CLI::App& app, int& status) {
-  CLI::App* trace = app.add_subcommand("trace", "Generate kernel-like balancing traces with the simulator (gen) and check any trace, a kernel's or another balancer's, against the model (check)");
+  CLI::App* trace = app.add_subcommand("trace", "Generate kernel-like balancing traces with the simulator (gen), record the running kernel's (record), and check any trace, a kernel's or another balancer's, against the model (check)");
   trace->require_subcommand(1);
   auto gen = std::make_shared<GenOptions>();
   CLI::App* g = trace->add_subcommand(
@@ -156,6 +157,7 @@ void add_trace_commands(CLI::App& app, int& status) {
   g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
   g->callback([gen, &status] { status = run_gen(*gen); });
   add_trace_check_command(trace, status);
+  add_trace_record_command(trace, status);
 }
 
 }  // namespace sbm::cli

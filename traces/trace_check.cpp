@@ -30,6 +30,7 @@ std::vector<std::string> CpuContext::of(int cpu, uint64_t before) const {
 std::vector<CheckSummary> TraceCheckResult::checks() const {
   std::vector<CheckSummary> all = summary.checks;
   all.push_back(cadence.check);
+  all.insert(all.end(), sched_softirq.begin(), sched_softirq.end());
   if (replayed()) all.insert(all.end(), replay.checks.begin(), replay.checks.end());
   return all;
 }
@@ -56,16 +57,18 @@ void TraceCheck::stop_at_first(TraceCheckResult& result, std::size_t from) const
   result.stopped = true;
 }
 
-// NB-4 judges on the replay's machine: the trace's profile and domains (or --profile and
-// --topology), and only when the trace says its HZ, which the tick's jiffies depend on.
-void TraceCheck::feed_cadence(Lane& lane, const TraceRecord& r) {
+// NB-4 and MIG-7 judge on the replay's machine: the trace's profile and domains (or --profile
+// and --topology); NB-4 only when the trace says its HZ, which the tick's jiffies depend on.
+void TraceCheck::feed_machine_checks(Lane& lane, const TraceRecord& r) {
   const MachineState* machine = lane.replay.machine();
+  const std::string& why = lane.replay.why_no_machine();
+  lane.sched_softirq.feed(r, machine, why, lane.result.violations);
   if (machine && !lane.replay.header().hz) {
     static const std::string kNoHz = "the trace does not say its HZ (# hz:), which the jiffies of its ticks need";
     lane.cadence.feed(r, nullptr, kNoHz, lane.result.violations);
     return;
   }
-  lane.cadence.feed(r, machine, lane.replay.why_no_machine(), lane.result.violations);
+  lane.cadence.feed(r, machine, why, lane.result.violations);
 }
 
 bool TraceCheck::feed(const TraceRecord& r) {
@@ -76,7 +79,7 @@ bool TraceCheck::feed(const TraceRecord& r) {
     const std::size_t before = result.violations.size();
     lane->checker.feed(r, result.violations);
     lane->replay.feed(r, result.violations);
-    feed_cadence(*lane, r);
+    feed_machine_checks(*lane, r);
     if (stop_at_first_ && result.violations.size() > before)
       stop_at_first(result, before);
     else
@@ -96,6 +99,7 @@ void TraceCheck::finish() {
     }
     result.summary = lane->checker.summary();
     result.cadence = lane->cadence.summary();
+    result.sched_softirq = lane->sched_softirq.summary();
     result.replay = lane->replay.summary();
     for (Violation& v : result.violations) v.file = file_;
   }
@@ -105,6 +109,18 @@ const TraceCheckResult& TraceCheck::furthest() const {
   return std::max_element(lanes_.begin(), lanes_.end(), [](const auto& a, const auto& b) {
            return a->result.summary.lines < b->result.summary.lines;
          })->get()->result;
+}
+
+const std::vector<InvariantInfo>& machine_trace_invariants() {
+  static const std::vector<InvariantInfo> v = {
+      {"NB-4", "every tick raises SCHED_SOFTIRQ exactly when some outcome of the balances since explains it",
+       "sched_balance_trigger(), sched_balance_domains() (kernel/sched/fair.c, v6.18)"},
+      {"NOHZ-3", "a NOHZ kick raises SCHED_SOFTIRQ exactly when its CPU is idle; no CPU kicks itself",
+       "nohz_csd_func() (kernel/sched/core.c), kick_ilb() (kernel/sched/fair.c, v6.18)"},
+      {"MIG-7", "a task moved inside the SCHED softirq moves between CPUs of one sched domain",
+       "sched_balance_rq() (kernel/sched/fair.c, v6.18)"},
+  };
+  return v;
 }
 
 void check_trace(TraceReader& reader, TraceCheck& check) {

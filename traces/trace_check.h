@@ -14,6 +14,7 @@
 #include "properties/violation.h"
 #include "traces/trace_check_cadence.h"
 #include "traces/trace_check_mainline.h"
+#include "traces/trace_check_sched_softirq.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
 
@@ -60,10 +61,11 @@ struct TraceCheckResult {
   bool stopped = false;              // stopped at its first finding
   MainlineCheckSummary summary;
   CadenceSummary cadence;
+  std::vector<CheckSummary> sched_softirq;  // NOHZ-3, MIG-7
   ReplaySummary replay;
   // The trace has sched_balance_* events: the replay's checks are part of the result.
   bool replayed() const { return summary.sbm_events > 0; }
-  // The mainline checks and NB-4, then the replay's when replayed.
+  // The mainline checks, NB-4, NOHZ-3 and MIG-7, then the replay's when replayed.
   std::vector<CheckSummary> checks() const;
 };
 
@@ -91,17 +93,22 @@ class TraceCheck {
     std::string profile;
     MainlineTraceChecker checker;
     TickCadenceCheck cadence;
+    SchedSoftirqCheck sched_softirq;
     TraceReplay replay;
     TraceCheckResult result;
   };
   void stop_at_first(TraceCheckResult& result, std::size_t from) const;
-  static void feed_cadence(Lane& lane, const TraceRecord& r);
+  static void feed_machine_checks(Lane& lane, const TraceRecord& r);
 
   std::vector<std::unique_ptr<Lane>> lanes_;
   bool stop_at_first_;
   std::string file_;
   CpuContext context_;
 };
+
+// The checks of kernel events that judge against the machine (the trace's domains and profile):
+// NB-4, NOHZ-3, MIG-7 (spec/invariants.md, section 8), for --help and the report.
+const std::vector<InvariantInfo>& machine_trace_invariants();
 
 // Reads every record of `reader` into `check` (until every lane has stopped), then finishes it.
 void check_trace(TraceReader& reader, TraceCheck& check);

@@ -117,7 +117,7 @@ void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, s
     else on_pass(r);
   } else if (r.id == TraceEventId::Switch) on_switch(r);
   else if (r.id == TraceEventId::Migrate) on_migrate(r);
-  else if (name == "ipi_send_cpu" || name == "ipi_send_cpumask") on_ipi(r);
+  else if (name == "ipi_send_cpu" || name == "ipi_send_cpumask" || name == "csd_queue_cpu") on_ipi(r);
 }
 
 void TickCadenceCheck::on_tick_entry(const TraceRecord& r, std::vector<Violation>&) {
@@ -216,6 +216,8 @@ void TickCadenceCheck::on_switch(const TraceRecord& r) {
   const bool blocked = !sw->prev.state.starts_with("R");
   const bool rq_had_tasks = c.preempted_queued > 0;
   dequeue_preempted(next);
+  // A task switched out twice with no switch in between (seen on 6.18) is counted once.
+  dequeue_preempted(prev);
   if (prev != 0 && !blocked) {
     preempted_on_[prev] = r.cpu;
     ++c.preempted_queued;
@@ -237,8 +239,11 @@ void TickCadenceCheck::on_migrate(const TraceRecord& r) {
 
 void TickCadenceCheck::on_ipi(const TraceRecord& r) {
   fields_.reset(r.fields);
-  const std::optional<std::string_view> callback = fields_.find("callback");
-  // kick_ilb() sends nohz_csd_func through smp_call_function_single_async() (v6.18).
+  // kick_ilb() queues nohz_csd_func through smp_call_function_single_async(): csd_queue_cpu
+  // names it as func= (v6.6+), ipi_send_cpu as callback= in the kernels that traced the IPI
+  // with the function (v6.3-v6.5).
+  const std::optional<std::string_view> callback =
+      bare_trace_event_name(r.event) == "csd_queue_cpu" ? fields_.find("func") : fields_.find("callback");
   if (!callback || !callback->starts_with("nohz_csd_func")) return;
   if (bare_trace_event_name(r.event) == "ipi_send_cpumask") {
     for (Cpu& c : cpus_) c.kick_pending = true;

@@ -88,7 +88,7 @@ TEST(CliTraceCheck, JsonParsesAndCarriesTheVerdict) {
   EXPECT_EQ(j["result"], "conforms");
   EXPECT_EQ(j["events_by_name"]["sched_switch"], 28);
   EXPECT_EQ(j["unknown_events"]["bprint"], 2);
-  ASSERT_EQ(j["checks"].size(), 5u);
+  ASSERT_EQ(j["checks"].size(), 7u) << "MIG-5..WC-2, NB-4, NOHZ-3, MIG-7";
   EXPECT_EQ(j["checks"][4]["id"], "NB-4");
   EXPECT_EQ(j["checks"][4]["outcome"], "not checkable") << "a trace-cmd report with no tick events";
   const SbmRun bad = sbm("trace check --json --keep-going " + corpus("mig5-two-cpus.trace"));
@@ -105,7 +105,7 @@ TEST(CliTraceCheck, JunitWritesOneCasePerInvariant) {
   const SbmRun r = sbm("trace check -q --junit " + xml + " " + corpus("mig6-wrong-orig.trace"));
   EXPECT_EQ(r.status, 1);
   const std::string text = slurp(xml);
-  EXPECT_NE(text.find("<testsuites name=\"sbm trace check\" tests=\"5\" failures=\"1\""), std::string::npos) << text;
+  EXPECT_NE(text.find("<testsuites name=\"sbm trace check\" tests=\"7\" failures=\"1\""), std::string::npos) << text;
   EXPECT_NE(text.find("name=\"MIG-6\">"), std::string::npos) << text;
   EXPECT_NE(text.find("<skipped"), std::string::npos) << text;
 }
@@ -120,9 +120,9 @@ TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
   EXPECT_EQ(j["result"], "conforms");
   EXPECT_EQ(j["replay"]["malformed"], 0);
   EXPECT_GT(j["replay"]["windows"], 100);
-  ASSERT_EQ(j["checks"].size(), 19u) << "MIG-5..WC-2, NB-4 and the 14 replay checks";
-  EXPECT_EQ(j["checks"][5]["id"], "NB-1");
-  EXPECT_EQ(j["checks"][5]["outcome"], "holds");
+  ASSERT_EQ(j["checks"].size(), 21u) << "MIG-5..WC-2, NB-4, NOHZ-3, MIG-7 and the 14 replay checks";
+  EXPECT_EQ(j["checks"][7]["id"], "NB-1");
+  EXPECT_EQ(j["checks"][7]["outcome"], "holds");
 
   std::istringstream in(slurp(good));
   std::string text, line;
@@ -207,6 +207,7 @@ TEST(CliTraceCheck, HelpSaysWhatIsAndIsNotChecked) {
   const SbmRun r = sbm("trace check --help");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("WC-2"), std::string::npos);
+  for (const char* id : {"NB-4", "NOHZ-3", "MIG-7"}) EXPECT_NE(r.out.find(id), std::string::npos) << id;
   EXPECT_NE(r.out.find("Not checked on mainline events"), std::string::npos) << r.out;
 }
 

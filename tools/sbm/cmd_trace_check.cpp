@@ -293,9 +293,18 @@ std::string check_help() {
       "softirq_raise/entry/exit, sched_process_exit, and the comm-pid column of every line.\n"
       "MIG-5 and WC-2 need sched_switch; the raise half of NB-3 needs softirq_raise. Facts start\n"
       "unknown (excerpts start mid-stream) and are forgotten at lost-events markers (gaps).\n"
-      "Not checked on mainline events: everything of the balancing model (which CPU balances,\n"
-      "domains, intervals, next_balance, serialization, NOHZ): it needs the sched_balance_* events.\n"
       "Affinity is not in the trace: WC-2 skips per-CPU kthreads (comm name/N) only.\n"
+      "Given the machine (the header's # profile:, # hz: and # topology-dump:, as sbm trace record\n"
+      "writes them, or --profile and --topology), kernel events also judge periodic balancing:\n";
+  for (const InvariantInfo& i : machine_trace_invariants())
+    s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
+  s +=
+      "NB-4 reads the tick (timer:hrtimer_expire_entry/exit), NOHZ-3 the csd:csd_* events of\n"
+      "nohz_csd_func; NB-4 keeps every hidden last_balance / balance_interval / next_balance the\n"
+      "trace allows and reports how many tick raises it judged.\n"
+      "Not checked on mainline events: the rest of the balancing model (which domains a pass\n"
+      "visits, next_balance values, serialization, the ILB's choices): it needs the sched_balance_*\n"
+      "events.\n"
       "A trace with sched_balance_* events (sbm trace gen, spec/trace-format.md) is also replayed\n"
       "into the balancing model, one jiffy at a time, on the machine of its header (# profile:,\n"
       "# topology-dump:) or of --profile / --topology:\n";

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
@@ -28,6 +29,7 @@
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/tracefs_instance.h"
+#include "traces/topology_dump/write.h"
 #include "traces/trace_record.h"
 
 namespace sbm::cli {
@@ -88,11 +90,28 @@ std::string signal_name(int sig) {
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
 
-// An argument as a POSIX shell reads it back.
+// An argument as a shell reads it back, on one line: POSIX quoting, or bash's $'...' when it
+// holds a control character (a newline would break the header line it is written into).
 std::string shell_quote(const std::string& arg) {
   const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                            "0123456789_-+=.,/:@%") == std::string::npos;
   if (plain) return arg;
+  if (std::any_of(arg.begin(), arg.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    std::string q = "$'";
+    for (const unsigned char c : arg) {
+      if (c == '\\' || c == '\'') q += std::string("\\") + static_cast<char>(c);
+      else if (c == '\n') q += "\\n";
+      else if (c == '\t') q += "\\t";
+      else if (c < 0x20 || c == 0x7f) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", c);
+        q += hex;
+      } else {
+        q += static_cast<char>(c);
+      }
+    }
+    return q + "'";
+  }
   std::string q = "'";
   for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
@@ -155,9 +174,18 @@ RecordHeader record_header(const RecordOptions& o, const std::vector<TraceEventN
   h.recorded = "events=" + event_list(events) + " buffer-kb=" + std::to_string(o.buffer_kb);
   if (o.seconds > 0) h.recorded += " seconds=" + seconds_text(o.seconds);
   if (!o.command.empty()) h.recorded += " command=" + joined(o.command);
-  // The host's sched domains join the header here, as RecordHeader::topology_dump (one
-  // `# topology-dump:` line each, what `sbm trace check` replays on), once sbm reads the
-  // running kernel's topology.
+  // The host's sched domains as the kernel of its era builds them from /sys (spec/topology-
+  // builder.md, "The host"), printed as that era's sched_verbose: `sbm trace check` replays
+  // and judges NB-4 and MIG-7 on them.
+  if (const auto era = h.profile.empty() ? std::nullopt : std::optional(find_profile(h.profile).profile->version)) {
+    try {
+      std::istringstream dump(write_dmesg(load_topology("host", era).topology, *era));
+      for (std::string line; std::getline(dump, line);) h.topology_dump.push_back(line);
+    } catch (const std::exception& e) {
+      std::cerr << "sbm trace record: note: the host's sched domains could not be built (" << e.what()
+                << "): the trace has no # topology-dump: lines\n";
+    }
+  }
   return h;
 }
 

@@ -78,6 +78,7 @@ class DmesgReader {
   int root_span_lines_ = 0;
   MaskNotationVote vote_;
   bool power_printed_ = false;  // some group carried "(cpu_power = N)"-style capacity
+  int extra_items_ = 0;         // group items of debug patches, skipped
 };
 
 const char* layout_name(Layout l) { return l == Layout::New ? "new" : "old"; }
@@ -271,6 +272,7 @@ void DmesgReader::flush_groups() {
     ctx_.error(p.line, parse.error);
     return;
   }
+  extra_items_ += parse.extra_items;
   for (const RawGroup& g : parse.groups) {
     power_printed_ = power_printed_ || g.power_annotation;
     if (layout_ == Layout::Old) {
@@ -369,6 +371,10 @@ void DmesgReader::build() {
               " groups print an id other than the first CPU of their balance mask (first at "
               "line " +
               std::to_string(first_mismatch) + ")");
+  if (extra_items_ > 0)
+    ctx_.note(std::to_string(extra_items_) +
+              " items inside group braces other than span=, mask= and cap= (printed by debug "
+              "patches, not by sched_domain_debug_one()) were skipped");
   if (groupless > 0)
     ctx_.note(std::to_string(groupless) + " domains have no groups line in the input");
   if (empty_blocks > 0)

@@ -786,12 +786,13 @@ TEST(TopoNodeLevel, TwoSixNodeSpansMayOverlap) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The real dumps (tests/data/topologies, copies of /work/shared/data/topologies): the
+// The real dumps (tests/data/topologies): the
 // checker reaches each header's verdict from the structure alone.
 
+// SBM_DATA_DIR, not __FILE__: with CCACHE_BASEDIR set, __FILE__ is relative to the build
+// directory and ctest runs the tests from another one.
 std::string sample_text(const std::string& name) {
-  const std::string here = __FILE__;
-  const std::string path = here.substr(0, here.rfind('/')) + "/../data/topologies/" + name;
+  const std::string path = std::string(SBM_DATA_DIR) + "/topologies/" + name;
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::stringstream ss;

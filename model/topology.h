@@ -73,6 +73,11 @@ struct CpuDomains {
 struct TopologySource {
   std::string format;  // "built", "dmesg-new", "dmesg-old", "debugfs", "sysctl", "schedstat"
   std::string file;    // path as given, "<stdin>", or the SPEC for built topologies
+  // The releases that could have printed the input, when its layout alone says so
+  // (layout_from <= kernel < layout_before; spec/topology-formats.md, "Dating a dump").
+  // Unlike Topology::era these are facts of the text, not a hint.
+  std::optional<KernelVersion> layout_from;
+  std::optional<KernelVersion> layout_before;
 };
 
 struct Topology {

@@ -55,6 +55,10 @@ void TopoCheckContext::report(TopoCheck c, Violation v, int group) {
   pending_.push_back(Pending{v.cpu, v.level, group, static_cast<int>(c), std::move(v)});
 }
 
+void TopoCheckContext::note(const std::string& text) {
+  if (std::find(notes_.begin(), notes_.end(), text) == notes_.end()) notes_.push_back(text);
+}
+
 std::string TopoCheckContext::lacks(const std::string& what) const {
   std::string out = "the input has no " + what;
   if (!topo_.source.format.empty()) out += " (" + topo_.source.format + ")";
@@ -69,6 +73,7 @@ std::string TopoCheckContext::not_described(const CpuMask& missing) const {
 
 TopoCheckReport TopoCheckContext::finish() && {
   TopoCheckReport report;
+  report.notes = std::move(notes_);
 
   std::stable_sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
     return std::tie(a.cpu, a.level, a.group, a.check) < std::tie(b.cpu, b.level, b.group, b.check);
@@ -162,6 +167,15 @@ std::string show_flags(SdFlags flags, const Topology& topo) {
 bool spans_may_partially_overlap(const Topology& topo, const SchedDomain& sd) {
   if (domain_has_overlapping_groups(sd)) return true;
   return sd.name == "NODE" && topo.era && *topo.era < KernelVersion{3, 0, 0};
+}
+
+std::optional<bool> removes_degenerate_domains(const Topology& topo) {
+  if (topo.era) return *topo.era >= kDegenerateDomainsRemoved;
+  if (topo.source.layout_before && *topo.source.layout_before <= kDegenerateDomainsRemoved)
+    return false;
+  if (topo.source.layout_from && *topo.source.layout_from >= kDegenerateDomainsRemoved)
+    return true;
+  return std::nullopt;
 }
 
 bool balance_mask_known(const Topology& topo, const SchedDomain& sd, const SchedGroup& sg) {

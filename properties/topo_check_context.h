@@ -5,6 +5,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,6 +80,9 @@ class TopoCheckContext {
   // domain as a whole.
   void report(TopoCheck c, Violation v, int group);
 
+  // A note for the report (TopoCheckReport::notes); the same text is kept once.
+  void note(const std::string& text);
+
   // "the input has no <what> (<format>)"
   std::string lacks(const std::string& what) const;
   // Why CPUs `missing` cannot be consulted: "only CPU0's block is in the input" or
@@ -111,6 +115,7 @@ class TopoCheckContext {
   CpuMask described_;
   std::array<PerCheck, kTopoCheckCount> per_check_;
   std::vector<Pending> pending_;
+  std::vector<std::string> notes_;
   std::map<int, std::vector<DomainState>> domain_states_;
 };
 
@@ -134,6 +139,18 @@ std::string show_flags(SdFlags flags, const Topology& topo);
 // plus its SD_NODES_PER_DOMAIN (16) nearest nodes (sched_domain_node_span(),
 // kernel/sched.c, v2.6.32).
 bool spans_may_partially_overlap(const Topology& topo, const SchedDomain& sd);
+
+// cpu_attach_domain() removes degenerate domains (sd_degenerate(), sd_parent_degenerate())
+// from this release on: absent in v2.6.12's kernel/sched.c, posted to LKML as "[patch
+// 1/5] sched: remove degenerate domains" (Nick Piggin, Suresh Siddha, 6 Apr 2005) and
+// merged after v2.6.12; present in v2.6.18, v2.6.32, v4.19, v6.17. The release is
+// inferred (the 2.6.13 merge window).
+inline constexpr KernelVersion kDegenerateDomainsRemoved{2, 6, 13};
+
+// Whether the kernel of the input removed degenerate domains: by the era hint, else by
+// what the layout proves (TopologySource::layout_from / layout_before); nullopt when
+// neither says.
+std::optional<bool> removes_degenerate_domains(const Topology& topo);
 
 // Whether the group's balance mask is known: printed or built, or implied equal to the
 // span. Non-overlapping groups always have mask == span (get_group(), v4.13+). For

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "properties/topo_check_context.h"
@@ -203,10 +204,46 @@ std::string show_groups(const GroupSet& set) {
   return out.empty() ? "(none)" : out;
 }
 
+// One level of one span: its name, and which of a CPU's domains with that span and name
+// it is, counted from the base. Two levels may share a span (2.6.x NODE over a single
+// node above CPU, sample 003; before v2.6.13 nothing trimmed them) and, in the layouts
+// without level names, also the empty name; their groups differ by design
+// (init_sched_build_groups() per level, v2.6.12; get_group() per level, v6.17). The
+// kernel shares groups only within one level, and builds the same levels on every CPU
+// of a non-NUMA span, so the k-th such domain of one CPU is the k-th of the others.
+using LevelKey = std::pair<std::string, int>;
+
+// The domains of one span grouped by level. Domains whose level cannot be told (CPUs
+// of the span show different numbers of unnamed levels with it) are skipped with a
+// reason instead.
+std::map<LevelKey, std::vector<const DomainAt*>> domains_by_level(
+    TopoCheckContext& ctx, const std::vector<const DomainAt*>& domains) {
+  std::map<LevelKey, int> count;  // (name, cpu) -> domains
+  for (const DomainAt* d : domains) ++count[{d->sd->name, d->cpu}];
+  std::map<std::string, std::pair<int, int>> range;  // name -> (min, max) count per CPU
+  for (const auto& [key, n] : count) {
+    const auto it = range.try_emplace(key.first, n, n).first;
+    it->second = {std::min(it->second.first, n), std::max(it->second.second, n)};
+  }
+  std::map<LevelKey, std::vector<const DomainAt*>> by_level;
+  std::map<LevelKey, int> seen;
+  for (const DomainAt* d : domains) {
+    const auto [lo, hi] = range.at(d->sd->name);
+    if (lo != hi) {
+      ctx.skipped(C::GroupsAgree,
+                  "CPUs of one span show " + std::to_string(lo) + " to " + std::to_string(hi) +
+                      " levels with that span and the same name, so their levels cannot be paired");
+      continue;
+    }
+    by_level[{d->sd->name, seen[{d->sd->name, d->cpu}]++}].push_back(d);
+  }
+  return by_level;
+}
+
 void check_groups_agree(TopoCheckContext& ctx, const SpanIndex& index) {
   skip_spanless(ctx, C::GroupsAgree);
   for (const auto& [span, h] : index) {
-    std::map<std::string, std::vector<const DomainAt*>> by_name;
+    std::vector<const DomainAt*> candidates;
     for (const DomainAt& d : h.domains) {
       if (!d.sd->groups) {
         ctx.skipped(C::GroupsAgree, ctx.lacks("group lists"));
@@ -215,10 +252,10 @@ void check_groups_agree(TopoCheckContext& ctx, const SpanIndex& index) {
       } else if (spans_may_partially_overlap(ctx.topo(), *d.sd)) {
         ctx.looked(C::GroupsAgree, d.cpu, d.level);
       } else {
-        by_name[d.sd->name].push_back(&d);
+        candidates.push_back(&d);
       }
     }
-    for (const auto& [name, domains] : by_name) {
+    for (const auto& [level, domains] : domains_by_level(ctx, candidates)) {
       if (domains.size() == 1) {  // the others lack the domain: TOPO-SPAN-AGREE's finding
         ctx.looked(C::GroupsAgree, domains.front()->cpu, domains.front()->level);
         continue;

@@ -1,6 +1,7 @@
 // The per-domain TOPO checks: one CPU's chain at a time, each next to the structure it
 // checks, like sched_domain_debug_one() (kernel/sched/topology.c, v6.17; v4.19;
 // kernel/sched.c, v2.6.32).
+#include <optional>
 #include <string>
 
 #include "properties/topo_check_context.h"
@@ -206,15 +207,26 @@ void check_shared_flags(TopoCheckContext& ctx, const DomainRef& d, C check, unsi
   }
 }
 
+// Before v2.6.13 cpu_attach_domain() attached the chain as built (v2.6.12), so a
+// single-CPU level (an SMT level without siblings, a CPU level of a one-CPU node) was
+// what the kernel did.
 void check_degenerate(TopoCheckContext& ctx, const DomainRef& d) {
   if (!d.sd.span) return ctx.skipped(C::Degenerate, ctx.lacks("domain spans"));
   ctx.looked(C::Degenerate, d.cpu, d.level);
   if (d.sd.span->weight() != 1) return;
+  const std::optional<bool> removes = removes_degenerate_domains(ctx.topo());
+  if (removes == false) return;
+  if (!removes)
+    ctx.note("TOPO-DEGENERATE: the input does not say its kernel, so it was assumed to be " +
+             kDegenerateDomainsRemoved.str() +
+             " or later, where cpu_attach_domain() removes single-CPU domains (sd_degenerate()); "
+             "older kernels attached them: pass --era if the dump is older");
   Violation v = ctx.violation(C::Degenerate, d, d.sd.line);
   v.expected = "2 or more CPUs";
   v.observed = show(*d.sd.span);
   v.explanation = domain_phrase(d) + " spans a single CPU; sd_degenerate() holds for it and "
-                  "cpu_attach_domain() would have removed it";
+                  "cpu_attach_domain() would have removed it" +
+                  (removes ? "" : " (assuming " + kDegenerateDomainsRemoved.str() + " or later)");
   ctx.report(C::Degenerate, std::move(v), -1);
 }
 

@@ -42,6 +42,8 @@ struct TopoCheckReport {
   std::vector<CheckSummary> checks;
   // One per CPU and domain in the input, in CPU then level order.
   std::vector<DomainVerdict> domains;
+  // What a verdict assumed because the input did not say it (e.g. the kernel's era).
+  std::vector<std::string> notes;
 
   bool ok() const { return violations.empty(); }
 };

@@ -36,6 +36,35 @@ TEST(CliTopologyCheck, RealSamplesMarkedOkAreSound) {
   }
 }
 
+// Inputs no check can look at are "not checkable" (exit 3), never sound and never
+// unreadable; inputs some checks can look at say how many could not.
+TEST(CliTopologyCheck, NothingCheckableIsSaidSoWithExitThree) {
+  const std::string stripped = data("034-schedstat-domain-lines-without-cpu-lines.txt");
+  const SbmRun r = sbm("topology check " + stripped);
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("result: " + stripped + ": NOT CHECKABLE (18 of 18 checks not checkable"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("note: 4 domain lines come without the cpuN lines"), std::string::npos);
+  const SbmRun j = sbm("topology check --json " + stripped);
+  EXPECT_EQ(nlohmann::json::parse(j.out)["result"], "not checkable");
+
+  const std::string cat = data("033-qemu-arm64-sysctl-cat-name-flags.txt");
+  const SbmRun c = sbm("topology check --era v5.6 " + cat);
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("result: " + cat + ": sound (16 of 18 checks not checkable"),
+            std::string::npos)
+      << c.out;
+}
+
+TEST(CliTopologyCheck, AssumedEraIsANote) {
+  const SbmRun r = sbm("topology check " + data("031-x86_64-athlon64-x2-2.6.12.1-ok.txt"));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("note: TOPO-DEGENERATE: the input does not say its kernel"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(sbm("topology check --era v2.6.12 " + data("031-x86_64-athlon64-x2-2.6.12.1-ok.txt")).status, 0);
+}
+
 TEST(CliTopologyCheck, DiameterThreeDumpIsBrokenWhereTheKernelSaidSo) {
   const SbmRun r = sbm("topology check " + data("004-qemu-arm64-numa-diameter3-broken.txt"));
   EXPECT_EQ(r.status, 1) << r.out << r.err;

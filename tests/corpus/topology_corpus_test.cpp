@@ -2,7 +2,9 @@
 // ("# expect: sound" or "# expect: violated ID ...", the exact set of invariant IDs that
 // fire) and one line of why; every real sample in tests/data/topologies/ carries the
 // verdict its reporter or the kernel gave ("verdict: ok" / "verdict: broken"). Each file is
-// one test case, so a new file is picked up without touching this code.
+// one test case, so a new file is picked up without touching this code. A "# era: vX.Y"
+// header line is passed as the era hint (CLI --era), for dumps whose layout does not date
+// them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -62,13 +64,20 @@ std::optional<Expectation> expectation_of(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<KernelVersion> era_of(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line) && line.rfind('#', 0) == 0;)
+    if (line.rfind("# era: ", 0) == 0) return parse_kernel_version(line.substr(7));
+  return std::nullopt;
+}
+
 class TopologyCorpus : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TopologyCorpus, CheckGivesTheStatedResult) {
   const std::string text = read_file(GetParam());
   const auto expected = expectation_of(text);
   ASSERT_TRUE(expected) << GetParam() << ": no '# expect:' or 'verdict:' header line";
-  const DumpReadResult read = read_topology_dump(text, GetParam());
+  const DumpReadResult read = read_topology_dump(text, GetParam(), DumpReadOptions{era_of(text)});
   ASSERT_TRUE(read.errors.empty()) << GetParam() << ":" << read.errors.front().line << ": "
                                    << read.errors.front().message;
   ASSERT_TRUE(read.topology);

@@ -786,12 +786,13 @@ TEST(TopoNodeLevel, TwoSixNodeSpansMayOverlap) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The real dumps (tests/data/topologies, copies of /work/shared/data/topologies): the
+// The real dumps (tests/data/topologies): the
 // checker reaches each header's verdict from the structure alone.
 
+// SBM_DATA_DIR, not __FILE__: with CCACHE_BASEDIR set, __FILE__ is relative to the build
+// directory and ctest runs the tests from another one.
 std::string sample_text(const std::string& name) {
-  const std::string here = __FILE__;
-  const std::string path = here.substr(0, here.rfind('/')) + "/../data/topologies/" + name;
+  const std::string path = std::string(SBM_DATA_DIR) + "/topologies/" + name;
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::stringstream ss;
@@ -799,8 +800,8 @@ std::string sample_text(const std::string& name) {
   return ss.str();
 }
 
-TopoCheckReport check_sample(const std::string& name) {
-  const DumpReadResult read = read_topology_dump(sample_text(name), name);
+TopoCheckReport check_sample(const std::string& name, DumpReadOptions options = {}) {
+  const DumpReadResult read = read_topology_dump(sample_text(name), name, options);
   EXPECT_TRUE(read.errors.empty()) << name << ": " << read.errors.front().message;
   if (!read.topology) {
     ADD_FAILURE() << name << " did not read";
@@ -859,6 +860,66 @@ TEST(TopoSamples, PartialDumpsSayWhatTheyLack) {
   const TopoCheckReport juno = check_sample("005-arm64-juno-biglittle-hotplug-ok.txt");
   EXPECT_EQ(summary(juno, "TOPO-GROUP-CAPACITY").outcome, CheckOutcome::Holds);
   EXPECT_EQ(summary(juno, "TOPO-ROOT-SPAN").outcome, CheckOutcome::Holds);
+}
+
+// ---------------------------------------------------------------------------------------
+// Eras: what the kernel of the dump did (spec/invariants.md, TOPO-DEGENERATE and
+// TOPO-GROUPS-AGREE).
+
+// Sample 030 (v2.6.7, "CPUn:  online" headers) attaches single-CPU SMT domains: before
+// v2.6.13 cpu_attach_domain() removed nothing. Its layout dates it; under a modern era
+// hint the same text fires.
+TEST(TopoDegenerate, HoldsBeforeDegenerateRemovalAndFiresAfter) {
+  const std::string name = "030-ppc64-power4-2.6.7-online-headers-ok.txt";
+  const TopoCheckReport dated = check_sample(name);
+  EXPECT_TRUE(dated.ok());
+  EXPECT_EQ(summary(dated, "TOPO-DEGENERATE").outcome, CheckOutcome::Holds);
+  EXPECT_TRUE(dated.notes.empty());
+  const TopoCheckReport modern = check_sample(name, DumpReadOptions{KernelVersion{6, 17, 0}});
+  const auto v = with_id(modern, "TOPO-DEGENERATE");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].cpu, 0);
+  EXPECT_EQ(v[1].cpu, 1);
+  EXPECT_EQ(v[0].observed, "0");
+  EXPECT_TRUE(modern.notes.empty());  // the era was given, not assumed
+}
+
+// Sample 031 (2.6.12.1): its "attaching" header and hex masks were printed from v2.6.11 to
+// v2.6.25, so the layout does not say which side of v2.6.13 it is on.
+TEST(TopoDegenerate, AssumedEraIsNotedAndAHintDecides) {
+  const std::string name = "031-x86_64-athlon64-x2-2.6.12.1-ok.txt";
+  const TopoCheckReport assumed = check_sample(name);
+  EXPECT_EQ(with_id(assumed, "TOPO-DEGENERATE").size(), 2u);
+  ASSERT_EQ(assumed.notes.size(), 1u);
+  EXPECT_NE(assumed.notes[0].find("assumed to be v2.6.13 or later"), std::string::npos);
+  EXPECT_NE(with_id(assumed, "TOPO-DEGENERATE")[0].explanation.find("(assuming v2.6.13 or later)"),
+            std::string::npos);
+  const TopoCheckReport old = check_sample(name, DumpReadOptions{KernelVersion{2, 6, 12}});
+  EXPECT_TRUE(old.ok());
+  EXPECT_EQ(summary(old, "TOPO-DEGENERATE").outcome, CheckOutcome::Holds);
+}
+
+// Two levels with one span and no names (sample 030: CPU with per-CPU groups, NODE with
+// one group; sample 032: MC, CPU and NODE over 0-3) are paired by position, not merged.
+TEST(TopoGroupsAgree, UnnamedLevelsWithOneSpanArePairedByPosition) {
+  for (const char* name : {"030-ppc64-power4-2.6.7-online-headers-ok.txt",
+                           "032-x86_64-core2-quad-2.6.24-three-levels-one-span-ok.txt"}) {
+    const TopoCheckReport r = check_sample(name);
+    EXPECT_TRUE(r.ok()) << name;
+    EXPECT_EQ(summary(r, "TOPO-GROUPS-AGREE").outcome, CheckOutcome::Holds) << name;
+  }
+}
+
+// CPUs that show different numbers of unnamed levels with one span cannot be paired.
+TEST(TopoGroupsAgree, UnpairableLevelsAreNotCheckable) {
+  Topology t;
+  t.source = {"dmesg-old", "x"};
+  t.cpus[0].domains = {dom("", "0-1", {"0", "1"}), dom("", "0-1", {"0-1"})};
+  t.cpus[1].domains = {dom("", "0-1", {"1", "0"})};
+  const TopoCheckReport r = check_topology(t);
+  EXPECT_TRUE(with_id(r, "TOPO-GROUPS-AGREE").empty());
+  EXPECT_EQ(summary(r, "TOPO-GROUPS-AGREE").outcome, CheckOutcome::NotCheckable);
+  EXPECT_NE(summary(r, "TOPO-GROUPS-AGREE").reason.find("cannot be paired"), std::string::npos);
 }
 
 }  // namespace

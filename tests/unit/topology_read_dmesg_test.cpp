@@ -291,6 +291,25 @@ TEST(TopologyReadDmesg, GroupIdOtherThanBalanceCpuIsNoted) {
   EXPECT_TRUE(has_note(r, "1 groups print an id other than the first CPU"));
 }
 
+// Kernels with debug patches print more inside a group's braces; sched_domain_debug_one()
+// (v4.19, v6.17) prints only span=, mask= and cap=. The extra items are skipped, the
+// group read as usual; a "key:" just before "}" has no value to skip.
+TEST(TopologyReadDmesg, DebugPatchItemsInsideGroupBracesAreSkipped) {
+  const DumpReadResult r = read(
+      "CPU0 attaching sched-domain(s):\n"
+      " domain-0: span=0-1 level=CLS\n"
+      "  groups: 0:{ cluster: false span=0 cap=1023 }, 1:{ cluster: true span=1 cap=1021 }\n"
+      "  domain-1: span=0-3 level=MC\n"
+      "   groups: 0:{ span=0-1 nr_cpus=2 cap=2044 flags=0x2f }, 2:{ span=2-3 sg_id: 2 idle: }\n");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  const auto& ds = r.topology->cpus.at(0).domains;
+  ASSERT_EQ(ds.size(), 2u);
+  EXPECT_EQ(shape(ds[0]) + " / " + shape(ds[1]), "0-1 | 0 1 / 0-3 | 0-1 2-3");
+  EXPECT_EQ((*ds[0].groups)[1].capacity, 1021u);
+  EXPECT_EQ((*ds[1].groups)[0].capacity, 2044u);
+  EXPECT_TRUE(has_note(r, "6 items inside group braces other than span=, mask= and cap="));
+}
+
 TEST(TopologyReadDmesg, DomainWithoutGroupsLineIsNoted) {
   const DumpReadResult r = read(
       "CPU0 attaching sched-domain(s):\n"
@@ -366,8 +385,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "  groups: 0:{ span=0 } 1:{ span=1 }\n",
                  3, "expected ',' before the next group"},
         BadDmesg{"CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=MC\n"
-                 "  groups: 0:{ span=0 weight=1 }\n",
-                 3, "expected 'span=', 'mask=' or 'cap=' in group 0, found 'weight=1'"},
+                 "  groups: 0:{ span=0 (weight) }\n",
+                 3, "expected 'span=', 'mask=', 'cap=' or a 'key=value' / 'key: value' item in "
+                    "group 0, found '(weight)'"},
+        BadDmesg{"CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=MC\n"
+                 "  groups: 0:{ span=0 =1 }\n",
+                 3, "found '=1'"},
         BadDmesg{"CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=MC\n"
                  "  groups: 0:{ span=0 cap=lots }\n",
                  3, "expected a capacity after 'cap=', found 'lots'"},

@@ -101,6 +101,17 @@ struct BadSchedstat {
   const char* message;
 };
 
+// Sample 034: "grep domain /proc/schedstat" drops the cpuN lines. The domain lines are
+// read but belong to no CPU: a topology without CPUs, and a note saying why.
+TEST(TopologyReadSchedstat, DomainLinesWithoutAnyCpuLineAreReadAsNoCpu) {
+  const DumpReadResult r = read_sample("034-schedstat-domain-lines-without-cpu-lines.txt");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  ASSERT_TRUE(r.topology);
+  EXPECT_TRUE(r.topology->cpus.empty());
+  EXPECT_EQ(r.topology->source.format, "schedstat");
+  EXPECT_TRUE(has_note(r, "4 domain lines come without the cpuN lines"));
+}
+
 class TopologyReadSchedstatErrors : public ::testing::TestWithParam<BadSchedstat> {};
 
 TEST_P(TopologyReadSchedstatErrors, ReportsLineAndExpectation) {

@@ -37,6 +37,48 @@ TEST(TopologyReadSysctl, SysctlDashANumericFlags) {
   EXPECT_FALSE(smt.span);
 }
 
+// Sample 033: "cat .../cpu0/domain*/{name,flags}" prints the names, then the flags, with
+// no keys; the braces expand before the glob.
+TEST(TopologyReadSysctl, CatOfNameAndFlagsFiles) {
+  // A v5.6 kernel: SD_LOAD_BALANCE still bit 0 (the default v5.9 layout lacks it).
+  const DumpReadResult r =
+      read_sample("033-qemu-arm64-sysctl-cat-name-flags.txt", DumpReadOptions{KernelVersion{5, 6, 0}});
+  EXPECT_TRUE(has_note(r, "8 values printed by cat"));
+  EXPECT_EQ(r.ignored_lines, 4);  // the sample's header
+  ASSERT_TRUE(r.errors.empty() && r.topology->cpus.size() == 1) << errors_text(r);
+  const auto& ds = r.topology->cpus.at(0).domains;
+  ASSERT_EQ(ds.size(), 4u);
+  EXPECT_EQ(ds[0].name + " " + ds[1].name + " " + ds[3].name, "MC NUMA NUMA");
+  ASSERT_TRUE(ds[0].flags && ds[3].flags);
+  EXPECT_TRUE(ds[0].flags->has(SdFlag::ShareLlc));
+  EXPECT_TRUE(ds[3].flags->has(SdFlag::Numa));
+  EXPECT_FALSE(ds[0].span);
+  EXPECT_EQ(r.topology->source.format, "sysctl");
+}
+
+// The shell sorts a glob's matches as strings: domain10 comes before domain2.
+TEST(TopologyReadSysctl, CatGlobFollowsTheShellsOrder) {
+  std::string text = "$ cat /proc/sys/kernel/sched_domain/cpu3/domain*/name\n";
+  for (const char* name : {"L0", "L1", "L10", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9"})
+    text += std::string(name) + "\n";
+  const DumpReadResult r = read_topology_dump(text, "x");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  const auto& ds = r.topology->cpus.at(3).domains;
+  ASSERT_EQ(ds.size(), 11u);
+  for (size_t i = 0; i < ds.size(); ++i) EXPECT_EQ(ds[i].name, "L" + std::to_string(i));
+}
+
+TEST(TopologyReadSysctl, CatValuesThatDoNotFitTheFilesAreAnError) {
+  const DumpReadResult r = read_topology_dump(
+      "# cat /proc/sys/kernel/sched_domain/cpu0/domain*/{name,flags}\nMC\nDIE\n4143\n", "x");
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors[0].line, 1);
+  EXPECT_NE(r.errors[0].message.find("expected 0 values plus 2 per domain after the cat command, "
+                                     "found 3"),
+            std::string::npos)
+      << errors_text(r);
+}
+
 TEST(TopologyReadSysctl, DefaultEraIsTheLastNumericOne) {
   // Without load-index entries the newest numeric era, v5.9 (bits renumbered in v5.8).
   const DumpReadResult r =

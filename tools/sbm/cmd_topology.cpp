@@ -41,7 +41,26 @@ std::vector<Violation> with_file(std::vector<Violation> vs, const std::string& f
   return vs;
 }
 
-std::string verdict_word(const TopoCheckReport& r) { return r.ok() ? "sound" : "violated"; }
+int not_checkable_count(const TopoCheckReport& r) {
+  int n = 0;
+  for (const CheckSummary& c : r.checks) n += c.outcome == CheckOutcome::NotCheckable;
+  return n;
+}
+
+// "sound" only when some check looked at the input: an input no check could read (a
+// listing of names only, schedstat domain lines without their cpuN lines) is "not
+// checkable", never sound.
+std::string verdict_word(const TopoCheckReport& r) {
+  if (!r.ok()) return "violated";
+  return not_checkable_count(r) == static_cast<int>(r.checks.size()) ? "not checkable" : "sound";
+}
+
+// The reader's notes, then the checker's (what a verdict assumed).
+std::vector<std::string> all_notes(const LoadedTopology& lt, const TopoCheckReport& r) {
+  std::vector<std::string> notes = lt.notes;
+  notes.insert(notes.end(), r.notes.begin(), r.notes.end());
+  return notes;
+}
 
 void print_text(const std::string& file, const LoadedTopology& lt, const TopoCheckReport& r,
                 const std::vector<Violation>& violations, bool quiet) {
@@ -51,7 +70,7 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   std::cout << ", " << count(t.cpus.size(), "CPU") << ", " << count(static_cast<size_t>(count_domains(t)), "domain");
   if (lt.ignored_lines > 0) std::cout << ", " << count(static_cast<size_t>(lt.ignored_lines), "unrelated line") << " ignored";
   std::cout << "\n";
-  for (const std::string& note : lt.notes) std::cout << "note: " << note << "\n";
+  for (const std::string& note : all_notes(lt, r)) std::cout << "note: " << note << "\n";
   if (!quiet) {
     for (const DomainVerdict& d : r.domains) {
       const SchedDomain* sd = domain_of(t, d.cpu, d.level);
@@ -68,7 +87,12 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   for (const Violation& v : violations) ids.insert(v.id);
   std::cout << "result: " << file << ": ";
   if (r.ok()) {
-    std::cout << "sound\n";
+    const int unknown = not_checkable_count(r);
+    const std::string word = verdict_word(r);
+    std::cout << (word == "sound" ? word : "NOT CHECKABLE");
+    if (unknown > 0)
+      std::cout << " (" << unknown << " of " << r.checks.size() << " checks not checkable from this input)";
+    std::cout << "\n";
   } else {
     std::cout << "VIOLATED: " << count(violations.size(), "violation") << " of";
     for (const std::string& id : ids) std::cout << " " << id;
@@ -81,7 +105,7 @@ nlohmann::json file_json(const std::string& file, const LoadedTopology& lt, cons
   const Topology& t = lt.topology;
   nlohmann::json j = {{"file", file}, {"format", t.source.format}, {"result", verdict_word(r)},
                       {"cpus", t.cpus.size()}, {"domains_total", count_domains(t)},
-                      {"ignored_lines", lt.ignored_lines}, {"notes", lt.notes}};
+                      {"ignored_lines", lt.ignored_lines}, {"notes", all_notes(lt, r)}};
   if (t.era) j["era"] = t.era->str();
   nlohmann::json domains = nlohmann::json::array();
   for (const DomainVerdict& d : r.domains) {
@@ -122,7 +146,8 @@ int run_check(const CheckOptions& o) {
       if (o.json) files.push_back(file_json(name, lt, r, violations));
       else print_text(name, lt, r, violations, o.quiet);
       suites.push_back(junit_suite(name, r.checks, violations));
-      if (!r.ok() && status == kConforms) status = kViolation;
+      if (!r.ok() && status != kBadInput) status = kViolation;
+      if (verdict_word(r) == "not checkable" && status == kConforms) status = kUnknown;
     } catch (const InputError& e) {
       report_error(e);
       nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
@@ -133,7 +158,10 @@ int run_check(const CheckOptions& o) {
     }
   }
   if (o.json) {
-    const char* result = status == kConforms ? "sound" : status == kViolation ? "violated" : "error";
+    const char* result = status == kConforms    ? "sound"
+                         : status == kViolation ? "violated"
+                         : status == kUnknown   ? "not checkable"
+                                                : "error";
     std::cout << nlohmann::json{{"command", "topology check"}, {"result", result}, {"files", files}}.dump(2)
               << "\n";
   }
@@ -207,13 +235,19 @@ void add_topology_commands(CLI::App& app, int& status) {
       "Check sched-domain dumps against the TOPO invariants (spec/invariants.md).\n"
       "Reads dmesg (sched_verbose, old and new layouts), debugfs, sysctl and /proc/schedstat\n"
       "dumps, auto-detected; syslog prefixes, mail quoting and unrelated lines are tolerated.\n"
-      "Exit: 0 sound, 1 violations, 2 unreadable input.");
+      "Exit: 0 sound, 1 violations, 2 unreadable input, 3 not checkable (no check could\n"
+      "look at the input, e.g. a listing of level names only).");
   c->add_option("files", check->files, "Dump files, or - for standard input; a SPEC checks a built topology")
       ->required();
   c->add_flag("--json", check->json, "Print one JSON document instead of text");
   c->add_option("--junit", check->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
   c->add_flag("-q,--quiet", check->quiet, "Print violations and the summary only, not every domain");
   c->add_option("--era", check->era, "Kernel the dump came from (e.g. v5.4), where the text is ambiguous");
+  c->footer(
+      "Examples:\n"
+      "  dmesg | sbm topology check -\n"
+      "  sbm topology check --era v2.6.12 old-boot.log     (single-CPU domains were kept before v2.6.13)\n"
+      "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} output)");
   c->callback([check, &status] { status = run_check(*check); });
 
   auto build = std::make_shared<BuildOptions>();

@@ -29,6 +29,23 @@ bool in_first_word(std::string_view text, std::string_view marker) {
 
 }  // namespace
 
+std::string_view cat_arguments(std::string_view text) {
+  std::string_view s = text;
+  if (!consume(s, "cat ")) {
+    // A prompt is one word ending in '#', '$' or '>' ("#", "$", "root@host:~#").
+    const std::string_view prompt = take_word(s);
+    if (prompt.empty() || std::string_view("#$>").find(prompt.back()) == std::string_view::npos)
+      return {};
+    s = skip_blanks(s);
+    if (!consume(s, "cat ")) return {};
+  }
+  return skip_blanks(s);
+}
+
+bool is_domain_files_cat(std::string_view text, std::string_view marker) {
+  return cat_arguments(text).find(marker) != std::string_view::npos;
+}
+
 const char* dump_family_name(DumpFamily f) {
   switch (f) {
     case DumpFamily::Dmesg: return "dmesg";
@@ -46,11 +63,13 @@ bool is_dmesg_line(std::string_view text) {
 }
 
 bool is_debugfs_line(std::string_view text) {
-  return text.substr(0, 11) == "domains/cpu" || in_first_word(text, "/domains/cpu");
+  return text.substr(0, 11) == "domains/cpu" || in_first_word(text, kDebugfsCpuMarker) ||
+         is_domain_files_cat(text, kDebugfsCpuMarker);
 }
 
 bool is_sysctl_line(std::string_view text) {
-  return text.substr(0, 20) == "kernel.sched_domain." || in_first_word(text, "sched_domain/cpu");
+  return text.substr(0, 20) == "kernel.sched_domain." || in_first_word(text, kSysctlCpuMarker) ||
+         is_domain_files_cat(text, kSysctlCpuMarker);
 }
 
 bool is_schedstat_anchor(std::string_view text) {

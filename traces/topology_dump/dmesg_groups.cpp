@@ -1,5 +1,6 @@
 #include "traces/topology_dump/dmesg_groups.h"
 
+#include <cctype>
 #include <limits>
 
 #include "model/cpumask.h"
@@ -23,8 +24,30 @@ bool too_many(const std::vector<RawGroup>& groups) {
   return groups.size() > static_cast<size_t>(kMaxCpus);
 }
 
+// A key as debug patches print one before '=' or ':': letters, digits, '_', '-', '.'.
+bool is_item_key(std::string_view key) {
+  if (key.empty()) return false;
+  for (char c : key)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  return true;
+}
+
+// An item sched_domain_debug_one() does not print but debug patches add inside a group's
+// braces: "key=value", or "key:" followed by its value as the next word ("cluster: false").
+// Returns whether field was one (its value, for "key:", is consumed from s).
+bool skip_extra_item(std::string_view field, std::string_view& s) {
+  const size_t eq = field.find('=');
+  if (eq != std::string_view::npos) return is_item_key(field.substr(0, eq));
+  if (field.size() < 2 || field.back() != ':' || !is_item_key(field.substr(0, field.size() - 1)))
+    return false;
+  s = skip_blanks(s);
+  if (!s.empty() && s.front() != '}') take_until(s, "}");
+  return true;
+}
+
 // The body of "N:{ ... }" after "{", up to and including "}".
-std::string parse_new_group_fields(std::string_view& s, RawGroup& g) {
+std::string parse_new_group_fields(std::string_view& s, RawGroup& g, int& extra_items) {
   bool have_span = false;
   while (true) {
     s = skip_blanks(s);
@@ -42,9 +65,11 @@ std::string parse_new_group_fields(std::string_view& s, RawGroup& g) {
       const auto cap = parse_decimal(value, kMaxCapacity);
       if (!cap) return "expected a capacity after 'cap=', found " + quoted(value);
       g.capacity = static_cast<unsigned long>(*cap);
+    } else if (skip_extra_item(field, s)) {
+      ++extra_items;
     } else {
-      return "expected 'span=', 'mask=' or 'cap=' in group " + std::to_string(g.id) + ", found " +
-             quoted(field);
+      return "expected 'span=', 'mask=', 'cap=' or a 'key=value' / 'key: value' item in group " +
+             std::to_string(g.id) + ", found " + quoted(field);
     }
   }
   if (!have_span) return "expected 'span=' in group " + std::to_string(g.id) + ", found none";
@@ -96,7 +121,8 @@ GroupsParse parse_new_layout_groups(std::string_view s) {
     s = rest;
     RawGroup g;
     g.id = static_cast<int>(*id_value);
-    if (std::string err = parse_new_group_fields(s, g); !err.empty()) return fail(err);
+    if (std::string err = parse_new_group_fields(s, g, out.extra_items); !err.empty())
+      return fail(err);
     out.groups.push_back(std::move(g));
     if (too_many(out.groups))
       return fail("expected at most " + std::to_string(kMaxCpus) + " groups, found more");

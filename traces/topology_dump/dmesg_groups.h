@@ -20,12 +20,14 @@ struct RawGroup {
 
 struct GroupsParse {
   std::vector<RawGroup> groups;
-  std::string error;  // "expected X, found Y"; groups is empty when set
+  std::string error;    // "expected X, found Y"; groups is empty when set
+  int extra_items = 0;  // new layout: "key=value" / "key: value" items of debug patches, skipped
 };
 
 // v4.13+: " 0:{ span=0-1 mask=0 cap=2019 }, 2:{ span=1-3 mask=2 cap=3025 }". The text
 // after "groups:"; may be empty (the kernel prints nothing more when the first group is
-// NULL).
+// NULL). Other items inside the braces, as kernels with debug patches print them
+// ("0:{ cluster: false span=0 cap=1023 }", "flags=0x2f"), are skipped and counted.
 GroupsParse parse_new_layout_groups(std::string_view text);
 // Up to v4.12: " 0-3 (cpu_power = 4096) 4-7 (cpu_power = 4096)", hex words before
 // v2.6.26, later "(cpu_capacity = N)"; also "mask" annotations and the bracketed power

@@ -40,7 +40,7 @@ DumpReadResult read_topology_dump(std::string_view text, std::string_view file_n
   }
   Topology& topo = ctx.topology();
   topo.source.file = std::string(file_name);
-  if (topo.cpus.empty()) {
+  if (!ctx.read_anything()) {
     int first = 1;
     for (const DumpLine& l : lines) {
       if (belongs_to(family, l.text)) {

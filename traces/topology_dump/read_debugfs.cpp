@@ -3,6 +3,10 @@
 //   /sys/kernel/debug/sched/domains/cpu0/domain1/flags:SD_BALANCE_NEWIDLE SD_SERIALIZE ...
 // The mount point in front of "domains/" may be anything or absent (grep run from inside
 // /sys/kernel/debug/sched). Flags are names, so no era is needed.
+#include <deque>
+#include <string>
+
+#include "traces/topology_dump/cat_listing.h"
 #include "traces/topology_dump/detect.h"
 #include "traces/topology_dump/domain_files.h"
 #include "traces/topology_dump/readers.h"
@@ -36,10 +40,16 @@ std::optional<DomainFileEntry> match_debugfs(const DumpLine& l, std::string& err
 
 void read_debugfs(const std::vector<DumpLine>& lines, ReaderContext& ctx) {
   DomainFileAssembler files(ctx);
-  for (const DumpLine& l : lines) {
+  std::deque<std::string> globbed;  // domain indexes a cat's "domain*" expanded to
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const DumpLine& l = lines[i];
     if (l.text.empty()) continue;
     if (!is_debugfs_line(l.text)) {
       ctx.ignore_line();
+      continue;
+    }
+    if (is_domain_files_cat(l.text, kDebugfsCpuMarker)) {
+      i = read_domain_files_cat(lines, i, kDebugfsCpuMarker, ctx, files, globbed) - 1;
       continue;
     }
     std::string error;

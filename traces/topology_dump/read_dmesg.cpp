@@ -64,6 +64,7 @@ class DmesgReader {
   void root_span(const DumpLine& l);
   void flush_groups();
   void build();
+  void date_layout(MaskNotation notation);
   std::optional<CpuMask> mask(const std::string& text, MaskNotation n, int line,
                               std::string_view what);
 
@@ -78,6 +79,9 @@ class DmesgReader {
   int root_span_lines_ = 0;
   MaskNotationVote vote_;
   bool power_printed_ = false;  // some group carried "(cpu_power = N)"-style capacity
+  bool named_levels_ = false;   // some old-layout domain line printed " level NAME"
+  bool early_header_ = false;   // a "CPUn:" header (sched_domain_debug() before v2.6.11)
+  int extra_items_ = 0;         // group items of debug patches, skipped
 };
 
 const char* layout_name(Layout l) { return l == Layout::New ? "new" : "old"; }
@@ -165,6 +169,7 @@ void DmesgReader::header(const DumpLine& l) {
     }
   }
   if (!null_domain && !use_layout(layout, l.number)) return;
+  early_header_ = early_header_ || (layout == Layout::Old && s.substr(0, 1) == ":");
   blocks_.push_back(RawBlock{*cpu, l.number, null_domain, false, {}});
   skipping_ = false;
   if (!null_domain) current_ = blocks_.size() - 1;
@@ -220,6 +225,7 @@ void DmesgReader::domain(const DumpLine& l, Layout layout, std::string_view afte
     }
     if (layout == Layout::Old) {
       if (level) vote_.add_level_name(line);
+      named_levels_ = named_levels_ || level;
       vote_.add_token(*d.span, line);
     }
   } else {
@@ -271,6 +277,7 @@ void DmesgReader::flush_groups() {
     ctx_.error(p.line, parse.error);
     return;
   }
+  extra_items_ += parse.extra_items;
   for (const RawGroup& g : parse.groups) {
     power_printed_ = power_printed_ || g.power_annotation;
     if (layout_ == Layout::Old) {
@@ -369,6 +376,10 @@ void DmesgReader::build() {
               " groups print an id other than the first CPU of their balance mask (first at "
               "line " +
               std::to_string(first_mismatch) + ")");
+  if (extra_items_ > 0)
+    ctx_.note(std::to_string(extra_items_) +
+              " items inside group braces other than span=, mask= and cap= (printed by debug "
+              "patches, not by sched_domain_debug_one()) were skipped");
   if (groupless > 0)
     ctx_.note(std::to_string(groupless) + " domains have no groups line in the input");
   if (empty_blocks > 0)
@@ -383,6 +394,19 @@ void DmesgReader::build() {
   const bool new_layout =
       layout_ == Layout::New || (layout_ == Layout::Unknown && !(era && *era < kDmesgNewLayout));
   topo.source.format = new_layout ? "dmesg-new" : "dmesg-old";
+  date_layout(notation);
+}
+
+// What the text alone says of the kernel that printed it (eras.h). A cpulist here was
+// proved by the tokens or given by the era hint (rule 4 of mask_notation.h defaults to
+// hex), and with a hint the hint dates the dump anyway.
+void DmesgReader::date_layout(MaskNotation notation) {
+  TopologySource& source = ctx_.topology().source;
+  if (layout_ == Layout::New) source.layout_from = kDmesgNewLayout;
+  if (layout_ != Layout::Old) return;
+  if (early_header_) source.layout_before = kDmesgAttachHeader;
+  if (notation == MaskNotation::Cpulist) source.layout_from = kDmesgCpulist;
+  if (named_levels_) source.layout_from = kDmesgLevelName;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // version and timestamp lines; fewer counters are accepted, and without a version line a
 // second field that is not a hex mask is taken for the v17 domain name.
 #include "traces/topology_dump/detect.h"
+#include "traces/topology_dump/eras.h"
 #include "traces/topology_dump/readers.h"
 
 namespace sbm {
@@ -45,9 +46,15 @@ class SchedstatReader {
   int truncated_ = 0;
   int names_inferred_ = 0;
   int repeated_cpus_ = 0;
+  bool has_cpu_lines_ = false;
+  int domains_without_cpu_ = 0;  // domain lines of a file without any cpuN line
 };
 
 void SchedstatReader::read(const std::vector<DumpLine>& lines) {
+  for (const DumpLine& l : lines) {
+    std::string_view s = l.text;
+    has_cpu_lines_ = has_cpu_lines_ || (consume(s, "cpu") && !take_digits(s).empty());
+  }
   for (const DumpLine& l : lines) {
     if (l.text.empty()) continue;
     if (!is_schedstat_line(l.text)) {
@@ -71,6 +78,10 @@ void SchedstatReader::read(const std::vector<DumpLine>& lines) {
   if (names_inferred_ > 0)
     ctx_.note("no version line: " + std::to_string(names_inferred_) +
               " domain lines read as v17 (a level name before the mask)");
+  if (domains_without_cpu_ > 0)
+    ctx_.note(std::to_string(domains_without_cpu_) +
+              " domain lines come without the cpuN lines that say whose domains they are "
+              "(grep domain /proc/schedstat?): no CPU's chain is in the input");
   if (repeated_cpus_ > 0)
     ctx_.note(std::to_string(repeated_cpus_) + " CPUs appear twice; the last listing is used");
   ctx_.topology().source.format = "schedstat";
@@ -83,6 +94,9 @@ void SchedstatReader::version(const DumpLine& l, std::string_view number) {
     return;
   }
   version_ = static_cast<int>(*v);
+  // show_schedstat() printed version 16 from v6.10 and 17 from v6.14 (eras.h).
+  if (*version_ >= 16)
+    ctx_.topology().source.layout_from = *version_ >= 17 ? kSchedstatV17 : kSchedstatV16;
   if (*version_ < 15 || *version_ > 17)
     ctx_.note("schedstat version " + std::to_string(*version_) +
               ": domain lines read like version " + (*version_ > 17 ? "17" : "15"));
@@ -123,6 +137,11 @@ void SchedstatReader::cpu(const DumpLine& l, std::string_view rest) {
 }
 
 void SchedstatReader::domain(const DumpLine& l, std::string_view rest) {
+  if (!cpu_ && !has_cpu_lines_) {
+    ++domains_without_cpu_;
+    ctx_.read_without_cpu();
+    return;
+  }
   if (!cpu_) {
     ctx_.error(l.number,
                "expected a cpuN line before this domain line, found it outside a "

@@ -6,6 +6,10 @@
 // "flags" is a decimal number up to v5.9 and a list of names in v5.10 - v5.12. Numbers are
 // decoded with the era hint, else with the newest era that printed such a listing (eras.h:
 // v4.19 when load-index entries show a pre-v5.8 kernel, v5.9 otherwise) and a note.
+#include <deque>
+#include <string>
+
+#include "traces/topology_dump/cat_listing.h"
 #include "traces/topology_dump/detect.h"
 #include "traces/topology_dump/domain_files.h"
 #include "traces/topology_dump/readers.h"
@@ -44,10 +48,16 @@ std::optional<DomainFileEntry> match_sysctl(const DumpLine& l, std::string& erro
 
 void read_sysctl(const std::vector<DumpLine>& lines, ReaderContext& ctx) {
   DomainFileAssembler files(ctx);
-  for (const DumpLine& l : lines) {
+  std::deque<std::string> globbed;  // domain indexes a cat's "domain*" expanded to
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const DumpLine& l = lines[i];
     if (l.text.empty()) continue;
     if (!is_sysctl_line(l.text)) {
       ctx.ignore_line();
+      continue;
+    }
+    if (is_domain_files_cat(l.text, kSysctlCpuMarker)) {
+      i = read_domain_files_cat(lines, i, kSysctlCpuMarker, ctx, files, globbed) - 1;
       continue;
     }
     std::string error;

@@ -43,7 +43,7 @@ DumpReadResult ReaderContext::finish() {
         last_error_line_, "expected at most " + std::to_string(kMaxDumpErrors) + " errors, found " +
                               std::to_string(suppressed_errors_) + " more (not listed)"});
   DumpReadResult result;
-  if (!topology_.cpus.empty()) {
+  if (read_anything()) {
     const CpuMask all = topology_.all_cpus();
     topology_.nr_cpu_ids = std::max(topology_.nr_cpu_ids, all.last() + 1);
     if (options_.era) topology_.era = options_.era;

@@ -31,6 +31,11 @@ class ReaderContext {
   void error(int line, std::string message);
   void note(std::string text);
   void ignore_line() { ++ignored_lines_; }
+  // The input carries sched-domain content that names no CPU (schedstat domain lines
+  // without their cpuN lines): the topology is returned without CPUs, so the checks say
+  // "not checkable" instead of the read failing.
+  void read_without_cpu() { without_cpu_ = true; }
+  bool read_anything() const { return !topology_.cpus.empty() || without_cpu_; }
 
   // A CPU number printed in the dump ("CPU12", "cpu12"): nullopt, with an error, unless
   // it is a decimal below kMaxCpus.
@@ -50,6 +55,7 @@ class ReaderContext {
   int last_error_line_ = 0;
   std::vector<std::string> notes_;
   int ignored_lines_ = 0;
+  bool without_cpu_ = false;
 };
 
 }  // namespace sbm

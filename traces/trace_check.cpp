@@ -61,7 +61,7 @@ void TraceCheck::stop_at_first(TraceCheckResult& result, std::size_t from) const
 void TraceCheck::feed_cadence(Lane& lane, const TraceRecord& r) {
   const MachineState* machine = lane.replay.machine();
   if (machine && !lane.replay.header().hz) {
-    static const std::string kNoHz = "the trace does not say its HZ (# hz:), which the jiffies of its ticks need";
+    static const std::string kNoHz = "the trace does not say its HZ (# hz:) and none was given (--hz); the jiffies of its ticks need it";
     lane.cadence.feed(r, nullptr, kNoHz, lane.result.violations);
     return;
   }
@@ -105,12 +105,6 @@ const TraceCheckResult& TraceCheck::furthest() const {
   return std::max_element(lanes_.begin(), lanes_.end(), [](const auto& a, const auto& b) {
            return a->result.summary.lines < b->result.summary.lines;
          })->get()->result;
-}
-
-void check_trace(TraceReader& reader, TraceCheck& check) {
-  while (const TraceRecord* r = reader.next())
-    if (!check.feed(*r)) break;
-  check.finish();
 }
 
 }  // namespace sbm

@@ -103,7 +103,13 @@ class TraceCheck {
   CpuContext context_;
 };
 
-// Reads every record of `reader` into `check` (until every lane has stopped), then finishes it.
-void check_trace(TraceReader& reader, TraceCheck& check);
+// Reads every record of `reader` (a TraceReader, a TraceDatReader: anything whose next() gives
+// records until nullptr) into `check` (until every lane has stopped), then finishes it.
+template <class Reader>
+void check_trace(Reader& reader, TraceCheck& check) {
+  while (const TraceRecord* r = reader.next())
+    if (!check.feed(*r)) break;
+  check.finish();
+}
 
 }  // namespace sbm

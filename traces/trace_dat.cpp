@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -127,6 +128,24 @@ const char* printed_field(const tep_print_arg* a) {
   return a && a->type == TEP_PRINT_FIELD ? a->field.name : nullptr;
 }
 
+// The first field an argument reads, through casts, operators and __print_flags() /
+// __print_symbolic() (sched_switch's prev_state sits in a `?:`); null when it reads none.
+const char* first_field(const tep_print_arg* a) {
+  if (!a) return nullptr;
+  switch (a->type) {
+    case TEP_PRINT_FIELD: return a->field.name;
+    case TEP_PRINT_TYPE: return first_field(a->typecast.item);
+    case TEP_PRINT_STRING: return a->string.field ? a->string.field->name : a->string.string;  // __get_str()
+    case TEP_PRINT_FLAGS: return first_field(a->flags.field);
+    case TEP_PRINT_SYMBOL: return first_field(a->symbol.field);
+    case TEP_PRINT_OP: {
+      const char* left = first_field(a->op.left);
+      return left ? left : first_field(a->op.right);
+    }
+    default: return nullptr;
+  }
+}
+
 // The symbol of `value` in a __print_symbolic() table (the values are numbers libtraceevent
 // evaluated from the format), or null.
 const char* symbol_of(const tep_print_flag_sym* table, uint64_t value) {
@@ -152,6 +171,7 @@ bool is_trace_dat(std::string_view head) {
 // How one field is written (from the event's format and print format).
 struct TraceDatReader::FieldStyle {
   tep_format_field* field = nullptr;
+  int rank = 1 << 30;                             // where the print format first prints it
   char function = 0;                              // %ps: 's', %pS: 'S' (a kernel text address)
   const tep_print_flag_sym* symbols = nullptr;    // printed through __print_symbolic()
   bool printed_as_number = false;                 // the format prints its number too
@@ -282,8 +302,10 @@ const TraceDatReader::EventStyle& TraceDatReader::style_of(tep_event* event) {
   // The print format: which fields it prints as kernel symbols (%ps, %pS) or through
   // __print_symbolic(), the n-th conversion taking the n-th argument.
   const tep_print_arg* arg = event->print_fmt.args;
+  int rank = 0;
   for (const Conversion& c : conversions(event->print_fmt.format ? event->print_fmt.format : "")) {
     if (!arg) break;
+    if (FieldStyle* f = find(first_field(arg)); f && f->rank > rank) f->rank = rank++;
     if (FieldStyle* f = find(printed_field(arg))) {
       if (c.spec == "ps" || c.spec == "pf") f->function = 's';
       else if (c.spec == "pS" || c.spec == "pF") f->function = 'S';
@@ -301,6 +323,9 @@ const TraceDatReader::EventStyle& TraceDatReader::style_of(tep_event* event) {
     }
     arg = arg->next;
   }
+  // Written in the order the kernel prints them (TP_printk()), the fields it does not print after.
+  std::stable_sort(style->fields.begin(), style->fields.end(),
+                   [](const FieldStyle& a, const FieldStyle& b) { return a.rank < b.rank; });
   styles_.push_back(std::move(style));
   return *styles_.back();
 }
@@ -411,7 +436,10 @@ bool TraceDatReader::build_event(tep_record* rec) {
     }
   }
   char ts[48];
-  std::snprintf(ts, sizeof ts, "%llu.%06llu", rec->ts / 1'000'000'000, rec->ts / 1000 % 1'000'000);
+  // Microseconds rounded to the nearest, as ftrace prints them (ns2usecs(), kernel/trace/trace.c,
+  // v6.18); timestamp_ns keeps the exact nanoseconds.
+  const unsigned long long us = (rec->ts + 500) / 1000;
+  std::snprintf(ts, sizeof ts, "%llu.%06llu", us / 1'000'000, us % 1'000'000);
   timestamp_ = ts;
   build_text();
   return true;

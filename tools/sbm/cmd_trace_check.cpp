@@ -362,6 +362,11 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->add_option("--junit", o->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
   c->add_flag("-q,--quiet", o->quiet, "Print violations and the summary only");
+  c->footer(
+      "Examples:\n"
+      "  trace-cmd report | sbm trace check - --keep-going\n"
+      "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary file\n"
+      "  sbm trace check run.trace --profile auto --json");
   c->callback([o, &status] { status = run_trace_check(*o); });
 }
 

@@ -33,7 +33,6 @@ namespace sbm {
 
 struct ReplayOptions {
   std::string profile;              // overrides the header's `# profile:` (hz, jiffies-bits kept)
-  std::optional<unsigned> hz;       // overrides the header's `# hz:` (a trace.dat says none)
   std::optional<Topology> topology; // a dump read: replaces the embedded `# topology-dump:`
   // A machine description: without `topology`, build_sched_domains() of the profile's era
   // makes the domains from it; with one, it is what the dump was built from. CPU hotplug
@@ -44,6 +43,7 @@ struct ReplayOptions {
   // A buggy variant of the model as the oracle (model/mutants.h), applied to the profile:
   // the corpus column of `sbm mutants` (tools/sbm/mutant_matrix.h).
   Mutant mutant = Mutant::None;
+  std::optional<unsigned> hz;  // overrides the header's `# hz:` (--hz: a trace.dat says none)
 };
 
 struct ReplaySummary {

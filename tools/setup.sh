@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libz3-dev
   libcli11-dev nlohmann-json3-dev libbenchmark-dev zlib1g-dev
   graphviz
+  libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd
   "$@"
 )
 

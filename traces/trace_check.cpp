@@ -64,7 +64,7 @@ void TraceCheck::feed_machine_checks(Lane& lane, const TraceRecord& r) {
   const std::string& why = lane.replay.why_no_machine();
   lane.sched_softirq.feed(r, machine, why, lane.result.violations);
   if (machine && !lane.replay.header().hz) {
-    static const std::string kNoHz = "the trace does not say its HZ (# hz:), which the jiffies of its ticks need";
+    static const std::string kNoHz = "the trace does not say its HZ (# hz:) and none was given (--hz); the jiffies of its ticks need it";
     lane.cadence.feed(r, nullptr, kNoHz, lane.result.violations);
     return;
   }
@@ -121,12 +121,6 @@ const std::vector<InvariantInfo>& machine_trace_invariants() {
        "sched_balance_rq() (kernel/sched/fair.c, v6.18)"},
   };
   return v;
-}
-
-void check_trace(TraceReader& reader, TraceCheck& check) {
-  while (const TraceRecord* r = reader.next())
-    if (!check.feed(*r)) break;
-  check.finish();
 }
 
 }  // namespace sbm

@@ -110,7 +110,13 @@ class TraceCheck {
 // NB-4, NOHZ-3, MIG-7 (spec/invariants.md, section 8), for --help and the report.
 const std::vector<InvariantInfo>& machine_trace_invariants();
 
-// Reads every record of `reader` into `check` (until every lane has stopped), then finishes it.
-void check_trace(TraceReader& reader, TraceCheck& check);
+// Reads every record of `reader` (a TraceReader, a TraceDatReader: anything whose next() gives
+// records until nullptr) into `check` (until every lane has stopped), then finishes it.
+template <class Reader>
+void check_trace(Reader& reader, TraceCheck& check) {
+  while (const TraceRecord* r = reader.next())
+    if (!check.feed(*r)) break;
+  check.finish();
+}
 
 }  // namespace sbm

@@ -160,6 +160,7 @@ void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
   if (r.kind != TraceRecordKind::Event) return;
   if (!started_) {
     started_ = true;
+    if (options_.hz) header_.hz = options_.hz;
     build_machine();
   }
   TraceEventRead& e = read_;

@@ -43,6 +43,7 @@ struct ReplayOptions {
   // A buggy variant of the model as the oracle (model/mutants.h), applied to the profile:
   // the corpus column of `sbm mutants` (tools/sbm/mutant_matrix.h).
   Mutant mutant = Mutant::None;
+  std::optional<unsigned> hz;  // overrides the header's `# hz:` (--hz: a trace.dat says none)
 };
 
 struct ReplaySummary {

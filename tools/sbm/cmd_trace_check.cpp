@@ -19,6 +19,7 @@
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
 #include "traces/trace_check.h"
+#include "traces/trace_dat.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
 
@@ -30,6 +31,7 @@ struct TraceCheckOptions {
   std::string file;
   std::string profile;
   std::string topology;
+  std::optional<unsigned> hz;
   double idle_threshold_ms = 100.0;
   bool keep_going = false;
   bool json = false;
@@ -54,6 +56,7 @@ MainlineCheckOptions checker_options(const TraceCheckOptions& o) {
 ReplayOptions replay_options(const TraceCheckOptions& o) {
   ReplayOptions ro;
   ro.profile = o.profile;
+  ro.hz = o.hz;
   if (o.topology.empty()) return ro;
   if (names_a_dump(o.topology)) {
     std::optional<KernelVersion> era;
@@ -220,6 +223,26 @@ void print_read_problems(const std::string& name, const TraceCheckResult& run) {
     std::cerr << name << ": error: " << run.replay.malformed << " malformed sbm events in all\n";
 }
 
+// A trace.dat (spec/trace-format.md, "trace.dat"): one that does not open or read to its end is
+// bad input.
+void check_trace_dat(std::unique_ptr<TraceDatReader> dat, const std::string& error, const std::string& name,
+                     TraceCheck& check) {
+  if (!dat) throw InputError(name, 0, error);
+  check_trace(*dat, check);
+  if (!dat->error().empty()) throw InputError(name, 0, dat->error());
+}
+
+// A stream is a trace.dat when its first byte is the magic's (is_trace_dat()), else text.
+void check_stream(std::istream& in, const std::string& name, TraceCheck& check) {
+  if (in.peek() == static_cast<unsigned char>(kTraceDatMagic[0])) {
+    std::string error;
+    check_trace_dat(TraceDatReader::open_stream(in, error), error, name, check);
+    return;
+  }
+  TraceReader reader(in);
+  check_trace(reader, check);
+}
+
 int run_trace_check(const TraceCheckOptions& o) {
   const std::string name = display_name(o.file);
   const bool automatic = o.profile == "auto";
@@ -228,20 +251,23 @@ int run_trace_check(const TraceCheckOptions& o) {
     lanes.push_back(make_lane(o, p));
   TraceCheck check(lanes, !o.keep_going, name);
   if (o.file == "-") {
-    TraceReader reader(std::cin);
-    check_trace(reader, check);
+    check_stream(std::cin, name, check);
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(o.file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
     // A regular file is read where it is mapped; anything else (a FIFO, an empty file) as a stream.
     if (std::optional<MappedFile> mapped = MappedFile::open(o.file)) {
-      TraceReader reader(*mapped);
-      check_trace(reader, check);
+      if (is_trace_dat(mapped->text())) {
+        std::string error;
+        check_trace_dat(TraceDatReader::open_file(o.file, error), error, name, check);
+      } else {
+        TraceReader reader(*mapped);
+        check_trace(reader, check);
+      }
     } else {
       std::ifstream f(o.file, std::ios::binary);
       if (!f) throw InputError(name, 0, "cannot open the file");
-      TraceReader reader(f);
-      check_trace(reader, check);
+      check_stream(f, name, check);
     }
   }
   // What could not be read is the same in every lane: the one that read furthest says it.
@@ -284,8 +310,9 @@ int run_trace_check(const TraceCheckOptions& o) {
 
 std::string check_help() {
   std::string s =
-      "Check a kernel trace (ftrace text, trace-cmd report, perf script, or sbm's own format) on\n"
-      "what its mainline events allow (spec/invariants.md, section 8):\n";
+      "Check a kernel trace (ftrace text, trace-cmd report, perf script, sbm's own format, or\n"
+      "trace-cmd's binary trace.dat, known by its magic, from a file or standard input) on what\n"
+      "its mainline events allow (spec/invariants.md, section 8):\n";
   for (const InvariantInfo& i : mainline_trace_invariants())
     s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
   s +=
@@ -333,6 +360,10 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_option("--topology", o->topology,
                 "Replay on this machine instead of the trace's embedded dump: a SPEC (preset or key=value, "
                 "or host / host:DIR for a sysfs tree; built for the profile's era) or a topology dump FILE");
+  c->add_option("--hz", o->hz,
+                "The kernel's HZ (CONFIG_HZ), for a trace that does not say it (a trace.dat, ftrace's text): "
+                "NB-4 and the replay count jiffies with it (default: the trace's # hz:)")
+      ->check(CLI::PositiveNumber);
   c->add_option("--idle-threshold", o->idle_threshold_ms,
                 "WC-2: report a CPU idle this many ms while a task waits elsewhere (default 100)")
       ->check(CLI::PositiveNumber);
@@ -340,6 +371,11 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->add_option("--junit", o->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
   c->add_flag("-q,--quiet", o->quiet, "Print violations and the summary only");
+  c->footer(
+      "Examples:\n"
+      "  trace-cmd report | sbm trace check - --keep-going\n"
+      "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary file\n"
+      "  sbm trace check run.trace --profile auto --json");
   c->callback([o, &status] { status = run_trace_check(*o); });
 }
 

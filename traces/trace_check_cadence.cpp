@@ -106,6 +106,13 @@ void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, s
   if (r.kind != TraceRecordKind::Event || r.cpu < 0) return;
   if (!ready(machine, why)) return;
   if (r.cpu >= machine_->nr_cpu_ids()) return;
+  // The comm-pid column is the task current on the CPU. 6.18 also shows a CPU back in idle
+  // with no sched_switch to say so: the task blocked unseen, so newidle may have run.
+  if (r.pid >= 0 && r.id != TraceEventId::Switch) {
+    Cpu& c = cpu(r.cpu);
+    if (r.pid == 0 && c.curr > 0 && c.tracking && c.preempted_queued == 0) newidle(r.cpu);
+    c.curr = r.pid;
+  }
   const std::string_view name = bare_trace_event_name(r.event);
   if (name == "hrtimer_expire_entry") on_tick_entry(r, out);
   else if (name == "hrtimer_expire_exit") on_tick_exit(r, out);

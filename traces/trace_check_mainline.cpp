@@ -313,7 +313,12 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
   if (!sched) return;
   Cpu& k = cpu(r.cpu);
   if (r.id == TraceEventId::SoftirqRaise) {
-    k.pending = Pending::Yes;
+    // handle_softirqs() (kernel/softirq.c, v6.18) takes the pending bits and clears them with
+    // interrupts off, then enables them and runs the handlers. A raise from an interrupt in
+    // that window (irq-info 'H': a hardirq inside softirq processing) is traced before this
+    // round's SCHED entry, but sets the bit for the next round (the restart loop).
+    if (r.flags.size() > 2 && r.flags[2] == 'H' && k.softirq != Softirq::Running) k.pending_next = true;
+    else k.pending = Pending::Yes;
     return;
   }
   ++nb3_.instances;
@@ -325,7 +330,7 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
                                     "a softirq does not nest in itself on one CPU (handle_softirqs() runs in "
                                     "softirq context, which it does not re-enter)"));
     }
-    if (k.pending == Pending::No) {
+    if (k.pending == Pending::No && !k.pending_next) {
       ++nb3_.violations;
       out.push_back(trace_violation("NB-3", r.cpu, r.line, "a SCHED softirq_raise on this CPU since its last entry",
                                     "softirq_entry without a raise",
@@ -333,8 +338,11 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
                                     "handle_softirqs() clears the bits before the handlers run"));
     }
     k.softirq = Softirq::Running;
-    // Pending cleared by handle_softirqs(); known only when the trace carries raises at all.
-    k.pending = seen_raise_ ? Pending::No : Pending::Unknown;
+    // Pending cleared by handle_softirqs(); known only when the trace carries raises at all. A
+    // next-round raise carries over when this entry had a raise of its own.
+    const bool carried = k.pending_next && k.pending == Pending::Yes;
+    k.pending = carried ? Pending::Yes : seen_raise_ ? Pending::No : Pending::Unknown;
+    k.pending_next = false;
   } else {
     if (k.softirq == Softirq::Idle) {
       ++nb3_.violations;

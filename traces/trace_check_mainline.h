@@ -80,6 +80,7 @@ class MainlineTraceChecker {
     bool wc_reported = false;   // this idle stretch already gave its WC-2
     Softirq softirq = Softirq::Unknown;
     Pending pending = Pending::Unknown;
+    bool pending_next = false;  // raised from an interrupt inside softirq processing: next round
     std::vector<int> waiting;   // pids woken or preempted onto this CPU, not run since
   };
 

@@ -39,6 +39,12 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
   }
   if (r.kind != TraceRecordKind::Event || r.cpu < 0 || r.cpu >= kMaxCpus) return;
   Cpu& c = cpu(r.cpu);
+  // The comm-pid column is the task current on the CPU, which 6.18 sometimes changes with no
+  // sched_switch; idle seen that way says nothing of wakeups, so it does not count as quiet.
+  if (r.pid >= 0 && r.pid != c.curr) {
+    c.curr = r.pid;
+    c.idle_no_wakeup = false;
+  }
   const std::string_view name = bare_trace_event_name(r.event);
   switch (r.id) {
     case TraceEventId::Switch:

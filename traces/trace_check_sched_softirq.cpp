@@ -39,15 +39,19 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
   }
   if (r.kind != TraceRecordKind::Event || r.cpu < 0 || r.cpu >= kMaxCpus) return;
   Cpu& c = cpu(r.cpu);
+  // What runs and what is woken only matters to NOHZ-3, which starts once the trace shows it
+  // carries the csd events (a CPU's idleness is unknown until its next switch after that).
+  const bool follow_tasks = saw_csd_;
   // The comm-pid column is the task current on the CPU, which 6.18 sometimes changes with no
   // sched_switch; idle seen that way says nothing of wakeups, so it does not count as quiet.
-  if (r.pid >= 0 && r.pid != c.curr) {
+  if (follow_tasks && r.pid >= 0 && r.pid != c.curr) {
     c.curr = r.pid;
     c.idle_no_wakeup = false;
   }
   const std::string_view name = bare_trace_event_name(r.event);
   switch (r.id) {
     case TraceEventId::Switch:
+      if (!follow_tasks) return;
       if (const std::optional<SchedSwitchFields> sw = read_sched_switch(r, fields_)) {
         c.curr = *sw->next.pid;
         c.idle_no_wakeup = c.curr == 0;
@@ -56,6 +60,7 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
     case TraceEventId::Wake:
     case TraceEventId::Fork:
     case TraceEventId::Waking:
+      if (!follow_tasks) return;
       fields_.reset(r.fields);
       if (const std::optional<int> t = field_int(fields_.find("target_cpu"))) woken_onto(*t);
       return;
@@ -127,6 +132,8 @@ void SchedSoftirqCheck::on_csd(const TraceRecord& r, std::string_view name, std:
 
 void SchedSoftirqCheck::on_migrate(const TraceRecord& r, const MachineState* machine, std::string_view why,
                                    std::vector<Violation>& out) {
+  // MIG-7 reads the moves inside the SCHED softirq; NOHZ-3 every move's destination.
+  if (!cpu(r.cpu).in_sched_softirq && !saw_csd_) return;
   fields_.reset(r.fields);
   fields_.find("comm");
   const std::optional<int> pid = field_int(fields_.find("pid"));

@@ -81,7 +81,12 @@ TEST(SchedSoftirq, Mig7OnlyJudgesMovesInsideTheSchedSoftirq) {
   EXPECT_EQ(f.checks[1].outcome, CheckOutcome::NotCheckable);
 }
 
+// NOHZ-3 follows tasks once the trace shows it carries csd events: a CSD queued elsewhere.
+#define CSD_SEEN                                                                                      \
+  "            work-300     [000] d..2.   100.000005: csd_queue_cpu: cpu=2 callsite=generic_exec_single+0x36 " \
+  "func=do_nothing csd=0000000087654321\n"
 const char* const kCpu1GoesIdle =
+    CSD_SEEN
     "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=loop prev_pid=100 prev_prio=120 "
     "prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
 const char* const kKickCpu1 =
@@ -103,7 +108,7 @@ TEST(SchedSoftirq, Nohz3AnIdleKickedCpuRaises) {
 
   const Found silent = check(std::string(kCpu1GoesIdle) + kKickCpu1 + kCsdEntry + kCsdExit);
   ASSERT_EQ(silent.violations.size(), 1u);
-  EXPECT_EQ(silent.violations[0].line, kHeaderLines + 4);
+  EXPECT_EQ(silent.violations[0].line, kHeaderLines + 5);
   EXPECT_EQ(silent.violations[0].cpu, 1);
 }
 
@@ -116,13 +121,14 @@ TEST(SchedSoftirq, Nohz3AWakeupPendingExplainsNoRaise) {
 
 TEST(SchedSoftirq, Nohz3NoRaiseOnABusyCpuAndNoSelfKick) {
   const std::string busy =
+      CSD_SEEN
       "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=a prev_pid=99 prev_prio=120 "
       "prev_state=S ==> next_comm=loop next_pid=100 next_prio=120\n";
   std::string entry = kCsdEntry, raise = kRaise, exit = kCsdExit;
   for (std::string* s : {&entry, &raise, &exit}) s->replace(s->find("          <idle>-0      "), 24, "            loop-100    ");
   const Found raised = check(busy + kKickCpu1 + entry + raise + exit);
   ASSERT_EQ(raised.violations.size(), 1u);
-  EXPECT_EQ(raised.violations[0].line, kHeaderLines + 4);
+  EXPECT_EQ(raised.violations[0].line, kHeaderLines + 5);
   EXPECT_TRUE(check(busy + kKickCpu1 + entry + exit).violations.empty());
 
   std::string self = kKickCpu1;

@@ -115,7 +115,7 @@ const std::vector<InvariantInfo>& machine_trace_invariants() {
   static const std::vector<InvariantInfo> v = {
       {"NB-4", "every tick raises SCHED_SOFTIRQ exactly when some outcome of the balances since explains it",
        "sched_balance_trigger(), sched_balance_domains() (kernel/sched/fair.c, v6.18)"},
-      {"NOHZ-3", "a NOHZ kick raises SCHED_SOFTIRQ exactly when its CPU is idle; no CPU kicks itself",
+      {"NOHZ-4", "a NOHZ kick raises SCHED_SOFTIRQ exactly when its CPU is idle; no CPU kicks itself",
        "nohz_csd_func() (kernel/sched/core.c), kick_ilb() (kernel/sched/fair.c, v6.18)"},
       {"MIG-7", "a task moved inside the SCHED softirq moves between CPUs of one sched domain",
        "sched_balance_rq() (kernel/sched/fair.c, v6.18)"},

@@ -61,11 +61,11 @@ struct TraceCheckResult {
   bool stopped = false;              // stopped at its first finding
   MainlineCheckSummary summary;
   CadenceSummary cadence;
-  std::vector<CheckSummary> sched_softirq;  // NOHZ-3, MIG-7
+  std::vector<CheckSummary> sched_softirq;  // NOHZ-4, MIG-7
   ReplaySummary replay;
   // The trace has sched_balance_* events: the replay's checks are part of the result.
   bool replayed() const { return summary.sbm_events > 0; }
-  // The mainline checks, NB-4, NOHZ-3 and MIG-7, then the replay's when replayed.
+  // The mainline checks, NB-4, NOHZ-4 and MIG-7, then the replay's when replayed.
   std::vector<CheckSummary> checks() const;
 };
 
@@ -107,7 +107,7 @@ class TraceCheck {
 };
 
 // The checks of kernel events that judge against the machine (the trace's domains and profile):
-// NB-4, NOHZ-3, MIG-7 (spec/invariants.md, section 8), for --help and the report.
+// NB-4, NOHZ-4, MIG-7 (spec/invariants.md, section 8), for --help and the report.
 const std::vector<InvariantInfo>& machine_trace_invariants();
 
 // Reads every record of `reader` (a TraceReader, a TraceDatReader: anything whose next() gives

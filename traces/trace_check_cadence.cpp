@@ -114,6 +114,7 @@ void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, s
   if (r.pid >= 0 && r.id != TraceEventId::Switch) {
     Cpu& c = cpu(r.cpu);
     if (r.pid == 0 && c.curr > 0 && c.tracking && c.preempted_queued == 0) newidle(r.cpu);
+    if (r.pid > 0 && r.pid != c.curr) dequeue_preempted(r.pid);  // running, so not queued
     c.curr = r.pid;
   }
   const std::string_view name = bare_trace_event_name(r.event);
@@ -224,10 +225,11 @@ void TickCadenceCheck::on_switch(const TraceRecord& r) {
   // meanwhile, may be next. A task preempted on this CPU and not run or moved since is still
   // queued there and keeps nr_running above 0, which rules newidle out.
   const bool blocked = !sw->prev.state.starts_with("R");
+  // prev runs, so it is not among the queued ones, whatever the trace said of it before: 6.18
+  // shows tasks running again with no sched_switch to them, and switched out twice.
+  dequeue_preempted(prev);
   const bool rq_had_tasks = c.preempted_queued > 0;
   dequeue_preempted(next);
-  // A task switched out twice with no switch in between (seen on 6.18) is counted once.
-  dequeue_preempted(prev);
   if (prev != 0 && !blocked) {
     preempted_on_[prev] = r.cpu;
     ++c.preempted_queued;

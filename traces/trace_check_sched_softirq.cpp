@@ -39,7 +39,7 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
   }
   if (r.kind != TraceRecordKind::Event || r.cpu < 0 || r.cpu >= kMaxCpus) return;
   Cpu& c = cpu(r.cpu);
-  // What runs and what is woken only matters to NOHZ-3, which starts once the trace shows it
+  // What runs and what is woken only matters to NOHZ-4, which starts once the trace shows it
   // carries the csd events (a CPU's idleness is unknown until its next switch after that).
   const bool follow_tasks = saw_csd_;
   // The comm-pid column is the task current on the CPU, which 6.18 sometimes changes with no
@@ -78,7 +78,7 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
         c.kick_raised = true;
         if (c.kick_found == 0) {
           ++kick_violations_;
-          out.push_back(at("NOHZ-3", r, "no SCHED softirq raise from nohz_csd_func() on a CPU running a task",
+          out.push_back(at("NOHZ-4", r, "no SCHED softirq raise from nohz_csd_func() on a CPU running a task",
                            "raised while CPU" + std::to_string(r.cpu) + " runs pid " + std::to_string(c.curr),
                            "nohz_csd_func() raises only when idle_cpu() holds (kernel/sched/core.c, v6.18)"));
         }
@@ -103,7 +103,7 @@ void SchedSoftirqCheck::on_csd(const TraceRecord& r, std::string_view name, std:
     if (func && func->starts_with("sched_ttwu_pending")) woken_onto(*target);
     if (is_kick(func) && *target == r.cpu) {
       ++kick_violations_;
-      out.push_back(at("NOHZ-3", r, "a NOHZ kick sent to another CPU", "CPU" + std::to_string(r.cpu) + " kicked itself",
+      out.push_back(at("NOHZ-4", r, "a NOHZ kick sent to another CPU", "CPU" + std::to_string(r.cpu) + " kicked itself",
                        "find_new_ilb() skips smp_processor_id() (kernel/sched/fair.c, v6.18)"));
     }
     return;
@@ -122,7 +122,7 @@ void SchedSoftirqCheck::on_csd(const TraceRecord& r, std::string_view name, std:
   ++kicks_;
   if (c.kick_found == 1 && !c.kick_raised) {
     ++kick_violations_;
-    out.push_back(at("NOHZ-3", r, "nohz_csd_func() on an idle CPU raises SCHED_SOFTIRQ",
+    out.push_back(at("NOHZ-4", r, "nohz_csd_func() on an idle CPU raises SCHED_SOFTIRQ",
                      "it returned without a raise while CPU" + std::to_string(r.cpu) +
                          " was idle with no task woken onto it",
                      "idle_cpu() held, so rq->nohz_idle_balance is set and SCHED_SOFTIRQ raised (kernel/sched/core.c, "
@@ -132,7 +132,7 @@ void SchedSoftirqCheck::on_csd(const TraceRecord& r, std::string_view name, std:
 
 void SchedSoftirqCheck::on_migrate(const TraceRecord& r, const MachineState* machine, std::string_view why,
                                    std::vector<Violation>& out) {
-  // MIG-7 reads the moves inside the SCHED softirq; NOHZ-3 every move's destination.
+  // MIG-7 reads the moves inside the SCHED softirq; NOHZ-4 every move's destination.
   if (!cpu(r.cpu).in_sched_softirq && !saw_csd_) return;
   fields_.reset(r.fields);
   fields_.find("comm");
@@ -161,11 +161,11 @@ void SchedSoftirqCheck::on_migrate(const TraceRecord& r, const MachineState* mac
 }
 
 std::vector<CheckSummary> SchedSoftirqCheck::summary() const {
-  CheckSummary nohz3{"NOHZ-3", CheckOutcome::Holds, static_cast<int>(std::min<uint64_t>(kicks_, INT_MAX)), ""};
-  if (kick_violations_ > 0) nohz3.outcome = CheckOutcome::Violated;
+  CheckSummary nohz4{"NOHZ-4", CheckOutcome::Holds, static_cast<int>(std::min<uint64_t>(kicks_, INT_MAX)), ""};
+  if (kick_violations_ > 0) nohz4.outcome = CheckOutcome::Violated;
   else if (kicks_ == 0) {
-    nohz3.outcome = CheckOutcome::NotCheckable;
-    nohz3.reason = saw_csd_ ? "no nohz_csd_func() ran in the trace"
+    nohz4.outcome = CheckOutcome::NotCheckable;
+    nohz4.reason = saw_csd_ ? "no nohz_csd_func() ran in the trace"
                             : "no csd:csd_queue_cpu/csd_function_entry/csd_function_exit events (sbm trace record "
                               "records them)";
   }
@@ -176,7 +176,7 @@ std::vector<CheckSummary> SchedSoftirqCheck::summary() const {
     mig7.reason = !mig7_not_checkable_.empty() ? mig7_not_checkable_
                                                : "no sched_migrate_task inside a SCHED softirq between two CPUs";
   }
-  return {nohz3, mig7};
+  return {nohz4, mig7};
 }
 
 }  // namespace sbm

@@ -1,6 +1,6 @@
 // What a kernel trace's mainline events show of the SCHED softirq's two other duties
 // (spec/invariants.md, section 8):
-//  NOHZ-3: a NOHZ kick is acted on as nohz_csd_func() does (kernel/sched/core.c, v6.18): it
+//  NOHZ-4: a NOHZ kick is acted on as nohz_csd_func() does (kernel/sched/core.c, v6.18): it
 //          raises SCHED_SOFTIRQ exactly when its CPU is idle, and kick_ilb() never picks the
 //          kicking CPU (find_new_ilb() skips smp_processor_id(), kernel/sched/fair.c);
 //  MIG-7:  a task moved inside the SCHED softirq (sched_balance_rq() pulling, for itself or, in
@@ -26,7 +26,7 @@ class SchedSoftirqCheck {
  public:
   // `machine`: the replay's (null while it has none; MIG-7 then says `why`).
   void feed(const TraceRecord& r, const MachineState* machine, std::string_view why, std::vector<Violation>& out);
-  std::vector<CheckSummary> summary() const;  // NOHZ-3, MIG-7
+  std::vector<CheckSummary> summary() const;  // NOHZ-4, MIG-7
 
  private:
   struct Cpu {

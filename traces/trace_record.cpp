@@ -73,7 +73,7 @@ const std::vector<TraceEventName>& default_record_events() {
       {"sched", "sched_process_exit"},  {"timer", "tick_stop"},          {"ipi", "ipi_send_cpu"},
       {"ipi", "ipi_send_cpumask"},
       // The tick (NB-4 reads which ticks ran and their jiffy) and the NOHZ kick's CSD (NB-4,
-      // NOHZ-3): include/trace/events/timer.h, csd.h (v6.18).
+      // NOHZ-4): include/trace/events/timer.h, csd.h (v6.18).
       {"timer", "hrtimer_expire_entry"}, {"timer", "hrtimer_expire_exit"},
       {"csd", "csd_queue_cpu"},         {"csd", "csd_function_entry"},   {"csd", "csd_function_exit"},
   };

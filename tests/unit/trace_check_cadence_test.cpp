@@ -175,6 +175,13 @@ TEST(TickCadence, NewidleMayBringTheNextRaiseForward) {
       "           other-101     [001] d..2.   100.068950: sched_switch: prev_comm=other prev_pid=101 prev_prio=120 "
       "prev_state=S ==> next_comm=loop next_pid=100 next_prio=120\n";
   EXPECT_EQ(check(early_raise_after(blocks_with_queued)).violations.size(), 1u);
+  // 6.18 shows a preempted task running again with no sched_switch to it: when it blocks,
+  // nothing is left queued, and newidle may run.
+  const std::string resumed_unseen =
+      preempted +
+      "            loop-100     [001] d..2.   100.068950: sched_switch: prev_comm=loop prev_pid=100 prev_prio=120 "
+      "prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
+  EXPECT_TRUE(check(early_raise_after(resumed_unseen)).violations.empty());
 }
 
 // An idle CPU0 with its tick running, passes at 0 and 15: its next_balance is at most 15 + 25

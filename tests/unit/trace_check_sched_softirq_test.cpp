@@ -1,4 +1,4 @@
-// NOHZ-3 and MIG-7 (traces/trace_check_sched_softirq.h) on small kernel-layout traces: each
+// NOHZ-4 and MIG-7 (traces/trace_check_sched_softirq.h) on small kernel-layout traces: each
 // fires at the exact line on what v6.18 cannot print, and holds on its good twin.
 #include "traces/trace_check_sched_softirq.h"
 
@@ -32,8 +32,8 @@ const char* const kPartitioned =
 constexpr int kHeaderLines = 14;
 
 struct Found {
-  std::vector<Violation> violations;  // of NOHZ-3 and MIG-7
-  std::vector<CheckSummary> checks;   // NOHZ-3, MIG-7
+  std::vector<Violation> violations;  // of NOHZ-4 and MIG-7
+  std::vector<CheckSummary> checks;   // NOHZ-4, MIG-7
 };
 
 Found check(const std::string& body) {
@@ -43,7 +43,7 @@ Found check(const std::string& body) {
   check_trace(reader, c);
   Found f;
   for (const Violation& v : c.result().violations)
-    if (v.id == "NOHZ-3" || v.id == "MIG-7") f.violations.push_back(v);
+    if (v.id == "NOHZ-4" || v.id == "MIG-7") f.violations.push_back(v);
   f.checks = c.result().sched_softirq;
   return f;
 }
@@ -81,7 +81,7 @@ TEST(SchedSoftirq, Mig7OnlyJudgesMovesInsideTheSchedSoftirq) {
   EXPECT_EQ(f.checks[1].outcome, CheckOutcome::NotCheckable);
 }
 
-// NOHZ-3 follows tasks once the trace shows it carries csd events: a CSD queued elsewhere.
+// NOHZ-4 follows tasks once the trace shows it carries csd events: a CSD queued elsewhere.
 #define CSD_SEEN                                                                                      \
   "            work-300     [000] d..2.   100.000005: csd_queue_cpu: cpu=2 callsite=generic_exec_single+0x36 " \
   "func=do_nothing csd=0000000087654321\n"
@@ -99,10 +99,10 @@ const char* const kRaise =
 const char* const kCsdExit =
     "          <idle>-0       [001] d.h..   100.000032: csd_function_exit: func=nohz_csd_func csd=0000000012345678\n";
 
-TEST(SchedSoftirq, Nohz3AnIdleKickedCpuRaises) {
+TEST(SchedSoftirq, Nohz4AnIdleKickedCpuRaises) {
   const Found ok = check(std::string(kCpu1GoesIdle) + kKickCpu1 + kCsdEntry + kRaise + kCsdExit);
   EXPECT_TRUE(ok.violations.empty());
-  EXPECT_EQ(ok.checks[0].id, "NOHZ-3");
+  EXPECT_EQ(ok.checks[0].id, "NOHZ-4");
   EXPECT_EQ(ok.checks[0].outcome, CheckOutcome::Holds);
   EXPECT_EQ(ok.checks[0].instances, 1);
 
@@ -112,14 +112,14 @@ TEST(SchedSoftirq, Nohz3AnIdleKickedCpuRaises) {
   EXPECT_EQ(silent.violations[0].cpu, 1);
 }
 
-TEST(SchedSoftirq, Nohz3AWakeupPendingExplainsNoRaise) {
+TEST(SchedSoftirq, Nohz4AWakeupPendingExplainsNoRaise) {
   // A task woken onto CPU1 before the IPI: idle_cpu() is false (nr_running or ttwu_pending).
   const std::string woken =
       "            work-300     [000] d..2.   100.000025: sched_wakeup: comm=t pid=400 prio=120 target_cpu=001\n";
   EXPECT_TRUE(check(std::string(kCpu1GoesIdle) + kKickCpu1 + woken + kCsdEntry + kCsdExit).violations.empty());
 }
 
-TEST(SchedSoftirq, Nohz3NoRaiseOnABusyCpuAndNoSelfKick) {
+TEST(SchedSoftirq, Nohz4NoRaiseOnABusyCpuAndNoSelfKick) {
   const std::string busy =
       CSD_SEEN
       "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=a prev_pid=99 prev_prio=120 "
@@ -138,7 +138,7 @@ TEST(SchedSoftirq, Nohz3NoRaiseOnABusyCpuAndNoSelfKick) {
   EXPECT_NE(kicked_itself.violations[0].observed.find("kicked itself"), std::string::npos);
 }
 
-TEST(SchedSoftirq, Nohz3NotCheckableWithoutCsdEvents) {
+TEST(SchedSoftirq, Nohz4NotCheckableWithoutCsdEvents) {
   const Found f = check(kCpu1GoesIdle);
   EXPECT_EQ(f.checks[0].outcome, CheckOutcome::NotCheckable);
   EXPECT_NE(f.checks[0].reason.find("csd"), std::string::npos) << f.checks[0].reason;

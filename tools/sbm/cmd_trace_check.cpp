@@ -326,7 +326,7 @@ std::string check_help() {
   for (const InvariantInfo& i : machine_trace_invariants())
     s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
   s +=
-      "NB-4 reads the tick (timer:hrtimer_expire_entry/exit), NOHZ-3 the csd:csd_* events of\n"
+      "NB-4 reads the tick (timer:hrtimer_expire_entry/exit), NOHZ-4 the csd:csd_* events of\n"
       "nohz_csd_func; NB-4 keeps every hidden last_balance / balance_interval / next_balance the\n"
       "trace allows and reports how many tick raises it judged.\n"
       "Not checked on mainline events: the rest of the balancing model (which domains a pass\n"

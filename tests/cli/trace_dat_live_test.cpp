@@ -58,17 +58,12 @@ class TracefsInstance {
       why_ = "trace-cmd is not installed (tools/setup.sh installs it)";
       return;
     }
-    std::ifstream mounts("/proc/mounts");
-    std::string dev, dir, type, rest;
-    while (mounts >> dev >> dir >> type && std::getline(mounts, rest))
-      if (type == "tracefs") {
-        root_ = dir;
-        break;
-      }
-    if (root_.empty()) {
+    // A mount of its own, never another's: a test that borrowed a mount another process made
+    // kept it busy, so that process's umount failed and the mount was left behind.
+    {
       char tmpl[] = "/tmp/sbm_tracefs_XXXXXX";
       if (!::mkdtemp(tmpl) || ::mount("nodev", tmpl, "tracefs", 0, nullptr) != 0) {
-        why_ = "tracefs is not mounted and cannot be (mount -t tracefs)";
+        why_ = "tracefs cannot be mounted (mount -t tracefs)";
         if (tmpl[0]) ::rmdir(tmpl);
         return;
       }
@@ -95,7 +90,8 @@ class TracefsInstance {
       ::rmdir(dir_.c_str());
     }
     if (mounted_) {
-      ::umount(root_.c_str());
+      // Detached even while trace-cmd or another test still has a file of it open.
+      ::umount2(root_.c_str(), MNT_DETACH);
       ::rmdir(root_.c_str());
     }
   }

@@ -12,6 +12,7 @@ if [ "${1:-}" = "--sanitize" ]; then
   shift
   dir=build-asan type=RelWithDebInfo extra=(-DSBM_SANITIZE=ON -DSBM_BUILD_BENCHMARKS=OFF)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
 

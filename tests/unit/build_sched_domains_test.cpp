@@ -158,10 +158,12 @@ TEST(BuildSchedDomains, TwoSocketsMatchThe003DumpAtV2_6_37) {
 // include/linux/topology.h and include/linux/sched.h v2.6.32); from v3.5 it does not.
 TEST(BuildSchedDomains, McPreferSiblingAtV2_6_32) {
   const std::string twosock = "sockets=2,cores=4,threads=2";
-  const SchedDomain& mc = domain(build(twosock, "v2.6.32"), 0, 1);
+  const Topology t2632 = build(twosock, "v2.6.32");  // kept: domain() refers into it
+  const SchedDomain& mc = domain(t2632, 0, 1);
   ASSERT_EQ(mc.name, "MC");
   EXPECT_TRUE(mc.flags->has(SdFlag::PreferSibling));
-  const SchedDomain& mc310 = domain(build(twosock, "v3.10"), 0, 1);
+  const Topology t310 = build(twosock, "v3.10");
+  const SchedDomain& mc310 = domain(t310, 0, 1);
   ASSERT_EQ(mc310.name, "MC");
   EXPECT_FALSE(mc310.flags->has(SdFlag::PreferSibling));
 }

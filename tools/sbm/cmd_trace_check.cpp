@@ -308,13 +308,18 @@ int run_trace_check(const TraceCheckOptions& o) {
   return unreadable ? kBadInput : run.violations.empty() ? kConforms : kViolation;
 }
 
+// One "  ID     title" line of --help.
+std::string help_row(const InvariantInfo& i) {
+  return "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
+}
+
 std::string check_help() {
   std::string s =
       "Check a kernel trace (ftrace text, trace-cmd report, perf script, sbm's own format, or\n"
       "trace-cmd's binary trace.dat, known by its magic, from a file or standard input) on what\n"
       "its mainline events allow (spec/invariants.md, section 8):\n";
   for (const InvariantInfo& i : mainline_trace_invariants())
-    s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
+    s += help_row(i);
   s +=
       "Events used: sched_switch, sched_wakeup, sched_wakeup_new, sched_waking, sched_migrate_task,\n"
       "softirq_raise/entry/exit, sched_process_exit, and the comm-pid column of every line.\n"
@@ -324,7 +329,7 @@ std::string check_help() {
       "Given the machine (the header's # profile:, # hz: and # topology-dump:, as sbm trace record\n"
       "writes them, or --profile and --topology), kernel events also judge periodic balancing:\n";
   for (const InvariantInfo& i : machine_trace_invariants())
-    s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
+    s += help_row(i);
   s +=
       "NB-4 reads the tick (timer:hrtimer_expire_entry/exit), NOHZ-4 the csd:csd_* events of\n"
       "nohz_csd_func; NB-4 keeps every hidden last_balance / balance_interval / next_balance the\n"
@@ -337,7 +342,7 @@ std::string check_help() {
       "# topology-dump:) or of --profile / --topology:\n";
   for (const InvariantInfo& i : sim_invariants())
     for (const char* id : balance_event_check_ids())
-      if (i.id == id) s += "  " + i.id + std::string(i.id.size() < 7 ? 7 - i.id.size() : 1, ' ') + i.title + "\n";
+      if (i.id == id) s += help_row(i);
   s +=
       "A malformed sbm event is an error of its line; the check goes on without it.\n"
       "--profile auto runs every profile side by side over one read of the trace, each stopping at\n"

@@ -5,8 +5,8 @@
 // its own step on the busiest CPU: run_stopper_work().
 //
 // Sources: v6.17 need_active_balance(), sched_balance_rq(), active_load_balance_cpu_stop()
-// (kernel/sched/fair.c, nhatz11/linux-6.17); v4.19 the same functions
-// (0x88888888/linux-4.19-comments); v2.6.20 / v2.6.32 load_balance() and
+// (kernel/sched/fair.c, v6.17); v4.19 the same functions (kernel/sched/fair.c, v4.19);
+// v2.6.20 / v2.6.32 load_balance() and
 // active_load_balance() (kernel/sched.c).
 #pragma once
 

@@ -1,7 +1,7 @@
 // What the tick, the trigger, the SCHED softirq and the periodic pass do, as plain data.
 // The model emits these through a BalanceEventSink so it stays pure (no I/O); the traces
 // layer writes them as trace lines and the properties layer checks them (NB-*, SER-*,
-// INT-*). Mainline has no tracepoint that marks a balancing pass (kernel-facts §9), so
+// INT-*). Mainline has no tracepoint that marks a balancing pass (spec/kernel-facts.md §9), so
 // apart from softirq_raise/entry/exit these are sbm's own observables.
 #pragma once
 

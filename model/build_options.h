@@ -42,16 +42,16 @@ struct BuildOptions {
   // v5.12, 620a6dc40754: the unique distances come from the whole node_distance() table;
   // before, from node 0's row only ("Assumes node_distance(0,j) includes all distances").
   bool numa_distances_whole_table = true;
-  // v4.13, 0372dd2736e0 (bugs.md #2): groups are built walking the span from the domain's own
+  // v4.13, 0372dd2736e0 (spec/bugs.md #2): groups are built walking the span from the domain's own
   // CPU (for_each_cpu_wrap); before, from the span's first CPU, with sd->groups then pointing
   // at the CPU's group (overlap domains: the first group holding the CPU, or a later group
   // whose balance CPU is the CPU).
   bool groups_walk_from_own_cpu = true;
-  // v4.13, 73bb059f9b8a (bugs.md #6): an overlap group's balance mask holds the CPUs whose
+  // v4.13, 73bb059f9b8a (spec/bugs.md #6): an overlap group's balance mask holds the CPUs whose
   // child domain equals the group; before, every CPU of the first building domain that has a
   // domain at this level (build_group_mask()).
   bool balance_mask_from_child_span = true;
-  // v5.13, 585b6d2723dc (bugs.md #8): find_descended_sibling() keeps overlap groups inside
+  // v5.13, 585b6d2723dc (spec/bugs.md #8): find_descended_sibling() keeps overlap groups inside
   // the domain when the NUMA diameter is above 2.
   bool find_descended_sibling = true;
   // v5.14, c744dc4ab58d: SD_ASYM_CPUCAPACITY(_FULL) set per domain from the CPU capacities

@@ -69,7 +69,7 @@ unsigned detach_tasks_v3(MachineState& m, const LbEra& era, LbEnv& env, BalanceE
       // Don't steal the last task of the source when balancing for an idle dst.
       if (env.idle != CpuIdleType::NotIdle && tasks.size() <= 1) break;
       env.loop++;
-      // Mutant detach-limit-ignored (model/mutants.h; bugs.md #18, b0defa7ae03e, reverted by
+      // Mutant detach-limit-ignored (model/mutants.h; spec/bugs.md #18, b0defa7ae03e, reverted by
       // 2feab2492deb): while every task seen was pinned, loop_max does not end the scan;
       // only the breather does, and load_balance() goes on after it while env->loop <
       // busiest->nr_running (that commit's other half, kept here with the scan).

@@ -1,6 +1,6 @@
 // find_busiest_group() before the v5.5 rework: the average-load rules of v2.6.20
-// (sagsango/linux-2.6.20 kernel/sched.c), v2.6.32 (Ankarrr/Linux-2.6.32.60-rts
-// kernel/sched.c) and v4.19 (0x88888888/linux-4.19-comments kernel/sched/fair.c).
+// (kernel/sched.c, v2.6.20), v2.6.32 (kernel/sched.c, v2.6.32.60) and v4.19
+// (kernel/sched/fair.c, v4.19).
 // Arithmetic is unsigned long (64-bit) as in the kernel, wrap-arounds included.
 // SCHED_LOAD_SCALE is 1024 here in every era (the model's nice-0 weight); v2.6.20's
 // 128-based units scale every quantity by the same factor and only change rounding.

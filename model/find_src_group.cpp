@@ -1,5 +1,5 @@
-// The dispatcher, the shared helpers, and the v5.5+ rule as in v6.17 kernel/sched/fair.c
-// (nhatz11/linux-6.17): update_sg_lb_stats(), group_classify(), update_sd_pick_busiest(),
+// The dispatcher, the shared helpers, and the v5.5+ rule as in kernel/sched/fair.c
+// (v6.17): update_sg_lb_stats(), group_classify(), update_sd_pick_busiest(),
 // sibling_imbalance(), sched_balance_find_src_group(), calculate_imbalance(). The older
 // rules are in find_busiest_group_legacy.cpp.
 #include "model/find_src_group.h"
@@ -152,7 +152,7 @@ bool update_sd_pick_busiest(const SgLbStats& sgs, const SchedGroup& sg, const Sg
   return true;
 }
 
-// Mutant group-imbalance (model/mutants.h; bugs.md #1, Wasted Cores "Group Imbalance"):
+// Mutant group-imbalance (model/mutants.h; spec/bugs.md #1, Wasted Cores "Group Imbalance"):
 // the busiest group is the one with the highest average load (group_load scaled by its
 // capacity), with no group classification, as before the v5.5 rework (0b0695f2b34a). A
 // CPU holding one heavy task then outranks one where light tasks wait, the search of its

@@ -23,7 +23,7 @@ LbEra lb_era(const Profile& p) {
   if (v < KernelVersion{5, 10, 0}) e.load_rule = DetachLoadRule::HalfWeightOverRem;  // shr_bound
   if (v < KernelVersion{4, 13, 0}) e.cpus_init = LbCpusInit::ActiveCpus;  // 65a4433aebe3
   if (v < KernelVersion{3, 0, 0}) {
-    // v2.6.32 kernel/sched.c (Ankarrr/Linux-2.6.32.60-rts).
+    // kernel/sched.c, v2.6.32.60.
     e.busiest_group = BusiestGroupRule::AvgLoad2632;
     e.scan = DetachScan::HeadForward;
     e.limit = DetachLimit::NrMigratePlusOne;
@@ -34,7 +34,7 @@ LbEra lb_era(const Profile& p) {
     e.active_via_stopper = false;
   }
   if (v < KernelVersion{2, 6, 23}) {
-    // v2.6.20 kernel/sched.c (sagsango/linux-2.6.20): the O(1) scheduler.
+    // kernel/sched.c, v2.6.20: the O(1) scheduler.
     e.busiest_group = BusiestGroupRule::AvgLoad2620;
     e.cpus_init = LbCpusInit::AllCpus;
     e.scan = DetachScan::TailBackward;

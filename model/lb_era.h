@@ -3,9 +3,8 @@
 // periodic pass shares (should_we_balance, move_locking, lock_order, the balance_interval
 // back-off, active balance doubling and forced failure); this struct adds the ones only the
 // balance of one domain reads. Each field names the kernel trees it was read in
-// (spec/load-balance.md, "Per-era behaviour"): v2.6.20 (sagsango/linux-2.6.20), v2.6.32
-// (Ankarrr/Linux-2.6.32.60-rts), v4.19 (0x88888888/linux-4.19-comments), v6.17
-// (nhatz11/linux-6.17). Boundaries between those trees carry a commit id where one is known;
+// (spec/load-balance.md, "Per-era behaviour"): v2.6.20, v2.6.32 (v2.6.32.60), v4.19 and
+// v6.17. Boundaries between those trees carry a commit id where one is known;
 // otherwise the switch only promises the behaviour of the trees named.
 #pragma once
 
@@ -28,7 +27,7 @@ enum class BusiestGroupRule {
 // The first value of env->cpus (the CPUs a busiest rq may be taken from).
 enum class LbCpusInit {
   AllCpus,        // v2.6.20: cpumask_t cpus = CPU_MASK_ALL
-  ActiveCpus,     // v2.6.32 .. v4.12: cpu_active_mask (bugs.md #17)
+  ActiveCpus,     // v2.6.32 .. v4.12: cpu_active_mask (spec/bugs.md #17)
   SpanAndActive,  // v4.13 (65a4433aebe3): sched_domain_span(sd) & cpu_active_mask
 };
 

@@ -33,7 +33,7 @@ const std::vector<MutantInfo>& mutant_registry() {
       {Mutant::UnboundedBackoff, "unbounded-backoff",
        "sched_balance_rq() doubles balance_interval on every all-pinned failure without the "
        "max_interval / MAX_PINNED_INTERVAL ceiling",
-       "classic mistake (bugs.md #16 is its cousin)", "sched_balance_rq() out_one_pinned: (model/balance_interval.h)",
+       "classic mistake (spec/bugs.md #16 is its cousin)", "sched_balance_rq() out_one_pinned: (model/balance_interval.h)",
        "BI-1"},
       {Mutant::CheckThenSet, "check-then-set",
        "the SD_SERIALIZE token is read, then set in a second step, so two CPUs can both see it free",
@@ -44,35 +44,36 @@ const std::vector<MutantInfo>& mutant_registry() {
        "classic mistake", "rebalance_domains() (model/sched_balance_serialize.cpp)", "SER-1"},
       {Mutant::NewidleUnserialized, "newidle-unserialized",
        "under v6.19, newly idle balancing of an SD_SERIALIZE domain skips the token",
-       "bugs.md #15, 522fb20fbdbe undone", "sched_balance_rq() (Profile::serialize_newidle)", "SER-1"},
+       "spec/bugs.md #15, 522fb20fbdbe undone", "sched_balance_rq() (Profile::serialize_newidle)", "SER-1"},
       {Mutant::NumaDiameterGroups, "numa-diameter-groups",
        "overlap groups built from a sibling's child domain reach nodes outside the parent span "
        "when the NUMA diameter is above 2",
-       "bugs.md #8, 585b6d2723dc undone", "build_overlap_sched_groups() (BuildOptions::find_descended_sibling)",
+       "spec/bugs.md #8, 585b6d2723dc undone", "build_overlap_sched_groups() (BuildOptions::find_descended_sibling)",
        "TOPO-GROUPS-SPAN"},
       {Mutant::OverlapGroupsCpu0View, "overlap-groups-cpu0-view",
        "overlap groups are built walking the span from its first CPU, not from the CPU that owns "
        "the domain",
-       "bugs.md #2, 0372dd2736e0 undone", "build_overlap_sched_groups() (BuildOptions::groups_walk_from_own_cpu)",
+       "spec/bugs.md #2, 0372dd2736e0 undone", "build_overlap_sched_groups() (BuildOptions::groups_walk_from_own_cpu)",
        "TOPO-GROUP-CHILD"},
       {Mutant::DegenerateStaleFlags, "degenerate-stale-flags",
        "removing a degenerate domain leaves the grandparent's first group with the flags of the "
        "removed level",
-       "bugs.md #9, bf2dc42d6beb and 4efcc8bc7e08 undone", "cpu_attach_domain() (BuildOptions::group_flags)",
+       "spec/bugs.md #9, bf2dc42d6beb and 4efcc8bc7e08 undone", "cpu_attach_domain() (BuildOptions::group_flags)",
        "TOPO-GROUP-FLAGS"},
       {Mutant::NohzNextBalanceOverwrite, "nohz-next-balance-overwrite",
        "kick_ilb() bumps nohz.next_balance on every kick and the ILB's local pass overwrites the "
        "minimum the idle CPUs fed",
-       "bugs.md #11, 3ea2f097b17e undone", "kick_ilb(), _nohz_idle_balance() (Profile::nohz_kick_next_balance)",
+       "spec/bugs.md #11, 3ea2f097b17e undone", "kick_ilb(), _nohz_idle_balance() (Profile::nohz_kick_next_balance)",
        "NOHZ-2"},
       {Mutant::NohzIlbOwnNotFolded, "nohz-ilb-own-not-folded",
        "the ILB CPU balances itself last and its own rq->next_balance is not folded into "
        "nohz.next_balance",
-       "bugs.md #10, c5afb6a87f23 undone", "_nohz_idle_balance() (model/nohz_kick.cpp)", "NOHZ-2"},
+       "spec/bugs.md #10, c5afb6a87f23 undone", "_nohz_idle_balance() (model/nohz_kick.cpp)",
+       "NOHZ-2"},
       {Mutant::NohzKickNeverCleared, "nohz-kick-never-cleared",
        "the NOHZ_BALANCE_KICK flag of an ILB CPU that woke with a task is never cleared, so later "
        "kicks send no IPI",
-       "bugs.md #13, 873b4c65b519 undone", "nohz_csd_func() / scheduler_ipi() (model/nohz_kick.cpp)", "NOHZ-3"},
+       "spec/bugs.md #13, 873b4c65b519 undone", "nohz_csd_func() / scheduler_ipi() (model/nohz_kick.cpp)", "NOHZ-3"},
       {Mutant::MigrationLosesTask, "migration-loses-task",
        "a task detached from the busiest rq is never attached to the destination",
        "classic mistake", "attach_tasks() (model/detach_tasks.cpp)", "MIG-1"},
@@ -82,20 +83,20 @@ const std::vector<MutantInfo>& mutant_registry() {
       {Mutant::MigrationOutsideSpan, "migration-outside-span",
        "find_busiest_queue() searches every active CPU but dst, not only the busiest group "
        "inside the domain (the first search of a balance; the redo searches the group)",
-       "classic mistake (bugs.md #17 is its cousin)", "find_busiest_queue() (model/find_src_rq.cpp)", "MIG-3"},
+       "classic mistake (spec/bugs.md #17 is its cousin)", "find_busiest_queue() (model/find_src_rq.cpp)", "MIG-3"},
       {Mutant::DetachLimitIgnored, "detach-limit-ignored",
        "while every task seen so far was pinned, detach_tasks() scans past loop_max up to the "
        "breather, and load_balance() goes on while env->loop < busiest->nr_running",
-       "bugs.md #18, b0defa7ae03e (reverted by 2feab2492deb)", "detach_tasks() (model/detach_tasks.cpp)", "MIG-4"},
+       "spec/bugs.md #18, b0defa7ae03e (reverted by 2feab2492deb)", "detach_tasks() (model/detach_tasks.cpp)", "MIG-4"},
       {Mutant::InconsistentLockOrder, "inconsistent-lock-order",
        "one path takes two rq locks in the profile's order, another by plain CPU id (as 2.6.16's "
        "double_rq_lock() by address and wake_sleeping_dependent() by CPU id), so two CPUs can each "
        "hold the lock the other waits for where the two orders differ",
-       "bugs.md #22 (2.6.16)", "double_rq_lock() (model/rq_lock.cpp)", "LOCK-1"},
+       "spec/bugs.md #22 (2.6.16)", "double_rq_lock() (model/rq_lock.cpp)", "LOCK-1"},
       {Mutant::GroupImbalance, "group-imbalance",
        "find_busiest_group() compares groups by average load only, so an idle CPU in a group "
        "holding one heavy task never pulls from a group full of light ones",
-       "bugs.md #1 (Wasted Cores, Group Imbalance)",
+       "spec/bugs.md #1 (Wasted Cores, Group Imbalance)",
        "sched_balance_find_src_group(), v5.5+ rule (model/find_src_group.cpp)", "WC-1"},
   };
   return all;

@@ -1,5 +1,5 @@
 // The mutant registry: buggy variants of the model, each standing for a real historical bug
-// (../shared/reference/bugs.md) or a classic mistake, selected by name with `--mutant NAME`
+// (spec/bugs.md) or a classic mistake, selected by name with `--mutant NAME`
 // (`sbm prove`, `sbm mutants`, `sbm trace gen`). This is the one list of them; a mutant is a
 // run-time switch carried by the Profile (and, for the topology builder, by BuildOptions),
 // read by exactly one site in the model, which cites the registry entry it implements.
@@ -53,7 +53,7 @@ struct MutantInfo {
   Mutant id;
   std::string_view name;        // "plain-lt": what --mutant takes
   std::string_view stands_for;  // one line: the bug in the kernel's words
-  std::string_view source;      // "bugs.md #11, 3ea2f097b17e" or "classic mistake"
+  std::string_view source;      // "spec/bugs.md #11, 3ea2f097b17e" or "classic mistake"
   std::string_view site;        // the kernel function (and model file) the switch sits in
   std::string_view caught_by;   // the property IDs that should catch it, e.g. "NB-1"
 };

@@ -1,4 +1,4 @@
-// NOHZ idle load balancing per profile (kernel-facts §0.12, §1, §7; spec/nohz.md): who
+// NOHZ idle load balancing per profile (spec/kernel-facts.md §0.12, §1, §7; spec/nohz.md): who
 // balances on behalf of CPUs whose tick is stopped, when, and how nohz.next_balance moves.
 //
 //   NohzModel::None               v2.6.20: nothing (every hook is a no-op)

@@ -1,5 +1,5 @@
 // The fold of the idle load balancer's walk, _nohz_idle_balance() (kernel/sched/fair.c, v4.19
-// 0x88888888/linux-4.19-comments, v6.17 nhatz11/linux-6.17): the order it visits
+// and v6.17): the order it visits
 // nohz.idle_cpus_mask in, the CPUs it passes over as busy, the abort when the ILB gets work,
 // the time_after-minimum of the visited CPUs' rq->next_balance, and the write of
 // nohz.next_balance at the end. Written once over an Ops policy (model/jiffies.h), so the
@@ -36,7 +36,7 @@ struct IlbWalkRule {
   // v4.19 writes the minimum even after an abort; 3ea2f097b17e (v5.10) writes it only after
   // a complete walk, which then also covered this CPU.
   bool write_after_abort = false;
-  // Mutant nohz-ilb-own-not-folded (model/mutants.h; bugs.md #10, c5afb6a87f23 undone).
+  // Mutant nohz-ilb-own-not-folded (model/mutants.h; spec/bugs.md #10, c5afb6a87f23 undone).
   bool own_not_folded = false;
   // The walk's starting minimum is now + 60*HZ (Profile::next_balance_horizon_s).
   uint64_t horizon = 0;
@@ -90,7 +90,7 @@ IlbWalkFold<Ops> ilb_walk_fold(const Ops& o, const IlbWalkRule& r, const CpuMask
   if (f.complete && r.walk == IlbWalk::AscendingSelfLast) {
     // v4.19: rebalance_domains(this_rq, CPU_IDLE) after the loop, whose end folds this CPU
     // into nohz.next_balance (Profile::pass_folds_nohz_next_balance); the write below then
-    // overwrites that with the others' minimum (bugs.md #11). Reported as folded, since the
+    // overwrites that with the others' minimum (spec/bugs.md #11). Reported as folded, since the
     // pass did fold it; the loop's minimum never saw it.
     const auto nb = w.balance_self();
     if (idle_cpus.test(this_cpu)) f.folded.emplace_back(this_cpu, nb);

@@ -1,5 +1,5 @@
-// The 3.3+ kick model of NOHZ idle balancing, as in v4.19 (0x88888888/linux-4.19-comments)
-// and v6.17 (nhatz11/linux-6.17) kernel/sched/fair.c: nohz_balance_enter_idle(),
+// The 3.3+ kick model of NOHZ idle balancing, as in kernel/sched/fair.c of v4.19
+// and v6.17: nohz_balance_enter_idle(),
 // nohz_balance_exit_idle(), nohz_balancer_kick(), kick_ilb(), nohz_idle_balance(),
 // _nohz_idle_balance(); the IPI side is scheduler_ipi()/got_nohz_idle_kick() (v4.19) and
 // nohz_csd_func() (v6.17) in kernel/sched/core.c.
@@ -18,7 +18,7 @@ void nohz_balance_enter_idle(MachineState& m, int cpu, BalanceEventSink& sink) {
     m.nohz.idle_cpus_mask.set(cpu);
     // set_cpu_sd_state_idle(): once per domain build, the LLC loses one busy CPU.
     if (RqDomain* llc = sd_llc(rq)) llc->nohz_idle = true;
-    // efd984c481ab (5.16): the next kick must refresh nohz.next_balance (bugs.md #12).
+    // efd984c481ab (5.16): the next kick must refresh nohz.next_balance (spec/bugs.md #12).
     if (m.profile.nohz_needs_update) m.nohz.needs_update = true;
     emit_idle_change(m, cpu, true, sink);
   }
@@ -58,7 +58,7 @@ void nohz_balancer_kick(MachineState& m, int cpu, BalanceEventSink& sink) {
 
 bool kick_ipi(MachineState& m, int cpu, BalanceEventSink& sink) {
   Rq& rq = m.rq(cpu);
-  // Mutant nohz-kick-never-cleared (model/mutants.h; bugs.md #13, 873b4c65b519 undone): a
+  // Mutant nohz-kick-never-cleared (model/mutants.h; spec/bugs.md #13, 873b4c65b519 undone): a
   // CPU that got a task before the kick arrived drops the kick but keeps its NOHZ_*_KICK
   // bits, so kick_ilb() finds them set and sends it no further IPI.
   if (is_mutant(m.profile, Mutant::NohzKickNeverCleared) && !idle_cpu(rq)) return false;
@@ -169,7 +169,7 @@ IlbWalkRule ilb_walk_rule(const Profile& p) {
   IlbWalkRule r;
   r.walk = p.ilb_walk;
   r.write_after_abort = p.nohz_kick_next_balance != NohzKickNextBalance::JiffiesPlusOneOnBalance;
-  // Mutant nohz-ilb-own-not-folded (model/mutants.h; bugs.md #10, c5afb6a87f23 undone): its
+  // Mutant nohz-ilb-own-not-folded (model/mutants.h; spec/bugs.md #10, c5afb6a87f23 undone): its
   // one site; ilb_walk_fold() leaves the ILB's own next_balance out of the minimum.
   r.own_not_folded = is_mutant(p, Mutant::NohzIlbOwnNotFolded);
   r.horizon = uint64_t{p.next_balance_horizon_s} * p.hz;
@@ -183,7 +183,7 @@ void kick_ilb(MachineState& m, int this_cpu, unsigned flags, BalanceEventSink& s
   NohzKickEvent e{this_cpu, -1, flags, m.jiffies, m.nohz.next_balance, 0, m.nohz.needs_update, false};
   switch (m.profile.nohz_kick_next_balance) {
     case NohzKickNextBalance::None: break;
-    case NohzKickNextBalance::Increment:  // v4.19: nohz.next_balance++ (bugs.md #11)
+    case NohzKickNextBalance::Increment:  // v4.19: nohz.next_balance++ (spec/bugs.md #11)
       m.nohz.next_balance = m.ops.add(m.nohz.next_balance, 1);
       break;
     case NohzKickNextBalance::JiffiesPlusOneOnBalance:

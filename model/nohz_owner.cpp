@@ -1,5 +1,5 @@
 // The 2.6.21-3.2 owner model of NOHZ idle balancing, as in v2.6.32 kernel/sched.c
-// (Ankarrr/Linux-2.6.32.60-rts): select_nohz_load_balancer(), the CONFIG_NO_HZ branches
+// (v2.6.32.60): select_nohz_load_balancer(), the CONFIG_NO_HZ branches
 // of trigger_load_balance() and of run_rebalance_domains(). Power-savings balancing
 // (sched_mc/smt_power_savings) is off, so find_new_ilb() is cpumask_first(nohz.cpu_mask).
 #include "model/nohz_era.h"

@@ -4,7 +4,7 @@ namespace sbm {
 
 namespace {
 
-// v2.6.20, kernel/sched.c (sagsango/linux-2.6.20): scheduler_tick() raises SCHED_SOFTIRQ
+// v2.6.20, kernel/sched.c: scheduler_tick() raises SCHED_SOFTIRQ
 // when time_after_eq(jiffies, rq->next_balance); run_rebalance_domains() holds the whole
 // loop inline. (In -mm the first step of this series was a tasklet; no release shipped it.)
 Profile v2_6_20() {
@@ -50,7 +50,7 @@ Profile v2_6_20() {
   return p;
 }
 
-// v2.6.32, kernel/sched.c (Ankarrr/Linux-2.6.32.60-rts): trigger_load_balance() with the
+// v2.6.32, kernel/sched.c (v2.6.32.60): trigger_load_balance() with the
 // nohz.load_balancer owner branches, rebalance_domains(cpu, idle) with the HZ*NR_CPUS/10
 // cap and update_next_balance, run_rebalance_domains() reading rq->idle_at_tick.
 Profile v2_6_32() {
@@ -74,7 +74,7 @@ Profile v2_6_32() {
   return p;
 }
 
-// v4.19, kernel/sched/fair.c (0x88888888/linux-4.19-comments): rebalance_domains(rq, idle)
+// v4.19, kernel/sched/fair.c: rebalance_domains(rq, idle)
 // with sticky need_decay, interval recompute, idle re-evaluated after a pull, the
 // nohz.next_balance fold; run_rebalance_domains() runs nohz_idle_balance() first.
 Profile v4_19() {
@@ -104,7 +104,7 @@ Profile v4_19() {
   return p;
 }
 
-// v6.17, kernel/sched/fair.c (nhatz11/linux-6.17): sched_balance_domains(),
+// v6.17, kernel/sched/fair.c: sched_balance_domains(),
 // sched_balance_trigger() with !cpu_active, busy interval - 1, per-iteration need_decay,
 // sched_balance_running cmpxchg before the due test.
 Profile v6_17() {

@@ -59,7 +59,7 @@ enum class SerializePlacement {
                      // only when due; busy -> out_balanced; released at out:
 };
 
-// The token itself (one global for the whole system in every era, kernel-facts §0.10).
+// The token itself (one global for the whole system in every era, spec/kernel-facts.md §0.10).
 enum class SerializeToken {
   BalancingSpinlock,    // 2.6.20-6.9: static DEFINE_SPINLOCK(balancing) + spin_trylock
   SchedBalanceRunning,  // 6.10+ (214c1b7f1395): atomic_t sched_balance_running, cmpxchg
@@ -81,7 +81,7 @@ enum class NohzModel {
 // kick_ilb()'s effect on nohz.next_balance.
 enum class NohzKickNextBalance {
   None,                   // owner model: no kick
-  Increment,              // 4.17-5.8: nohz.next_balance++ on every kick (bugs.md #11)
+  Increment,              // 4.17-5.8: nohz.next_balance++ on every kick (spec/bugs.md #11)
   JiffiesPlusOneOnBalance,// 3ea2f097b17e (2020): nohz.next_balance = jiffies+1, BALANCE only
 };
 
@@ -173,12 +173,12 @@ struct Profile {
   IdleTypeOrder idle_type_order = IdleTypeOrder::IdleNotIdleNewly;
   int schedstat_version = 15;   // 14 (2.6.20), 15 (2.6.2x-6.9), 16 (6.10), 17 (6.14+)
 
-  // Tick and trigger (kernel-facts §3).
+  // Tick and trigger (spec/kernel-facts.md §3).
   IdleSampling idle_sampling = IdleSampling::AtTick;
   bool trigger_checks_null_domain = true;  // on_null_domain(): 2.6.21+, not in 2.6.20
   bool trigger_checks_cpu_active = false;  // !cpu_active(): 5.12 (e0b257c3b71b)
 
-  // The pass (kernel-facts §2).
+  // The pass (spec/kernel-facts.md §2).
   unsigned next_balance_horizon_s = 60;    // next_balance = jiffies + 60*HZ, every era
   bool skip_domain_without_load_balance = false;  // !(sd->flags & SD_LOAD_BALANCE):
                                            // until 5.7 (flag removed in 5.8, 36c5bdc43870)
@@ -194,17 +194,17 @@ struct Profile {
                                            // nohz.next_balance down when CPU_IDLE:
                                            // c5afb6a87f23 (2015) until 3ea2f097b17e (2020)
 
-  // get_sd_balance_interval() (kernel-facts §0.4).
+  // get_sd_balance_interval() (spec/kernel-facts.md §0.4).
   IntervalCap interval_cap = IntervalCap::OnlineCpus;
   bool busy_interval_minus_one = false;    // "if (cpu_busy) interval -= 1": 5.10
 
-  // SD_SERIALIZE (kernel-facts §0.2, bugs.md #14, #15, #23).
+  // SD_SERIALIZE (spec/kernel-facts.md §0.2, spec/bugs.md #14, #15, #23).
   SerializeToken serialize_token = SerializeToken::BalancingSpinlock;
   SerializePlacement serialize_placement = SerializePlacement::BeforeDueTest;
   bool serialize_newidle = false;          // 6.19 (522fb20fbdbe): NEWLY_IDLE takes it too
   SerializeLevels serialize_levels = SerializeLevels::EveryNumaLevel;
 
-  // balance_interval tuning in sched_balance_rq() (kernel-facts §0.5, bugs.md #16).
+  // balance_interval tuning in sched_balance_rq() (spec/kernel-facts.md §0.5, spec/bugs.md #16).
   unsigned max_pinned_interval = 512;      // MAX_PINNED_INTERVAL, every era
   bool backoff_skips_newidle = true;       // NEWLY_IDLE never doubles: 2.6.x had a separate
                                            // load_balance_newidle() without the tune-up;
@@ -216,12 +216,12 @@ struct Profile {
   bool active_balance_forces_failed = false;     // <= 5.12: nr_balance_failed =
                                            // cache_nice_tries+1 after the kick
 
-  // Who balances and how tasks move (for sched_balance_rq, kernel-facts §0.7-0.9).
+  // Who balances and how tasks move (for sched_balance_rq, spec/kernel-facts.md §0.7-0.9).
   ShouldWeBalance should_we_balance = ShouldWeBalance::IdleCoreFirst;
   MoveLocking move_locking = MoveLocking::DetachAttachOneLock;
   LockOrder lock_order = LockOrder::RqOrderLess;
 
-  // NOHZ (kernel-facts §0.12, §7).
+  // NOHZ (spec/kernel-facts.md §0.12, §7).
   NohzModel nohz_model = NohzModel::KickIdleLoadBalancer;
   bool nohz_pass_before_local = true;      // 4.17+: nohz_idle_balance() runs first and
                                            // returns early; 2.6.32: owner loop after
@@ -230,9 +230,9 @@ struct Profile {
   IlbSelect ilb_select = IlbSelect::FirstIdleOtherThanSelf;
   IlbDelivery ilb_delivery = IlbDelivery::NohzCsd;
   bool nohz_needs_update = true;           // efd984c481ab (5.16): nohz.needs_update set on
-                                           // entering NOHZ idle, NOHZ_NEXT_KICK (bugs.md #12)
+                                           // entering NOHZ idle, NOHZ_NEXT_KICK (spec/bugs.md #12)
 
-  // sched_balance_newidle()/idle_balance() (kernel-facts §2, "Newidle").
+  // sched_balance_newidle()/idle_balance() (spec/kernel-facts.md §2, "Newidle").
   unsigned newidle_next_balance_horizon_hz = 1;  // jiffies + HZ (2.6.24+); 60 in 2.6.20
 
   // A buggy variant of the model for mutation testing (model/mutants.h); None for the

@@ -91,14 +91,14 @@ struct Rq {
   uint64_t max_idle_balance_cost = 0; // ns
   bool sched_softirq_pending = false; // SCHED_SOFTIRQ raised and not yet run
 
-  // NOHZ (kernel-facts §7): the NOHZ model owns their meaning.
+  // NOHZ (spec/kernel-facts.md §7): the NOHZ model owns their meaning.
   bool nohz_tick_stopped = false;
   unsigned nohz_flags = 0;            // NOHZ_*_KICK bits (nohz_flags(cpu))
   unsigned nohz_idle_balance = 0;     // flags handed to the softirq (6.x)
   bool in_nohz_recently = false;      // 2.6.21-3.2: set by select_nohz_load_balancer(1),
                                       // cleared by the first busy tick (model/nohz.h)
 
-  // Active balance (kernel-facts §4).
+  // Active balance (spec/kernel-facts.md §4).
   bool active_balance = false;
   int push_cpu = -1;
 

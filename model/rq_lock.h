@@ -2,11 +2,11 @@
 // taken in, and double_rq_lock() / double_lock_balance() with every acquire and release
 // emitted as an RqLockEvent so LOCK-* (properties/lock_invariants.h) can check them.
 //
-// The order (Profile::lock_order, kernel-facts §5):
+// The order (Profile::lock_order, spec/kernel-facts.md §5):
 //   RqAddress    2.6.18 - 5.13: lower struct rq address first (double_rq_lock(), v2.6.20
 //                kernel/sched.c: "if (rq1 < rq2)"; double_lock_balance(): "busiest < this_rq").
 //                struct rq is per-CPU data, so the address order need not be the CPU order
-//                (ppc64 under kexec, bugs.md #22): RqLockLayout::address models it.
+//                (ppc64 under kexec, spec/bugs.md #22): RqLockLayout::address models it.
 //   RqOrderLess  5.14+: rq_order_less() (kernel/sched/sched.h, v6.17): lower rq->core->cpu
 //                first (CONFIG_SCHED_CORE), then lower cpu; with core scheduling enabled, SMT
 //                siblings share the core's lock (__rq_lockp()), taken once.
@@ -44,14 +44,14 @@ int rq_lock_id(const RqLockLayout& l, int rq);
 bool rq_lock_before(LockOrder order, const RqLockLayout& l, int rq1, int rq2);
 
 // The two code paths that take two rq locks at once: double_rq_lock() and
-// double_lock_balance() (load_balance()'s pull). bugs.md #22 (2.6.16) was two such paths
+// double_lock_balance() (load_balance()'s pull). spec/bugs.md #22 (2.6.16) was two such paths
 // disagreeing: double_rq_lock() ordered by rq address, wake_sleeping_dependent() by CPU id.
 enum class RqLockPath { DoubleRqLock, DoubleLockBalance };
 
 // True when `path` takes rq1's lock before rq2's: rq_lock_before() in the profile's order on
 // both paths. Under the mutant "inconsistent-lock-order" (model/mutants.h) the
 // double_lock_balance() path goes by plain CPU id instead, which disagrees with the address
-// order when per-CPU addresses do not grow with the CPU id (ppc64 kexec, bugs.md #22) and
+// order when per-CPU addresses do not grow with the CPU id (ppc64 kexec, spec/bugs.md #22) and
 // with rq_order_less() when SMT siblings are numbered apart (SmtNumbering::Split).
 bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1, int rq2);
 

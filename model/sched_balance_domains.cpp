@@ -113,7 +113,7 @@ void SchedBalanceDomains::visit(MachineState& m, BalanceEventSink& sink) {
 }
 
 // <= 6.18: a busy token skips to "out:" without the due test and without touching
-// last_balance, so next_balance may end up in the past (kernel-facts §0.2).
+// last_balance, so next_balance may end up in the past (spec/kernel-facts.md §0.2).
 void SchedBalanceDomains::acquire(MachineState& m, BalanceEventSink& sink) {
   holds_token_ = serialize_try_acquire(m.sched_balance_running, executing_cpu_, cpu_, level_, sink);
   phase_ = holds_token_ ? Phase::Balance : Phase::MinUpdate;

@@ -41,7 +41,7 @@ class SchedBalanceRq {
                                  bool& continue_balancing, BalanceEventSink& sink) = 0;
 };
 
-// Where NOHZ idle balancing attaches (kernel-facts §3, §7). Each hook runs as one atomic
+// Where NOHZ idle balancing attaches (spec/kernel-facts.md §3, §7). Each hook runs as one atomic
 // step of the trigger or the softirq; the defaults do nothing, which is the behaviour of
 // a kernel without CONFIG_NO_HZ.
 class NohzHooks {

@@ -295,7 +295,7 @@ BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const LbEra& era,
   env.sd_idle = era.smt_returns_minus_one && env.idle != CpuIdleType::NotIdle &&
                 sd.flags().has(SdFlag::ShareCpucapacity);
 
-  sd.stats.lb_count[b.stat()]++;  // before should_we_balance(): kernel-facts §0.6
+  sd.stats.lb_count[b.stat()]++;  // before should_we_balance(): spec/kernel-facts.md §0.6
 
   // A domain whose groups do not hold this CPU cannot be balanced from it (an inconsistent
   // input, never a kernel state): it ends balanced.

@@ -1,10 +1,10 @@
 // The global SD_SERIALIZE token and the two places that take it.
 //
-// One token for the whole system in every era (kernel-facts §0.10): the spinlock
+// One token for the whole system in every era (spec/kernel-facts.md §0.10): the spinlock
 // `balancing` (static DEFINE_SPINLOCK, kernel/sched.c v2.6.20; kernel/sched/fair.c until
 // 6.9) and, since 214c1b7f1395 (6.10), `atomic_t sched_balance_running`. It was always
 // used as a try-lock: a CPU that finds it taken skips that domain and does not retry
-// (bugs.md #23).
+// (spec/bugs.md #23).
 //
 // Placement (Profile::serialize_placement):
 //   - up to 6.18, sched_balance_domains() takes it before the due test and releases it
@@ -45,7 +45,7 @@ void serialize_release(SchedBalanceRunning& token, int executing_cpu, int for_cp
 // sched_balance_domains() take it up to 6.18, sched_balance_rq() in 6.19. A newly idle
 // balance (idle_balance() / sched_balance_newidle() calling sched_balance_rq()) never
 // touched it before 6.19: the pass-level trylock is not on its path, and 3324b2180c17 kept
-// "idle != CPU_NEWLY_IDLE" in the condition until 522fb20fbdbe (v6.19-rc1, bugs.md #15)
+// "idle != CPU_NEWLY_IDLE" in the condition until 522fb20fbdbe (v6.19-rc1, spec/bugs.md #15)
 // dropped it (Profile::serialize_newidle).
 bool serialize_caller(const Profile& p, CpuIdleType idle);
 

@@ -1,6 +1,6 @@
 // The tick's part in periodic balancing: sched_tick()/scheduler_tick() samples the idle
 // state, then sched_balance_trigger()/trigger_load_balance() raises SCHED_SOFTIRQ when
-// rq->next_balance is due (kernel-facts §3).
+// rq->next_balance is due (spec/kernel-facts.md §3).
 //
 //   v2.6.20 scheduler_tick():   raise iff time_after_eq(jiffies, rq->next_balance); no
 //                               on_null_domain() test, idle is sampled later, in the softirq

@@ -5,7 +5,7 @@
 //   v3.16 - v5.9  sd_init() (read at v4.19): busy_factor 32, imbalance_pct 125,
 //                 SD_LOAD_BALANCE until v5.8, SD_PREFER_SIBLING added per level.
 //   before v3.16  the SD_SIBLING_INIT / SD_MC_INIT / SD_CPU_INIT macros of
-//                 include/linux/topology.h (read in a v3.11 - v3.15 tree; kernel-facts §6
+//                 include/linux/topology.h (read in a v3.11 - v3.15 tree; spec/kernel-facts.md §6
 //                 gives the same SD_CPU_INIT numbers for 2.6.x), and for NUMA levels
 //                 sd_numa_init() as introduced in v3.5 (cb83b629bae0). Before v3.5 the NODE
 //                 level takes x86's SD_NODE_INIT (include/asm-x86_64/topology.h v2.6.20,

@@ -1,6 +1,6 @@
 // should_we_balance(): is env->dst_cpu the CPU that balances this domain? Only one CPU per
-// local group does; the others clear *continue_balancing and stop walking up (kernel-facts
-// §0.7). Per Profile::should_we_balance:
+// local group does; the others clear *continue_balancing and stop walking up
+// (spec/kernel-facts.md §0.7). Per Profile::should_we_balance:
 //
 //   FirstIdleOfLocalGroup  v2.6.20 / v2.6.32, inside find_busiest_group() /
 //                          update_sg_lb_stats(): the first idle CPU of the local group's

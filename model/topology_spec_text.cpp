@@ -234,7 +234,7 @@ const std::vector<MachinePreset>& machine_presets() {
        "sockets=1,cores=4,threads=2,smt-numbering=split"},
       {"2s-numa", "2 sockets x 8 cores x 2 threads, one node per socket (10/20)",
        "sockets=2,cores=8,threads=2,nodes=2"},
-      {"4n-ring", "4 nodes x 2 CPUs on a ring, distances 10/20/30 (bugs.md #2)",
+      {"4n-ring", "4 nodes x 2 CPUs on a ring, distances 10/20/30 (spec/bugs.md #2)",
        "sockets=4,cores=2,nodes=4,distance=10:20:30:20/20:10:20:30/30:20:10:20/20:30:20:10"},
       {"kunpeng", "Kunpeng 920: 4 nodes x 24 cores, clusters of 4, no SMT, 10/12/20/22/24",
        "sockets=2,dies=2,clusters=6,cores=4,nodes=4,"
@@ -244,7 +244,7 @@ const std::vector<MachinePreset>& machine_presets() {
        "distance=10:16:22:22:32:32:32:32/16:10:22:22:32:32:32:32/22:22:10:16:32:32:32:32/"
        "22:22:16:10:32:32:32:32/32:32:32:32:10:16:22:22/32:32:32:32:16:10:22:22/"
        "32:32:32:32:22:22:10:16/32:32:32:32:22:22:16:10"},
-      {"segmented-bus", "4 nodes x 1 CPU on a chain 0-1-2-3, distances 10..40 (bugs.md #8)",
+      {"segmented-bus", "4 nodes x 1 CPU on a chain 0-1-2-3, distances 10..40 (spec/bugs.md #8)",
        "sockets=4,nodes=4,distance=10:20:30:40/20:10:20:30/30:20:10:20/40:30:20:10"},
   };
   return kPresets;

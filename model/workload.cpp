@@ -139,7 +139,7 @@ class ChurnWorkload final : public Workload {
   }
 };
 
-// The Wasted Cores "Group Imbalance" shape (bugs.md #1) inside one domain: a heavy task
+// The Wasted Cores "Group Imbalance" shape (spec/bugs.md #1) inside one domain: a heavy task
 // (nice -5, weight 3121) alone on the first online CPU, two light ones (nice 5, weight 335)
 // on the second, the others idle. The classified rule (v5.5+) pulls a light task to an idle
 // CPU; comparing average load alone picks the heavy CPU as busiest, finds nothing to pull

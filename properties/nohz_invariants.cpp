@@ -97,7 +97,7 @@ void check_walk(const Profile& p, NohzWalkRule rule, const IlbPassEndEvent& e, i
   if (e.after != expected)
     out.push_back(nohz("NOHZ-2", e.ilb_cpu, line, num(expected), num(e.after),
                        "after a complete ILB walk nohz.next_balance must be the time_after-"
-                       "minimum of the idle CPUs' rq->next_balance (bugs.md #10, #11)"));
+                       "minimum of the idle CPUs' rq->next_balance (spec/bugs.md #10, #11)"));
 }
 
 }  // namespace
@@ -136,13 +136,13 @@ std::vector<Violation> check_nohz2(const Profile& p, const NohzRules& rules,
           out.push_back(nohz("NOHZ-2", k->cpu, line, "at most " + num(bound),
                              num(k->next_balance_after) + " (" + nohz_flags_name(k->flags) + " kick)",
                              "a kick must not push nohz.next_balance past both its old value and "
-                             "the next tick (bugs.md #11)"));
+                             "the next tick (spec/bugs.md #11)"));
       }
       if (rules.enter_idle_folds && k->needs_update && !(k->flags & kNohzNextKick))
         out.push_back(nohz("NOHZ-2", k->cpu, line, "NEXT in the kick flags",
                            nohz_flags_name(k->flags),
                            "while nohz.needs_update is set every kick must ask for a "
-                           "nohz.next_balance refresh (NOHZ_NEXT_KICK, bugs.md #12)"));
+                           "nohz.next_balance refresh (NOHZ_NEXT_KICK, spec/bugs.md #12)"));
     } else if (const auto* n = std::get_if<NohzIdleEvent>(&ev)) {
       if (rules.enter_idle_folds && n->enter && !n->needs_update &&
           time_before(o, n->rq_next_balance, n->nohz_next_balance))
@@ -150,7 +150,7 @@ std::vector<Violation> check_nohz2(const Profile& p, const NohzRules& rules,
                            "not set; rq->next_balance " + num(n->rq_next_balance) +
                                " before nohz.next_balance " + num(n->nohz_next_balance),
                            "a CPU entering NOHZ idle with an earlier next_balance must get "
-                           "folded into nohz.next_balance (bugs.md #12)"));
+                           "folded into nohz.next_balance (spec/bugs.md #12)"));
     }
   }
   return out;

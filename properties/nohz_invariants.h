@@ -21,7 +21,7 @@ const std::vector<InvariantInfo>& nohz_invariants();
 
 // What the end of an ILB walk must leave in the value it folds into.
 enum class NohzWalkRule {
-  None,             // no guarantee (no NOHZ; v4.19, bugs.md #10/#11)
+  None,             // no guarantee (no NOHZ; v4.19, spec/bugs.md #10/#11)
   OwnerFold,        // 2.6.21-3.2: the owner's rq->next_balance is the time_after-minimum of
                     // its own value and every CPU it balanced, complete walk or not
   CompleteMinimum,  // 3ea2f097b17e+: a complete walk writes the time_after-minimum of the
@@ -34,11 +34,12 @@ enum class NohzWalkRule {
 struct NohzRules {
   NohzWalkRule walk = NohzWalkRule::None;  // NOHZ-2(a)
   bool kick_not_later = false;   // NOHZ-2(b): a kick never moves nohz.next_balance later than
-                                 // both its old value and jiffies+1 (3ea2f097b17e; bugs.md #11)
+                                 // both its old value and jiffies+1 (3ea2f097b17e;
+                                 // spec/bugs.md #11)
   bool enter_idle_folds = false; // NOHZ-2(c): a CPU entering NOHZ idle with an earlier
                                  // rq->next_balance sets nohz.needs_update, and every kick
                                  // while it is set carries NOHZ_NEXT_KICK (efd984c481ab;
-                                 // bugs.md #12)
+                                 // spec/bugs.md #12)
 };
 
 // The rules of a profile: v2.6.20 none; v2.6.32 (a) OwnerFold; v4.19 none (it has bugs

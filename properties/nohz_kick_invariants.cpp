@@ -22,7 +22,7 @@ std::vector<Violation> check_nohz3_kick_served(const MachineState& m) {
     out.push_back(make_violation("NOHZ-3", rq.cpu, -1, 0, "no kick bits at the jiffy boundary",
                                  nohz_flags_name(pending) + " still set at jiffies " + std::to_string(m.jiffies),
                                  "a kick whose bits outlive their IPI silences every later kick of this "
-                                 "CPU (bugs.md #13)"));
+                                 "CPU (spec/bugs.md #13)"));
   }
   return out;
 }

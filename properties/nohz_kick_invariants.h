@@ -1,5 +1,5 @@
 // NOHZ-3: a kick of the NOHZ idle load balancer is served or dropped, never left pending
-// (bugs.md #13, 873b4c65b519; spec/mutants.md, nohz-kick-never-cleared).
+// (spec/bugs.md #13, 873b4c65b519; spec/mutants.md, nohz-kick-never-cleared).
 //
 // kick_ilb() sets NOHZ_*_KICK in nohz_flags(ilb) and only the kicker that set the first bit
 // sends the IPI ("he who sets the first flag owns it", kernel/sched/fair.c v6.17). So bits

@@ -37,7 +37,7 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
   for (const auto& [mi, n] : machine_of) some_machine = some_machine || max_interval == o.lit(mi);
   s.add(some_machine);
 
-  // The documented ceiling (kernel-facts §0.5): the test comes before the doubling, so
+  // The documented ceiling (spec/kernel-facts.md §0.5): the test comes before the doubling, so
   // balance_interval reaches 2*(MAX_PINNED_INTERVAL-1) = 1022 with ALL_PINNED and
   // 2*(max_interval-1) without; the larger of the two.
   const z3::expr pinned_ceiling = o.lit(2 * (uint64_t{p.max_pinned_interval} - 1));

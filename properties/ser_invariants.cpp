@@ -16,7 +16,7 @@ const std::vector<InvariantInfo>& ser_invariants() {
        "(214c1b7f1395, 6.10; in sched_balance_rq() since 3324b2180c17, 6.19)"},
       {"SER-2",
        "in v6.19 a CPU tries for the SD_SERIALIZE token only for a domain that is due",
-       "sched_balance_rq() after should_we_balance() (3324b2180c17, v6.19-rc1; bugs.md #14)"},
+       "sched_balance_rq() after should_we_balance() (3324b2180c17, v6.19-rc1; spec/bugs.md #14)"},
   };
   return all;
 }

@@ -31,7 +31,7 @@ std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vec
 // a CPU tries for it (acquire or busy) only for a domain its pass found due: the latest
 // DomainVisit of that rq and level in the window said due. Without such a visit in the
 // window (the pass began in an earlier one) nothing is judged. Other eras try before the
-// due test (bugs.md #14), so there it always holds.
+// due test (spec/bugs.md #14), so there it always holds.
 std::vector<Violation> check_ser2(SerializePlacement placement, const std::vector<BalanceEvent>& events);
 
 // Over a simulator state: of the passes in flight, at most one is inside a serialized

@@ -1,4 +1,4 @@
-// Violations are data (../shared/design.md): which invariant, where, what was expected,
+// Violations are data (spec/design.md): which invariant, where, what was expected,
 // what was observed, and one sentence of why. Every property family (TOPO, NB, SER, ...)
 // reports through these types; renderers (report.h) turn them into text, JSON or JUnit.
 #pragma once

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sbm builds with (../shared/design.md, "Dependencies"), and
+# Installs the Debian packages sbm builds with (spec/design.md, "Dependencies"), and
 # any further ones named as arguments (tools/fuzz.sh asks for clang's).
 # Idempotent: a package already installed is skipped, and apt is not touched at all
 # when nothing is missing.

@@ -32,7 +32,7 @@ RC_GTEST_PROP(MigLockProps, BalancesKeepMigrationAndLockInvariants, ()) {
   const MachineSpec spec = *testgen::gen_machine(16, 1, false);
   RC_LOG() << p.name << " '" << format_machine_spec(spec) << "'\n";
   // The era's sd_init() parameters with today's group building: older builders can make
-  // groups that leave the domain span (bugs.md #2, #8), and a balance can then move a task
+  // groups that leave the domain span (spec/bugs.md #2, #8), and a balance can then move a task
   // outside the span, which MIG-3 reports (Mig3.FiresOnBug8Groups); here the topology is sane.
   const BuildOptions sane = build_options_for(kNewestModelledKernel);
   MachineBuild built = make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz), sane), p);

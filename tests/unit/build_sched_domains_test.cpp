@@ -1,4 +1,4 @@
-// build_sched_domains() against real kernel dumps (/work/shared/data/topologies, transcribed
+// build_sched_domains() against real kernel dumps (tests/data/topologies, transcribed
 // below) and the era switches of build_options.h.
 #include "model/build_sched_domains.h"
 
@@ -99,7 +99,7 @@ TEST(BuildSchedDomains, FindDescendedSiblingFixesDiameter3FromV5_13) {
   EXPECT_EQ(groups(domain(broken, 0, 1)), "0-1[0] 1-3[2]");
 }
 
-// bugs.md #2 (0372dd2736e0): on the 4-node ring CPU1's top groups were 1-3 and 0-1,3 (built
+// spec/bugs.md #2 (0372dd2736e0): on the 4-node ring CPU1's top groups were 1-3 and 0-1,3 (built
 // walking from CPU 0); from v4.13 they start at CPU1's own child domain 0-2.
 TEST(BuildSchedDomains, OverlapGroupsWalkFromTheDomainsCpuFromV4_13) {
   const Topology old = build("4n-ring,cores=1", "v4.12");
@@ -111,7 +111,7 @@ TEST(BuildSchedDomains, OverlapGroupsWalkFromTheDomainsCpuFromV4_13) {
     EXPECT_EQ(domain(fixed, cpu, 1).groups->front().span, *domain(fixed, cpu, 0).span) << cpu;
 }
 
-// bugs.md #6 (73bb059f9b8a): before v4.13 the balance mask held every CPU of the domain that
+// spec/bugs.md #6 (73bb059f9b8a): before v4.13 the balance mask held every CPU of the domain that
 // has this level, so CPUs that never reach the group could be its balance CPU.
 TEST(BuildSchedDomains, BalanceMaskRuleChangedInV4_13) {
   BuildOptions o = build_options_for(v("v4.13"));
@@ -320,7 +320,7 @@ TEST(BuildSchedDomains, DegenerateParentPassesPreferSiblingDown) {
   EXPECT_FALSE(domain(t, 0, 0).flags->has(SdFlag::PreferSibling));
 }
 
-// bugs.md #9: MC groups of an SMT machine hold the flags of the (degenerate) CLS child until
+// spec/bugs.md #9: MC groups of an SMT machine hold the flags of the (degenerate) CLS child until
 // v6.5 propagated SD_SHARE_CPUCAPACITY and v6.6 aligned all flags.
 TEST(BuildSchedDomains, GroupFlagsAcrossDegenerateSplices) {
   auto mc_group_has_smt = [](const char* era) {

@@ -136,7 +136,7 @@ TEST(FindSrcGroup, V6BusyDstLeavesNonOverloadedGroupsAlone) {
   EXPECT_EQ(f.group.decision, "busiest not overloaded, dst busy");
 }
 
-// bugs.md #1, Group Imbalance (Wasted Cores, EuroSys 2016 §3.1), under v4.19. Two NUMA
+// spec/bugs.md #1, Group Imbalance (Wasted Cores, EuroSys 2016 §3.1), under v4.19. Two NUMA
 // levels as on a machine with more than one hop: the upper level's groups are nodes pairs,
 // and its child (SD_NUMA) has no SD_PREFER_SIBLING (sd_init(), v4.19). Node pair {0,1}:
 // CPU0 runs one heavy task (nice -10, weight 9548), CPU1 is idle. Node pair {2,3}: two
@@ -174,7 +174,7 @@ TEST(GroupImbalanceBug1, V419LeavesCpuIdleOnAverageLoad) {
 
 TEST(GroupImbalanceBug1, V419PullsWhenTheBusyGroupHasNoCapacity) {
   // The same load with CPU-bound light tasks: {2,3} has no capacity, the idle dst forces
-  // the balance (the v4.19 form of 583ffd99d765, bugs.md #20) and CPU1 gets a task.
+  // the balance (the v4.19 form of 583ffd99d765, spec/bugs.md #20) and CPU1 gets a task.
   MachineState m = lb_machine(two_numa_levels(), "v4.19");
   place_group_imbalance(m, 1024);
   const Found f = find(m, 1, 1);

@@ -115,7 +115,7 @@ TEST(Mig3, FiresOnAMigrationOutsideTheBalancedDomain) {
   EXPECT_TRUE(has_id(check_mig3_domain_span(m, {e}), "MIG-3"));
 }
 
-// bugs.md #8 / #17: a NUMA level whose second group {2,3} reaches CPU3 outside the domain
+// spec/bugs.md #8 / #17: a NUMA level whose second group {2,3} reaches CPU3 outside the domain
 // span {0,1,2}. With env->cpus = every CPU (v2.6.20) or cpu_active_mask (v2.6.32) the
 // balance takes CPU3's task, outside the domain; since 65a4433aebe3 (v4.13) env->cpus =
 // span & active keeps the busiest rq inside.
@@ -147,7 +147,7 @@ TEST(Mig3, FiresOnABalanceOverGroupsLeavingTheSpan) {
 }
 
 TEST(Mig4, FiresWhenAPassExceedsLoopMax) {
-  // The shape of b0defa7ae03e (bugs.md #18): loop_max ignored while every task seen was
+  // The shape of b0defa7ae03e (spec/bugs.md #18): loop_max ignored while every task seen was
   // pinned, 40 tasks examined where loop_max is 32.
   const Profile p = profile("v6.17");
   DetachPassEvent pass;
@@ -190,7 +190,7 @@ TEST(Mig4, FiresWhenAPassExceedsLoopMax) {
 RqLockEvent lock_ev(int cpu, int rq, RqLockAction a) { return RqLockEvent{cpu, rq, a, "test"}; }
 
 TEST(Lock1, FiresOnCpuIdOrderWhenAddressesDisagree) {
-  // bugs.md #22: double_rq_lock() ordered by rq address, wake_sleeping_dependent() by CPU
+  // spec/bugs.md #22: double_rq_lock() ordered by rq address, wake_sleeping_dependent() by CPU
   // id; on ppc64 rq1's address was below rq0's.
   RqLockLayout l;
   l.address = {0x2000, 0x1000};

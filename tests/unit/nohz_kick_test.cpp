@@ -44,7 +44,7 @@ TEST(NohzKick, StatsOnlyKickMovesNextBalanceByOneInV419Only) {
     EXPECT_EQ(kicks[0].target, 1) << name;
     const bool v419 = std::string(name) == "v4.19";
     EXPECT_EQ(r.m.nohz.next_balance, r.at(v419 ? 11 : 10)) << name;
-    // bugs.md #11: the 4.19 kick delays the idle balance; 6.17 guarantees it does not.
+    // spec/bugs.md #11: the 4.19 kick delays the idle balance; 6.17 guarantees it does not.
     EXPECT_EQ(under_v6_17_rules(r).size(), v419 ? 1u : 0u) << name;
     expect_own_rules_hold(r);
   }
@@ -179,7 +179,7 @@ TEST(NohzKick, IlbBalancesItselfOnlyWhenDueInV617) {
   }
 }
 
-// bugs.md #11 (and #10): v4.19 overwrites the ILB's own fold with the others' minimum.
+// spec/bugs.md #11 (and #10): v4.19 overwrites the ILB's own fold with the others' minimum.
 TEST(NohzKick, V419LosesTheIlbsOwnNextBalance) {
   for (const char* name : {"v4.19", "v6.17"}) {
     NohzRig r(name);
@@ -239,7 +239,7 @@ TEST(NohzKick, AbortedWalkWritesNextBalanceOnlyInV419) {
   }
 }
 
-// bugs.md #12: a CPU going NOHZ idle with an earlier next_balance.
+// spec/bugs.md #12: a CPU going NOHZ idle with an earlier next_balance.
 TEST(NohzKick, EnteringIdleWithEarlierNextBalanceIsFoldedOnlyWithNeedsUpdate) {
   for (const char* name : {"v4.19", "v6.17"}) {
     NohzRig r(name);

@@ -18,7 +18,7 @@ RqLockLayout layout(std::vector<uint64_t> address, std::vector<int> core_cpu = {
 std::vector<RqLockEvent> locks_of(const RecordingEventSink& s) { return s.of_type<RqLockEvent>(); }
 
 TEST(RqLockOrder, AddressOrderFollowsAddressesNotCpuIds) {
-  // ppc64 under kexec (bugs.md #22): per-CPU rq addresses not increasing with the CPU id.
+  // ppc64 under kexec (spec/bugs.md #22): per-CPU rq addresses not increasing with the CPU id.
   const RqLockLayout l = layout({0x3000, 0x1000, 0x2000});
   EXPECT_TRUE(rq_lock_before(LockOrder::RqAddress, l, 1, 0));
   EXPECT_FALSE(rq_lock_before(LockOrder::RqAddress, l, 0, 1));

@@ -247,7 +247,7 @@ TEST(SerInvariants, Ser2HoldsOnV619PassesAndFiresOnATryForADomainNotDue) {
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].id, "SER-2");
   EXPECT_EQ(v[0].line, 2);
-  EXPECT_TRUE(check_ser2(SerializePlacement::BeforeDueTest, not_due).empty()) << "bugs.md #14: allowed up to 6.18";
+  EXPECT_TRUE(check_ser2(SerializePlacement::BeforeDueTest, not_due).empty()) << "spec/bugs.md #14: allowed up to 6.18";
   // A due visit, or none in the window, is no finding.
   std::vector<BalanceEvent> due = not_due;
   std::get<DomainVisitEvent>(due[0]).due = true;

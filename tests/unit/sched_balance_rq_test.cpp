@@ -100,7 +100,7 @@ TEST(SchedBalanceRq, BalancedDomainBacksOffAndResetsFailures) {
 }
 
 TEST(SchedBalanceRq, NewlyIdleNeverDoublesFromV6ButDidIn419) {
-  // bugs.md #16 (3f130a37c442, v4.20): a newidle balance failing on pinned tasks doubled
+  // spec/bugs.md #16 (3f130a37c442, v4.20): a newidle balance failing on pinned tasks doubled
   // balance_interval before. 2.6.x had a separate load_balance_newidle() without back-off.
   for (const std::string& name : all_profiles()) {
     SCOPED_TRACE(name);

@@ -1,5 +1,5 @@
-// sd_init() per era: kernel-facts §6 table, read against sd_init() at v4.19 and v6.17 and the
-// SD_*_INIT macros before v3.16.
+// sd_init() per era: spec/kernel-facts.md §6 table, read against sd_init() at v4.19 and
+// v6.17 and the SD_*_INIT macros before v3.16.
 #include "model/sd_init.h"
 
 #include <gtest/gtest.h>

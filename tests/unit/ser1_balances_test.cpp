@@ -1,6 +1,6 @@
 // SER-1 over the balances (check_ser1_balances): a balance of an SD_SERIALIZE domain by a
 // caller the era serializes returns while another CPU holds the token. Newly idle callers
-// count from v6.19 (522fb20fbdbe, bugs.md #15), periodic callers in every era.
+// count from v6.19 (522fb20fbdbe, spec/bugs.md #15), periodic callers in every era.
 #include <gtest/gtest.h>
 
 #include "properties/ser_invariants.h"

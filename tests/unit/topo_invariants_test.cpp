@@ -265,7 +265,7 @@ TEST(TopoGroupRepeat, HoldsForOverlappingNumaGroups) {
   EXPECT_EQ(summary(r, "TOPO-GROUP-REPEAT").outcome, CheckOutcome::Holds);
 }
 
-// The structure of /work/shared/data/topologies/004 (QEMU, NUMA diameter 3, v5.8): the
+// The structure of tests/data/topologies/004-* (QEMU, NUMA diameter 3, v5.8): the
 // kernel printed "groups don't span domain->span" for CPU0 domain-1 and CPU3 domain-1.
 Topology sample_004() {
   return dump({
@@ -429,7 +429,7 @@ TEST(TopoFlagsParent, FiresWhenASharedParentFlagIsMissingAbove) {
 }
 
 TEST(TopoFlags, HoldOnSample009sDebugfsFlags) {
-  // /work/shared/data/topologies/009 (POWER LPAR, v5.13 debugfs): CPU0's names and flags.
+  // tests/data/topologies/009-* (POWER LPAR, v5.13 debugfs): CPU0's names and flags.
   Topology t;
   t.source = {"debugfs", "009.txt"};
   t.era = KernelVersion{5, 13, 0};
@@ -641,7 +641,7 @@ TEST(TopoMaskReach, OldDmesgNumaGroupsWithoutMasksAreNotCheckable) {
 }
 
 TEST(TopoRootSpan, FiresWhenATopDomainFallsShortOfTheRoot) {
-  // bugs.md #4: after hotplug, the NUMA levels are gone and PKG is the top.
+  // spec/bugs.md #4: after hotplug, the NUMA levels are gone and PKG is the top.
   Topology t = laptop();
   t.cpus.at(3).domains.pop_back();
   const auto v = with_id(check_topology(t), "TOPO-ROOT-SPAN");
@@ -677,7 +677,7 @@ TEST(TopoRootSpan, NotCheckableWithoutARootLine) {
 }
 
 TEST(TopoGroupFlags, FiresWhenTheLocalGroupMissesTheChildsSmtFlag) {
-  // bugs.md #9 (bf2dc42d6beb): the local group kept a trimmed CLUSTER domain's flags.
+  // spec/bugs.md #9 (bf2dc42d6beb): the local group kept a trimmed CLUSTER domain's flags.
   Topology t = laptop();
   groups(t, 2, 1)[0].flags = kMcFlags;
   const auto v = with_id(check_topology(t), "TOPO-GROUP-FLAGS");

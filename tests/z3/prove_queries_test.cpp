@@ -129,7 +129,7 @@ TEST(ProveQueries, SerializeProvedWithSixCpus) {
   EXPECT_EQ(run("serialize", o).verdict, ProofVerdict::Proved);
 }
 
-// bugs.md #15: under v6.19 a newly idle balance of an SD_SERIALIZE domain takes the token
+// spec/bugs.md #15: under v6.19 a newly idle balance of an SD_SERIALIZE domain takes the token
 // (522fb20fbdbe); the mutant that undoes it lets one run beside the holder.
 TEST(ProveQueries, SerializeNewidleUnserializedGivesACounterexampleUnderV619) {
   const QueryResult r = run("serialize", options("v6.19", Mutant::NewidleUnserialized));

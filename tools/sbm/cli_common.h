@@ -1,4 +1,4 @@
-// Conventions shared by every sbm command (../shared/design.md, "CLI conventions").
+// Conventions shared by every sbm command (spec/design.md, "CLI conventions").
 #pragma once
 
 #include <optional>

@@ -126,12 +126,12 @@ int run_demo() {
   std::cout << render_topology_tree(numa);
   print_check(numa);
 
-  // bugs.md #8: before 585b6d2723dc (v5.13) overlapping NUMA groups were built from a
+  // spec/bugs.md #8: before 585b6d2723dc (v5.13) overlapping NUMA groups were built from a
   // sibling's child domain even when it reached past the span (NUMA diameter > 2).
   const KernelVersion before_fix{5, 8, 0};
   std::cout << "\n== 2. the same builder at " << before_fix.str()
             << " on preset segmented-bus (4 nodes in a chain, distances 10/20/30/40)\n"
-            << "   the kernel printed \"ERROR: groups don't span domain->span\" here (bugs.md #8)\n";
+            << "   the kernel printed \"ERROR: groups don't span domain->span\" here (spec/bugs.md #8)\n";
   const Topology bus = build_preset("segmented-bus", before_fix);
   std::cout << render_topology_tree(bus);
   print_check(bus);

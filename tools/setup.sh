@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libgtest-dev libgmock-dev librapidcheck-dev libz3-dev
-  libcli11-dev nlohmann-json3-dev libbenchmark-dev zlib1g-dev
+  libcli11-dev nlohmann-json3-dev libbenchmark-dev zlib1g-dev libzstd-dev
   graphviz
   libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd
   "$@"

@@ -72,6 +72,58 @@ TEST(CliTraceCheck, BadInputAndUsageExitTwo) {
   EXPECT_EQ(sbm("trace check").status, 2);
 }
 
+// No verdict rests on an input nothing was read from (issue: "conforms" on empty files,
+// random bytes and one long line): each is exit 2 with FILE: error: saying what was found.
+TEST(CliTraceCheck, InputWithoutEventsIsBadInput) {
+  const auto write = [](const std::string& name, const std::string& bytes) {
+    const std::string file = (temp_dir() / name).string();
+    std::ofstream(file, std::ios::binary) << bytes;
+    return file;
+  };
+  std::string random(3000, '\0');
+  uint32_t x = 2463534242u;  // xorshift32: fixed bytes, no seed to print
+  for (char& c : random) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    c = static_cast<char>(x);
+  }
+  const struct {
+    std::string file, message;
+  } cases[] = {
+      {write("empty.trace", ""), "error: empty input: no trace event to check"},
+      {write("random.bin", random), "error: binary data, not a trace"},
+      {write("prose.txt", "hello\nworld\n"), "error: no trace event read (2 lines, 2 of them not read"},
+      {write("long.txt", std::string(10 * 1024 * 1024, 'x') + "\n"), "error: no trace event read (1 line"},
+  };
+  for (const auto& c : cases) {
+    const SbmRun r = sbm("trace check " + c.file);
+    EXPECT_EQ(r.status, 2) << c.file << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.file + ": " + c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("conforms"), std::string::npos) << r.out;
+    const SbmRun piped = sbm("trace check -", "cat " + c.file + " | ");
+    EXPECT_EQ(piped.status, 2) << c.file << " on standard input\n" << piped.err;
+  }
+}
+
+// gzip (and zstd, unit-tested in trace_input_test) is read by content: the same verdict as the
+// plain file, from a file or a pipe; a truncated one is bad input.
+TEST(CliTraceCheck, GzipTraceIsReadByContent) {
+  const std::string plain = corpus("nb3-entry-without-raise.trace");
+  const std::string packed = (temp_dir() / "packed.bin").string();
+  ASSERT_EQ(std::system(("gzip -c " + plain + " > " + packed).c_str()), 0);
+  const SbmRun as_plain = sbm("trace check -q " + plain);
+  ASSERT_EQ(as_plain.status, 1) << as_plain.out;
+  const std::string finding = as_plain.out.substr(as_plain.out.find(":8: NB-3: CPU0:"));
+  for (const SbmRun& r : {sbm("trace check -q " + packed), sbm("trace check -q -", "cat " + packed + " | ")}) {
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find(finding.substr(0, finding.find('\n'))), std::string::npos) << r.out;
+  }
+  const std::string cut = (temp_dir() / "cut.gz").string();
+  ASSERT_EQ(std::system(("head -c 60 " + packed + " > " + cut).c_str()), 0);
+  const SbmRun r = sbm("trace check " + cut);
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("gzip data ends before its end (truncated)"), std::string::npos) << r.err;
+}
+
 TEST(CliTraceCheck, UnparsedLinesAreWarningsNotErrors) {
   const std::string file = (temp_dir() / "bad.trace").string();
   std::ofstream(file) << "garbage line\n" << slurp(corpus("nb3-raise-entry-exit.trace"));

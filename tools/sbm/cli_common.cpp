@@ -1,5 +1,7 @@
 #include "tools/sbm/cli_common.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -27,7 +29,7 @@ std::string read_input(const std::string& path) {
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path, 0, "is a directory; expected a file");
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(path, 0, "cannot open the file");
+  if (!f) throw InputError(path, 0, std::string("cannot open the file: ") + std::strerror(errno));
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 

@@ -2,7 +2,9 @@
 // spec/invariants.md, section 8) and, when the trace carries sched_balance_* events, their
 // replay into the balancing model's event checks (traces/trace_replay.h).
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +22,7 @@
 #include "tools/sbm/report.h"
 #include "traces/trace_check.h"
 #include "traces/trace_dat.h"
+#include "traces/trace_input.h"
 #include "traces/trace_read.h"
 #include "traces/trace_replay.h"
 
@@ -232,15 +235,50 @@ void check_trace_dat(std::unique_ptr<TraceDatReader> dat, const std::string& err
   if (!dat->error().empty()) throw InputError(name, 0, dat->error());
 }
 
-// A stream is a trace.dat when its first byte is the magic's (is_trace_dat()), else text.
+// A stream read by its content (traces/trace_input.h): text or a trace.dat, either of them
+// perhaps compressed; empty or binary input is refused before anything is judged.
 void check_stream(std::istream& in, const std::string& name, TraceCheck& check) {
-  if (in.peek() == static_cast<unsigned char>(kTraceDatMagic[0])) {
+  TraceInput input(in);
+  if (input.kind() == TraceInputKind::TraceDat) {
     std::string error;
-    check_trace_dat(TraceDatReader::open_stream(in, error), error, name, check);
-    return;
+    check_trace_dat(TraceDatReader::open_stream(input.stream(), error), error, name, check);
+  } else if (input.kind() == TraceInputKind::Text) {
+    TraceReader reader(input.stream());
+    check_trace(reader, check);
+  } else if (input.error().empty()) {
+    throw InputError(name, 0, (input.compression().empty() ? "" : input.compression() + " holding ") +
+                                  refused_input_reason(input.kind()));
   }
-  TraceReader reader(in);
-  check_trace(reader, check);
+  if (!input.error().empty()) throw InputError(name, 0, input.error());
+}
+
+// A file is read where it is mapped when it is plain text or a trace.dat, else as a stream (a
+// FIFO, a compressed file, an empty one).
+void check_file(const std::string& file, const std::string& name, TraceCheck& check) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
+  std::optional<MappedFile> mapped = MappedFile::open(file);
+  const TraceInputKind kind = mapped ? sniff_trace_input(mapped->text().substr(0, kSniffBytes)) : TraceInputKind::Empty;
+  if (kind == TraceInputKind::TraceDat) {
+    std::string error;
+    check_trace_dat(TraceDatReader::open_file(file, error), error, name, check);
+  } else if (kind == TraceInputKind::Text) {
+    TraceReader reader(*mapped);
+    check_trace(reader, check);
+  } else {
+    std::ifstream f(file, std::ios::binary);
+    if (!f) throw InputError(name, 0, std::string("cannot open the file: ") + std::strerror(errno));
+    check_stream(f, name, check);
+  }
+}
+
+// No verdict rests on an input from which no event was read (a text file of something else,
+// one overlong line): it is bad input, and the message says what the lines were.
+void require_events(const std::string& name, const MainlineCheckSummary& s) {
+  if (s.events > 0) return;
+  std::string what = std::to_string(s.lines) + " line" + (s.lines == 1 ? "" : "s");
+  if (s.unparsed > 0) what += ", " + std::to_string(s.unparsed) + " of them not read as trace lines";
+  throw InputError(name, 0, "no trace event read (" + what + ")");
 }
 
 int run_trace_check(const TraceCheckOptions& o) {
@@ -250,29 +288,12 @@ int run_trace_check(const TraceCheckOptions& o) {
   for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
     lanes.push_back(make_lane(o, p));
   TraceCheck check(lanes, !o.keep_going, name);
-  if (o.file == "-") {
-    check_stream(std::cin, name, check);
-  } else {
-    std::error_code ec;
-    if (std::filesystem::is_directory(o.file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
-    // A regular file is read where it is mapped; anything else (a FIFO, an empty file) as a stream.
-    if (std::optional<MappedFile> mapped = MappedFile::open(o.file)) {
-      if (is_trace_dat(mapped->text())) {
-        std::string error;
-        check_trace_dat(TraceDatReader::open_file(o.file, error), error, name, check);
-      } else {
-        TraceReader reader(*mapped);
-        check_trace(reader, check);
-      }
-    } else {
-      std::ifstream f(o.file, std::ios::binary);
-      if (!f) throw InputError(name, 0, "cannot open the file");
-      check_stream(f, name, check);
-    }
-  }
+  if (o.file == "-") check_stream(std::cin, name, check);
+  else check_file(o.file, name, check);
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
   print_read_problems(name, read);
+  require_events(name, read.summary);
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable = read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
   if (automatic) {
@@ -347,6 +368,8 @@ std::string check_help() {
       "A malformed sbm event is an error of its line; the check goes on without it.\n"
       "--profile auto runs every profile side by side over one read of the trace, each stopping at\n"
       "its first violation, and prints which profiles the trace conforms to.\n"
+      "gzip and zstd input is unpacked (known by content, from a file or standard input); an input\n"
+      "from which no event is read (empty, binary, not a trace) is bad input, never \"conforms\".\n"
       "Exit: 0 conforms (with auto: to some profile), 1 violation, 2 bad input or usage.";
   return s;
 }

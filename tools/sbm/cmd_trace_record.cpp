@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,8 +15,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -30,6 +31,7 @@
 #include "tools/sbm/commands.h"
 #include "tools/sbm/tracefs_instance.h"
 #include "traces/topology_dump/write.h"
+#include "traces/trace_input.h"
 #include "traces/trace_record.h"
 
 namespace sbm::cli {
@@ -145,15 +147,12 @@ std::string generator_line(const RecordOptions& o, const std::vector<TraceEventN
 
 // /proc/config.gz unpacked (CONFIG_IKCONFIG_PROC), or nothing.
 std::optional<std::string> read_kernel_config() {
-  gzFile f = ::gzopen("/proc/config.gz", "rb");
-  if (f == nullptr) return std::nullopt;
-  std::string text;
-  char buf[1 << 16];
-  int n = 0;
-  while ((n = ::gzread(f, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  const bool ok = n == 0;
-  ::gzclose(f);
-  if (!ok) return std::nullopt;
+  std::ifstream f("/proc/config.gz", std::ios::binary);
+  if (!f) return std::nullopt;
+  TraceInput config(f);
+  if (config.kind() != TraceInputKind::Text) return std::nullopt;
+  std::string text(std::istreambuf_iterator<char>(config.stream()), {});
+  if (!config.error().empty()) return std::nullopt;
   return text;
 }
 

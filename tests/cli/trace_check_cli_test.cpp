@@ -48,7 +48,7 @@ TEST(CliTraceCheck, ViolationStopsAtTheFirstWithItsCpuContext) {
 TEST(CliTraceCheck, KeepGoingReportsEveryViolation) {
   const std::string file = (temp_dir() / "two.trace").string();
   std::ofstream(file) << slurp(corpus("mig6-wrong-orig.trace")) << slurp(corpus("nb3-exit-without-entry.trace"));
-  EXPECT_NE(sbm("trace check -q " + file).out.find("VIOLATED: 1 violation of MIG-6\n"), std::string::npos);
+  EXPECT_NE(sbm("trace check -q " + file).out.find("VIOLATED: 1 violation of MIG-6; "), std::string::npos);
   const SbmRun r = sbm("trace check -q --keep-going " + file);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("VIOLATED: 2 violations of MIG-6 NB-3"), std::string::npos) << r.out;
@@ -122,6 +122,48 @@ TEST(CliTraceCheck, GzipTraceIsReadByContent) {
   const SbmRun r = sbm("trace check " + cut);
   EXPECT_EQ(r.status, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("gzip data ends before its end (truncated)"), std::string::npos) << r.err;
+}
+
+// Every verdict says how many checks judged the input; --require turns a named check that
+// could not judge into a failure; events no check can judge are "not checkable" (exit 3).
+TEST(CliTraceCheck, VerdictSaysWhatItRestsOn) {
+  const std::string file = corpus("nb3-raise-entry-exit.trace");
+  const SbmRun plain = sbm("trace check " + file);
+  EXPECT_EQ(plain.status, 0) << plain.out;
+  EXPECT_NE(plain.out.find(": conforms as far as the input shows: 1 of 7 checks judged (6 not checkable: MIG-5 "),
+            std::string::npos)
+      << plain.out;
+  EXPECT_EQ(sbm("trace check --require NB-3 " + file).status, 0) << "NB-3 judged this trace";
+  const SbmRun nb4 = sbm("trace check --require NB-3,NB-4 " + file);
+  EXPECT_EQ(nb4.status, 1) << nb4.out;
+  EXPECT_NE(nb4.out.find(": REQUIRED CHECK NOT JUDGED: NB-4; 1 of 7 checks judged"), std::string::npos) << nb4.out;
+  const SbmRun all = sbm("trace check --require all " + file);
+  EXPECT_EQ(all.status, 1);
+  EXPECT_NE(all.out.find("REQUIRED CHECKS NOT JUDGED: MIG-5 MIG-6 WC-2 NB-4 NOHZ-4 MIG-7;"), std::string::npos)
+      << all.out;
+  const SbmRun replay_only = sbm("trace check --require SER-1 " + file);
+  EXPECT_EQ(replay_only.status, 1) << "a required check that did not run (no sbm events) did not judge";
+  const SbmRun unknown = sbm("trace check --require XX-1 " + file);
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("--require: unknown check 'XX-1' (known: all, MIG-5"), std::string::npos) << unknown.err;
+
+  const nlohmann::json j = nlohmann::json::parse(sbm("trace check --json --require NB-4 " + file).out);
+  EXPECT_EQ(j["result"], "required not judged");
+  EXPECT_EQ(j["judged"]["judged"], 1);
+  EXPECT_EQ(j["judged"]["total"], 7);
+  EXPECT_EQ(j["judged"]["required_not_judged"], nlohmann::json::array({"NB-4"}));
+  const std::string xml = (temp_dir() / "require.xml").string();
+  EXPECT_EQ(sbm("trace check -q --require NB-4 --junit " + xml + " " + file).status, 1);
+  const std::string report = slurp(xml);
+  EXPECT_NE(report.find("NB-4: required (--require) but not checkable from this input"), std::string::npos) << report;
+  EXPECT_NE(report.find("<skipped message="), std::string::npos) << "the checks not required are still skipped";
+
+  const std::string waking = (temp_dir() / "waking.trace").string();
+  std::ofstream(waking) << "# tracer: nop\n"
+                        << "  bash-12 [000] d..2. 100.000000: sched_waking: comm=foo pid=13 prio=120 target_cpu=001\n";
+  const SbmRun none = sbm("trace check " + waking);
+  EXPECT_EQ(none.status, 3) << none.out << none.err;
+  EXPECT_NE(none.out.find(": NOT CHECKABLE: 0 of 7 checks judged (7 not checkable:"), std::string::npos) << none.out;
 }
 
 TEST(CliTraceCheck, UnparsedLinesAreWarningsNotErrors) {

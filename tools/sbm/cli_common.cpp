@@ -17,6 +17,18 @@
 
 namespace sbm::cli {
 
+int worse(int a, int b) {
+  const auto rank = [](int status) {
+    switch (status) {
+      case kConforms: return 0;
+      case kUnknown: return 1;
+      case kViolation: return 2;
+      default: return 3;
+    }
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
 std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
 std::string read_input(const std::string& path) {

@@ -22,6 +22,10 @@ enum Exit : int {
 
 // Bad input with a location: printed as "file:line: error: message", exit 2. A reader
 // that found several bad lines reports all of them (`more`), so nothing is lost.
+// The worse of two exit statuses, for a command over many inputs: bad input, then a violation,
+// then unknown, then conforms.
+int worse(int a, int b);
+
 struct InputError : std::runtime_error {
   InputError(std::string file_, int line_, std::string message)
       : std::runtime_error(std::move(message)), file(std::move(file_)), line(line_) {}

@@ -41,20 +41,6 @@ std::vector<Violation> with_file(std::vector<Violation> vs, const std::string& f
   return vs;
 }
 
-int not_checkable_count(const TopoCheckReport& r) {
-  int n = 0;
-  for (const CheckSummary& c : r.checks) n += c.outcome == CheckOutcome::NotCheckable;
-  return n;
-}
-
-// "sound" only when some check looked at the input: an input no check could read (a
-// listing of names only, schedstat domain lines without their cpuN lines) is "not
-// checkable", never sound.
-std::string verdict_word(const TopoCheckReport& r) {
-  if (!r.ok()) return "violated";
-  return not_checkable_count(r) == static_cast<int>(r.checks.size()) ? "not checkable" : "sound";
-}
-
 // The reader's notes, then the checker's (what a verdict assumed).
 std::vector<std::string> all_notes(const LoadedTopology& lt, const TopoCheckReport& r) {
   std::vector<std::string> notes = lt.notes;
@@ -63,7 +49,7 @@ std::vector<std::string> all_notes(const LoadedTopology& lt, const TopoCheckRepo
 }
 
 void print_text(const std::string& file, const LoadedTopology& lt, const TopoCheckReport& r,
-                const std::vector<Violation>& violations, bool quiet) {
+                const std::vector<Violation>& violations, const Judged& judged, bool quiet) {
   const Topology& t = lt.topology;
   std::cout << "== " << file << ": " << t.source.format;
   if (t.era) std::cout << ", " << t.era->str();
@@ -83,27 +69,15 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   }
   for (const Violation& v : violations) std::cout << format_violation(v) << "\n";
   std::cout << checks_summary_text(r.checks);
-  std::set<std::string> ids;
-  for (const Violation& v : violations) ids.insert(v.id);
-  std::cout << "result: " << file << ": ";
-  if (r.ok()) {
-    const int unknown = not_checkable_count(r);
-    const std::string word = verdict_word(r);
-    std::cout << (word == "sound" ? word : "NOT CHECKABLE");
-    if (unknown > 0)
-      std::cout << " (" << unknown << " of " << r.checks.size() << " checks not checkable from this input)";
-    std::cout << "\n";
-  } else {
-    std::cout << "VIOLATED: " << count(violations.size(), "violation") << " of";
-    for (const std::string& id : ids) std::cout << " " << id;
-    std::cout << "\n";
-  }
+  std::cout << "result: " << file << ": " << verdict_text(violations, judged, "sound") << "\n";
 }
 
 nlohmann::json file_json(const std::string& file, const LoadedTopology& lt, const TopoCheckReport& r,
-                         const std::vector<Violation>& violations) {
+                         const std::vector<Violation>& violations, const Judged& judged) {
   const Topology& t = lt.topology;
-  nlohmann::json j = {{"file", file}, {"format", t.source.format}, {"result", verdict_word(r)},
+  nlohmann::json j = {{"file", file}, {"format", t.source.format},
+                      {"result", verdict_word(verdict_of(violations, judged), "sound")},
+                      {"verdict", verdict_text(violations, judged, "sound")}, {"judged", judged_json(judged)},
                       {"cpus", t.cpus.size()}, {"domains_total", count_domains(t)},
                       {"ignored_lines", lt.ignored_lines}, {"notes", all_notes(lt, r)}};
   if (t.era) j["era"] = t.era->str();
@@ -130,10 +104,14 @@ struct CheckOptions {
   bool quiet = false;
   std::string junit;
   std::string era;
+  std::string require;
 };
 
 int run_check(const CheckOptions& o) {
   const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
+  std::vector<std::string> known;
+  for (const InvariantInfo& i : topo_invariants()) known.push_back(i.id);
+  const RequiredChecks required(o.require, known);
   int status = kConforms;
   nlohmann::json files = nlohmann::json::array();
   std::vector<JUnitSuite> suites;
@@ -143,11 +121,11 @@ int run_check(const CheckOptions& o) {
       const LoadedTopology lt = load_topology(arg, era);
       const TopoCheckReport r = check_topology(lt.topology);
       const std::vector<Violation> violations = with_file(r.violations, name);
-      if (o.json) files.push_back(file_json(name, lt, r, violations));
-      else print_text(name, lt, r, violations, o.quiet);
-      suites.push_back(junit_suite(name, r.checks, violations));
-      if (!r.ok() && status != kBadInput) status = kViolation;
-      if (verdict_word(r) == "not checkable" && status == kConforms) status = kUnknown;
+      const Judged judged = judged_of(r.checks, required);
+      if (o.json) files.push_back(file_json(name, lt, r, violations, judged));
+      else print_text(name, lt, r, violations, judged, o.quiet);
+      suites.push_back(junit_suite(name, r.checks, violations, required));
+      status = worse(status, verdict_exit(verdict_of(violations, judged)));
     } catch (const InputError& e) {
       report_error(e);
       nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
@@ -235,19 +213,25 @@ void add_topology_commands(CLI::App& app, int& status) {
       "Check sched-domain dumps against the TOPO invariants (spec/invariants.md).\n"
       "Reads dmesg (sched_verbose, old and new layouts), debugfs, sysctl and /proc/schedstat\n"
       "dumps, auto-detected; syslog prefixes, mail quoting and unrelated lines are tolerated.\n"
-      "Exit: 0 sound, 1 violations, 2 unreadable input, 3 not checkable (no check could\n"
-      "look at the input, e.g. a listing of level names only).");
+      "The verdict says how many checks judged each dump and which could not; --require makes a\n"
+      "named check that could not judge a failure. With many files the exit is the worst one's.\n"
+      "Exit: 0 sound, 1 violations or a required check not judged, 2 unreadable input, 3 not\n"
+      "checkable (no check could look at the input, e.g. a listing of level names only).");
   c->add_option("files", check->files, "Dump files, or - for standard input; a SPEC checks a built topology")
       ->required();
   c->add_flag("--json", check->json, "Print one JSON document instead of text");
   c->add_option("--junit", check->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
   c->add_flag("-q,--quiet", check->quiet, "Print violations and the summary only, not every domain");
   c->add_option("--era", check->era, "Kernel the dump came from (e.g. v5.4), where the text is ambiguous");
+  c->add_option("--require", check->require,
+                "Fail (exit 1) when one of these checks could not judge a dump: ID[,ID...] or all")
+      ->type_name("ID,...");
   c->footer(
       "Examples:\n"
       "  dmesg | sbm topology check -\n"
       "  sbm topology check --era v2.6.12 old-boot.log     (single-CPU domains were kept before v2.6.13)\n"
-      "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} output)");
+      "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} output)\n"
+      "  sbm topology check --require all boot.log         (fail unless every TOPO check judged)");
   c->callback([check, &status] { status = run_check(*check); });
 
   auto build = std::make_shared<BuildOptions>();

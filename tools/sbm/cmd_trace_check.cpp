@@ -40,6 +40,7 @@ struct TraceCheckOptions {
   bool json = false;
   bool quiet = false;
   std::string junit;
+  std::string require;
 };
 
 MainlineCheckOptions checker_options(const TraceCheckOptions& o) {
@@ -91,15 +92,26 @@ nlohmann::json counts_json(const std::map<std::string, uint64_t, std::less<>>& m
   return j;
 }
 
-// "conforms" or "VIOLATED: 2 violations of MIG-6 NB-3".
-std::string verdict_text(const TraceCheckResult& run) {
-  if (run.violations.empty()) return "conforms";
-  std::set<std::string> ids;
-  for (const Violation& v : run.violations) ids.insert(v.id);
-  std::string s = "VIOLATED: " + std::to_string(run.violations.size()) + " violation" +
-                  (run.violations.size() == 1 ? "" : "s") + " of";
-  for (const std::string& id : ids) s += " " + id;
-  return s;
+// Every ID `sbm trace check` may judge, for --require.
+std::vector<std::string> trace_check_ids() {
+  std::vector<std::string> ids;
+  for (const auto* list : {&mainline_trace_invariants(), &machine_trace_invariants()})
+    for (const InvariantInfo& i : *list) ids.push_back(i.id);
+  for (const char* id : balance_event_check_ids()) ids.emplace_back(id);
+  return ids;
+}
+
+// The verdict of one lane, and what it rests on.
+struct LaneVerdict {
+  Judged judged;
+  Verdict verdict;
+  std::string text;
+};
+LaneVerdict lane_verdict(const TraceCheckResult& run, const RequiredChecks& required) {
+  Judged j = judged_of(run.checks(), required);
+  const Verdict v = verdict_of(run.violations, j);
+  std::string text = verdict_text(run.violations, j, "conforms");
+  return {std::move(j), v, std::move(text)};
 }
 
 void print_header(const std::string& name, const MainlineCheckSummary& s) {
@@ -107,7 +119,7 @@ void print_header(const std::string& name, const MainlineCheckSummary& s) {
             << " unparsed, " << s.gaps << " gaps\n";
 }
 
-void print_text(const std::string& name, const TraceCheckResult& run, bool quiet) {
+void print_text(const std::string& name, const TraceCheckResult& run, const LaneVerdict& verdict, bool quiet) {
   const MainlineCheckSummary& s = run.summary;
   print_header(name, s);
   if (!quiet) {
@@ -133,31 +145,31 @@ void print_text(const std::string& name, const TraceCheckResult& run, bool quiet
     if (!run.replay.not_checkable.empty()) std::cout << "note: replay not checkable: " << run.replay.not_checkable << "\n";
     for (const std::string& note : run.replay.notes) std::cout << "note: replay: " << note << "\n";
   }
-  std::cout << "result: " << name << ": " << verdict_text(run) << "\n";
+  std::cout << "result: " << name << ": " << verdict.text << "\n";
 }
 
 // --profile auto: which profiles the trace conforms to, and where each other one departs.
-std::vector<std::string> conforming_profiles(const TraceCheck& check) {
+std::vector<std::string> conforming_profiles(const TraceCheck& check, const RequiredChecks& required) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < check.lanes(); ++i)
-    if (check.result(i).violations.empty()) out.push_back(check.profile(i));
+    if (lane_verdict(check.result(i), required).verdict == Verdict::Good) out.push_back(check.profile(i));
   return out;
 }
 
-void print_auto_text(const std::string& name, const TraceCheck& check, bool quiet) {
+void print_auto_text(const std::string& name, const TraceCheck& check, const RequiredChecks& required, bool quiet) {
   // The lane that read furthest saw the whole trace (the others stopped at a violation).
   const MainlineCheckSummary& read = check.furthest().summary;
   print_header(name, read);
   if (!quiet) std::cout << "events: " << counts_text(read.events_by_name) << "\n";
   for (std::size_t i = 0; i < check.lanes(); ++i) {
     const TraceCheckResult& run = check.result(i);
-    std::cout << "profile " << check.profile(i) << ": " << verdict_text(run);
+    std::cout << "profile " << check.profile(i) << ": " << lane_verdict(run, required).text;
     if (!run.replay.not_checkable.empty() && run.replayed())
       std::cout << " (replay not checkable: " << run.replay.not_checkable << ")";
     std::cout << "\n";
     for (const Violation& v : run.violations) std::cout << "  " << format_violation(v) << "\n";
   }
-  const std::vector<std::string> ok = conforming_profiles(check);
+  const std::vector<std::string> ok = conforming_profiles(check, required);
   std::cout << "result: " << name << ": ";
   if (ok.empty()) {
     std::cout << "conforms to no profile\n";
@@ -168,7 +180,7 @@ void print_auto_text(const std::string& name, const TraceCheck& check, bool quie
   std::cout << "\n";
 }
 
-nlohmann::json run_json(const std::string& name, const TraceCheckResult& run) {
+nlohmann::json run_json(const std::string& name, const TraceCheckResult& run, const LaneVerdict& verdict) {
   const MainlineCheckSummary& s = run.summary;
   nlohmann::json violations = nlohmann::json::array();
   for (const Violation& v : run.violations) {
@@ -191,7 +203,9 @@ nlohmann::json run_json(const std::string& name, const TraceCheckResult& run) {
   }
   return {{"command", "trace check"},
           {"file", name},
-          {"result", run.violations.empty() ? "conforms" : "violated"},
+          {"result", verdict_word(verdict.verdict, "conforms")},
+          {"verdict", verdict.text},
+          {"judged", judged_json(verdict.judged)},
           {"stopped_at_first", run.stopped},
           {"lines", s.lines},
           {"events", s.events},
@@ -287,6 +301,7 @@ int run_trace_check(const TraceCheckOptions& o) {
   std::vector<TraceCheckLane> lanes;  // usage errors before any output
   for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
     lanes.push_back(make_lane(o, p));
+  const RequiredChecks required(o.require, trace_check_ids());
   TraceCheck check(lanes, !o.keep_going, name);
   if (o.file == "-") check_stream(std::cin, name, check);
   else check_file(o.file, name, check);
@@ -296,12 +311,17 @@ int run_trace_check(const TraceCheckOptions& o) {
   require_events(name, read.summary);
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable = read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
+  std::vector<JUnitSuite> suites;
+  for (std::size_t i = 0; i < check.lanes(); ++i)
+    suites.push_back(junit_suite(automatic ? name + " [" + check.profile(i) + "]" : name, check.result(i).checks(),
+                                 check.result(i).violations, required));
+  if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm trace check", suites));
   if (automatic) {
-    const std::vector<std::string> ok = conforming_profiles(check);
+    const std::vector<std::string> ok = conforming_profiles(check, required);
     if (o.json) {
       nlohmann::json profiles = nlohmann::json::array();
       for (std::size_t i = 0; i < check.lanes(); ++i) {
-        nlohmann::json j = run_json(name, check.result(i));
+        nlohmann::json j = run_json(name, check.result(i), lane_verdict(check.result(i), required));
         j["profile"] = check.profile(i);
         profiles.push_back(std::move(j));
       }
@@ -310,23 +330,15 @@ int run_trace_check(const TraceCheckOptions& o) {
                                   {"profiles", profiles}};
       std::cout << doc.dump(2) << "\n";
     } else {
-      print_auto_text(name, check, o.quiet);
-    }
-    if (!o.junit.empty()) {
-      std::vector<JUnitSuite> suites;
-      for (std::size_t i = 0; i < check.lanes(); ++i)
-        suites.push_back(junit_suite(name + " [" + check.profile(i) + "]", check.result(i).checks(),
-                                     check.result(i).violations));
-      write_output(o.junit, junit_xml("sbm trace check", suites));
+      print_auto_text(name, check, required, o.quiet);
     }
     return unreadable ? kBadInput : ok.empty() ? kViolation : kConforms;
   }
   const TraceCheckResult& run = check.result();
-  if (o.json) std::cout << run_json(name, run).dump(2) << "\n";
-  else print_text(name, run, o.quiet);
-  if (!o.junit.empty())
-    write_output(o.junit, junit_xml("sbm trace check", {junit_suite(name, run.checks(), run.violations)}));
-  return unreadable ? kBadInput : run.violations.empty() ? kConforms : kViolation;
+  const LaneVerdict verdict = lane_verdict(run, required);
+  if (o.json) std::cout << run_json(name, run, verdict).dump(2) << "\n";
+  else print_text(name, run, verdict, o.quiet);
+  return unreadable ? kBadInput : verdict_exit(verdict.verdict);
 }
 
 // One "  ID     title" line of --help.
@@ -370,7 +382,10 @@ std::string check_help() {
       "its first violation, and prints which profiles the trace conforms to.\n"
       "gzip and zstd input is unpacked (known by content, from a file or standard input); an input\n"
       "from which no event is read (empty, binary, not a trace) is bad input, never \"conforms\".\n"
-      "Exit: 0 conforms (with auto: to some profile), 1 violation, 2 bad input or usage.";
+      "The verdict says how many checks judged the input and which could not; --require makes a\n"
+      "named check that could not judge a failure.\n"
+      "Exit: 0 conforms (with auto: to some profile), 1 violation or a required check not judged,\n"
+      "2 bad input or usage, 3 not checkable (events were read, but no check could judge them).";
   return s;
 }
 
@@ -399,6 +414,9 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->add_option("--junit", o->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
   c->add_flag("-q,--quiet", o->quiet, "Print violations and the summary only");
+  c->add_option("--require", o->require,
+                "Fail (exit 1) when one of these checks could not judge the input: ID[,ID...] or all")
+      ->type_name("ID,...");
   c->footer(
       "Examples:\n"
       "  trace-cmd report | sbm trace check - --keep-going\n"

@@ -1,7 +1,10 @@
 #include "tools/sbm/report.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 
 #include "tools/sbm/cli_common.h"
 
@@ -65,11 +68,15 @@ nlohmann::json check_summary_json(const CheckSummary& c) {
 }
 
 JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>& checks,
-                       const std::vector<Violation>& violations) {
+                       const std::vector<Violation>& violations, const RequiredChecks& required) {
   JUnitSuite suite{name, {}};
   for (const CheckSummary& c : checks) {
     JUnitCase jc{c.id, {}, {}};
-    if (c.outcome == CheckOutcome::NotCheckable) jc.skipped = c.reason.empty() ? "not checkable" : c.reason;
+    const std::string reason = c.reason.empty() ? "not checkable" : c.reason;
+    if (c.outcome == CheckOutcome::NotCheckable && required.required(c.id))
+      jc.failures.push_back(c.id + ": required (--require) but not checkable from this input: " + reason);
+    else if (c.outcome == CheckOutcome::NotCheckable)
+      jc.skipped = reason;
     for (const Violation& v : violations)
       if (v.id == c.id) jc.failures.push_back(format_violation(v));
     suite.cases.push_back(std::move(jc));
@@ -141,6 +148,107 @@ std::string checks_summary_text(const std::vector<CheckSummary>& checks) {
     if (c.outcome == CheckOutcome::NotCheckable)
       text += "  " + c.id + ": not checkable from this input: " + c.reason + "\n";
   return text;
+}
+
+RequiredChecks::RequiredChecks(const std::string& arg, const std::vector<std::string>& known) {
+  std::stringstream in(arg);
+  for (std::string id; std::getline(in, id, ',');) {
+    if (id == "all") {
+      all_ = true;
+      continue;
+    }
+    if (std::find(known.begin(), known.end(), id) == known.end()) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw UsageError("--require: unknown check '" + id + "' (known: all, " + list + ")");
+    }
+    ids_.push_back(id);
+  }
+}
+
+bool RequiredChecks::required(const std::string& id) const {
+  return all_ || std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+}
+
+Judged judged_of(const std::vector<CheckSummary>& checks, const RequiredChecks& required) {
+  Judged j;
+  j.total = static_cast<int>(checks.size());
+  for (const CheckSummary& c : checks) {
+    if (c.outcome != CheckOutcome::NotCheckable) {
+      ++j.judged;
+      continue;
+    }
+    j.not_checkable.push_back(c.id);
+    if (required.required(c.id)) j.required_unjudged.push_back(c.id);
+  }
+  // A required check the input did not even run (the replay's, on a trace without sbm
+  // events) could not judge either.
+  for (const std::string& id : required.ids())
+    if (std::none_of(checks.begin(), checks.end(), [&](const CheckSummary& c) { return c.id == id; }))
+      j.required_unjudged.push_back(id);
+  return j;
+}
+
+std::string judged_text(const Judged& j) {
+  std::string s = std::to_string(j.judged) + " of " + std::to_string(j.total) + " check" +
+                  (j.total == 1 ? "" : "s") + " judged";
+  if (j.not_checkable.empty()) return s;
+  s += " (" + std::to_string(j.not_checkable.size()) + " not checkable:";
+  for (const std::string& id : j.not_checkable) s += " " + id;
+  return s + ")";
+}
+
+nlohmann::json judged_json(const Judged& j) {
+  return {{"judged", j.judged},
+          {"total", j.total},
+          {"not_checkable", j.not_checkable},
+          {"required_not_judged", j.required_unjudged}};
+}
+
+Verdict verdict_of(const std::vector<Violation>& violations, const Judged& j) {
+  if (!violations.empty()) return Verdict::Violated;
+  if (!j.required_unjudged.empty()) return Verdict::RequiredNotJudged;
+  return j.judged == 0 ? Verdict::NotCheckable : Verdict::Good;
+}
+
+int verdict_exit(Verdict v) {
+  switch (v) {
+    case Verdict::Good: return kConforms;
+    case Verdict::NotCheckable: return kUnknown;
+    default: return kViolation;
+  }
+}
+
+std::string verdict_word(Verdict v, const std::string& good) {
+  switch (v) {
+    case Verdict::Good: return good;
+    case Verdict::Violated: return "violated";
+    case Verdict::RequiredNotJudged: return "required not judged";
+    default: return "not checkable";
+  }
+}
+
+std::string verdict_text(const std::vector<Violation>& violations, const Judged& j, const std::string& good) {
+  const std::string basis = judged_text(j);
+  switch (verdict_of(violations, j)) {
+    case Verdict::Good:
+      return good + (j.not_checkable.empty() ? ": " : " as far as the input shows: ") + basis;
+    case Verdict::NotCheckable:
+      return "NOT CHECKABLE: " + basis;
+    case Verdict::RequiredNotJudged: {
+      std::string s = "REQUIRED CHECK" + std::string(j.required_unjudged.size() == 1 ? "" : "S") + " NOT JUDGED:";
+      for (const std::string& id : j.required_unjudged) s += " " + id;
+      return s + "; " + basis;
+    }
+    case Verdict::Violated:
+      break;
+  }
+  std::set<std::string> ids;
+  for (const Violation& v : violations) ids.insert(v.id);
+  std::string s = "VIOLATED: " + std::to_string(violations.size()) + " violation" +
+                  (violations.size() == 1 ? "" : "s") + " of";
+  for (const std::string& id : ids) s += " " + id;
+  return s + "; " + basis;
 }
 
 }  // namespace sbm::cli

@@ -20,6 +20,52 @@ nlohmann::json check_summary_json(const CheckSummary& c);
 // reason, as every check command prints them.
 std::string checks_summary_text(const std::vector<CheckSummary>& checks);
 
+// --require ID[,ID...] or --require all: checks whose "not checkable" fails the verdict.
+class RequiredChecks {
+ public:
+  RequiredChecks() = default;
+  // Parses the option's value against the IDs the command checks; throws UsageError for an
+  // ID it does not know (with the list of those it does).
+  RequiredChecks(const std::string& arg, const std::vector<std::string>& known);
+  bool required(const std::string& id) const;
+  const std::vector<std::string>& ids() const { return ids_; }
+  bool all() const { return all_; }
+
+ private:
+  bool all_ = false;
+  std::vector<std::string> ids_;
+};
+
+// What a verdict rests on: how many of the checks judged the input, which could not, and the
+// required ones among those (a failure).
+struct Judged {
+  int judged = 0, total = 0;
+  std::vector<std::string> not_checkable;
+  std::vector<std::string> required_unjudged;
+};
+Judged judged_of(const std::vector<CheckSummary>& checks, const RequiredChecks& required);
+// "4 of 18 checks judged (14 not checkable: MIG-5, NB-3, ...)".
+std::string judged_text(const Judged& j);
+// {"judged": 4, "total": 18, "not_checkable": [...], "required_not_judged": [...]}.
+nlohmann::json judged_json(const Judged& j);
+
+// The verdict on one input, and its exit status (kConforms, kViolation, kUnknown).
+enum class Verdict {
+  Good,               // no violation, every required check judged, some check judged
+  Violated,           // a violation
+  RequiredNotJudged,  // no violation, but a check named by --require could not judge
+  NotCheckable,       // no violation, and no check could judge anything
+};
+Verdict verdict_of(const std::vector<Violation>& violations, const Judged& j);
+int verdict_exit(Verdict v);
+// The JSON "result": `good` ("conforms", "sound"), "violated", "required not judged", "not checkable".
+std::string verdict_word(Verdict v, const std::string& good);
+// The verdict in words, with what it rests on: "conforms: 7 of 7 checks judged", "sound as far as
+// the input shows: 2 of 18 checks judged (16 not checkable: ...)", "VIOLATED: 2 violations of MIG-6
+// NB-3; 6 of 7 checks judged", "REQUIRED CHECK NOT JUDGED: NB-4; 4 of 7 checks judged (...)",
+// "NOT CHECKABLE: 0 of 18 checks judged (...)".
+std::string verdict_text(const std::vector<Violation>& violations, const Judged& j, const std::string& good);
+
 // One JUnit test suite per input; one test case per invariant ID.
 struct JUnitCase {
   std::string name;                   // the invariant ID
@@ -31,9 +77,10 @@ struct JUnitSuite {
   std::vector<JUnitCase> cases;
 };
 std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& suites);
-// The cases for one input: every summary, with its violations as failures.
+// The cases for one input: every summary, with its violations as failures; a required check
+// that could not judge is a failure too, not a skipped case.
 JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>& checks,
-                       const std::vector<Violation>& violations);
+                       const std::vector<Violation>& violations, const RequiredChecks& required = {});
 
 // Writes text to FILE ("-" for stdout); throws UsageError when the file cannot be written.
 void write_output(const std::string& path, const std::string& text);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -27,6 +28,14 @@ const char* kOkSamples[] = {
     "009-power-lpar-dlpar-debugfs-ok.txt",          "011-qemu-arm64-hetero-smt-schedstat-ok.txt",
     "023-x86-tigerlake-nuc11-smt-ok.txt",
 };
+
+// --version names the release and the commit it was built from (tools/version.cmake).
+TEST(CliVersion, NamesReleaseAndCommit) {
+  const SbmRun r = sbm("--version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^sbm \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown: .*)\)\n$)")))
+      << r.out;
+}
 
 TEST(CliTopologyCheck, RealSamplesMarkedOkAreSound) {
   for (const char* f : kOkSamples) {

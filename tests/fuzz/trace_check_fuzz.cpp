@@ -24,7 +24,7 @@
 #include "tests/fuzz/fuzz_fail.h"
 #include "tests/unit/trace_record_compare.h"
 #include "traces/trace_check.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include "model/profile.h"
 #include "model/simulator.h"
 #include "tests/unit/sim_testing.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 
 namespace sbm {

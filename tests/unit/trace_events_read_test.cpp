@@ -9,7 +9,8 @@
 #include "tests/unit/balance_event_compare.h"
 #include "tests/unit/trace_gen_testing.h"
 #include "traces/trace_events_read.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_reader.h"
 
 namespace sbm {
 namespace {

@@ -1,6 +1,6 @@
 // The streaming trace line reader (traces/trace_read.h): every record kind, the real kernel
 // samples in tests/data/traces, sbm's own writer read back, and bad input.
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +17,8 @@
 #include "tests/unit/sim_testing.h"
 #include "tests/unit/trace_record_compare.h"
 #include "traces/topology_dump/write.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_header.h"
 #include "traces/trace_write.h"
 
 namespace sbm {

@@ -1,4 +1,4 @@
-// Member-for-member comparison of two trace records (traces/trace_read.h), which have no
+// Member-for-member comparison of two trace records (traces/trace_line_read.h), which have no
 // operator==: what the reader's tests compare when one line or one input is read two ways
 // (the ftrace-layout shortcut and the long way, a reused record and a fresh one, a mapped file
 // and a stream).
@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "traces/trace_read.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm::testing {
 

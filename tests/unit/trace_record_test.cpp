@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "traces/trace_read.h"
+#include "traces/trace_header.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_record.h"
 
 namespace sbm {

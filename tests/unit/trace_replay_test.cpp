@@ -8,7 +8,7 @@
 #include "model/build_sched_domains.h"
 #include "model/profile.h"
 #include "tests/unit/trace_gen_testing.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_replay.h"
 
 namespace sbm {

@@ -16,7 +16,8 @@
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
 #include "traces/trace_events_read.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 
 namespace sbm {

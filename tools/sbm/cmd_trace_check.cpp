@@ -20,7 +20,7 @@
 #include "tools/sbm/report.h"
 #include "traces/trace_check.h"
 #include "traces/trace_dat.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_replay.h"
 
 namespace sbm::cli {

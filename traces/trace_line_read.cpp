@@ -1,14 +1,12 @@
-#include "traces/trace_read.h"
+#include "traces/trace_line_read.h"
 
 #include <algorithm>
-#include <array>
 #include <bit>
-#include <charconv>
 #include <cstring>
 #include <limits>
 
 #include "traces/byte_scan.h"
-#include "traces/trace_write.h"
+#include "traces/trace_text.h"
 
 namespace sbm {
 
@@ -19,62 +17,6 @@ constexpr std::string_view kEmptyLine = "empty line";
 constexpr std::string_view kControlByte = "control byte in line";
 constexpr std::string_view kOverlong = "line longer than 65536 bytes";
 static_assert(kMaxTraceLine == 65536, "kOverlong names the limit");
-
-// One read from the stream; the buffer holds it plus the longest line.
-constexpr std::size_t kReadChunk = 256 * 1024;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-
-// a == b for the short keys of trace fields, without a call to memcmp() per lookup.
-inline bool same_key(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-// Without trailing blanks: four at a time first, since a pid is padded to 7 columns ("%-7d").
-std::string_view trim_right(std::string_view s) {
-  std::size_t n = s.size();
-  while (n >= 4) {
-    uint32_t w;
-    std::memcpy(&w, s.data() + n - 4, 4);
-    if (w != 0x20202020u) break;
-    n -= 4;
-  }
-  while (n > 0 && is_space(s[n - 1])) --n;
-  return s.substr(0, n);
-}
-
-// Whole of `s` as plain decimal digits (no sign, no blanks); nullopt for anything else or
-// for more digits than T surely holds.
-template <class T>
-std::optional<T> to_number(std::string_view s) {
-  if (s.empty() || s.size() > static_cast<std::size_t>(std::numeric_limits<T>::digits10)) return std::nullopt;
-  T v = 0;
-  for (const char c : s) {
-    if (!is_digit(c)) return std::nullopt;
-    v = static_cast<T>(v * 10 + static_cast<T>(c - '0'));
-  }
-  return v;
-}
-
-// The first non-blank of `t` at or after `pos`, or t.size(). Columns are padded with runs of
-// blanks (a comm right-aligned to 16, a pid to 7): 16 bytes at a time while they last.
-inline std::size_t skip_blanks(std::string_view t, std::size_t pos) {
-  const std::size_t n = t.size();
-  const char* const d = t.data();
-  // Most items are one blank apart: settle that before the vectors.
-  if (pos >= n || !is_space(d[pos])) return pos;
-  if (++pos >= n || !is_space(d[pos])) return pos;
-  for (; pos + 16 <= n; pos += 16)
-    if (const std::size_t lane = first_lane(~blank_lanes(d + pos)); lane != 16) return pos + lane;
-  while (pos < n && is_space(d[pos])) ++pos;
-  return pos;
-}
-
-std::string_view trim_left(std::string_view s) { return s.substr(skip_blanks(s, 0)); }
 
 void unparsed(TraceRecord& r, std::string_view why, std::size_t column) {
   r.kind = TraceRecordKind::Unparsed;
@@ -196,41 +138,6 @@ std::size_t find_cpu_column(std::string_view t, std::size_t& close, uint64_t& cp
     return i;
   }
   return std::string_view::npos;
-}
-
-// Byte classes for cutting items: every byte of every line passes through one of these
-// loops, so a table lookup replaces the comparisons.
-enum ByteClass : uint8_t { kOther, kBlank, kEquals };
-constexpr std::array<uint8_t, 256> kByteClass = [] {
-  std::array<uint8_t, 256> c{};
-  c[' '] = kBlank;
-  c['\t'] = kBlank;
-  c['='] = kEquals;
-  return c;
-}();
-
-// The first blank of `t` at or after `pos`, with `stop_at_eq` the first blank or '=', or
-// t.size().
-inline std::size_t find_delimiter(std::string_view t, std::size_t pos, bool stop_at_eq) {
-  const std::size_t n = t.size();
-  const char* d = t.data();
-  if (stop_at_eq) {
-    while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] == kOther) ++pos;
-    return pos;
-  }
-  // A token (a timestamp, an event name, a cpulist) is often 8 bytes or more: 16 at a time.
-  for (; pos + 16 <= n; pos += 16)
-    if (const std::size_t lane = first_lane(blank_lanes(d + pos)); lane != 16) return pos + lane;
-  while (pos < n && kByteClass[static_cast<uint8_t>(d[pos])] != kBlank) ++pos;
-  return pos;
-}
-
-// Next blank-separated token of `t` from `pos` (blanks before it skipped); pos moves past it.
-[[gnu::always_inline]] inline std::string_view next_token(std::string_view t, std::size_t& pos) {
-  pos = skip_blanks(t, pos);
-  const std::size_t start = pos;
-  pos = find_delimiter(t, pos, false);
-  return t.substr(start, pos - start);
 }
 
 // Whether the 8 bytes at `p` start with exactly 6 digits (ftrace's microseconds, every line of
@@ -516,248 +423,20 @@ TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_nu
   return r;
 }
 
-TraceReader::TraceReader(std::istream& in) : in_(&in), buf_(kMaxTraceLine + kReadChunk), base_(buf_.data()) {}
-
-// The whole file is there from the start: next_line() never refills, and finds every line
-// whole (an overlong one too, then cut like the stream's).
-TraceReader::TraceReader(MappedFile& file)
-    : file_(&file), base_(file.text().data()), end_(file.text().size()), eof_(true) {}
-
-std::optional<std::string_view> TraceReader::next_line(bool& overlong, std::size_t& control) {
-  overlong = false;
-  // The previous record is dead (next()'s contract): a mapped file may have back what lies
-  // before this line.
-  if (file_ != nullptr) file_->release_before(begin_);
-  for (;;) {
-    const char* base = base_;
-    // The line's end and its first control byte in one pass: the first control byte is the
-    // line break itself in a clean line (or a '\r' just before it, which next() drops).
-    const std::string_view unread(base + begin_, end_ - begin_);
-    std::size_t at = std::string_view::npos;
-    control = first_control_byte(unread);
-    if (control != std::string_view::npos) {
-      if (unread[control] == '\n') {
-        at = control;
-        control = std::string_view::npos;
-      } else if (unread[control] == '\r' && control + 1 < unread.size() && unread[control + 1] == '\n') {
-        at = control + 1;
-        control = std::string_view::npos;
-      } else {
-        at = unread.find('\n', control + 1);
-      }
-    }
-    if (at != std::string_view::npos) {
-      const std::string_view l = unread.substr(0, at);
-      begin_ += at + 1;
-      if (discarding_) {
-        discarding_ = false;
-        continue;
-      }
-      overlong = l.size() > kMaxTraceLine;
-      return overlong ? l.substr(0, kMaxTraceLine) : l;
-    }
-    if (discarding_) {
-      begin_ = end_;
-    } else if (end_ - begin_ > kMaxTraceLine) {
-      // No line break within reach: report the line by its first kMaxTraceLine bytes and
-      // skip the rest of it as it arrives, so the buffer never grows.
-      const std::string_view l(base + begin_, kMaxTraceLine);
-      begin_ = end_;
-      discarding_ = true;
-      overlong = true;
-      return l;
-    }
-    if (eof_) {
-      discarding_ = false;
-      if (begin_ == end_) return std::nullopt;
-      const std::string_view l(base + begin_, end_ - begin_);  // last line without a break
-      begin_ = end_;
-      return l;
-    }
-    char* buf = buf_.data();
-    std::memmove(buf, buf + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
-    in_->read(buf + end_, static_cast<std::streamsize>(buf_.size() - end_));
-    end_ += static_cast<std::size_t>(in_->gcount());
-    eof_ = !in_->good();
-  }
-}
-
-const TraceRecord* TraceReader::next() {
-  bool overlong = false;
-  std::size_t control = std::string_view::npos;
-  std::optional<std::string_view> l = next_line(overlong, control);
-  if (!l) return nullptr;
-  ++line_;
-  TraceRecord& r = record_;
+bool read_stream_line(TraceRecord& r, std::string_view text, uint64_t line_number, bool overlong, std::size_t control,
+                      bool after_printk) {
   if (overlong) {
-    start_record(r, *l, line_);
+    start_record(r, text, line_number);
     unparsed(r, kOverlong, kMaxTraceLine);
-    after_printk_ = false;
-    return &r;
+    return false;
   }
-  if (!l->empty() && l->back() == '\r') l->remove_suffix(1);
-  read_line_into(r, *l, line_, control);
-  if (r.kind == TraceRecordKind::Unparsed && after_printk_ && r.error != kEmptyLine && r.error != kControlByte) {
-    start_record(r, r.text, line_);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  read_line_into(r, text, line_number, control);
+  if (r.kind == TraceRecordKind::Unparsed && after_printk && r.error != kEmptyLine && r.error != kControlByte) {
+    start_record(r, r.text, line_number);
     r.kind = TraceRecordKind::Continuation;
   }
-  after_printk_ = r.kind == TraceRecordKind::Continuation ||
-                  (r.kind == TraceRecordKind::Event && is_printk_event(r.event));
-  return &r;
-}
-
-namespace {
-
-// The item of `text` at or after `pos` (blanks before it skipped), as parse_trace_fields()
-// splits it; pos moves past it. False at the end of the text. Inline in the loops below, so
-// the item stays in registers (storing it through a reference and reading it back stalled
-// every lookup on store forwarding).
-inline bool cut_trace_field(std::string_view text, std::size_t& pos, TraceField& out) {
-  const std::size_t n = text.size();
-  pos = skip_blanks(text, pos);
-  if (pos == n) return false;
-  std::size_t start = pos;
-  std::size_t eq = std::string_view::npos;  // the token's first '='
-  pos = find_delimiter(text, pos, true);
-  if (pos < n && text[pos] == '=') {
-    eq = pos;
-    pos = find_delimiter(text, pos + 1, false);
-  }
-  std::size_t end = pos;
-  if (eq != std::string_view::npos && text[start] == '[' && text[end - 1] == ']' && end - start > 2) {
-    ++start;
-    --end;
-  }
-  if (eq == std::string_view::npos || eq == start || eq >= end) {
-    out = TraceField{text.substr(start, end - start), {}, false};
-    return true;
-  }
-  const std::string_view key = text.substr(start, eq - start);
-  if (is_comm_field_key(key)) {
-    // A comm may hold blanks: its value runs to the last token before one with '='.
-    std::size_t look = pos;
-    for (std::string_view more = next_token(text, look); !more.empty() && more.find('=') == std::string_view::npos;
-         more = next_token(text, look))
-      end = pos = look;
-  }
-  out = TraceField{key, text.substr(eq + 1, end - eq - 1), true};
-  return true;
-}
-
-// The first item named `key` with a value: what find_trace_field() and the split fallback of
-// TraceFields::find_value() both search.
-const TraceField* first_field(const std::vector<TraceField>& fields, std::string_view key) {
-  for (const TraceField& f : fields)
-    if (f.has_value && same_key(f.key, key)) return &f;
-  return nullptr;
-}
-
-}  // namespace
-
-std::optional<int> field_int(std::optional<std::string_view> value) {
-  if (!value || value->empty()) return std::nullopt;
-  int v = 0;
-  const char* end = value->data() + value->size();
-  const auto [p, ec] = std::from_chars(value->data(), end, v);
-  if (ec != std::errc() || p != end) return std::nullopt;
-  return v;
-}
-
-void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
-  out.clear();
-  std::size_t pos = 0;
-  TraceField f;
-  while (cut_trace_field(text, pos, f)) out.push_back(f);
-}
-
-std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key) {
-  const TraceField* f = first_field(fields, key);
-  return f ? std::optional<std::string_view>(f->value) : std::nullopt;
-}
-
-void TraceFields::reset(std::string_view text) {
-  text_ = text;
-  pos_ = 0;
-  last_ = TraceField{};
-  split_ = false;
-}
-
-std::size_t TraceFields::skip_blanks_from(std::size_t p) const { return skip_blanks(text_, p); }
-
-const std::string_view* TraceFields::take_value(std::string_view key, std::size_t value) {
-  const std::size_t end = find_delimiter(text_, value, false);
-  return found(key.size(), value, end, end);
-}
-
-const std::string_view* TraceFields::find_value_slow(std::string_view key) {
-  std::size_t p = skip_blanks(text_, pos_);
-  // `[key=value]` next (the softirq events' `[action=SCHED]`): it loses its brackets, as
-  // cut_trace_field() reads it; without the closing one the item is named "[key".
-  if (p < text_.size() && text_[p] == '[') {
-    if (const std::size_t value = key_at(p + 1, key); value != std::string_view::npos) {
-      const std::size_t end = find_delimiter(text_, value, false);
-      if (text_[end - 1] == ']') return found(key.size(), value, end - 1, end);
-    }
-  }
-  TraceField f;
-  while (cut_trace_field(text_, p, f)) {
-    if (f.has_value && same_key(f.key, key)) {
-      pos_ = p;
-      last_ = f;
-      return &last_.value;
-    }
-  }
-  // Not after the last item found: before it, or nowhere.
-  const TraceField* earlier = first_field(all(), key);
-  return earlier ? &earlier->value : nullptr;
-}
-
-const std::vector<TraceField>& TraceFields::all() {
-  if (!split_) {
-    parse_trace_fields(text_, all_);
-    split_ = true;
-  }
-  return all_;
-}
-
-std::optional<std::string_view> add_trace_header(TraceHeaderText& h, const TraceRecord& r) {
-  if (r.kind != TraceRecordKind::Header) return std::nullopt;
-  const std::string_view k = r.key;
-  const std::string_view v = r.value;
-  auto set_text = [&](std::string& into) -> std::optional<std::string_view> {
-    if (v.empty()) return "empty value";
-    if (!into.empty()) return "key given twice";
-    into = v;
-    return std::nullopt;
-  };
-  if (k == "sbm-trace") {
-    if (h.version) return "key given twice";
-    const auto n = to_number<int>(v);
-    if (!n) return "expected the format version number";
-    if (*n != kTraceFormatVersion) return "unsupported sbm-trace version (this reader knows version 1)";
-    h.version = n;
-  } else if (k == "generator") {
-    return set_text(h.generator);
-  } else if (k == "profile") {
-    return set_text(h.profile);
-  } else if (k == "topology") {
-    return set_text(h.topology);
-  } else if (k == "hz") {
-    if (h.hz) return "key given twice";
-    const auto n = to_number<unsigned>(v);
-    if (!n || *n == 0) return "expected a positive HZ";
-    h.hz = n;
-  } else if (k == "jiffies-bits") {
-    if (h.jiffies_bits) return "key given twice";
-    const auto n = to_number<unsigned>(v);
-    if (!n || (*n != 32 && *n != 64)) return "expected 32 or 64";
-    h.jiffies_bits = n;
-  } else if (k == "topology-dump") {
-    h.topology_dump.emplace_back(v);
-  }
-  return std::nullopt;
+  return r.kind == TraceRecordKind::Continuation || (r.kind == TraceRecordKind::Event && is_printk_event(r.event));
 }
 
 }  // namespace sbm

@@ -1,110 +1,15 @@
-// Reading ftrace-like text traces one line at a time (spec/trace-format.md, "Reading"): the
-// lexing layer under trace replay. Accepts sbm's own format, raw ftrace
-// (/sys/kernel/tracing/trace, 4- or 5-character irq-info flags), `trace-cmd report` (its
-// preamble, no flags column, padded event names, wrapped bprint text) and `perf script`'s
-// default line, detected per line.
-//
-// Streaming: the reader keeps one bounded buffer (kMaxTraceLine plus one read chunk) and no
-// past lines; a record's string_views point into that buffer and stay valid only until the
-// next call of next(). Bad input is data: an Unparsed record with a reason, never a throw.
+// The field text of one trace event (what follows the event name): split into items, or read
+// by key in the order the line prints them (spec/trace-format.md, "Reading").
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <istream>
 #include <limits>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
-#include "traces/mapped_file.h"
-#include "traces/trace_event_id.h"
-
 namespace sbm {
-
-enum class TraceRecordKind {
-  Event,         // comm-pid [cpu] flags? secs.frac: event: fields
-  Header,        // "# key: value"
-  Comment,       // any other line starting with '#'
-  LostEvents,    // "CPU:N [LOST M EVENTS]" (ftrace), "CPU:N [M EVENTS DROPPED]" (trace-cmd)
-  Preamble,      // trace-cmd report: "version = N", "cpus=N", "CPU N is empty"
-  Continuation,  // a line continuing the text of the previous bprint/print/bputs event
-  Unparsed,      // anything else; `error` says why
-};
-
-const char* trace_record_kind_name(TraceRecordKind k);
-
-// Longest line read whole. The kernel formats a line into one trace_seq of a page or two
-// (TRACE_SEQ_BUFFER_SIZE, include/linux/trace_seq.h, v6.7); a longer line is Unparsed.
-inline constexpr std::size_t kMaxTraceLine = 64 * 1024;
-
-struct TraceRecord {
-  uint64_t line = 0;  // 1-based number of the physical line
-  TraceRecordKind kind = TraceRecordKind::Unparsed;
-  std::string_view text;  // the whole line, without its line break
-
-  // Event (cpu also for LostEvents and "CPU N is empty"; -1 when not given).
-  std::string_view comm;
-  int pid = -1;
-  int tgid = -1;  // the "(tgid)" column of the record-tgid option; -1 when absent or "(-------)"
-  int cpu = -1;
-  std::string_view flags;           // "d.h1" / "d.h1." / empty (trace-cmd report, perf script)
-  uint64_t timestamp_ns = 0;        // exact: 6 fraction digits give whole microseconds
-  std::string_view timestamp_text;  // as written, e.g. "1237.764236"
-  std::string_view event;           // without its trailing ':' ("sched:sched_switch" from perf)
-  TraceEventId id = TraceEventId::Unknown;  // of the bare name (perf's "sched:" dropped)
-  std::string_view fields;          // the rest of the line, padding before it skipped
-
-  // Header ("# key: value") and Preamble ("version"/"6", "cpus"/"6", "empty"/"3").
-  std::string_view key;
-  std::string_view value;
-
-  // LostEvents: how many, when the line says.
-  std::optional<uint64_t> lost;
-
-  // Unparsed: why, and the 0-based column where reading stopped.
-  std::string_view error;
-  std::size_t column = 0;
-
-  uint64_t timestamp_us() const { return timestamp_ns / 1000; }
-};
-
-class TraceReader {
- public:
-  explicit TraceReader(std::istream& in);
-  // Lexes a mapped file in place, giving back what it has passed (MappedFile::release_before()).
-  // The same records as the stream reader gives for the same bytes.
-  explicit TraceReader(MappedFile& file);
-
-  // The next line's record, or nullptr at the end of input. The record and the views inside it
-  // stay valid until the next call (the reader reuses both; copying a record costs more than
-  // lexing a line).
-  const TraceRecord* next();
-
- private:
-  // The next line; `control` is where its first control byte is (npos: none).
-  std::optional<std::string_view> next_line(bool& overlong, std::size_t& control);
-
-  std::istream* in_ = nullptr;   // a stream read into buf_, or
-  MappedFile* file_ = nullptr;   // a file read where it is mapped
-  std::vector<char> buf_;
-  const char* base_ = nullptr;   // buf_'s data or the file's text
-  std::size_t begin_ = 0;        // start of the unread text at base_
-  std::size_t end_ = 0;          // end of the text read from in_ (the file's size)
-  bool eof_ = false;
-  bool discarding_ = false;  // inside the rest of an overlong line
-  uint64_t line_ = 0;
-  bool after_printk_ = false;  // previous record was a bprint/print/bputs event or its continuation
-  TraceRecord record_;
-};
-
-// Reads one line on its own (no continuation context): what TraceReader::next() does for it.
-// `text` must outlive the record.
-TraceRecord read_trace_line(std::string_view text, uint64_t line_number);
-// read_trace_line() without its shortcut for ftrace's own layout: every line read the way any
-// layout is. For the property that the shortcut changes nothing.
-TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_number);
 
 // A field's value as an int: all of it, in decimal (a '-' allowed); absent when missing, empty,
 // out of range or not a number.
@@ -335,23 +240,5 @@ class InOrderFields {
   const char* at_;
   const char* end_;
 };
-
-// What the `# key: value` header of an sbm trace declares (spec/trace-format.md, "Header").
-// Not TraceHeader (traces/trace_write.h): that one holds the model objects to write, this
-// one the text read back.
-struct TraceHeaderText {
-  std::optional<int> version;  // sbm-trace
-  std::string generator;
-  std::string profile;
-  std::optional<unsigned> hz;
-  std::optional<unsigned> jiffies_bits;
-  std::string topology;
-  std::vector<std::string> topology_dump;  // one entry per `# topology-dump:` line
-};
-
-// Adds one Header record to `h`. Keys sbm does not define (ftrace's `tracer`, a sample's
-// `source`) are left to the caller and return nullopt, as does a good value; a bad value of an
-// sbm key returns the reason.
-std::optional<std::string_view> add_trace_header(TraceHeaderText& h, const TraceRecord& r);
 
 }  // namespace sbm

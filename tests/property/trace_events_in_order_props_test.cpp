@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/unit/balance_event_compare.h"
-#include "tests/unit/trace_gen_testing.h"
+#include "tests/support/balance_event_compare.h"
+#include "tests/support/trace_gen_testing.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_line_read.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/unit/trace_record_compare.h"
+#include "tests/support/trace_record_compare.h"
 #include "traces/trace_line_read.h"
 
 namespace sbm {

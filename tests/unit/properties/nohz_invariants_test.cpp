@@ -4,7 +4,7 @@
 
 #include "model/nohz.h"
 #include "properties/nohz_invariants.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm::testing {
 namespace {

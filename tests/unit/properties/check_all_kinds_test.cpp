@@ -12,7 +12,7 @@
 
 #include "model/mutants.h"
 #include "properties/check_all.h"
-#include "tests/unit/sim_testing.h"
+#include "tests/support/sim_testing.h"
 
 namespace sbm {
 namespace {

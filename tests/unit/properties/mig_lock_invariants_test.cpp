@@ -6,7 +6,7 @@
 #include "model/active_balance.h"
 #include "properties/lock_invariants.h"
 #include "properties/mig_invariants.h"
-#include "tests/unit/load_balance_testing.h"
+#include "tests/support/load_balance_testing.h"
 
 namespace sbm {
 namespace {

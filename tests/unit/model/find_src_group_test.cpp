@@ -5,7 +5,7 @@
 #include "model/find_src_group.h"
 #include "model/find_src_rq.h"
 #include "model/lb_groups.h"
-#include "tests/unit/load_balance_testing.h"
+#include "tests/support/load_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "model/nohz.h"
 #include "model/sched_balance_trigger.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm::testing {
 

@@ -1,7 +1,7 @@
 // The simulator (model/simulator.h): determinism, the interleaving rules, the workloads and
 // the task events.
 #include "model/simulator.h"
-#include "tests/unit/sim_testing.h"
+#include "tests/support/sim_testing.h"
 
 #include <gtest/gtest.h>
 

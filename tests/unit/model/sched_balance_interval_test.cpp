@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/balance_interval.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -8,7 +8,7 @@
 #include "properties/interval_invariants.h"
 #include "properties/nb_invariants.h"
 #include "properties/ser_invariants.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -6,9 +6,9 @@
 
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
-#include "tests/unit/sim_testing.h"
 #include "properties/check_all.h"
 #include "properties/wc_invariants.h"
+#include "tests/support/sim_testing.h"
 
 namespace sbm {
 namespace {

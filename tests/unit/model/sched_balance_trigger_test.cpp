@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm {
 namespace {

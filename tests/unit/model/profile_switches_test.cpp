@@ -8,7 +8,7 @@
 
 #include "model/sched_balance_domains.h"
 #include "model/sched_balance_trigger.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -13,7 +13,7 @@
 #include "model/lb_era.h"
 #include "model/rq.h"
 #include "model/sched_balance_rq.h"
-#include "tests/unit/sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm::testing {
 

@@ -9,7 +9,7 @@
 #include "model/sched_balance_domains.h"
 #include "model/sched_balance_rq.h"
 #include "model/sched_balance_trigger.h"
-#include "tests/unit/load_balance_testing.h"
+#include "tests/support/load_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -6,8 +6,8 @@
 #include <tuple>
 
 #include "model/profile.h"
-#include "tests/unit/balance_event_compare.h"
-#include "tests/unit/trace_gen_testing.h"
+#include "tests/support/balance_event_compare.h"
+#include "tests/support/trace_gen_testing.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_reader.h"

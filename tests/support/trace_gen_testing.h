@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/sched_hotplug.h"
-#include "tests/unit/sim_testing.h"
+#include "tests/support/sim_testing.h"
 #include "traces/trace_write.h"
 
 namespace sbm::testing {

@@ -11,7 +11,7 @@
 #include "model/sd_defaults.h"
 #include "model/simulator.h"
 #include "properties/check_all.h"
-#include "tests/unit/sim_testing.h"
+#include "tests/support/sim_testing.h"
 #include "traces/topology_dump/read.h"
 
 namespace sbm {

@@ -6,7 +6,7 @@
 #include "model/build_sched_domains.h"
 #include "model/sched_balance_trigger.h"
 #include "model/topology_spec.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "model/lb_groups.h"
 #include "model/should_we_balance.h"
-#include "tests/unit/load_balance_testing.h"
+#include "tests/support/load_balance_testing.h"
 
 namespace sbm {
 namespace {

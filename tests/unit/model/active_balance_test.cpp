@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/active_balance.h"
-#include "tests/unit/load_balance_testing.h"
+#include "tests/support/load_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "properties/ser_invariants.h"
-#include "sched_balance_testing.h"
+#include "tests/support/sched_balance_testing.h"
 
 namespace sbm {
 namespace {

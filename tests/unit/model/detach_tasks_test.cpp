@@ -4,7 +4,7 @@
 #include "model/detach_tasks.h"
 #include "model/lb_groups.h"
 #include "model/lb_load.h"
-#include "tests/unit/load_balance_testing.h"
+#include "tests/support/load_balance_testing.h"
 
 namespace sbm {
 namespace {

@@ -14,8 +14,8 @@
 
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
-#include "tests/unit/sim_testing.h"
-#include "tests/unit/trace_record_compare.h"
+#include "tests/support/sim_testing.h"
+#include "tests/support/trace_record_compare.h"
 #include "traces/topology_dump/write.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_header.h"

@@ -7,7 +7,7 @@
 
 #include "model/build_sched_domains.h"
 #include "model/profile.h"
-#include "tests/unit/trace_gen_testing.h"
+#include "tests/support/trace_gen_testing.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_replay.h"
 

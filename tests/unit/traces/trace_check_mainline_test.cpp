@@ -13,7 +13,7 @@
 #include "model/build_sched_domains.h"
 #include "model/profile.h"
 #include "model/simulator.h"
-#include "tests/unit/sim_testing.h"
+#include "tests/support/sim_testing.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 

@@ -14,7 +14,7 @@
 #include "properties/check_all.h"
 #include "properties/mig_invariants.h"
 #include "properties/wc_invariants.h"
-#include "tests/unit/sim_testing.h"
+#include "tests/support/sim_testing.h"
 
 namespace sbm {
 namespace {

@@ -1,6 +1,7 @@
-// The streaming trace line reader (traces/trace_read.h): every record kind, the real kernel
-// samples in tests/data/traces, sbm's own writer read back, and bad input.
-#include "traces/trace_reader.h"
+// Reading trace lines (traces/trace_line_read.h) one at a time and through the streaming reader
+// (traces/trace_reader.h): every record kind, the real kernel samples in tests/data/traces,
+// sbm's own writer read back, and bad input.
+#include "traces/trace_line_read.h"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,7 @@
 #include "traces/topology_dump/write.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_header.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 
 namespace sbm {
@@ -355,56 +357,6 @@ TEST(TraceRead, TheReusedRecordKeepsNothingFromTheLineBefore) {
     }
 }
 
-// --- Fields -------------------------------------------------------------------------------------
-
-TEST(TraceFields, KeyValuesBracketsCommsAndValueLessTokens) {
-  std::vector<TraceField> f;
-  parse_trace_fields("vec=7 [action=SCHED]", f);
-  ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[1].key, "action");
-  EXPECT_EQ(f[1].value, "SCHED");
-  EXPECT_TRUE(f[1].has_value);
-
-  parse_trace_fields("comm=run_stream.sh pid=4392 prio=120 target_cpu=206 *LLC: 9", f);
-  ASSERT_EQ(f.size(), 6u);
-  EXPECT_EQ(f[0].value, "run_stream.sh");
-  EXPECT_EQ(find_trace_field(f, "target_cpu"), "206");
-  EXPECT_EQ(f[4].key, "*LLC:");
-  EXPECT_FALSE(f[4].has_value);
-  EXPECT_EQ(f[5].key, "9");
-
-  parse_trace_fields("prev_comm=Web Content prev_pid=5512 allowed=0-3,8 balance_interval=8->16", f);
-  ASSERT_EQ(f.size(), 4u);
-  EXPECT_EQ(f[0].value, "Web Content");
-  EXPECT_EQ(find_trace_field(f, "allowed"), "0-3,8");
-  EXPECT_EQ(find_trace_field(f, "balance_interval"), "8->16");
-  EXPECT_FALSE(find_trace_field(f, "missing"));
-
-  parse_trace_fields("trace-cmd:4734 [120] R ==> x=", f);
-  ASSERT_EQ(f.size(), 5u);
-  EXPECT_EQ(f[1].key, "[120]");
-  EXPECT_FALSE(f[1].has_value);
-  EXPECT_EQ(f[3].key, "==>");
-  EXPECT_TRUE(f[4].has_value);
-  EXPECT_EQ(f[4].value, "");
-
-  parse_trace_fields("   ", f);
-  EXPECT_TRUE(f.empty());
-}
-
-TEST(TraceFields, ReadsForwardAndFallsBackForEarlierKeys) {
-  TraceFields f;
-  f.reset("comm=Web Content pid=5512 prio=120 target_cpu=003");
-  EXPECT_EQ(f.find("pid"), "5512");         // forward, over comm
-  EXPECT_EQ(f.find("pid"), "5512");         // the last one again (has() then a read)
-  EXPECT_EQ(f.find("target_cpu"), "003");
-  EXPECT_EQ(f.find("comm"), "Web Content"); // behind: from the split text
-  EXPECT_EQ(f.find("missing"), std::nullopt);
-  f.reset("vec=7 [action=SCHED]");
-  EXPECT_EQ(f.find("action"), "SCHED");
-  EXPECT_EQ(f.find("vec"), "7");
-}
-
 // --- Event ids ----------------------------------------------------------------------------------
 
 TEST(TraceEventId, EveryNameMapsToItsIdAndBack) {
@@ -435,30 +387,6 @@ TEST(TraceEventId, TheReaderClassifiesEachEventLine) {
   EXPECT_EQ(rs[0].id, TraceEventId::Switch);
   EXPECT_EQ(rs[1].id, TraceEventId::Tick);
   EXPECT_EQ(rs[2].id, TraceEventId::Unknown);
-}
-
-// --- Header helper ------------------------------------------------------------------------------
-
-TEST(TraceHeaderText, CollectsSbmKeysAndRejectsBadValues) {
-  TraceHeaderText h;
-  for (const char* l : {"# tracer: nop", "# sbm-trace: 1", "# profile: v6.17", "# hz: 250", "# jiffies-bits: 64",
-                        "# topology: 2s-numa", "# topology-dump: CPU0 attaching sched-domain(s):", "# source: x"})
-    EXPECT_FALSE(add_trace_header(h, line(l))) << l;
-  EXPECT_EQ(h.version, 1);
-  EXPECT_EQ(h.profile, "v6.17");
-  EXPECT_EQ(h.hz, 250u);
-  EXPECT_EQ(h.jiffies_bits, 64u);
-  EXPECT_EQ(h.topology, "2s-numa");
-  ASSERT_EQ(h.topology_dump.size(), 1u);
-  EXPECT_EQ(h.topology_dump[0], "CPU0 attaching sched-domain(s):");
-
-  EXPECT_TRUE(add_trace_header(h, line("# hz: 100")));  // twice
-  EXPECT_TRUE(add_trace_header(h, line("# profile: v4.19")));
-  TraceHeaderText fresh;
-  for (const char* bad : {"# sbm-trace: 2", "# sbm-trace: one", "# hz: 0", "# hz: -5", "# jiffies-bits: 48",
-                          "# profile:"})
-    EXPECT_TRUE(add_trace_header(fresh, line(bad))) << bad;
-  EXPECT_FALSE(add_trace_header(fresh, line("not a header")));
 }
 
 // --- Real kernel samples ------------------------------------------------------------------------

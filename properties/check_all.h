@@ -50,7 +50,7 @@ BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window);
 // window through std::get_if / std::get of these kinds only, so a window holding none of them
 // shows it nothing: check_balance_events() does not run it there (replay checks a window per
 // jiffy, and about half the jiffies of a trace hold nothing but ticks). Tested: each check
-// finds nothing in windows stripped of its kinds (tests/unit/check_all_kinds_test.cpp).
+// finds nothing in windows stripped of its kinds (tests/unit/properties/check_all_kinds_test.cpp).
 struct BalanceEventCheck {
   std::array<const char*, 2> ids;  // {"NB-1"}, or {"LOCK-1", "LOCK-2"}: two that share the rq lock layout
   BalanceEventKinds reads;

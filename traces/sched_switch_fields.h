@@ -7,7 +7,8 @@
 #include <optional>
 #include <string_view>
 
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
 
 namespace sbm {
 

@@ -15,7 +15,7 @@
 #include "traces/trace_check_cadence.h"
 #include "traces/trace_check_mainline.h"
 #include "traces/trace_check_sched_softirq.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_replay.h"
 
 namespace sbm {

@@ -22,7 +22,8 @@
 #include "model/kernel_version.h"
 #include "properties/violation.h"
 #include "traces/pid_table.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 

@@ -18,7 +18,8 @@
 
 #include "model/rq.h"
 #include "properties/violation.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 

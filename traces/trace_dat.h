@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "traces/trace_read.h"
+#include "traces/trace_line_read.h"
 
 struct tracecmd_input;
 struct tep_handle;

@@ -12,7 +12,8 @@
 
 #include "model/balance_event.h"
 #include "model/workload.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 

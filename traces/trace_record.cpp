@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "traces/trace_read.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 

@@ -37,7 +37,7 @@ const std::vector<TraceEventName>& default_record_events();
 // line; absent when there is none or N is not a positive number.
 std::optional<unsigned> kconfig_hz(std::string_view config);
 
-// The header of a recorded trace, one `# key: value` line each (traces/trace_read.h reads
+// The header of a recorded trace, one `# key: value` line each (traces/trace_header.h reads
 // them as Header records; add_trace_header() takes generator, hz, profile and topology-dump).
 struct RecordHeader {
   std::string generator;  // the sbm command line that recorded it

@@ -27,7 +27,9 @@
 #include "model/topology_spec.h"
 #include "properties/violation.h"
 #include "traces/trace_events_read.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_header.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 

@@ -22,7 +22,8 @@
 
 #include "tests/cli/sbm_run.h"
 #include "traces/trace_dat.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_reader.h"
 
 namespace sbm {
 namespace {

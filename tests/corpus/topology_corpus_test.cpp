@@ -1,4 +1,4 @@
-// The topology corpus: every file in tests/corpus/topology/ carries its expected result
+// The topology corpus: every file in traces/corpus/topology/ carries its expected result
 // ("# expect: sound" or "# expect: violated ID ...", the exact set of invariant IDs that
 // fire) and one line of why; every real sample in tests/data/topologies/ carries the
 // verdict its reporter or the kernel gave ("verdict: ok" / "verdict: broken"). Each file is

@@ -24,8 +24,9 @@
 #include "properties/check_all.h"
 #include "traces/trace_check.h"
 #include "traces/trace_expect.h"
+#include "traces/trace_fields.h"
 #include "traces/trace_names.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 
 namespace sbm {
 namespace {

@@ -22,9 +22,9 @@
 
 #include "model/profile.h"
 #include "tests/fuzz/fuzz_fail.h"
-#include "tests/unit/trace_record_compare.h"
+#include "tests/support/trace_record_compare.h"
 #include "traces/trace_check.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Property: read_trace_event(), which reads a line in its writer's layout item by item from a
-// cursor (InOrderFields, traces/trace_read.h), answers exactly what
+// cursor (InOrderFields, traces/trace_fields.h), answers exactly what
 // read_trace_event_the_long_way() answers: the same kind, the same event field for field, the
 // same error. For every event the simulator writes, as written and bent off that layout (items
 // swapped, dropped, repeated, unknown ones added, keys made longer, blanks doubled or made tabs,
@@ -13,10 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "tests/unit/balance_event_compare.h"
-#include "tests/unit/trace_gen_testing.h"
+#include "tests/support/balance_event_compare.h"
+#include "tests/support/trace_gen_testing.h"
 #include "traces/trace_events_read.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 namespace {

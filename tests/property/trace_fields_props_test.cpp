@@ -1,5 +1,5 @@
 // Property: TraceFields::find(), which reads an event's fields forward in one pass, answers
-// exactly what find_trace_field() answers on the whole split text (traces/trace_read.h), for
+// exactly what find_trace_field() answers on the whole split text (traces/trace_fields.h), for
 // any line that names no key twice and any order of lookups: in order, out of order, repeated,
 // missing. The fast path must never change what a check sees.
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
 
 namespace sbm {
 namespace {

@@ -1,15 +1,15 @@
 // Property: read_trace_line(), which reads ftrace's own layout ("%16s-%-7d [%03d] flags
 // secs.usecs: ") at the places that layout fixes, answers exactly what
 // read_trace_line_the_long_way() answers, for lines on that layout, near it and off it: the
-// shortcut must never change a record, a reason or a column (traces/trace_read.h).
+// shortcut must never change a record, a reason or a column (traces/trace_line_read.h).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "tests/unit/trace_record_compare.h"
-#include "traces/trace_read.h"
+#include "tests/support/trace_record_compare.h"
+#include "traces/trace_line_read.h"
 
 namespace sbm {
 namespace {

@@ -9,8 +9,8 @@
 #include "properties/topo_invariants.h"
 #include "traces/cex_write.h"
 #include "traces/topology_dump/read.h"
-#include "traces/trace_read.h"
 #include "traces/trace_check.h"
+#include "traces/trace_reader.h"
 
 namespace sbm {
 namespace {

@@ -1,4 +1,4 @@
-// Benchmark of the streaming trace reader (traces/trace_read.h): records and megabytes per
+// Benchmark of the streaming trace reader (traces/trace_reader.h): records and megabytes per
 // second of TraceReader::next() plus parse_trace_fields() on every event, and of the replay's
 // event reading (traces/trace_events_read.h) with and without its in-order reading, over ~50 MB of
 // sbm's own trace format written once by the simulator (2s-numa, v6.17, numa-imbalance).
@@ -16,7 +16,8 @@
 #include "model/build_sched_domains.h"
 #include "model/simulator.h"
 #include "traces/trace_events_read.h"
-#include "traces/trace_read.h"
+#include "traces/trace_fields.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 
 namespace sbm {

@@ -7,17 +7,17 @@
 #include "model/build_sched_domains.h"
 #include "model/profile.h"
 #include "model/simulator.h"
+#include "model/topology_spec.h"
 #include "properties/check_all.h"
 #include "properties/prove.h"
-#include "model/topology_spec.h"
 #include "properties/topo_invariants.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
 #include "tools/sbm/topology_view.h"
 #include "traces/cex_write.h"
-#include "traces/trace_read.h"
 #include "traces/trace_check.h"
+#include "traces/trace_reader.h"
 
 namespace sbm::cli {
 

@@ -23,7 +23,7 @@
 #include "traces/trace_check.h"
 #include "traces/trace_dat.h"
 #include "traces/trace_input.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_replay.h"
 
 namespace sbm::cli {

@@ -17,7 +17,7 @@
 #include "properties/topo_invariants.h"
 #include "traces/trace_check.h"
 #include "traces/trace_expect.h"
-#include "traces/trace_read.h"
+#include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 
 namespace sbm {

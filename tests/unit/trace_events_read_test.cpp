@@ -14,8 +14,7 @@
 namespace sbm {
 namespace {
 
-using testing::same;
-
+using testing::same_in_trace;
 
 struct ReadBack {
   std::vector<BalanceEvent> events;
@@ -44,9 +43,10 @@ void expect_round_trip(const testing::GeneratedTrace& g) {
   const ReadBack back = read_back(g.text);
   EXPECT_TRUE(back.errors.empty()) << back.errors.front();
   ASSERT_EQ(back.events.size(), g.events.size());
-  for (size_t i = 0; i < g.events.size(); ++i) ASSERT_TRUE(same(back.events[i], g.events[i])) << "event " << i;
+  for (size_t i = 0; i < g.events.size(); ++i) ASSERT_TRUE(back.events[i] == g.events[i]) << "event " << i;
   ASSERT_EQ(back.task_events.size(), g.task_events.size());
-  for (size_t i = 0; i < g.task_events.size(); ++i) ASSERT_TRUE(same(back.task_events[i], g.task_events[i])) << i;
+  for (size_t i = 0; i < g.task_events.size(); ++i)
+    ASSERT_TRUE(same_in_trace(back.task_events[i], g.task_events[i])) << i;
 }
 
 TEST(TraceEventsRead, EveryProfileRoundTripsFieldForField) {
@@ -138,6 +138,33 @@ TEST(TraceEventsRead, MigrateReasonAndItsOlderHotplugFlag) {
   EXPECT_EQ(read_line(move + "reason=swap balance_seq=0").error,
             "sched_migrate_task: field reason: expected one of balance, hotplug, affinity, found 'swap'");
   EXPECT_EQ(read_line(move + "balance_seq=0").error, "sched_migrate_task: field reason: missing");
+}
+
+// A read-back task event is compared on what its kind's line carries: a wake prints no
+// affinity or weights, a fork and a set-affinity do.
+TEST(TraceEventsRead, TaskEventsCompareOnWhatTheirLineCarries) {
+  TaskEvent wake;
+  wake.kind = TaskEventKind::Wake;
+  wake.pid = 3;
+  wake.cpu = 1;
+  TaskEvent unprinted = wake;
+  unprinted.cpus_allowed.set(2);
+  unprinted.load_weight = 2048;
+  EXPECT_TRUE(same_in_trace(wake, unprinted));
+  EXPECT_FALSE(wake == unprinted);
+  TaskEvent elsewhere = wake;
+  elsewhere.cpu = 2;
+  EXPECT_FALSE(same_in_trace(wake, elsewhere));
+  TaskEvent fork = wake, heavier = wake;
+  fork.kind = heavier.kind = TaskEventKind::Fork;
+  heavier.load_weight = 2048;
+  EXPECT_FALSE(same_in_trace(fork, heavier));
+  TaskEvent affinity = wake, wider = wake;
+  affinity.kind = wider.kind = TaskEventKind::SetAffinity;
+  wider.cpus_allowed.set(2);
+  EXPECT_FALSE(same_in_trace(affinity, wider));
+  affinity.kind = wider.kind = TaskEventKind::Sleep;
+  EXPECT_TRUE(same_in_trace(affinity, wider));
 }
 
 }  // namespace

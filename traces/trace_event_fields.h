@@ -98,17 +98,21 @@ struct CpuValuePairs {
 // kernel's comm may hold blanks.
 template <class E>
 struct Comm {
+  static constexpr std::string_view name = "comm";
   int E::*pid;
 };
 
 // `prio=120` (the kernel's prio; every simulated task is a nice-0 CFS task). Not read.
-struct Prio {};
+struct Prio {
+  static constexpr std::string_view name = "prio";
+};
 
 // `[action=NAME]` after a softirq's `vec`: the vector's name in softirq_name[]
 // (kernel/softirq.c), SCHED for the profile's SCHED_SOFTIRQ, else `?`. Stepped over when read:
 // read_trace_event() keeps only SCHED softirqs.
 template <class E>
 struct SoftirqAction {
+  static constexpr std::string_view name = "action";
   int E::*vec;
 };
 

@@ -217,7 +217,9 @@ class ItemReader {
   [[gnu::always_inline]] void operator()(const trace_fields::Comm<E>&) {}
   [[gnu::always_inline]] void operator()(const trace_fields::Prio&) {}
   // SCHED: read_event() kept no other.
-  [[gnu::always_inline]] void operator()(const trace_fields::SoftirqAction<E>&) { f_.step_over("action"); }
+  [[gnu::always_inline]] void operator()(const trace_fields::SoftirqAction<E>& item) {
+    f_.step_over(item.name);
+  }
   template <class... Items>
   [[gnu::always_inline]] void operator()(const trace_fields::When<E, Items...>& group) {
     if (group.applies(e_)) all(group.items);

@@ -58,17 +58,17 @@ class ItemWriter {
   }
   template <class E>
   void operator()(const E& e, const trace_fields::Comm<E>& item) {
-    put("comm", "task" + std::to_string(e.*item.pid));
+    put(item.name, "task" + std::to_string(e.*item.pid));
   }
   template <class E>
-  void operator()(const E&, const trace_fields::Prio&) {
-    put("prio", "120");
+  void operator()(const E&, const trace_fields::Prio& item) {
+    put(item.name, "120");
   }
   // include/trace/events/irq.h: softirq_name[] shows the action after the vector number.
   template <class E>
   void operator()(const E& e, const trace_fields::SoftirqAction<E>& item) {
     const std::string_view action = e.*item.vec == profile_.sched_softirq_vec ? kSchedSoftirqAction : "?";
-    put("[action", std::string(action) + "]");  // the bracketed item [action=NAME]
+    put("[" + std::string(item.name), std::string(action) + "]");  // the bracketed item [action=NAME]
   }
   template <class E, class... Items>
   void operator()(const E& e, const trace_fields::When<E, Items...>& group) {

@@ -38,6 +38,8 @@ struct TickEvent {
   bool attached = false;        // !on_null_domain()
   bool active = false;          // cpu_active()
   bool nohz_defers = false;     // a NOHZ rule (2.6.32 owner model) keeps it from raising
+
+  bool operator==(const TickEvent&) const = default;
 };
 
 // raise_softirq(SCHED_SOFTIRQ) and the softirq_entry/exit pair around the handler.
@@ -50,9 +52,21 @@ struct SoftirqRaiseEvent {
   int cpu = -1;
   int vec = 0;
   RaiseSource source = RaiseSource::Trigger;
+
+  bool operator==(const SoftirqRaiseEvent&) const = default;
 };
-struct SoftirqEntryEvent { int cpu = -1; int vec = 0; };
-struct SoftirqExitEvent { int cpu = -1; int vec = 0; };
+struct SoftirqEntryEvent {
+  int cpu = -1;
+  int vec = 0;
+
+  bool operator==(const SoftirqEntryEvent&) const = default;
+};
+struct SoftirqExitEvent {
+  int cpu = -1;
+  int vec = 0;
+
+  bool operator==(const SoftirqExitEvent&) const = default;
+};
 
 // rebalance_domains()/sched_balance_domains() started for `cpu`'s rq, run by
 // `executing_cpu` (the same CPU, or a NOHZ idle load balancer acting for it).
@@ -64,6 +78,8 @@ struct PassStartEvent {
   bool busy = false;
   uint64_t next_balance_start = 0;  // jiffies + 60*HZ
   uint64_t rq_next_balance = 0;     // rq->next_balance before the pass
+
+  bool operator==(const PassStartEvent&) const = default;
 };
 
 // The pass reached domain `level` and computed its interval from the current busy state.
@@ -80,6 +96,8 @@ struct DomainVisitEvent {
   // from a trace that does not print them.
   std::optional<unsigned> balance_interval;
   bool busy = false;
+
+  bool operator==(const DomainVisitEvent&) const = default;
 };
 
 // A domain left without computing an interval.
@@ -92,6 +110,8 @@ struct DomainSkipEvent {
   int cpu = -1;
   int level = -1;
   DomainSkipReason reason = DomainSkipReason::Break;
+
+  bool operator==(const DomainSkipEvent&) const = default;
 };
 
 // The global SD_SERIALIZE token (balancing / sched_balance_running).
@@ -102,6 +122,8 @@ struct SerializeEvent {
   int level = -1;
   SerializeAction action = SerializeAction::Acquire;
   int holder = -1;         // for Busy: who held it; for Release: who held it before
+
+  bool operator==(const SerializeEvent&) const = default;
 };
 
 // One call of load_balance()/sched_balance_rq() from the pass, and what followed.
@@ -116,6 +138,8 @@ struct BalanceResultEvent {
   uint64_t interval = 0;          // the interval the min-update will use
   unsigned balance_interval_before = 0;  // sd->balance_interval (ms) around the call
   unsigned balance_interval_after = 0;
+
+  bool operator==(const BalanceResultEvent&) const = default;
 };
 
 // The "out:" min-update: time_after(next_balance, last_balance + interval).
@@ -125,6 +149,8 @@ struct NextBalanceCandidateEvent {
   uint64_t candidate = 0;   // sd->last_balance + interval
   bool taken = false;
   uint64_t next_balance = 0;  // the local after the update
+
+  bool operator==(const NextBalanceCandidateEvent&) const = default;
 };
 
 // End of the pass: rq->next_balance written (or left alone when nothing fed it).
@@ -133,6 +159,8 @@ struct NextBalanceWriteEvent {
   uint64_t old_value = 0;
   uint64_t new_value = 0;   // == old_value when !written
   bool written = false;
+
+  bool operator==(const NextBalanceWriteEvent&) const = default;
 };
 
 // --- Inside load_balance()/sched_balance_rq() and active balance (model/sched_balance_rq.h,
@@ -145,6 +173,8 @@ struct RqLockEvent {
   int rq = -1;              // whose rq lock (cpu_rq(rq)->lock)
   RqLockAction action = RqLockAction::Acquire;
   std::string site;         // the kernel function: "double_rq_lock", "detach_tasks", ...
+
+  bool operator==(const RqLockEvent&) const = default;
 };
 
 // Why a task moved. Only a balance moves a task for a domain; the others are the kernel's
@@ -174,6 +204,8 @@ struct TaskMigrateEvent {
   uint64_t balance_seq = 0; // which balance (sched_balance_rq() call or stopper run)
   bool active = false;      // moved by active balance
   MigrateReason reason = MigrateReason::Balance;
+
+  bool operator==(const TaskMigrateEvent&) const = default;
 };
 
 // One detach pass over the busiest rq (detach_tasks(), move_tasks(), balance_tasks()).
@@ -189,6 +221,8 @@ struct DetachPassEvent {
   unsigned limit = 0;           // loop_max (3.x+), max_nr_move (2.6.20), nr_migrate+1 (2.6.32)
   unsigned examined = 0;        // tasks examined so far in the round (env->loop)
   unsigned detached = 0;        // tasks detached by this pass
+
+  bool operator==(const DetachPassEvent&) const = default;
 };
 
 // Active balance: queued by sched_balance_rq() (stop_one_cpu_nowait / waking the
@@ -199,6 +233,8 @@ struct ActiveBalanceEvent {
   int push_cpu = -1;
   ActiveBalanceAction action = ActiveBalanceAction::Kick;
   int pid = 0;              // Run: the task pushed, 0 when none moved
+
+  bool operator==(const ActiveBalanceEvent&) const = default;
 };
 
 // --- NOHZ idle load balancing (model/nohz.h); NOHZ-* check them (spec/invariants.md, section 6).
@@ -214,6 +250,8 @@ struct NohzIdleEvent {
   uint64_t nohz_next_balance = 0;
   bool needs_update = false;  // nohz.needs_update (5.16+)
   int load_balancer = -1;     // nohz.load_balancer (2.6.21-3.2)
+
+  bool operator==(const NohzIdleEvent&) const = default;
 };
 
 // kick_ilb(flags) (3.3+), or resched_cpu() of a new owner (2.6.21-3.2, flags 0).
@@ -226,6 +264,8 @@ struct NohzKickEvent {
   uint64_t next_balance_after = 0;
   bool needs_update = false;        // nohz.needs_update when the flags were chosen
   bool ipi = false;                 // an IPI / CSD went out
+
+  bool operator==(const NohzKickEvent&) const = default;
 };
 
 // The idle load balancer runs the periodic pass for `cpu` (== ilb_cpu: for itself).
@@ -234,6 +274,8 @@ struct IlbBalanceEvent {
   int cpu = -1;
   bool ilb_idle = false;            // idle_cpu(ilb_cpu) at that moment
   uint64_t jiffies = 0;
+
+  bool operator==(const IlbBalanceEvent&) const = default;
 };
 
 // The ILB's walk over the NOHZ idle CPUs ended. `folded` lists (cpu, rq->next_balance)
@@ -251,6 +293,8 @@ struct IlbPassEndEvent {
   std::vector<std::pair<int, uint64_t>> folded;
   uint64_t before = 0;
   uint64_t after = 0;
+
+  bool operator==(const IlbPassEndEvent&) const = default;
 };
 
 // --- CPU hotplug (model/sched_hotplug.h, Simulator::cpu_down / cpu_up).
@@ -260,6 +304,8 @@ struct IlbPassEndEvent {
 struct HotplugEvent {
   int cpu = -1;
   bool online = false;
+
+  bool operator==(const HotplugEvent&) const = default;
 };
 
 using BalanceEvent =

@@ -32,6 +32,8 @@ struct TaskEvent {
   CpuMask cpus_allowed;           // Fork, SetAffinity; empty at Fork: every CPU
   unsigned long load_weight = 1024;  // Fork: se.load.weight
   unsigned long util = 1024;      // Fork: Task::util (1024 = CPU-bound)
+
+  bool operator==(const TaskEvent&) const = default;
 };
 
 // What a workload may look at: the simulator's task table.

@@ -9,17 +9,6 @@ namespace sbm {
 
 namespace {
 
-Violation violation(const char* id, int cpu, std::string expected, std::string observed,
-                    std::string explanation) {
-  Violation v;
-  v.id = id;
-  v.cpu = cpu;
-  v.expected = std::move(expected);
-  v.observed = std::move(observed);
-  v.explanation = std::move(explanation);
-  return v;
-}
-
 std::string rq_name(int rq) { return "rq" + std::to_string(rq); }
 
 bool valid_rq(const RqLockLayout& l, int rq) { return rq >= 0 && rq < l.nr_cpus(); }
@@ -72,10 +61,9 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
           if (rq_lock_id(layout, h) == rq_lock_id(layout, l->rq)) continue;
           edges[rq_lock_id(layout, h)].try_emplace(rq_lock_id(layout, l->rq), i);
           if (!rq_lock_before(order, layout, h, l->rq))
-            out.push_back(violation("LOCK-1", l->cpu, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
-                                    "waits for " + rq_name(l->rq) + " holding " + rq_name(h) +
-                                        " in " + l->site,
-                                    "two rq locks taken against the lock order can deadlock (AB-BA)"));
+            out.push_back(make_violation("LOCK-1", l->cpu, -1, 0, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
+                                         "waits for " + rq_name(l->rq) + " holding " + rq_name(h) + " in " + l->site,
+                                         "two rq locks taken against the lock order can deadlock (AB-BA)"));
         }
         mine.push_back(l->rq);
         break;
@@ -101,8 +89,8 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
       path += " -> " + rq_name(cycle[k]);
       closed = std::max(closed, edges.at(cycle[k - 1]).at(cycle[k]));
     }
-    out.push_back(violation("LOCK-1", -1, "no cycle among rq locks", path,
-                            "CPUs wait for rq locks in a cycle: a deadlock is possible"));
+    out.push_back(make_violation("LOCK-1", -1, -1, 0, "no cycle among rq locks", path,
+                                 "CPUs wait for rq locks in a cycle: a deadlock is possible"));
     stamp_event_line(out, out.size() - 1, closed);
   }
   return out;
@@ -118,8 +106,8 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
     if (!l) continue;
     const size_t first = out.size();
     if (!valid_rq(layout, l->rq)) {
-      out.push_back(violation("LOCK-2", l->cpu, "an rq of the machine", rq_name(l->rq) + " in " + l->site,
-                              "a lock event names an rq the machine does not have"));
+      out.push_back(make_violation("LOCK-2", l->cpu, -1, 0, "an rq of the machine", rq_name(l->rq) + " in " + l->site,
+                                   "a lock event names an rq the machine does not have"));
       stamp_event_line(out, first, i);
       continue;
     }
@@ -129,10 +117,10 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
       case RqLockAction::Acquire:
       case RqLockAction::TryAcquire:
         if (it != holder.end())
-          out.push_back(violation("LOCK-2", l->cpu, rq_name(l->rq) + " free",
-                                  "held by CPU" + std::to_string(it->second) + " when taken in " + l->site,
-                                  it->second == l->cpu ? "a CPU took an rq lock it already holds"
-                                                       : "an rq lock had two holders"));
+          out.push_back(make_violation(
+              "LOCK-2", l->cpu, -1, 0, rq_name(l->rq) + " free",
+              "held by CPU" + std::to_string(it->second) + " when taken in " + l->site,
+              it->second == l->cpu ? "a CPU took an rq lock it already holds" : "an rq lock had two holders"));
         holder[id] = l->cpu;
         taken[id] = i;
         break;
@@ -140,18 +128,18 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
         break;
       case RqLockAction::Release:
         if (it == holder.end() || it->second != l->cpu)
-          out.push_back(violation("LOCK-2", l->cpu, rq_name(l->rq) + " held by CPU" + std::to_string(l->cpu),
-                                  it == holder.end() ? "not held, released in " + l->site
-                                                     : "held by CPU" + std::to_string(it->second),
-                                  "a CPU released an rq lock it did not hold"));
+          out.push_back(make_violation(
+              "LOCK-2", l->cpu, -1, 0, rq_name(l->rq) + " held by CPU" + std::to_string(l->cpu),
+              it == holder.end() ? "not held, released in " + l->site : "held by CPU" + std::to_string(it->second),
+              "a CPU released an rq lock it did not hold"));
         if (it != holder.end()) holder.erase(it);
         break;
     }
     stamp_event_line(out, first, i);
   }
   for (const auto& [id, cpu] : holder) {
-    out.push_back(violation("LOCK-2", cpu, rq_name(id) + " released", "still held at the end",
-                            "an rq lock taken by the balance was never released"));
+    out.push_back(make_violation("LOCK-2", cpu, -1, 0, rq_name(id) + " released", "still held at the end",
+                                 "an rq lock taken by the balance was never released"));
     stamp_event_line(out, out.size() - 1, taken[id]);  // reported where it was taken
   }
   return out;

@@ -25,27 +25,15 @@ std::string cpu_list(const std::vector<int>& cpus) {
   return s;
 }
 
-Violation violation(const char* id, int cpu, int level, std::string expected, std::string observed,
-                    std::string explanation) {
-  Violation v;
-  v.id = id;
-  v.cpu = cpu;
-  v.level = level;
-  v.expected = std::move(expected);
-  v.observed = std::move(observed);
-  v.explanation = std::move(explanation);
-  return v;
-}
-
 }  // namespace
 
 std::vector<Violation> check_mig1_unique(const MachineState& m) {
   std::vector<Violation> out;
   for (const auto& [pid, cpus] : where_is(m))
     if (cpus.size() > 1)
-      out.push_back(violation("MIG-1", cpus.front(), -1, "pid " + std::to_string(pid) + " on one rq",
-                              "on the rqs of CPUs " + cpu_list(cpus),
-                              "a task is queued on more than one runqueue"));
+      out.push_back(make_violation("MIG-1", cpus.front(), -1, 0, "pid " + std::to_string(pid) + " on one rq",
+                                   "on the rqs of CPUs " + cpu_list(cpus),
+                                   "a task is queued on more than one runqueue"));
   return out;
 }
 
@@ -54,13 +42,13 @@ std::vector<Violation> check_mig1_conserved(const MachineState& before, const Ma
   const auto b = where_is(before), a = where_is(after);
   for (const auto& [pid, cpus] : b)
     if (!a.count(pid))
-      out.push_back(violation("MIG-1", cpus.front(), -1, "pid " + std::to_string(pid) + " on some rq",
-                              "on no rq", "a balance lost a task"));
+      out.push_back(make_violation("MIG-1", cpus.front(), -1, 0, "pid " + std::to_string(pid) + " on some rq",
+                                   "on no rq", "a balance lost a task"));
   for (const auto& [pid, cpus] : a)
     if (!b.count(pid))
-      out.push_back(violation("MIG-1", cpus.front(), -1, "no pid " + std::to_string(pid),
-                              "pid " + std::to_string(pid) + " appeared",
-                              "a balance created a task that was on no rq before"));
+      out.push_back(make_violation("MIG-1", cpus.front(), -1, 0, "no pid " + std::to_string(pid),
+                                   "pid " + std::to_string(pid) + " appeared",
+                                   "a balance created a task that was on no rq before"));
   return out;
 }
 
@@ -72,9 +60,9 @@ std::vector<Violation> check_mig2_affinity(const MachineState& before, const Mac
       const auto it = b.find(t.pid);
       const bool moved = it == b.end() || it->second.front() != rq.cpu;
       if (moved && !t.cpus_allowed.test(rq.cpu))
-        out.push_back(violation("MIG-2", rq.cpu, -1, "a CPU of " + t.cpus_allowed.to_cpulist(),
-                                "pid " + std::to_string(t.pid) + " moved to CPU " + std::to_string(rq.cpu),
-                                "a task was moved to a CPU outside its affinity"));
+        out.push_back(make_violation("MIG-2", rq.cpu, -1, 0, "a CPU of " + t.cpus_allowed.to_cpulist(),
+                                     "pid " + std::to_string(t.pid) + " moved to CPU " + std::to_string(rq.cpu),
+                                     "a task was moved to a CPU outside its affinity"));
     }
   return out;
 }
@@ -84,9 +72,9 @@ std::vector<Violation> check_mig2_events(const std::vector<BalanceEvent>& events
   for (size_t i = 0; i < events.size(); ++i)
     if (const auto* mv = std::get_if<TaskMigrateEvent>(&events[i]))
       if (!mv->cpus_allowed.test(mv->to_cpu)) {
-        out.push_back(violation("MIG-2", mv->cpu, mv->level, "a CPU of " + mv->cpus_allowed.to_cpulist(),
-                                "pid " + std::to_string(mv->pid) + " to CPU " + std::to_string(mv->to_cpu),
-                                "a task was moved to a CPU outside its affinity"));
+        out.push_back(make_violation("MIG-2", mv->cpu, mv->level, 0, "a CPU of " + mv->cpus_allowed.to_cpulist(),
+                                     "pid " + std::to_string(mv->pid) + " to CPU " + std::to_string(mv->to_cpu),
+                                     "a task was moved to a CPU outside its affinity"));
         stamp_event_line(out, out.size() - 1, i);
       }
   return out;
@@ -104,15 +92,15 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
     const std::string move = "pid " + std::to_string(mv->pid) + " from CPU " +
                              std::to_string(mv->from_cpu) + " to CPU " + std::to_string(mv->to_cpu);
     if (!d) {
-      out.push_back(violation("MIG-3", mv->cpu, mv->level, "a domain of the balancing CPU",
-                              move + " for a domain that does not exist",
-                              "a migration names a domain the balancing CPU does not have"));
+      out.push_back(make_violation("MIG-3", mv->cpu, mv->level, 0, "a domain of the balancing CPU",
+                                   move + " for a domain that does not exist",
+                                   "a migration names a domain the balancing CPU does not have"));
       stamp_event_line(out, first, i);
       continue;
     }
     if (!d->span().test(mv->from_cpu) || !d->span().test(mv->to_cpu)) {
-      Violation v = violation("MIG-3", mv->cpu, mv->level, "both CPUs in " + d->span().to_cpulist(),
-                              move, "a balance moved a task outside the span of the domain it balanced");
+      Violation v = make_violation("MIG-3", mv->cpu, mv->level, 0, "both CPUs in " + d->span().to_cpulist(), move,
+                                   "a balance moved a task outside the span of the domain it balanced");
       v.level_name = d->sd.name;
       out.push_back(v);
     }
@@ -136,20 +124,20 @@ std::vector<Violation> check_mig4_migration_limit(const Profile& p,
                               std::to_string(d->src_cpu) + " with " +
                               std::to_string(d->src_nr_running) + " tasks";
     if (d->limit != bound)
-      out.push_back(violation("MIG-4", d->cpu, d->level, "limit " + std::to_string(bound),
-                              "limit " + std::to_string(d->limit) + " in " + where,
-                              "the migration limit was not computed by the era's rule"));
+      out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "limit " + std::to_string(bound),
+                                   "limit " + std::to_string(d->limit) + " in " + where,
+                                   "the migration limit was not computed by the era's rule"));
     const bool examine_bounded = era.limit != DetachLimit::NrRunningMinusOne;
     if (examine_bounded && d->examined > bound)
-      out.push_back(violation("MIG-4", d->cpu, d->level, "at most " + std::to_string(bound) + " examined",
-                              std::to_string(d->examined) + " examined in " + where,
-                              "one balance looked at more tasks than the per-pass limit allows"));
+      out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "at most " + std::to_string(bound) + " examined",
+                                   std::to_string(d->examined) + " examined in " + where,
+                                   "one balance looked at more tasks than the per-pass limit allows"));
     unsigned& sum = detached[{d->balance_seq, d->round}];
     sum += d->detached;
     if (sum > bound && sum - d->detached <= bound)  // report a round once
-      out.push_back(violation("MIG-4", d->cpu, d->level, "at most " + std::to_string(bound) + " moved",
-                              std::to_string(sum) + " moved in " + where,
-                              "one balance moved more tasks than the per-pass limit allows"));
+      out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "at most " + std::to_string(bound) + " moved",
+                                   std::to_string(sum) + " moved in " + where,
+                                   "one balance moved more tasks than the per-pass limit allows"));
     stamp_event_line(out, first, i);
   }
   return out;

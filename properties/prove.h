@@ -17,12 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "model/balance_event.h"
 #include "model/build_options.h"
-#include "model/kernel_version.h"
 #include "model/profile.h"
-#include "model/topology.h"
-#include "model/topology_spec.h"
+#include "properties/counterexample.h"
 
 namespace sbm {
 
@@ -40,29 +37,6 @@ struct ProveOptions {
   std::map<std::string, unsigned> bounds;  // overrides of the defaults, by bound name
   unsigned timeout_ms = 60000;             // per solver call; a timeout is Unknown
 };
-
-// A counterexample as data. write_counterexample() (traces/cex_write.h) renders it as the
-// file --cex writes; the format writers live in traces/, a layer above this one.
-struct Counterexample {
-  enum class Kind { Topology, Trace };
-  Kind kind = Kind::Trace;
-  std::vector<std::string> summary;  // a few lines a person reads: the schedule / values
-  // Topology: the domains the builder made (a sched_verbose dump of them, as `era` prints it).
-  std::optional<Topology> topology;
-  KernelVersion era;
-  // Trace (format v1): its `# generator:` line, the profile of its header (name, hz, jiffies
-  // width), the machine (domains built for the profile's era) and the events, all in one jiffy.
-  std::string generator;
-  Profile profile;
-  MachineSpec machine;
-  uint64_t jiffies = 0;
-  std::vector<BalanceEvent> events;
-};
-
-// "topology" / "trace": what --cex writes, and which `sbm ... check` reads it.
-inline std::string_view counterexample_kind_name(Counterexample::Kind k) {
-  return k == Counterexample::Kind::Topology ? "topology" : "trace";
-}
 
 struct QueryResult {
   std::string query, property_id;    // "next-balance", "NB-1"

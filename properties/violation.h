@@ -3,6 +3,7 @@
 // reports through these types; renderers (report.h) turn them into text, JSON or JUnit.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,10 @@ struct Violation {
   bool operator==(const Violation&) const = default;
 };
 
-// A violation about one CPU's domain (level -1: about the CPU itself), for the model's
-// state checks, which know no file name and leave level_name to the renderer.
-Violation make_violation(std::string id, int cpu, int level, int line, std::string expected,
+// A violation about one CPU's domain (level -1: about the CPU itself) at input line `line`
+// (0: none), for the checks, which know no file name and leave level_name to the renderer.
+// A line past INT_MAX (a trace's line count is 64-bit) is reported as INT_MAX.
+Violation make_violation(std::string id, int cpu, int level, uint64_t line, std::string expected,
                          std::string observed, std::string explanation);
 
 // Event checks number their findings by the event they are about: out[first..] get the

@@ -450,14 +450,15 @@ void TickCadenceCheck::observe_tick(int c, int64_t j, bool raised, const TraceRe
   ++violations_;
   const std::string possible = describe(cp.states);
   Violation v = make_violation(
-      "NB-4", c, -1, static_cast<int>(std::min<uint64_t>(r.line, INT32_MAX)),
-      raised ? "no SCHED softirq raise at " + jiffy_text(j) + ": rq->next_balance is later in every state still possible (" +
-                   possible + ")"
+      "NB-4", c, -1, r.line,
+      raised ? "no SCHED softirq raise at " + jiffy_text(j) +
+                   ": rq->next_balance is later in every state still possible (" + possible + ")"
              : "a SCHED softirq raise at the tick of " + jiffy_text(j) +
                    ": rq->next_balance is due in every state still possible (" + possible + ")",
       raised ? "the tick raised SCHED_SOFTIRQ" : "the tick ended without raising SCHED_SOFTIRQ",
       "sched_balance_trigger() raises exactly when time_after_eq(jiffies, rq->next_balance); no outcome of the "
-      "balances since line " + std::to_string(cp.started_line) + " explains this tick");
+      "balances since line " +
+          std::to_string(cp.started_line) + " explains this tick");
   out.push_back(std::move(v));
   start_over(cp);
 }

@@ -41,12 +41,6 @@ std::string ms(uint64_t ns) {
 
 std::string at_line(uint64_t line) { return " (line " + std::to_string(line) + ")"; }
 
-Violation trace_violation(const char* id, int cpu, uint64_t line, std::string expected, std::string observed,
-                          std::string explanation) {
-  return make_violation(id, cpu, -1, static_cast<int>(std::min<uint64_t>(line, std::numeric_limits<int>::max())),
-                        std::move(expected), std::move(observed), std::move(explanation));
-}
-
 }  // namespace
 
 int sched_softirq_vec(const KernelVersion& era) { return era < KernelVersion{2, 6, 32} ? 6 : 7; }
@@ -174,12 +168,12 @@ void MainlineTraceChecker::run_on(const TraceRecord& r, int c, int pid, std::vec
       ++mig5_.instances;
       if (t.running_on != kUnknown && t.running_on != c) {
         ++mig5_.violations;
-        out.push_back(trace_violation(
-            "MIG-5", c, r.line, "pid " + std::to_string(pid) + " on one CPU at a time",
-            "pid " + std::to_string(pid) + " runs on CPU" + std::to_string(c) + " while running on CPU" +
-                std::to_string(t.running_on) + " since line " + std::to_string(t.running_line),
-            "no sched_switch took the task off CPU" + std::to_string(t.running_on) +
-                " and no sched_migrate_task moved it"));
+        out.push_back(make_violation("MIG-5", c, -1, r.line, "pid " + std::to_string(pid) + " on one CPU at a time",
+                                     "pid " + std::to_string(pid) + " runs on CPU" + std::to_string(c) +
+                                         " while running on CPU" + std::to_string(t.running_on) + " since line " +
+                                         std::to_string(t.running_line),
+                                     "no sched_switch took the task off CPU" + std::to_string(t.running_on) +
+                                         " and no sched_migrate_task moved it"));
         cpu(t.running_on).curr = kUnknown;
       }
     }
@@ -272,10 +266,10 @@ void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violatio
     ++mig6_.instances;
     if (t.cpu != *orig) {
       ++mig6_.violations;
-      out.push_back(trace_violation("MIG-6", r.cpu, r.line, "orig_cpu=" + std::to_string(t.cpu),
-                                    "orig_cpu=" + std::to_string(*orig),
-                                    "pid " + std::to_string(*pid) + " was last seen on CPU" + std::to_string(t.cpu) +
-                                        " and no event moved it since"));
+      out.push_back(make_violation("MIG-6", r.cpu, -1, r.line, "orig_cpu=" + std::to_string(t.cpu),
+                                   "orig_cpu=" + std::to_string(*orig),
+                                   "pid " + std::to_string(*pid) + " was last seen on CPU" + std::to_string(t.cpu) +
+                                       " and no event moved it since"));
     }
   }
   // set_task_cpu() moves a task that is not running; a running fact left on the old CPU is stale.
@@ -301,8 +295,8 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
     sched = *action == "SCHED";
     if (options_.era && vec && (*vec == sched_softirq_vec(*options_.era)) != sched) {
       ++nb3_.violations;
-      out.push_back(trace_violation(
-          "NB-3", r.cpu, r.line,
+      out.push_back(make_violation(
+          "NB-3", r.cpu, -1, r.line,
           "SCHED is vec=" + std::to_string(sched_softirq_vec(*options_.era)) + " in " + options_.era->str(),
           "vec=" + std::to_string(*vec) + " action=" + std::string(*action),
           "the vec number and the action name disagree for this profile's softirq numbering"));
@@ -325,17 +319,17 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
   if (r.id == TraceEventId::SoftirqEntry) {
     if (k.softirq == Softirq::Running) {
       ++nb3_.violations;
-      out.push_back(trace_violation("NB-3", r.cpu, r.line, "softirq_exit before the next SCHED softirq_entry",
-                                    "a second softirq_entry",
-                                    "a softirq does not nest in itself on one CPU (handle_softirqs() runs in "
-                                    "softirq context, which it does not re-enter)"));
+      out.push_back(make_violation("NB-3", r.cpu, -1, r.line, "softirq_exit before the next SCHED softirq_entry",
+                                   "a second softirq_entry",
+                                   "a softirq does not nest in itself on one CPU (handle_softirqs() runs in "
+                                   "softirq context, which it does not re-enter)"));
     }
     if (k.pending == Pending::No && !k.pending_next) {
       ++nb3_.violations;
-      out.push_back(trace_violation("NB-3", r.cpu, r.line, "a SCHED softirq_raise on this CPU since its last entry",
-                                    "softirq_entry without a raise",
-                                    "only a raise on this CPU sets its pending bit (__raise_softirq_irqoff()); "
-                                    "handle_softirqs() clears the bits before the handlers run"));
+      out.push_back(make_violation("NB-3", r.cpu, -1, r.line, "a SCHED softirq_raise on this CPU since its last entry",
+                                   "softirq_entry without a raise",
+                                   "only a raise on this CPU sets its pending bit (__raise_softirq_irqoff()); "
+                                   "handle_softirqs() clears the bits before the handlers run"));
     }
     k.softirq = Softirq::Running;
     // Pending cleared by handle_softirqs(); known only when the trace carries raises at all. A
@@ -346,9 +340,8 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
   } else {
     if (k.softirq == Softirq::Idle) {
       ++nb3_.violations;
-      out.push_back(trace_violation("NB-3", r.cpu, r.line, "a SCHED softirq_entry before its exit",
-                                    "softirq_exit without an entry",
-                                    "the exit of a softirq the CPU was not running"));
+      out.push_back(make_violation("NB-3", r.cpu, -1, r.line, "a SCHED softirq_entry before its exit",
+                                   "softirq_exit without an entry", "the exit of a softirq the CPU was not running"));
     }
     k.softirq = Softirq::Idle;
   }
@@ -400,12 +393,12 @@ void MainlineTraceChecker::sweep_wasted_cores(const TraceRecord* r, uint64_t now
     if (now < start || now - start < options_.idle_threshold_ns) continue;
     k.wc_reported = true;
     ++wc2_.violations;
-    out.push_back(trace_violation(
-        "WC-2", static_cast<int>(c), r != nullptr ? r->line : last_line_,
-        "idle at most " + ms(options_.idle_threshold_ns) + " while a task waits",
-        "idle since line " + std::to_string(k.curr_line) + ", " + ms(now - start) + " overlapping pid " +
-            std::to_string(best_pid) + " waiting on busy CPU" + std::to_string(best_cpu) + at_line(best_line),
-        "an idle CPU pulls waiting work (newidle or NOHZ idle balance) long before this"));
+    out.push_back(make_violation("WC-2", static_cast<int>(c), -1, r != nullptr ? r->line : last_line_,
+                                 "idle at most " + ms(options_.idle_threshold_ns) + " while a task waits",
+                                 "idle since line " + std::to_string(k.curr_line) + ", " + ms(now - start) +
+                                     " overlapping pid " + std::to_string(best_pid) + " waiting on busy CPU" +
+                                     std::to_string(best_cpu) + at_line(best_line),
+                                 "an idle CPU pulls waiting work (newidle or NOHZ idle balance) long before this"));
   }
 }
 

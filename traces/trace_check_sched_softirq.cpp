@@ -11,12 +11,6 @@ namespace sbm {
 
 namespace {
 
-Violation at(const char* id, const TraceRecord& r, std::string expected, std::string observed,
-             std::string explanation) {
-  return make_violation(id, r.cpu, -1, static_cast<int>(std::min<uint64_t>(r.line, INT_MAX)), std::move(expected),
-                        std::move(observed), std::move(explanation));
-}
-
 bool is_kick(std::optional<std::string_view> func) { return func && func->starts_with("nohz_csd_func"); }
 
 }  // namespace
@@ -78,9 +72,10 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
         c.kick_raised = true;
         if (c.kick_found == 0) {
           ++kick_violations_;
-          out.push_back(at("NOHZ-4", r, "no SCHED softirq raise from nohz_csd_func() on a CPU running a task",
-                           "raised while CPU" + std::to_string(r.cpu) + " runs pid " + std::to_string(c.curr),
-                           "nohz_csd_func() raises only when idle_cpu() holds (kernel/sched/core.c, v6.18)"));
+          out.push_back(make_violation(
+              "NOHZ-4", r.cpu, -1, r.line, "no SCHED softirq raise from nohz_csd_func() on a CPU running a task",
+              "raised while CPU" + std::to_string(r.cpu) + " runs pid " + std::to_string(c.curr),
+              "nohz_csd_func() raises only when idle_cpu() holds (kernel/sched/core.c, v6.18)"));
         }
       }
       return;
@@ -103,8 +98,9 @@ void SchedSoftirqCheck::on_csd(const TraceRecord& r, std::string_view name, std:
     if (func && func->starts_with("sched_ttwu_pending")) woken_onto(*target);
     if (is_kick(func) && *target == r.cpu) {
       ++kick_violations_;
-      out.push_back(at("NOHZ-4", r, "a NOHZ kick sent to another CPU", "CPU" + std::to_string(r.cpu) + " kicked itself",
-                       "find_new_ilb() skips smp_processor_id() (kernel/sched/fair.c, v6.18)"));
+      out.push_back(make_violation("NOHZ-4", r.cpu, -1, r.line, "a NOHZ kick sent to another CPU",
+                                   "CPU" + std::to_string(r.cpu) + " kicked itself",
+                                   "find_new_ilb() skips smp_processor_id() (kernel/sched/fair.c, v6.18)"));
     }
     return;
   }
@@ -122,11 +118,11 @@ void SchedSoftirqCheck::on_csd(const TraceRecord& r, std::string_view name, std:
   ++kicks_;
   if (c.kick_found == 1 && !c.kick_raised) {
     ++kick_violations_;
-    out.push_back(at("NOHZ-4", r, "nohz_csd_func() on an idle CPU raises SCHED_SOFTIRQ",
-                     "it returned without a raise while CPU" + std::to_string(r.cpu) +
-                         " was idle with no task woken onto it",
-                     "idle_cpu() held, so rq->nohz_idle_balance is set and SCHED_SOFTIRQ raised (kernel/sched/core.c, "
-                     "v6.18)"));
+    out.push_back(make_violation(
+        "NOHZ-4", r.cpu, -1, r.line, "nohz_csd_func() on an idle CPU raises SCHED_SOFTIRQ",
+        "it returned without a raise while CPU" + std::to_string(r.cpu) + " was idle with no task woken onto it",
+        "idle_cpu() held, so rq->nohz_idle_balance is set and SCHED_SOFTIRQ raised (kernel/sched/core.c, "
+        "v6.18)"));
   }
 }
 
@@ -152,12 +148,12 @@ void SchedSoftirqCheck::on_migrate(const TraceRecord& r, const MachineState* mac
   for (const RqDomain& d : machine->rq(*dest).sd)
     if (d.span().test(*orig)) return;
   ++move_violations_;
-  out.push_back(at("MIG-7", r,
-                   "a move inside the SCHED softirq between CPUs of one sched domain",
-                   "pid " + std::to_string(pid.value_or(-1)) + " moved from CPU" + std::to_string(*orig) + " to CPU" +
-                       std::to_string(*dest) + ", which share no domain of the machine",
-                   "sched_balance_rq() pulls from the busiest group of a domain of the CPU it balances for "
-                   "(kernel/sched/fair.c, v6.18)"));
+  out.push_back(make_violation("MIG-7", r.cpu, -1, r.line,
+                               "a move inside the SCHED softirq between CPUs of one sched domain",
+                               "pid " + std::to_string(pid.value_or(-1)) + " moved from CPU" + std::to_string(*orig) +
+                                   " to CPU" + std::to_string(*dest) + ", which share no domain of the machine",
+                               "sched_balance_rq() pulls from the busiest group of a domain of the CPU it balances for "
+                               "(kernel/sched/fair.c, v6.18)"));
 }
 
 std::vector<CheckSummary> SchedSoftirqCheck::summary() const {

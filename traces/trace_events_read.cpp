@@ -5,9 +5,11 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <utility>
+#include <variant>
 
 #include "traces/softirq_fields.h"
-#include "traces/trace_names.h"
+#include "traces/trace_event_fields.h"
 
 namespace sbm {
 
@@ -177,270 +179,114 @@ class FieldReader {
   std::string error_;
 };
 
-// One function per event the writer produces (traces/trace_write.cpp, TraceWriter::event and
-// task_event), reading the fields in the writer's order. `cpu` is the line's CPU column.
+// Reads the items of an event's field table (traces/trace_event_fields.h) into `e`, in the
+// writer's order.
+template <class E>
+class ItemReader {
+ public:
+  ItemReader(E& e, FieldReader& f) : e_(e), f_(f) {}
 
-BalanceEvent read_tick(int, FieldReader& f) {
-  TickEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  e.idle = f.flag("idle");
-  e.next_balance = f.number<uint64_t>("next_balance");
-  e.attached = f.flag("attached");
-  e.active = f.flag("active");
-  e.nohz_defers = f.flag("nohz_defers");
-  return e;
-}
-
-BalanceEvent read_softirq_raise(int cpu, FieldReader& f) {
-  SoftirqRaiseEvent e{cpu, f.number<int>("vec"), RaiseSource::Trigger};
-  f.step_over("action");  // SCHED: read_trace_event() kept no other
-  if (f.has("source")) e.source = f.named("source", kRaiseSourceNames);
-  return e;
-}
-
-BalanceEvent read_softirq_entry(int cpu, FieldReader& f) { return SoftirqEntryEvent{cpu, f.number<int>("vec")}; }
-BalanceEvent read_softirq_exit(int cpu, FieldReader& f) { return SoftirqExitEvent{cpu, f.number<int>("vec")}; }
-
-BalanceEvent read_pass(int cpu, FieldReader& f) {
-  PassStartEvent e;
-  e.executing_cpu = cpu;
-  e.cpu = f.number<int>("cpu");
-  e.idle = f.named("idle", kCpuIdleTypeNames);
-  e.busy = f.flag("busy");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  e.rq_next_balance = f.number<uint64_t>("next_balance");
-  e.next_balance_start = f.number<uint64_t>("horizon");
-  return e;
-}
-
-BalanceEvent read_domain(int, FieldReader& f) {
-  DomainVisitEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.level = f.number<int>("level");
-  e.name = f.str("name");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  e.interval = f.number<uint64_t>("interval");
-  e.last_balance = f.number<uint64_t>("last_balance");
-  e.due = f.flag("due");
-  // Traces written before these fields lack them: INT-2 then has nothing to check.
-  if (f.has("balance_interval")) {
-    e.balance_interval = f.number<unsigned>("balance_interval");
-    e.busy = f.flag("busy");
+  template <class M>
+  [[gnu::always_inline]] void operator()(const trace_fields::Number<E, M>& item) {
+    if constexpr (requires { typename M::value_type; })
+      e_.*item.member = f_.number<typename M::value_type>(item.name);
+    else
+      e_.*item.member = f_.number<M>(item.name);
   }
+  [[gnu::always_inline]] void operator()(const trace_fields::Flag<E>& item) { e_.*item.member = f_.flag(item.name); }
+  [[gnu::always_inline]] void operator()(const trace_fields::Text<E>& item) { e_.*item.member = f_.str(item.name); }
+  [[gnu::always_inline]] void operator()(const trace_fields::Cpulist<E>& item) { e_.*item.member = f_.mask(item.name); }
+  template <class V, std::size_t N>
+  [[gnu::always_inline]] void operator()(const trace_fields::Named<E, V, N>& item) {
+    e_.*item.member = f_.named(item.name, *item.table);
+  }
+  template <class V, std::size_t N>
+  [[gnu::always_inline]] void operator()(const trace_fields::NamedOrLegacyFlag<E, V, N>& item) {
+    if (!f_.has(item.named.name) && f_.has(item.legacy))
+      e_.*item.named.member = f_.flag(item.legacy) ? item.if_set : item.if_clear;
+    else
+      (*this)(item.named);
+  }
+  template <class M>
+  [[gnu::always_inline]] void operator()(const trace_fields::Transition<E, M>& item) {
+    std::tie(e_.*item.before, e_.*item.after) = f_.transition<M>(item.name);
+  }
+  [[gnu::always_inline]] void operator()(const trace_fields::CpuValuePairs<E>& item) {
+    e_.*item.member = f_.pairs(item.name);
+  }
+  [[gnu::always_inline]] void operator()(const trace_fields::Comm<E>&) {}
+  [[gnu::always_inline]] void operator()(const trace_fields::Prio&) {}
+  // SCHED: read_event() kept no other.
+  [[gnu::always_inline]] void operator()(const trace_fields::SoftirqAction<E>& item) {
+    f_.step_over(item.name);
+  }
+  template <class... Items>
+  [[gnu::always_inline]] void operator()(const trace_fields::When<E, Items...>& group) {
+    if (group.applies(e_)) all(group.items);
+  }
+  template <class... Items>
+  [[gnu::always_inline]] void operator()(const trace_fields::IfPresent<Items...>& group) {
+    if (f_.has(std::get<0>(group.items).name)) all(group.items);
+  }
+
+  // Item by item, each forced inline so that its key is a constant where FieldReader compares
+  // it (as in a reader written out by hand).
+  template <class Tuple>
+  [[gnu::always_inline]] void all(const Tuple& items) {
+    all(items, std::make_index_sequence<std::tuple_size_v<Tuple>>{});
+  }
+
+ private:
+  template <class Tuple, std::size_t... I>
+  [[gnu::always_inline]] void all(const Tuple& items, std::index_sequence<I...>) {
+    ((*this)(std::get<I>(items)), ...);
+  }
+
+  E& e_;
+  FieldReader& f_;
+};
+
+// `cpu` is the line's CPU column.
+template <class E>
+[[gnu::always_inline]] inline void read_items(E& e, int cpu, FieldReader& f) {
+  if constexpr (requires { trace_fields::Schema<E>::cpu; }) e.*trace_fields::Schema<E>::cpu = cpu;
+  ItemReader<E>(e, f).all(trace_fields::Schema<E>::items);
+}
+
+template <class E>
+BalanceEvent read_balance(int cpu, FieldReader& f) {
+  E e;
+  read_items(e, cpu, f);
   return e;
 }
 
-BalanceEvent read_domain_skip(int, FieldReader& f) {
-  DomainSkipEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.level = f.number<int>("level");
-  e.reason = f.named("reason", kDomainSkipReasonNames);
-  return e;
-}
-
-BalanceEvent read_serialize(int cpu, FieldReader& f) {
-  SerializeEvent e;
-  e.cpu = cpu;
-  e.for_cpu = f.number<int>("cpu");
-  e.level = f.number<int>("level");
-  e.action = f.named("action", kSerializeActionNames);
-  e.holder = f.number<int>("holder");
-  return e;
-}
-
-BalanceEvent read_result(int, FieldReader& f) {
-  BalanceResultEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.level = f.number<int>("level");
-  e.idle = f.named("idle", kCpuIdleTypeNames);
-  e.moved = f.number<int>("moved");
-  e.serialize_busy = f.flag("serialize_busy");
-  e.continue_balancing = f.flag("continue");
-  e.last_balance = f.number<uint64_t>("last_balance");
-  e.interval = f.number<uint64_t>("interval");
-  std::tie(e.balance_interval_before, e.balance_interval_after) = f.transition<unsigned>("balance_interval");
-  return e;
-}
-
-BalanceEvent read_candidate(int, FieldReader& f) {
-  NextBalanceCandidateEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.level = f.number<int>("level");
-  e.candidate = f.number<uint64_t>("candidate");
-  e.taken = f.flag("taken");
-  e.next_balance = f.number<uint64_t>("next_balance");
-  return e;
-}
-
-BalanceEvent read_next_balance(int, FieldReader& f) {
-  NextBalanceWriteEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.old_value = f.number<uint64_t>("old");
-  e.new_value = f.number<uint64_t>("new");
-  e.written = f.flag("written");
-  return e;
-}
-
-BalanceEvent read_rq_lock(int cpu, FieldReader& f) {
-  RqLockEvent e;
-  e.cpu = cpu;
-  e.rq = f.number<int>("rq");
-  e.action = f.named("action", kRqLockActionNames);
-  e.site = f.str("site");
-  return e;
-}
-
-BalanceEvent read_migrate(int cpu, FieldReader& f) {
-  TaskMigrateEvent e;
-  e.executing_cpu = cpu;
-  e.pid = f.number<int>("pid");
-  e.from_cpu = f.number<int>("orig_cpu");
-  e.to_cpu = f.number<int>("dest_cpu");
-  e.cpu = f.number<int>("balance_cpu");
-  e.level = f.number<int>("level");
-  e.active = f.flag("active");
-  e.cpus_allowed = f.mask("allowed");
-  // Traces written before `reason` carried `hotplug=0|1` (no affinity moves were traced).
-  if (!f.has("reason") && f.has("hotplug"))
-    e.reason = f.flag("hotplug") ? MigrateReason::Hotplug : MigrateReason::Balance;
-  else
-    e.reason = f.named("reason", kMigrateReasonNames);
-  e.balance_seq = f.number<uint64_t>("balance_seq");
-  return e;
-}
-
-BalanceEvent read_detach(int, FieldReader& f) {
-  DetachPassEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.level = f.number<int>("level");
-  e.src_cpu = f.number<int>("src_cpu");
-  e.dst_cpu = f.number<int>("dst_cpu");
-  e.round = f.number<int>("round");
-  e.src_nr_running = f.number<unsigned>("src_nr_running");
-  e.limit = f.number<unsigned>("limit");
-  e.examined = f.number<unsigned>("examined");
-  e.detached = f.number<unsigned>("detached");
-  e.balance_seq = f.number<uint64_t>("balance_seq");
-  return e;
-}
-
-BalanceEvent read_active(int, FieldReader& f) {
-  ActiveBalanceEvent e;
-  e.action = f.named("action", kActiveBalanceActionNames);
-  e.busiest_cpu = f.number<int>("busiest_cpu");
-  e.push_cpu = f.number<int>("push_cpu");
-  e.pid = f.number<int>("pid");
-  return e;
-}
-
-BalanceEvent read_nohz_idle(int cpu, FieldReader& f) {
-  NohzIdleEvent e;
-  e.cpu = cpu;
-  e.enter = f.flag("enter");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  e.rq_next_balance = f.number<uint64_t>("next_balance");
-  e.nohz_next_balance = f.number<uint64_t>("nohz_next_balance");
-  e.needs_update = f.flag("needs_update");
-  e.load_balancer = f.number<int>("load_balancer");
-  return e;
-}
-
-BalanceEvent read_nohz_kick(int cpu, FieldReader& f) {
-  NohzKickEvent e;
-  e.cpu = cpu;
-  e.target = f.number<int>("target");
-  e.flags = f.number<unsigned>("flags");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  std::tie(e.next_balance_before, e.next_balance_after) = f.transition<uint64_t>("nohz_next_balance");
-  e.ipi = f.flag("ipi");
-  e.needs_update = f.flag("needs_update");
-  return e;
-}
-
-BalanceEvent read_ilb(int cpu, FieldReader& f) {
-  IlbBalanceEvent e;
-  e.ilb_cpu = cpu;
-  e.cpu = f.number<int>("cpu");
-  e.ilb_idle = f.flag("ilb_idle");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  return e;
-}
-
-BalanceEvent read_ilb_end(int cpu, FieldReader& f) {
-  IlbPassEndEvent e;
-  e.ilb_cpu = cpu;
-  e.flags = f.number<unsigned>("flags");
-  e.complete = f.flag("complete");
-  e.jiffies = f.number<uint64_t>("jiffies");
-  e.candidates = f.mask("candidates");
-  e.skipped_busy = f.mask("skipped_busy");
-  e.folded = f.pairs("folded");
-  std::tie(e.before, e.after) = f.transition<uint64_t>("next_balance");
-  return e;
-}
-
-BalanceEvent read_hotplug(int, FieldReader& f) {
-  HotplugEvent e;
-  e.cpu = f.number<int>("cpu");
-  e.online = f.flag("online");
-  return e;
-}
-
-// The workload's task events. Fork's allowed/load_weight/util are sbm's additions to
-// sched_wakeup_new; a kernel's line lacks them and keeps TaskEvent's defaults.
 TaskEvent read_task(TaskEventKind kind, int cpu, FieldReader& f) {
   TaskEvent e;
   e.kind = kind;
-  e.cpu = cpu;
-  e.pid = f.number<int>("pid");
-  if (kind == TaskEventKind::Fork || kind == TaskEventKind::Wake) e.cpu = f.number<int>("target_cpu");
-  if (kind == TaskEventKind::SetAffinity || (kind == TaskEventKind::Fork && f.has("allowed")))
-    e.cpus_allowed = f.mask("allowed");
-  if (kind == TaskEventKind::Fork && f.has("load_weight")) e.load_weight = f.number<unsigned long>("load_weight");
-  if (kind == TaskEventKind::Fork && f.has("util")) e.util = f.number<unsigned long>("util");
+  read_items(e, cpu, f);
   return e;
 }
 
 using BalanceReader = BalanceEvent (*)(int cpu, FieldReader& f);
 
 // Indexed by TraceEventId: the reader of each balance event, null for the others.
-constexpr std::array<BalanceReader, kTraceEventIds> kBalanceReaders = [] {
+template <std::size_t... I>
+constexpr std::array<BalanceReader, kTraceEventIds> balance_readers(std::index_sequence<I...>) {
   std::array<BalanceReader, kTraceEventIds> r{};
-  auto set = [&r](TraceEventId id, BalanceReader f) { r[static_cast<std::size_t>(id)] = f; };
-  set(TraceEventId::Tick, read_tick);
-  set(TraceEventId::SoftirqRaise, read_softirq_raise);
-  set(TraceEventId::SoftirqEntry, read_softirq_entry);
-  set(TraceEventId::SoftirqExit, read_softirq_exit);
-  set(TraceEventId::Pass, read_pass);
-  set(TraceEventId::Domain, read_domain);
-  set(TraceEventId::DomainSkip, read_domain_skip);
-  set(TraceEventId::Serialize, read_serialize);
-  set(TraceEventId::Result, read_result);
-  set(TraceEventId::Candidate, read_candidate);
-  set(TraceEventId::NextBalance, read_next_balance);
-  set(TraceEventId::RqLock, read_rq_lock);
-  set(TraceEventId::Migrate, read_migrate);
-  set(TraceEventId::Detach, read_detach);
-  set(TraceEventId::Active, read_active);
-  set(TraceEventId::NohzIdle, read_nohz_idle);
-  set(TraceEventId::NohzKick, read_nohz_kick);
-  set(TraceEventId::Ilb, read_ilb);
-  set(TraceEventId::IlbEnd, read_ilb_end);
-  set(TraceEventId::Hotplug, read_hotplug);
+  ((r[static_cast<std::size_t>(trace_fields::Schema<std::variant_alternative_t<I, BalanceEvent>>::id)] =
+        read_balance<std::variant_alternative_t<I, BalanceEvent>>),
+   ...);
   return r;
-}();
-
-std::optional<TaskEventKind> task_event_kind(TraceEventId id) {
-  switch (id) {
-    case TraceEventId::Fork: return TaskEventKind::Fork;
-    case TraceEventId::Wake: return TaskEventKind::Wake;
-    case TraceEventId::Sleep: return TaskEventKind::Sleep;
-    case TraceEventId::Exit: return TaskEventKind::Exit;
-    case TraceEventId::Affinity: return TaskEventKind::SetAffinity;
-    default: return std::nullopt;
-  }
 }
+constexpr std::array<BalanceReader, kTraceEventIds> kBalanceReaders =
+    balance_readers(std::make_index_sequence<std::variant_size_v<BalanceEvent>>{});
+
+// Indexed by TraceEventId: the kind of each task event, none for the others.
+constexpr std::array<std::optional<TaskEventKind>, kTraceEventIds> kTaskEventKinds = [] {
+  std::array<std::optional<TaskEventKind>, kTraceEventIds> k{};
+  for (const auto& [kind, id] : trace_fields::kTaskEventIds) k[static_cast<std::size_t>(id)] = kind;
+  return k;
+}();
 
 bool is_softirq(TraceEventId id) {
   return id == TraceEventId::SoftirqRaise || id == TraceEventId::SoftirqEntry || id == TraceEventId::SoftirqExit;
@@ -451,7 +297,7 @@ void read_event(const TraceRecord& r, TraceFields& fields, bool in_order, TraceE
   out.kind = TraceEventKind::Other;
   if (r.kind != TraceRecordKind::Event) return;
   const BalanceReader balance = kBalanceReaders[static_cast<std::size_t>(r.id)];
-  const std::optional<TaskEventKind> task = task_event_kind(r.id);
+  const std::optional<TaskEventKind> task = kTaskEventKinds[static_cast<std::size_t>(r.id)];
   if (!balance && !task) return;
   // Only the SCHED softirq belongs to balancing; NET_RX and the rest are someone else's.
   if (is_softirq(r.id) && read_softirq_fields(r.fields, fields).action != kSchedSoftirqAction) return;

@@ -1,44 +1,103 @@
 #include "traces/trace_write.h"
 
+#include <array>
 #include <cstdio>
 #include <sstream>
 
 #include "model/jiffies.h"
 #include "traces/topology_dump/write.h"
-#include "traces/trace_names.h"
+#include "traces/trace_event_fields.h"
 
 namespace sbm {
 
 namespace {
 
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
+// Appends one item of a field table (traces/trace_event_fields.h) as `name=value`.
+class ItemWriter {
+ public:
+  ItemWriter(std::string& out, const Profile& profile) : out_(out), profile_(profile) {}
+
+  template <class E, class M>
+  void operator()(const E& e, const trace_fields::Number<E, M>& item) {
+    if constexpr (requires { (e.*item.member).value(); })
+      put(item.name, std::to_string(*(e.*item.member)));
+    else
+      put(item.name, std::to_string(e.*item.member));
+  }
+  template <class E>
+  void operator()(const E& e, const trace_fields::Flag<E>& item) {
+    put(item.name, e.*item.member ? "1" : "0");
+  }
+  template <class E>
+  void operator()(const E& e, const trace_fields::Text<E>& item) {
+    put(item.name, e.*item.member);
+  }
+  template <class E>
+  void operator()(const E& e, const trace_fields::Cpulist<E>& item) {
+    put(item.name, (e.*item.member).to_cpulist());
+  }
+  template <class E, class V, std::size_t N>
+  void operator()(const E& e, const trace_fields::Named<E, V, N>& item) {
+    put(item.name, name_of(*item.table, e.*item.member));
+  }
+  template <class E, class V, std::size_t N>
+  void operator()(const E& e, const trace_fields::NamedOrLegacyFlag<E, V, N>& item) {
+    (*this)(e, item.named);
+  }
+  template <class E, class M>
+  void operator()(const E& e, const trace_fields::Transition<E, M>& item) {
+    put(item.name, std::to_string(e.*item.before) + "->" + std::to_string(e.*item.after));
+  }
+  // (cpu, rq->next_balance) pairs as "cpu:next_balance,...".
+  template <class E>
+  void operator()(const E& e, const trace_fields::CpuValuePairs<E>& item) {
+    std::string s;
+    for (const auto& [cpu, value] : e.*item.member)
+      s += (s.empty() ? "" : ",") + std::to_string(cpu) + ":" + std::to_string(value);
+    put(item.name, s);
+  }
+  template <class E>
+  void operator()(const E& e, const trace_fields::Comm<E>& item) {
+    put(item.name, "task" + std::to_string(e.*item.pid));
+  }
+  template <class E>
+  void operator()(const E&, const trace_fields::Prio& item) {
+    put(item.name, "120");
+  }
+  // include/trace/events/irq.h: softirq_name[] shows the action after the vector number.
+  template <class E>
+  void operator()(const E& e, const trace_fields::SoftirqAction<E>& item) {
+    const std::string_view action = e.*item.vec == profile_.sched_softirq_vec ? kSchedSoftirqAction : "?";
+    put("[" + std::string(item.name), std::string(action) + "]");  // the bracketed item [action=NAME]
+  }
+  template <class E, class... Items>
+  void operator()(const E& e, const trace_fields::When<E, Items...>& group) {
+    if (group.applies(e)) all(e, group.items);
+  }
+  template <class E, class... Items>
+  void operator()(const E& e, const trace_fields::IfPresent<Items...>& group) {
+    const auto& first = std::get<0>(group.items);
+    if constexpr (requires { (e.*first.member).has_value(); })
+      if (!(e.*first.member).has_value()) return;
+    all(e, group.items);
+  }
+
+  template <class E, class Tuple>
+  void all(const E& e, const Tuple& items) {
+    trace_fields::for_each_item(items, [&](const auto& item) { (*this)(e, item); });
+  }
+
+ private:
+  void put(std::string_view name, std::string_view value) {
+    if (!out_.empty()) out_ += ' ';
+    out_ += name;
+    out_ += '=';
+    out_ += value;
+  }
+
+  std::string& out_;
+  const Profile& profile_;
 };
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
-std::string u(uint64_t v) { return std::to_string(v); }
-std::string b(bool v) { return v ? "1" : "0"; }
-
-// include/trace/events/irq.h: softirq_name[] shows the action after the vector number.
-std::string vec_fields(int vec, const Profile& p) {
-  return "vec=" + std::to_string(vec) + " [action=" + std::string(vec == p.sched_softirq_vec ? kSchedSoftirqAction : "?") +
-         "]";
-}
-
-template <class E, std::size_t N>
-std::string name(const NameTable<E, N>& table, E value) {
-  return std::string(name_of(table, value));
-}
-
-// (cpu, rq->next_balance) pairs as "cpu:next_balance,...".
-std::string folded_list(const std::vector<std::pair<int, uint64_t>>& folded) {
-  std::string s;
-  for (const auto& [cpu, next_balance] : folded)
-    s += (s.empty() ? "" : ",") + std::to_string(cpu) + ":" + u(next_balance);
-  return s;
-}
 
 // ftrace's irq-info columns: irqs-off, need-resched, hardirq/softirq, preempt depth,
 // migrate-disable (5-character form, v5.14+).
@@ -103,139 +162,20 @@ void TraceWriter::line(int cpu, const char* flags, std::string_view event, const
   out_ << head << timestamp() << ": " << event << ": " << fields << "\n";
 }
 
-void TraceWriter::event(const BalanceEvent& ev) {
-  namespace ev_name = trace_event;
-  const auto i = [](auto v) { return std::to_string(v); };
-  std::visit(
-      Overloaded{
-          [&](const TickEvent& e) {
-            line(e.cpu, kHardirq, ev_name::kTick,
-                 "cpu=" + i(e.cpu) + " jiffies=" + u(e.jiffies) + " idle=" + b(e.idle) +
-                     " next_balance=" + u(e.next_balance) + " attached=" + b(e.attached) +
-                     " active=" + b(e.active) + " nohz_defers=" + b(e.nohz_defers));
-          },
-          [&](const SoftirqRaiseEvent& e) {
-            // `source` is sbm's: the kernel's softirq_raise does not say who raised it.
-            line(e.cpu, kHardirq, ev_name::kSoftirqRaise,
-                 vec_fields(e.vec, profile_) + " source=" + name(kRaiseSourceNames, e.source));
-          },
-          [&](const SoftirqEntryEvent& e) { line(e.cpu, kSoftirq, ev_name::kSoftirqEntry, vec_fields(e.vec, profile_)); },
-          [&](const SoftirqExitEvent& e) { line(e.cpu, kSoftirq, ev_name::kSoftirqExit, vec_fields(e.vec, profile_)); },
-          [&](const PassStartEvent& e) {
-            line(e.executing_cpu, kSoftirq, ev_name::kPass,
-                 "cpu=" + i(e.cpu) + " idle=" + name(kCpuIdleTypeNames, e.idle) + " busy=" + b(e.busy) +
-                     " jiffies=" + u(e.jiffies) + " next_balance=" + u(e.rq_next_balance) +
-                     " horizon=" + u(e.next_balance_start));
-          },
-          [&](const DomainVisitEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kDomain,
-                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " name=" + e.name + " jiffies=" + u(e.jiffies) +
-                     " interval=" + u(e.interval) + " last_balance=" + u(e.last_balance) + " due=" + b(e.due) +
-                     (e.balance_interval ? " balance_interval=" + u(*e.balance_interval) + " busy=" + b(e.busy) : ""));
-          },
-          [&](const DomainSkipEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kDomainSkip,
-                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " reason=" + name(kDomainSkipReasonNames, e.reason));
-          },
-          [&](const SerializeEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kSerialize,
-                 "cpu=" + i(e.for_cpu) + " level=" + i(e.level) + " action=" + name(kSerializeActionNames, e.action) +
-                     " holder=" + i(e.holder));
-          },
-          [&](const BalanceResultEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kResult,
-                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " idle=" + name(kCpuIdleTypeNames, e.idle) +
-                     " moved=" + i(e.moved) + " serialize_busy=" + b(e.serialize_busy) +
-                     " continue=" + b(e.continue_balancing) + " last_balance=" + u(e.last_balance) +
-                     " interval=" + u(e.interval) + " balance_interval=" + i(e.balance_interval_before) + "->" +
-                     i(e.balance_interval_after));
-          },
-          [&](const NextBalanceCandidateEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kCandidate,
-                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " candidate=" + u(e.candidate) + " taken=" + b(e.taken) +
-                     " next_balance=" + u(e.next_balance));
-          },
-          [&](const NextBalanceWriteEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kNextBalance,
-                 "cpu=" + i(e.cpu) + " old=" + u(e.old_value) + " new=" + u(e.new_value) + " written=" + b(e.written));
-          },
-          [&](const RqLockEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kRqLock,
-                 "rq=" + i(e.rq) + " action=" + name(kRqLockActionNames, e.action) + " site=" + e.site);
-          },
-          [&](const TaskMigrateEvent& e) {
-            // include/trace/events/sched.h: sched_migrate_task, plus what sbm knows of why.
-            line(e.executing_cpu, e.active ? kTask : kSoftirq, ev_name::kMigrate,
-                 "comm=task" + i(e.pid) + " pid=" + i(e.pid) + " prio=120 orig_cpu=" + i(e.from_cpu) +
-                     " dest_cpu=" + i(e.to_cpu) + " balance_cpu=" + i(e.cpu) + " level=" + i(e.level) +
-                     " active=" + b(e.active) + " allowed=" + e.cpus_allowed.to_cpulist() +
-                     " reason=" + name(kMigrateReasonNames, e.reason) + " balance_seq=" + u(e.balance_seq));
-          },
-          [&](const DetachPassEvent& e) {
-            line(e.cpu, kSoftirq, ev_name::kDetach,
-                 "cpu=" + i(e.cpu) + " level=" + i(e.level) + " src_cpu=" + i(e.src_cpu) + " dst_cpu=" + i(e.dst_cpu) +
-                     " round=" + i(e.round) + " src_nr_running=" + i(e.src_nr_running) + " limit=" + i(e.limit) +
-                     " examined=" + i(e.examined) + " detached=" + i(e.detached) +
-                     " balance_seq=" + u(e.balance_seq));
-          },
-          [&](const ActiveBalanceEvent& e) {
-            line(e.action == ActiveBalanceAction::Kick ? e.push_cpu : e.busiest_cpu, kTask, ev_name::kActive,
-                 "action=" + name(kActiveBalanceActionNames, e.action) + " busiest_cpu=" + i(e.busiest_cpu) +
-                     " push_cpu=" + i(e.push_cpu) + " pid=" + i(e.pid));
-          },
-          [&](const NohzIdleEvent& e) {
-            line(e.cpu, kTask, ev_name::kNohzIdle,
-                 "enter=" + b(e.enter) + " jiffies=" + u(e.jiffies) + " next_balance=" + u(e.rq_next_balance) +
-                     " nohz_next_balance=" + u(e.nohz_next_balance) + " needs_update=" + b(e.needs_update) +
-                     " load_balancer=" + i(e.load_balancer));
-          },
-          [&](const NohzKickEvent& e) {
-            line(e.cpu, kHardirq, ev_name::kNohzKick,
-                 "target=" + i(e.target) + " flags=" + u(e.flags) + " jiffies=" + u(e.jiffies) +
-                     " nohz_next_balance=" + u(e.next_balance_before) + "->" + u(e.next_balance_after) +
-                     " ipi=" + b(e.ipi) + " needs_update=" + b(e.needs_update));
-          },
-          [&](const IlbBalanceEvent& e) {
-            line(e.ilb_cpu, kSoftirq, ev_name::kIlb,
-                 "cpu=" + i(e.cpu) + " ilb_idle=" + b(e.ilb_idle) + " jiffies=" + u(e.jiffies));
-          },
-          [&](const IlbPassEndEvent& e) {
-            // next_balance: nohz.next_balance (3.3+) or the owner's rq->next_balance (2.6.21-3.2).
-            line(e.ilb_cpu, kSoftirq, ev_name::kIlbEnd,
-                 "flags=" + u(e.flags) + " complete=" + b(e.complete) + " jiffies=" + u(e.jiffies) +
-                     " candidates=" + e.candidates.to_cpulist() + " skipped_busy=" + e.skipped_busy.to_cpulist() +
-                     " folded=" + folded_list(e.folded) + " next_balance=" + u(e.before) + "->" + u(e.after));
-          },
-          [&](const HotplugEvent& e) {
-            line(e.cpu, kTask, ev_name::kHotplug, "cpu=" + i(e.cpu) + " online=" + b(e.online));
-          },
-      },
-      ev);
+template <class E>
+void TraceWriter::write(const E& e) {
+  std::string fields;
+  ItemWriter(fields, profile_).all(e, trace_fields::Schema<E>::items);
+  constexpr std::array<const char*, 3> kIrqInfo{kHardirq, kSoftirq, kTask};  // by IrqContext
+  line(trace_fields::cpu_column(e), kIrqInfo[static_cast<std::size_t>(trace_fields::irq_context(e))],
+       trace_event_name(trace_fields::event_id(e)), fields);
 }
 
-void TraceWriter::task_event(const TaskEvent& e) {
-  // The workload's own actions; sched_wakeup_new / sched_wakeup are the kernel's names.
-  const std::string who = "comm=task" + std::to_string(e.pid) + " pid=" + std::to_string(e.pid) + " prio=120";
-  switch (e.kind) {
-    case TaskEventKind::Fork:
-      line(e.cpu, kTask, trace_event::kFork,
-           who + " target_cpu=" + std::to_string(e.cpu) + " allowed=" + e.cpus_allowed.to_cpulist() +
-               " load_weight=" + std::to_string(e.load_weight) + " util=" + std::to_string(e.util));
-      break;
-    case TaskEventKind::Wake:
-      line(e.cpu, kTask, trace_event::kWake, who + " target_cpu=" + std::to_string(e.cpu));
-      break;
-    case TaskEventKind::Sleep:
-      line(e.cpu, kTask, trace_event::kSleep, who);
-      break;
-    case TaskEventKind::Exit:
-      line(e.cpu, kTask, trace_event::kExit, who);
-      break;
-    case TaskEventKind::SetAffinity:
-      line(e.cpu, kTask, trace_event::kAffinity, who + " allowed=" + e.cpus_allowed.to_cpulist());
-      break;
-  }
+void TraceWriter::event(const BalanceEvent& ev) {
+  std::visit([this](const auto& e) { write(e); }, ev);
 }
+
+void TraceWriter::task_event(const TaskEvent& e) { write(e); }
 
 TraceWriter start_trace(std::ostream& out, const Simulator& sim, const std::string& generator,
                         const std::string& topology_name) {

@@ -46,6 +46,9 @@ class TraceWriter {
   void jiffy(uint64_t jiffies);
 
  private:
+  // One line of `e`, its fields as its table in traces/trace_event_fields.h lists them.
+  template <class E>
+  void write(const E& e);
   void line(int cpu, const char* flags, std::string_view event, const std::string& fields);
   std::string timestamp();
 

@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/balance_event_compare.h"
 #include "tests/support/trace_gen_testing.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"
@@ -111,8 +110,8 @@ std::string bent_line(const WrittenLine& w) {
 std::string differences(const TraceEventRead& a, const TraceEventRead& b) {
   if (a.kind != b.kind) return "kind";
   if (a.error != b.error) return "error: '" + a.error + "' against '" + b.error + "'";
-  if (a.kind == TraceEventKind::Balance && !testing::same(a.balance, b.balance)) return "balance event";
-  if (a.kind == TraceEventKind::Task && !testing::same(a.task, b.task)) return "task event";
+  if (a.kind == TraceEventKind::Balance && a.balance != b.balance) return "balance event";
+  if (a.kind == TraceEventKind::Task && a.task != b.task) return "task event";
   return "";
 }
 

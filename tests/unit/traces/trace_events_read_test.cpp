@@ -2,8 +2,12 @@
 // written from, field for field; bad fields are errors naming the event and field.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
 #include <sstream>
 #include <tuple>
+#include <utility>
+#include <variant>
 
 #include "model/profile.h"
 #include "tests/support/balance_event_compare.h"
@@ -15,8 +19,8 @@
 namespace sbm {
 namespace {
 
-using testing::same;
-
+using testing::for_each_printed_item;
+using testing::same_in_trace;
 
 struct ReadBack {
   std::vector<BalanceEvent> events;
@@ -45,9 +49,10 @@ void expect_round_trip(const testing::GeneratedTrace& g) {
   const ReadBack back = read_back(g.text);
   EXPECT_TRUE(back.errors.empty()) << back.errors.front();
   ASSERT_EQ(back.events.size(), g.events.size());
-  for (size_t i = 0; i < g.events.size(); ++i) ASSERT_TRUE(same(back.events[i], g.events[i])) << "event " << i;
+  for (size_t i = 0; i < g.events.size(); ++i) ASSERT_TRUE(back.events[i] == g.events[i]) << "event " << i;
   ASSERT_EQ(back.task_events.size(), g.task_events.size());
-  for (size_t i = 0; i < g.task_events.size(); ++i) ASSERT_TRUE(same(back.task_events[i], g.task_events[i])) << i;
+  for (size_t i = 0; i < g.task_events.size(); ++i)
+    ASSERT_TRUE(same_in_trace(back.task_events[i], g.task_events[i])) << i;
 }
 
 TEST(TraceEventsRead, EveryProfileRoundTripsFieldForField) {
@@ -139,6 +144,83 @@ TEST(TraceEventsRead, MigrateReasonAndItsOlderHotplugFlag) {
   EXPECT_EQ(read_line(move + "reason=swap balance_seq=0").error,
             "sched_migrate_task: field reason: expected one of balance, hotplug, affinity, found 'swap'");
   EXPECT_EQ(read_line(move + "balance_seq=0").error, "sched_migrate_task: field reason: missing");
+}
+
+// A read-back task event is compared on what its kind's line carries: a wake prints no
+// affinity or weights, a fork and a set-affinity do.
+TEST(TraceEventsRead, TaskEventsCompareOnWhatTheirLineCarries) {
+  TaskEvent wake;
+  wake.kind = TaskEventKind::Wake;
+  wake.pid = 3;
+  wake.cpu = 1;
+  TaskEvent unprinted = wake;
+  unprinted.cpus_allowed.set(2);
+  unprinted.load_weight = 2048;
+  EXPECT_TRUE(same_in_trace(wake, unprinted));
+  EXPECT_FALSE(wake == unprinted);
+  TaskEvent elsewhere = wake;
+  elsewhere.cpu = 2;
+  EXPECT_FALSE(same_in_trace(wake, elsewhere));
+  TaskEvent fork = wake, heavier = wake;
+  fork.kind = heavier.kind = TaskEventKind::Fork;
+  heavier.load_weight = 2048;
+  EXPECT_FALSE(same_in_trace(fork, heavier));
+  TaskEvent affinity = wake, wider = wake;
+  affinity.kind = wider.kind = TaskEventKind::SetAffinity;
+  wider.cpus_allowed.set(2);
+  EXPECT_FALSE(same_in_trace(affinity, wider));
+  affinity.kind = wider.kind = TaskEventKind::Sleep;
+  EXPECT_TRUE(same_in_trace(affinity, wider));
+}
+
+// spec/trace-format.md lists the fields of every event: the names of its table's items
+// (traces/trace_event_fields.h) appear in the event's row, in table order.
+TEST(TraceEventsRead, SpecListsEveryEventsItemsInTableOrder) {
+  std::ifstream in(std::string(SBM_DATA_DIR) + "/../../spec/trace-format.md");
+  ASSERT_TRUE(in);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("| `")) rows.push_back(line);
+  // The words inside `...` of the fields column of the row whose first column names `event`.
+  const auto spec_words = [&rows](std::string_view event) {
+    std::vector<std::string> words;
+    for (const std::string& row : rows) {
+      const std::size_t first_end = row.find(" | ");
+      if (row.substr(0, first_end).find("`" + std::string(event) + "`") == std::string::npos) continue;
+      const std::string fields = row.substr(first_end + 3, row.find(" | ", first_end + 3) - first_end - 3);
+      static const std::regex kQuoted("`([^`]*)`"), kWord("[a-z_][a-z0-9_]*");
+      for (std::sregex_iterator q(fields.begin(), fields.end(), kQuoted), end; q != end; ++q) {
+        const std::string quoted = (*q)[1];
+        for (std::sregex_iterator w(quoted.begin(), quoted.end(), kWord); w != end; ++w) words.push_back(w->str());
+      }
+    }
+    return words;
+  };
+  const auto check = [&](const auto& e) {
+    using E = std::decay_t<decltype(e)>;
+    const std::string_view event = trace_event_name(trace_fields::event_id(e));
+    std::vector<std::string> names;
+    auto collect = [&names](const auto& item) {
+      if constexpr (requires { item.name; }) names.emplace_back(item.name);
+      else names.emplace_back(item.named.name);
+    };
+    for_each_printed_item(e, trace_fields::Schema<E>::items, collect);
+    const std::vector<std::string> words = spec_words(event);
+    ASSERT_FALSE(words.empty()) << event << ": no row in spec/trace-format.md";
+    std::size_t at = 0;
+    for (const std::string& name : names) {
+      while (at < words.size() && words[at] != name) ++at;
+      EXPECT_LT(at, words.size()) << event << ": item " << name << " not in its spec row, or out of order";
+    }
+  };
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (check(std::variant_alternative_t<I, BalanceEvent>{}), ...);
+  }(std::make_index_sequence<std::variant_size_v<BalanceEvent>>{});
+  for (const auto& [kind, id] : trace_fields::kTaskEventIds) {
+    TaskEvent t;
+    t.kind = kind;
+    check(t);
+  }
 }
 
 }  // namespace

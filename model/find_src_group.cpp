@@ -39,8 +39,8 @@ uint64_t group_cpu_load(const MachineState& m, const CpuMask& span, const CpuMas
 void update_sd_idle(const MachineState& m, const Profile& era, LbEnv& env, const CpuMask& scanned) {
   for (int i : scanned.cpus()) {
     const Rq& rq = m.rq(i);
-    const bool busy = era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 ? !idle_cpu(rq)
-                                                                         : rq.nr_running() > 0;
+    const bool busy =
+        era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 ? !idle_cpu(rq) : rq.nr_running() > 0;
     if (busy) env.sd_idle = false;
   }
 }

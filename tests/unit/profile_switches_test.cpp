@@ -325,8 +325,8 @@ TEST(ProfileSwitch, ValuesForLaterConsumersPerEra) {
   EXPECT_EQ(e.names.serialize_token, "sched_balance_running");
 }
 
-// The switches of sched_balance_rq() on one domain, per profile (spec/profiles.md; the values
-// the version-derived LbEra gave before they became Profile fields).
+// The switches of sched_balance_rq() on one domain, per profile (spec/profiles.md), as they
+// were derived from the version before they became Profile fields.
 TEST(ProfileSwitch, LoadBalanceSwitchesPerEra) {
   const Profile a = profile("v2.6.20"), b = profile("v2.6.32"), c = profile("v4.19"),
                 d = profile("v6.17"), e = profile("v6.19");

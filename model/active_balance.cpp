@@ -7,10 +7,10 @@
 
 namespace sbm {
 
-bool need_active_balance(const MachineState& m, const LbEra& era, const LbEnv& env) {
+bool need_active_balance(const MachineState& m, const Profile& era, const LbEnv& env) {
   const RqDomain& d = env_domain(m, env);
   const bool failed_enough = d.sd.nr_balance_failed > d.cache_nice_tries + 2;
-  switch (era.need_active) {
+  switch (era.need_active_rule) {
     case NeedActiveRule::FailedOnly:
     case NeedActiveRule::V419:
       return failed_enough;
@@ -22,7 +22,7 @@ bool need_active_balance(const MachineState& m, const LbEra& era, const LbEnv& e
   return false;
 }
 
-ActiveKick kick_active_balance(MachineState& m, LbState& s, const LbEra& era, LbEnv& env,
+ActiveKick kick_active_balance(MachineState& m, LbState& s, const Profile& era, LbEnv& env,
                                BalanceEventSink& sink) {
   const int busiest = env.src_cpu;
   const std::string site = m.profile.names.balance;
@@ -54,7 +54,7 @@ namespace {
 
 // The lowest domain of target spanning busiest (for_each_domain(target_cpu, sd)); v2.6.x
 // and v4.19 also require SD_LOAD_BALANCE. -1 when none.
-int active_domain_level(const MachineState& m, const LbEra& era, int target, int busiest) {
+int active_domain_level(const MachineState& m, const Profile& era, int target, int busiest) {
   const Rq& t = m.rq(target);
   for (size_t level = 0; level < t.sd.size(); ++level) {
     const RqDomain& d = t.sd[level];
@@ -66,7 +66,7 @@ int active_domain_level(const MachineState& m, const LbEra& era, int target, int
 
 // alb_count, detach_one_task(), alb_pushed / alb_failed, for the domain found. Returns
 // the pid moved into env.tasks, 0 when none.
-int push_one_task(MachineState& m, const LbEra& era, LbEnv& env) {
+int push_one_task(MachineState& m, const Profile& era, LbEnv& env) {
   RqDomain& d = env_domain(m, env);
   d.stats.alb_count++;
   if (!detach_one_task(m, era, env)) {
@@ -81,7 +81,7 @@ int push_one_task(MachineState& m, const LbEra& era, LbEnv& env) {
 
 }  // namespace
 
-ActiveBalanceRun active_load_balance_cpu_stop(MachineState& m, LbState& s, const LbEra& era,
+ActiveBalanceRun active_load_balance_cpu_stop(MachineState& m, LbState& s, const Profile& era,
                                               int busiest_cpu, BalanceEventSink& sink) {
   ActiveBalanceRun run;
   run.ran = true;
@@ -139,7 +139,7 @@ ActiveBalanceRun active_load_balance_cpu_stop(MachineState& m, LbState& s, const
   return run;
 }
 
-ActiveBalanceRun run_stopper_work(MachineState& m, LbState& s, const LbEra& era,
+ActiveBalanceRun run_stopper_work(MachineState& m, LbState& s, const Profile& era,
                                   BalanceEventSink& sink) {
   if (s.stopper_work.empty()) return {};
   const int busiest = s.stopper_work.front();

@@ -12,15 +12,15 @@
 
 #include "model/balance_event.h"
 #include "model/lb_env.h"
-#include "model/lb_era.h"
+#include "model/profile.h"
 #include "model/rq.h"
 
 namespace sbm {
 
-// need_active_balance(env) for the era (LbEra::need_active). The model has no asymmetric
+// need_active_balance(env) for the era (Profile::need_active_rule). The model has no asymmetric
 // packing, no reduced CPU capacity and no misfit task, so what remains is the
 // nr_balance_failed > cache_nice_tries + 2 test (v6.17: only for migrate_task).
-bool need_active_balance(const MachineState& m, const LbEra& era, const LbEnv& env);
+bool need_active_balance(const MachineState& m, const Profile& era, const LbEnv& env);
 
 enum class ActiveKick {
   CurrPinned,     // busiest->curr may not run on this_cpu: out_one_pinned
@@ -29,8 +29,8 @@ enum class ActiveKick {
 };
 
 // The kick, under busiest's rq lock (lock events emitted). Clears LBF_ALL_PINNED when the
-// running task may move; sets it when not, where the era does (LbEra::curr_pinned_sets_all_pinned).
-ActiveKick kick_active_balance(MachineState& m, LbState& s, const LbEra& era, LbEnv& env,
+// running task may move; sets it when not, where the era does (Profile::curr_pinned_sets_all_pinned).
+ActiveKick kick_active_balance(MachineState& m, LbState& s, const Profile& era, LbEnv& env,
                                BalanceEventSink& sink);
 
 struct ActiveBalanceRun {
@@ -43,11 +43,11 @@ struct ActiveBalanceRun {
 // most one task; otherwise detach_one_task() from busiest to push_cpu within the lowest
 // domain of push_cpu spanning busiest; alb_count / alb_pushed / alb_failed; clears
 // busiest->active_balance. Emits lock, migrate and ActiveBalanceEvent Run events.
-ActiveBalanceRun active_load_balance_cpu_stop(MachineState& m, LbState& s, const LbEra& era,
+ActiveBalanceRun active_load_balance_cpu_stop(MachineState& m, LbState& s, const Profile& era,
                                               int busiest_cpu, BalanceEventSink& sink);
 
 // Runs the oldest queued active-balance work, if any.
-ActiveBalanceRun run_stopper_work(MachineState& m, LbState& s, const LbEra& era,
+ActiveBalanceRun run_stopper_work(MachineState& m, LbState& s, const Profile& era,
                                   BalanceEventSink& sink);
 
 }  // namespace sbm

@@ -18,6 +18,15 @@ BuildOptions build_options_for(KernelVersion era) {
                   : era >= KernelVersion{6, 5, 0}  ? GroupFlags::PropagateSmt
                   : era >= KernelVersion{5, 16, 0} ? GroupFlags::FromChild
                                                    : GroupFlags::Absent;
+  o.sd_init_rule = era >= KernelVersion{5, 10, 0}   ? SdInitRule::SdInit510
+                   : era >= KernelVersion{3, 16, 0} ? SdInitRule::SdInit316
+                                                    : SdInitRule::InitMacros;
+  o.sd_load_balance_flag = era < KernelVersion{5, 8, 0};
+  o.level_names = era >= KernelVersion{6, 7, 0}    ? LevelNames::SmtMcPkg
+                  : era >= KernelVersion{3, 16, 0} ? LevelNames::SmtMcDie
+                                                   : LevelNames::SiblingMcCpu;
+  o.cluster_flag = era >= KernelVersion{6, 7, 0};
+  o.degenerate_needs_groups_meta = era >= KernelVersion{5, 10, 0};
   return o;
 }
 

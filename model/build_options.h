@@ -17,6 +17,21 @@ enum class GroupFlags {
                   //   remaining child's flags
 };
 
+// How a new sched_domain gets its flags and tunables (model/sd_init.cpp).
+enum class SdInitRule {
+  InitMacros,  // before v3.16: SD_SIBLING_INIT / SD_MC_INIT / SD_CPU_INIT, SD_NODE_INIT, ...
+  SdInit316,   // v3.16 (143e1e28cb40) - v5.9: sd_init(), busy_factor 32, imbalance_pct 125
+  SdInit510,   // v5.10+: sd_init() with busy_factor 16, imbalance_pct 117, SD_PREFER_SIBLING in
+               //   the base flags
+};
+
+// The names of the package levels of default_topology[].
+enum class LevelNames {
+  SiblingMcCpu,  // before v3.16: SIBLING, MC, CPU (the sd_init_SIBLING/MC/CPU table)
+  SmtMcDie,      // v3.16 (143e1e28cb40): SMT, MC, DIE
+  SmtMcPkg,      // v6.7 (f577cd57bfaa): DIE renamed PKG
+};
+
 struct BuildOptions {
   // Before v3.5 (cb83b629bae0 brought sched_init_numa()): the 2.6.x NUMA levels of
   // kernel/sched.c (read at v2.6.20 and v2.6.32). NODE spans the CPU's node and its nearest
@@ -58,6 +73,16 @@ struct BuildOptions {
   // (asym_cpu_capacity_classify()); earlier capacity detection is not modelled.
   bool asym_capacity_flags = true;
   GroupFlags group_flags = GroupFlags::AlignOnSplice;
+  SdInitRule sd_init_rule = SdInitRule::SdInit510;
+  // Until v5.8 (36c5bdc43870 removed the flag): sd_init() sets SD_LOAD_BALANCE.
+  bool sd_load_balance_flag = false;
+  LevelNames level_names = LevelNames::SmtMcPkg;
+  // v6.7, b95303e0aeaf: cpu_cluster_flags() adds SD_CLUSTER to the CLS level.
+  bool cluster_flag = true;
+  // v5.10: sd_degenerate() / sd_parent_degenerate() take the flags that need groups from the
+  // SDF_NEEDS_GROUPS metaflag of include/linux/sched/sd_flags.h (SD_DEGENERATE_GROUPS_MASK);
+  // before, from explicit lists (v4.19).
+  bool degenerate_needs_groups_meta = true;
 
   bool operator==(const BuildOptions&) const = default;
 };

@@ -106,7 +106,7 @@ Topology build_sched_domains(const MachineSpec& spec, KernelVersion era, unsigne
   build::State st{spec,
                   era,
                   opts,
-                  sched_domain_topology(spec, era, opts),
+                  sched_domain_topology(spec, opts),
                   online_cpus(spec),
                   {},
                   std::vector<std::vector<build::Domain>>(static_cast<size_t>(spec.nr_cpus())),

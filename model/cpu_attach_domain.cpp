@@ -7,14 +7,12 @@ namespace sbm::build {
 
 namespace {
 
-constexpr KernelVersion kV5_10{5, 10, 0};  // SD_DEGENERATE_GROUPS_MASK from sd_flags.h
-
 // Flags that need at least two groups to mean anything. v5.10+: the SDF_NEEDS_GROUPS
 // metaflag; before, the explicit list of sd_degenerate() (v4.19), which
 // sd_parent_degenerate() extends with SD_PREFER_SIBLING, and SD_SERIALIZE on one node.
-SdFlags needs_groups(KernelVersion era, bool for_parent, int nr_nodes) {
+SdFlags needs_groups(const BuildOptions& opts, bool for_parent, int nr_nodes) {
   SdFlags mask;
-  if (era >= kV5_10) {
+  if (opts.degenerate_needs_groups_meta) {
     for (int f = 0; f < kSdFlagCount; ++f)
       if (sd_flag_meta(static_cast<SdFlag>(f)) & kSdfNeedsGroups) mask.set(static_cast<SdFlag>(f));
     return mask;
@@ -33,7 +31,7 @@ bool intersects(SdFlags a, SdFlags b) { return (a.raw() & b.raw()) != 0; }
 
 bool sd_degenerate(const State& st, const Domain& sd) {
   if (sd.span.weight() == 1) return true;
-  if (intersects(sd.flags, needs_groups(st.era, false, st.spec.nodes)) && sd.groups.size() >= 2)
+  if (intersects(sd.flags, needs_groups(st.opts, false, st.spec.nodes)) && sd.groups.size() >= 2)
     return false;
   return !sd.flags.has(SdFlag::WakeAffine);  // the flag that works without groups
 }
@@ -42,7 +40,7 @@ bool sd_parent_degenerate(const State& st, const Domain& sd, const Domain& paren
   if (sd_degenerate(st, parent)) return true;
   if (!(sd.span == parent.span)) return false;
   uint32_t pflags = parent.flags.raw();
-  if (parent.groups.size() == 1) pflags &= ~needs_groups(st.era, true, st.spec.nodes).raw();
+  if (parent.groups.size() == 1) pflags &= ~needs_groups(st.opts, true, st.spec.nodes).raw();
   return (pflags & ~sd.flags.raw()) == 0;
 }
 

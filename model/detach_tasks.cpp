@@ -20,12 +20,12 @@ uint64_t shr_bound(uint64_t val, unsigned shift) { return val >> std::min(shift,
 
 // The load / util test of one candidate (returns false to skip it), and the imbalance
 // decrement when it is taken.
-bool take_by_imbalance(const LbEra& era, LbEnv& env, const Task& p, unsigned nr_balance_failed) {
+bool take_by_imbalance(const Profile& era, LbEnv& env, const Task& p, unsigned nr_balance_failed) {
   switch (env.migration_type) {
     case MigrationType::Load: {
       const uint64_t load = std::max<uint64_t>(p.load_weight, 1);  // task_h_load(), >= 1
       const uint64_t test =
-          era.load_rule == DetachLoadRule::ShrBound ? shr_bound(load, nr_balance_failed) : load / 2;
+          era.detach_load_rule == DetachLoadRule::ShrBound ? shr_bound(load, nr_balance_failed) : load / 2;
       if (env.imbalance < 0 || test > static_cast<uint64_t>(env.imbalance)) return false;
       env.imbalance -= static_cast<int64_t>(load);
       return true;
@@ -57,7 +57,7 @@ void emit_pass(const LbEnv& env, unsigned limit, unsigned examined, unsigned det
 }
 
 // v3.x+ detach_tasks() (v4.19, v6.17).
-unsigned detach_tasks_v3(MachineState& m, const LbEra& era, LbEnv& env, BalanceEventSink& sink) {
+unsigned detach_tasks_v3(MachineState& m, const Profile& era, LbEnv& env, BalanceEventSink& sink) {
   std::vector<Task>& tasks = m.rq(env.src_cpu).tasks;
   const unsigned failed = env_domain(m, env).sd.nr_balance_failed;
   unsigned detached = 0;
@@ -118,8 +118,8 @@ struct Scan26 {
   bool best_prio_seen = false;
 };
 
-bool skip_for_load_26(const LbEra& era, const Scan26& s, const Task& p) {
-  if (era.load_rule == DetachLoadRule::HalfWeightOverRem)
+bool skip_for_load_26(const Profile& era, const Scan26& s, const Task& p) {
+  if (era.detach_load_rule == DetachLoadRule::HalfWeightOverRem)
     return static_cast<int64_t>(p.load_weight >> 1) > s.rem_load_move;
   bool skip = static_cast<int64_t>(p.load_weight) > s.rem_load_move;
   if (skip && kNice0Prio < s.this_best_prio) skip = !s.best_prio_seen;
@@ -130,7 +130,7 @@ bool skip_for_load_26(const LbEra& era, const Scan26& s, const Task& p) {
 // Pulled tasks go to env.tasks (the caller attaches them under the same locks). The
 // "pinned" local of the kernel is LBF_ALL_PINNED: set when there is something to move,
 // cleared by can_migrate_task() for a task allowed on dst, left in *all_pinned at out.
-unsigned move_tasks_26(MachineState& m, const LbEra& era, LbEnv& env, unsigned max_nr_move,
+unsigned move_tasks_26(MachineState& m, const Profile& era, LbEnv& env, unsigned max_nr_move,
                        BalanceEventSink& sink) {
   std::vector<Task>& tasks = m.rq(env.src_cpu).tasks;
   unsigned pulled = 0;
@@ -142,12 +142,12 @@ unsigned move_tasks_26(MachineState& m, const LbEra& era, LbEnv& env, unsigned m
     env.flags |= kLbfAllPinned;
     s.this_best_prio = m.rq(env.dst_cpu).nr_running() > 0 ? kNice0Prio : kIdlePrio;
     s.best_prio_seen = m.rq(env.src_cpu).curr() != nullptr;
-    const bool backward = era.scan == DetachScan::TailBackward;
+    const bool backward = era.detach_scan == DetachScan::TailBackward;
     // The next candidate; pulled tasks leave the list, skipped ones stay where they are.
     size_t pos = backward ? tasks.size() : 0;
     while (backward ? pos > 0 : pos < tasks.size()) {
       // v2.6.32: "if (!p || loops++ > sysctl_sched_nr_migrate) goto out".
-      if (era.limit == DetachLimit::NrMigratePlusOne && examined > era.sysctl_sched_nr_migrate) break;
+      if (era.detach_limit == DetachLimit::NrMigratePlusOne && examined > era.sysctl_sched_nr_migrate) break;
       examined++;
       const size_t i = backward ? pos - 1 : pos;
       const Task p = tasks[i];
@@ -180,7 +180,7 @@ unsigned move_tasks_26(MachineState& m, const LbEra& era, LbEnv& env, unsigned m
 
 }  // namespace
 
-bool task_hot(const MachineState& m, const LbEra& era, const LbEnv& env, const Task& p) {
+bool task_hot(const MachineState& m, const Profile& era, const LbEnv& env, const Task& p) {
   if (p.sched_idle) return false;  // task_has_idle_policy()
   if (era.task_hot_smt_exempt && env_domain(m, env).flags().has(SdFlag::ShareCpucapacity))
     return false;  // SMT siblings share cache
@@ -191,7 +191,7 @@ bool task_hot(const MachineState& m, const LbEra& era, const LbEnv& env, const T
   return delta < static_cast<int64_t>(cost);
 }
 
-MigrateVerdict can_migrate_task(const MachineState& m, const LbEra& era, LbEnv& env, const Task& p) {
+MigrateVerdict can_migrate_task(const MachineState& m, const Profile& era, LbEnv& env, const Task& p) {
   // Mutant affinity-ignored (model/mutants.h): the cpus_allowed test is left out.
   if (!p.cpus_allowed.test(env.dst_cpu) && !is_mutant(m.profile, Mutant::AffinityIgnored)) {
     if (!era.affinity_flags) return {};
@@ -217,8 +217,8 @@ MigrateVerdict can_migrate_task(const MachineState& m, const LbEra& era, LbEnv& 
   return {};
 }
 
-unsigned detach_limit(const LbEra& era, unsigned src_nr_running) {
-  switch (era.limit) {
+unsigned detach_limit(const Profile& era, unsigned src_nr_running) {
+  switch (era.detach_limit) {
     case DetachLimit::NrRunningMinusOne: return src_nr_running > 0 ? src_nr_running - 1 : 0;
     case DetachLimit::NrMigratePlusOne: return era.sysctl_sched_nr_migrate + 1;
     case DetachLimit::LoopMax: return std::min(era.sysctl_sched_nr_migrate, src_nr_running);
@@ -226,8 +226,8 @@ unsigned detach_limit(const LbEra& era, unsigned src_nr_running) {
   return 0;
 }
 
-unsigned detach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEventSink& sink) {
-  switch (era.limit) {
+unsigned detach_tasks(MachineState& m, const Profile& era, LbEnv& env, BalanceEventSink& sink) {
+  switch (era.detach_limit) {
     case DetachLimit::LoopMax: return detach_tasks_v3(m, era, env, sink);
     case DetachLimit::NrRunningMinusOne:
       return move_tasks_26(m, era, env, detach_limit(era, env.round_nr_running), sink);
@@ -237,7 +237,7 @@ unsigned detach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEven
   return 0;
 }
 
-void attach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEventSink& sink) {
+void attach_tasks(MachineState& m, const Profile& era, LbEnv& env, BalanceEventSink& sink) {
   std::vector<Task>& dst = m.rq(env.dst_cpu).tasks;
   // Mutant migration-loses-task (model/mutants.h): the list head of env->tasks is taken off
   // the list and never enqueued anywhere.
@@ -247,7 +247,7 @@ void attach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEventSin
     sink.emit(TaskMigrateEvent{p.pid, env.src_cpu, env.dst_cpu, env.this_cpu, env.level,
                                env.executing_cpu, p.cpus_allowed, env.balance_seq, env.active});
     p.running = false;  // queued on the dst; the dst's schedule() is not modelled
-    if (era.enqueue == EnqueuePosition::Tail)
+    if (era.enqueue_position == EnqueuePosition::Tail)
       dst.push_back(p);
     else
       dst.insert(dst.begin(), p);
@@ -255,9 +255,9 @@ void attach_tasks(MachineState& m, const LbEra& era, LbEnv& env, BalanceEventSin
   env.tasks.clear();
 }
 
-bool detach_one_task(MachineState& m, const LbEra& era, LbEnv& env) {
+bool detach_one_task(MachineState& m, const Profile& era, LbEnv& env) {
   std::vector<Task>& tasks = m.rq(env.src_cpu).tasks;
-  const bool from_head = era.scan == DetachScan::HeadForward;
+  const bool from_head = era.detach_scan == DetachScan::HeadForward;
   for (size_t k = 0; k < tasks.size(); ++k) {
     const size_t i = from_head ? k : tasks.size() - 1 - k;
     const MigrateVerdict v = can_migrate_task(m, era, env, tasks[i]);

@@ -4,7 +4,7 @@
 
 namespace sbm {
 
-int find_src_rq(const MachineState& m, const LbEra& era, const LbEnv& env, const SchedGroup& group) {
+int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env, const SchedGroup& group) {
   const RqDomain& d = env_domain(m, env);
   const uint64_t imbalance = env.imbalance > 0 ? static_cast<uint64_t>(env.imbalance) : 0;
   int busiest = -1;
@@ -21,7 +21,7 @@ int find_src_rq(const MachineState& m, const LbEra& era, const LbEnv& env, const
     const unsigned nr = rq.nr_running();
     const uint64_t load = cpu_load(rq);
     const uint64_t capacity = capacity_of(i);
-    switch (era.busiest_group) {
+    switch (era.busiest_group_rule) {
       case BusiestGroupRule::AvgLoad2620:
         if (nr == 1 && load > imbalance) continue;
         if (load > busiest_load) {

@@ -9,12 +9,12 @@
 #pragma once
 
 #include "model/lb_env.h"
-#include "model/lb_era.h"
+#include "model/profile.h"
 #include "model/rq.h"
 
 namespace sbm {
 
 // Returns the busiest CPU, or -1 when none qualifies (lb_nobusyq).
-int find_src_rq(const MachineState& m, const LbEra& era, const LbEnv& env, const SchedGroup& group);
+int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env, const SchedGroup& group);
 
 }  // namespace sbm

@@ -11,7 +11,7 @@
 
 #include "model/balance_event.h"
 #include "model/cpumask.h"
-#include "model/lb_era.h"
+#include "model/profile.h"
 #include "model/rq.h"
 #include "model/rq_lock.h"
 

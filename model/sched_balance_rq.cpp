@@ -24,7 +24,7 @@ enum class Exit { Unbalanced, OutBalanced, OutAllPinned };
 struct Balance {
   MachineState& m;
   LbState& s;
-  const LbEra& era;
+  const Profile& era;
   BalanceEventSink& sink;
   LbEnv env;
   std::vector<SchedGroup> groups;
@@ -43,9 +43,9 @@ struct Balance {
   int stat() const { return SdStats::index(env.idle); }
 };
 
-// env->cpus at the start (LbEra::cpus_init).
-CpuMask initial_cpus(const MachineState& m, const LbEra& era, const CpuMask& span) {
-  switch (era.cpus_init) {
+// env->cpus at the start (Profile::lb_cpus_init).
+CpuMask initial_cpus(const MachineState& m, const Profile& era, const CpuMask& span) {
+  switch (era.lb_cpus_init) {
     case LbCpusInit::AllCpus: return CpuMask::range(0, m.nr_cpu_ids() - 1);
     case LbCpusInit::ActiveCpus: return m.active;
     case LbCpusInit::SpanAndActive: return span & m.active;
@@ -113,7 +113,7 @@ void more_balance(Balance& b) {
   for (;;) {
     const unsigned cur = move_round(b);
     // v2.6.32 move_tasks() returns "total_load_moved > 0"; the others count tasks.
-    b.ld_moved += b.era.busiest_group == BusiestGroupRule::AvgLoad2632 ? (cur > 0 ? 1 : 0) : cur;
+    b.ld_moved += b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2632 ? (cur > 0 ? 1 : 0) : cur;
     if (env.flags & kLbfNeedBreak) {  // take a breather, then go on with the same loop
       env.flags &= ~kLbfNeedBreak;
       continue;
@@ -186,11 +186,11 @@ Exit pull(Balance& b) {
     if (b.era.affinity_flags && b.has_parent() && (env.flags & kLbfSomePinned) && env.imbalance > 0)
       b.s.sgc_imbalance[parent_group_key(b)] = true;  // we failed to reach balance because of affinity
     // v2.6.20 load_balance_newidle() redoes whenever nothing moved, not only when all pinned.
-    const bool redo_newidle_2620 = newidle_26 && b.era.busiest_group == BusiestGroupRule::AvgLoad2620 &&
+    const bool redo_newidle_2620 = newidle_26 && b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 &&
                                    b.ld_moved == 0;
     if (!(env.flags & kLbfAllPinned) && !redo_newidle_2620) return Exit::Unbalanced;
     env.cpus.clear(busiest);
-    if (b.era.cpus_init == LbCpusInit::SpanAndActive) {
+    if (b.era.lb_cpus_init == LbCpusInit::SpanAndActive) {
       // Only worth it if CPUs outside the destination group remain (65a4433aebe3).
       if (env.cpus.subset_of(env.dst_grpmask)) return Exit::OutAllPinned;
     } else if (env.cpus.empty()) {
@@ -218,7 +218,7 @@ Tail unbalanced_tail(Balance& b) {
     if (newidle_26) {
       // load_balance_newidle(): no active balance; v2.6.32 returns -1 on every failure
       // (sched_mc_power_savings < POWERSAVINGS_BALANCE_WAKEUP), v2.6.20 on a busy SMT domain.
-      if (b.era.busiest_group == BusiestGroupRule::AvgLoad2632 || smt_busy(b)) b.ld_moved = -1;
+      if (b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2632 || smt_busy(b)) b.ld_moved = -1;
       return Tail::Done;
     }
     if (need_active_balance(b.m, b.era, env)) {
@@ -271,7 +271,7 @@ void balanced_tail(Balance& b, Exit from, bool one_pinned) {
 
 }  // namespace
 
-BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const LbEra& era,
+BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const Profile& era,
                                 const BalanceCall& call, bool& continue_balancing,
                                 BalanceEventSink& sink) {
   Balance b{m, s, era, sink, LbEnv{}, {}, -1, 0, false, false, false, false};

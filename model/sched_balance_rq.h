@@ -1,7 +1,7 @@
 // load_balance() / sched_balance_rq(this_cpu, this_rq, sd, idle, &continue_balancing): the
 // balance of one domain, for every modelled era (spec/load-balance.md walks through it).
 //
-//   lb_count[idle]++; env->cpus = the era's first set (LbEra::cpus_init)
+//   lb_count[idle]++; env->cpus = the era's first set (Profile::lb_cpus_init)
 //   redo:  should_we_balance() or clear continue_balancing -> out_balanced
 //          [v6.19] SD_SERIALIZE token (sched_balance_serialize.h) or -> out_balanced
 //          find_src_group() or lb_nobusyg -> out_balanced; find_src_rq() or lb_nobusyq
@@ -21,13 +21,13 @@
 
 #include "model/balance_event.h"
 #include "model/lb_env.h"
-#include "model/lb_era.h"
+#include "model/profile.h"
 #include "model/rq.h"
 #include "model/sched_balance_domains.h"
 
 namespace sbm {
 
-BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const LbEra& era,
+BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const Profile& era,
                                 const BalanceCall& call, bool& continue_balancing,
                                 BalanceEventSink& sink);
 
@@ -36,14 +36,13 @@ BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const LbEra& era,
 // active_balance.h takes the same state for the queued active balances.
 class LoadBalancer final : public SchedBalanceRq {
  public:
-  explicit LoadBalancer(const MachineState& m) : era(lb_era(m.profile)), state(make_lb_state(m)) {}
+  explicit LoadBalancer(const MachineState& m) : state(make_lb_state(m)) {}
 
   BalanceOutcome balance(MachineState& m, const BalanceCall& call, bool& continue_balancing,
                          BalanceEventSink& sink) override {
-    return sched_balance_rq(m, state, era, call, continue_balancing, sink);
+    return sched_balance_rq(m, state, m.profile, call, continue_balancing, sink);
   }
 
-  LbEra era;
   LbState state;
 };
 

@@ -7,9 +7,6 @@ namespace sbm {
 
 namespace {
 
-constexpr KernelVersion kV3_16{3, 16, 0};  // 143e1e28cb40: default_topology[] with SMT/MC/DIE
-constexpr KernelVersion kV6_7{6, 7, 0};    // f577cd57bfaa DIE -> PKG; b95303e0aeaf SD_CLUSTER
-
 TopologyLevel level(LevelKind kind, std::string name, SdFlags flags, int distance = 0) {
   return TopologyLevel{kind, std::move(name), flags, distance};
 }
@@ -26,21 +23,23 @@ std::vector<int> sched_numa_distances(const MachineSpec& spec, bool whole_table)
 
 // default_topology[] (kernel/sched/topology.c, v3.16+; before v3.16 the sd_init_SIBLING/MC/CPU
 // table in kernel/sched/core.c) plus sched_init_numa()'s levels.
-SchedDomainTopology sched_domain_topology(const MachineSpec& spec, KernelVersion era,
-                                          const BuildOptions& opts) {
+SchedDomainTopology sched_domain_topology(const MachineSpec& spec, const BuildOptions& opts) {
   SchedDomainTopology t;
   // cpu_smt_flags() and cpu_core_flags() (include/linux/sched/topology.h); the pre-v3.16
   // SD_SIBLING_INIT / SD_MC_INIT carried the same two topology flags.
-  t.levels.push_back(level(LevelKind::Smt, era < kV3_16 ? "SIBLING" : "SMT",
+  t.levels.push_back(level(LevelKind::Smt, opts.level_names == LevelNames::SiblingMcCpu ? "SIBLING" : "SMT",
                            {SdFlag::ShareCpucapacity, SdFlag::ShareLlc}));
   if (opts.cluster_level) {
     // cpu_cluster_flags(): SD_SHARE_PKG_RESOURCES, plus SD_CLUSTER from v6.7 (b95303e0aeaf).
     SdFlags cls{SdFlag::ShareLlc};
-    if (era >= kV6_7) cls.set(SdFlag::Cluster);
+    if (opts.cluster_flag) cls.set(SdFlag::Cluster);
     t.levels.push_back(level(LevelKind::Cls, "CLS", cls));
   }
   t.levels.push_back(level(LevelKind::Mc, "MC", {SdFlag::ShareLlc}));
-  t.levels.push_back(level(LevelKind::Pkg, era < kV3_16 ? "CPU" : era < kV6_7 ? "DIE" : "PKG", {}));
+  const char* pkg = opts.level_names == LevelNames::SiblingMcCpu ? "CPU"
+                    : opts.level_names == LevelNames::SmtMcDie   ? "DIE"
+                                                                 : "PKG";
+  t.levels.push_back(level(LevelKind::Pkg, pkg, {}));
 
   if (opts.sched_domain_node_span) {
     // build_sched_domains() (v2.6.20) / __build_numa_sched_domains() (v2.6.32): NODE, then

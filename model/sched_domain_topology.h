@@ -42,8 +42,7 @@ struct SchedDomainTopology {
 // row is read (before v5.12), as the kernel does without sched_debug.
 std::vector<int> sched_numa_distances(const MachineSpec& spec, bool whole_table);
 
-SchedDomainTopology sched_domain_topology(const MachineSpec& spec, KernelVersion era,
-                                          const BuildOptions& opts);
+SchedDomainTopology sched_domain_topology(const MachineSpec& spec, const BuildOptions& opts);
 
 // sched_domain_node_span() (kernel/sched.c, v2.6.20, v2.6.32): `node` and then, up to
 // `nodes_per_domain` nodes in all, the nearest node not yet taken (find_next_best_node():

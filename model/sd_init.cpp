@@ -6,10 +6,6 @@ namespace {
 
 using F = SdFlag;
 
-constexpr KernelVersion kV3_16{3, 16, 0};  // 143e1e28cb40: sd_init() replaces SD_*_INIT
-constexpr KernelVersion kV5_8{5, 8, 0};    // 36c5bdc43870: SD_LOAD_BALANCE removed
-constexpr KernelVersion kV5_10{5, 10, 0};  // busy_factor 16, imbalance_pct 117
-
 SdInit make(SdFlags flags, unsigned min, unsigned max, unsigned busy, unsigned pct, unsigned tries,
             unsigned balance_interval) {
   return SdInit{flags, SdTunables{min, max, busy, pct, tries}, balance_interval};
@@ -46,10 +42,10 @@ SdInit sd_init_v5_10(const TopologyLevel& tl, unsigned w) {
 }
 
 // sd_init(), kernel/sched/topology.c, v4.19 (v3.16 - v5.9; SD_LOAD_BALANCE until v5.8).
-SdInit sd_init_v3_16(const TopologyLevel& tl, unsigned w, KernelVersion era) {
+SdInit sd_init_v3_16(const TopologyLevel& tl, unsigned w, const BuildOptions& opts) {
   SdInit sd = make({F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::WakeAffine}, w, 2 * w, 32,
                    125, 0, w);
-  if (era < kV5_8) sd.flags.set(F::LoadBalance);
+  if (opts.sd_load_balance_flag) sd.flags.set(F::LoadBalance);
   for (SdFlag f : tl.sd_flags.list()) sd.flags.set(f);
   if (sd.flags.has(F::ShareCpucapacity)) {
     sd.flags.set(F::PreferSibling);
@@ -148,9 +144,9 @@ SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era) {
 SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era,
                const BuildOptions& opts) {
   const auto w = static_cast<unsigned>(sd_weight);
-  SdInit sd = era >= kV5_10   ? sd_init_v5_10(tl, w)
-              : era >= kV3_16 ? sd_init_v3_16(tl, w, era)
-                              : sd_init_macros(tl, w, opts);
+  SdInit sd = opts.sd_init_rule == SdInitRule::SdInit510   ? sd_init_v5_10(tl, w)
+              : opts.sd_init_rule == SdInitRule::SdInit316 ? sd_init_v3_16(tl, w, opts)
+                                                           : sd_init_macros(tl, w, opts);
   // build_sched_domain()/build_sched_domains() add SD_OVERLAP on SDTL_OVERLAP (NUMA) levels,
   // v3.x - v6.16; the era filter drops it from v6.17 on.
   if (tl.kind == LevelKind::Numa) sd.flags.set(F::Overlap);

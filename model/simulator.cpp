@@ -6,13 +6,13 @@
 
 #include "model/active_balance.h"
 #include "model/build_sched_domains.h"
-#include "model/lb_era.h"
 #include "model/lb_load.h"
 #include "model/nohz.h"
+#include "model/profile.h"
 #include "model/sched_balance_rq.h"
 #include "model/sched_balance_trigger.h"
-#include "model/sd_defaults.h"
 #include "model/sched_hotplug.h"
+#include "model/sd_defaults.h"
 
 namespace sbm {
 
@@ -54,7 +54,6 @@ struct Simulator::Impl {
   SimConfig config;
   Topology topology;  // what the run started from
   MachineState m;
-  LbEra era;
   std::unique_ptr<Workload> workload;
   SimRng sched_rng;
   SimRng workload_rng;
@@ -80,7 +79,6 @@ struct Simulator::Impl {
   Impl(const SimConfig& c, MachineState machine)
       : config(c),
         m(std::move(machine)),
-        era(lb_era(m.profile)),
         sched_rng(c.seed),
         workload_rng(sched_rng.fork()),
         nohz_on(m.profile.config_no_hz && m.profile.nohz_model != NohzModel::None),
@@ -215,11 +213,11 @@ struct Simulator::Impl {
     return std::nullopt;
   }
 
-  // enqueue_task(): at the list head (v2.6.32+) or tail (v2.6.20), lb_era.h.
+  // enqueue_task(): at the list head (v2.6.32+) or tail (v2.6.20), Profile::enqueue_position.
   void enqueue(int cpu, Task t) {
     t.running = false;
     std::vector<Task>& ts = m.rq(cpu).tasks;
-    if (era.enqueue == EnqueuePosition::Tail)
+    if (m.profile.enqueue_position == EnqueuePosition::Tail)
       ts.push_back(std::move(t));
     else
       ts.insert(ts.begin(), std::move(t));
@@ -568,7 +566,7 @@ StepInfo Simulator::step(SimObserver& observer) {
       case StepKind::Tick: s.tick(actor, sink); break;
       case StepKind::Softirq: s.softirq_step(actor, sink); break;
       case StepKind::Stopper:
-        run_stopper_work(s.m, s.own_balancer->state, s.own_balancer->era, sink);
+        run_stopper_work(s.m, s.own_balancer->state, s.m.profile, sink);
         break;
       case StepKind::TickStop:
         nohz_stop_tick(s.m, actor, sink);

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "model/detach_tasks.h"
-#include "model/lb_era.h"
+#include "model/profile.h"
 
 namespace sbm {
 
@@ -111,7 +111,7 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
 
 std::vector<Violation> check_mig4_migration_limit(const Profile& p,
                                                   const std::vector<BalanceEvent>& events) {
-  const LbEra era = lb_era(p);
+  const Profile era = era_profile(p);
   std::vector<Violation> out;
   // (balance_seq, round) -> tasks detached so far in the round.
   std::map<std::pair<uint64_t, int>, unsigned> detached;
@@ -127,7 +127,7 @@ std::vector<Violation> check_mig4_migration_limit(const Profile& p,
       out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "limit " + std::to_string(bound),
                                    "limit " + std::to_string(d->limit) + " in " + where,
                                    "the migration limit was not computed by the era's rule"));
-    const bool examine_bounded = era.limit != DetachLimit::NrRunningMinusOne;
+    const bool examine_bounded = era.detach_limit != DetachLimit::NrRunningMinusOne;
     if (examine_bounded && d->examined > bound)
       out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "at most " + std::to_string(bound) + " examined",
                                    std::to_string(d->examined) + " examined in " + where,

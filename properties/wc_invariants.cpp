@@ -4,8 +4,8 @@
 #include <string>
 
 #include "model/balance_interval.h"
-#include "model/lb_era.h"
 #include "model/lb_load.h"
+#include "model/profile.h"
 
 namespace sbm {
 
@@ -72,7 +72,7 @@ std::optional<WcWaiting> wc1_waiting_task(const MachineState& m, int cpu) {
   // An SD_SERIALIZE base domain (a NUMA base level) skips its balance while another CPU
   // holds the global token, as often as that happens: no bound.
   if (!d || d->flags().has(SdFlag::Serialize)) return std::nullopt;
-  const unsigned scan_limit = lb_era(m.profile).sysctl_sched_nr_migrate;
+  const unsigned scan_limit = m.profile.sysctl_sched_nr_migrate;
   for (int src : d->span().cpus()) {
     if (src == cpu || !m.online.test(src) || !overloaded(m, *d, src)) continue;
     // More tasks than one detach pass examines (loop_max): the pass may see only pinned

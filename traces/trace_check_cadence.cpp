@@ -48,7 +48,8 @@ bool TickCadenceCheck::ready(const MachineState* machine, std::string_view why) 
     not_checkable_ = why.empty() ? "no machine to check against" : std::string(why);
     return false;
   }
-  if (machine->profile.version < KernelVersion{4, 19, 0}) {
+  // The v4.19+ trigger: the profiles whose NOHZ balancer is kicked (NohzModel).
+  if (machine->profile.nohz_model != NohzModel::KickIdleLoadBalancer) {
     not_checkable_ = "the tick cadence is modelled for the v4.19 and later profiles (sched_balance_trigger(): "
                      "raise when due, then the NOHZ kick); this trace's is " + machine->profile.version.str();
     return false;
@@ -122,7 +123,7 @@ void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, s
   else if (name == "hrtimer_expire_exit") on_tick_exit(r, out);
   else if (r.id == TraceEventId::SoftirqRaise || r.id == TraceEventId::SoftirqEntry) {
     const SoftirqFields f = read_softirq_fields(r.fields, fields_);
-    const bool sched = f.vec ? *f.vec == sched_softirq_vec(machine_->profile.version) : f.action == "SCHED";
+    const bool sched = f.vec ? *f.vec == machine_->profile.sched_softirq_vec : f.action == "SCHED";
     if (!sched) return;
     if (r.id == TraceEventId::SoftirqRaise) on_raise(r, out);
     else on_pass(r);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "model/profile.h"
 #include "traces/sched_switch_fields.h"
 #include "traces/softirq_fields.h"
 
@@ -43,7 +44,10 @@ std::string at_line(uint64_t line) { return " (line " + std::to_string(line) + "
 
 }  // namespace
 
-int sched_softirq_vec(const KernelVersion& era) { return era < KernelVersion{2, 6, 32} ? 6 : 7; }
+int sched_softirq_vec(const KernelVersion& era) {
+  const std::optional<std::string> name = profile_for_release(era);
+  return find_profile(name ? *name : profile_names().front()).profile->sched_softirq_vec;
+}
 
 const std::vector<InvariantInfo>& mainline_trace_invariants() {
   static const std::vector<InvariantInfo> kInfo = {
@@ -65,6 +69,7 @@ const std::vector<InvariantInfo>& mainline_trace_invariants() {
 
 MainlineTraceChecker::MainlineTraceChecker(MainlineCheckOptions options) : options_(options) {
   if (options_.idle_threshold_ns == 0) options_.idle_threshold_ns = 1;
+  if (options_.era) sched_vec_ = sched_softirq_vec(*options_.era);
 }
 
 MainlineTraceChecker::Cpu& MainlineTraceChecker::add_cpu(std::size_t c) {
@@ -293,16 +298,16 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
   bool sched = false;
   if (action) {
     sched = *action == "SCHED";
-    if (options_.era && vec && (*vec == sched_softirq_vec(*options_.era)) != sched) {
+    if (sched_vec_ && vec && (*vec == *sched_vec_) != sched) {
       ++nb3_.violations;
       out.push_back(make_violation(
           "NB-3", r.cpu, -1, r.line,
-          "SCHED is vec=" + std::to_string(sched_softirq_vec(*options_.era)) + " in " + options_.era->str(),
+          "SCHED is vec=" + std::to_string(*sched_vec_) + " in " + options_.era->str(),
           "vec=" + std::to_string(*vec) + " action=" + std::string(*action),
           "the vec number and the action name disagree for this profile's softirq numbering"));
     }
-  } else if (options_.era && vec) {
-    sched = *vec == sched_softirq_vec(*options_.era);
+  } else if (sched_vec_ && vec) {
+    sched = *vec == *sched_vec_;
   }
   if (!sched) return;
   Cpu& k = cpu(r.cpu);

@@ -37,8 +37,10 @@ struct MainlineCheckOptions {
   uint64_t idle_threshold_ns = 100'000'000;
 };
 
-// The SCHED_SOFTIRQ number of `era`: 6 before v2.6.32 (HI, TIMER, NET_TX, NET_RX, BLOCK,
-// TASKLET, SCHED), 7 from it (BLOCK_IOPOLL, later IRQ_POLL, took 5; include/linux/interrupt.h).
+// The SCHED_SOFTIRQ number of `era`: Profile::sched_softirq_vec of the profile that stands for
+// it (profile_for_release(); the oldest profile for an older release): 6 before v2.6.32 (HI,
+// TIMER, NET_TX, NET_RX, BLOCK, TASKLET, SCHED), 7 from it (BLOCK_IOPOLL, later IRQ_POLL, took
+// 5; include/linux/interrupt.h).
 int sched_softirq_vec(const KernelVersion& era);
 
 // The invariants this checker knows, for --help and the report.
@@ -129,6 +131,7 @@ class MainlineTraceChecker {
   void sweep_wasted_cores(const TraceRecord* r, uint64_t now, std::vector<Violation>& out);
 
   MainlineCheckOptions options_;
+  std::optional<int> sched_vec_;  // sched_softirq_vec(*options_.era), when the era is known
   std::vector<Cpu> cpus_;
   PidTable<Task> tasks_;
   TraceFields fields_;

@@ -69,7 +69,7 @@ RC_GTEST_PROP(MigLockProps, BalancesKeepMigrationAndLockInvariants, ()) {
     RecordingEventSink sink;
     const int cpu = pick(0, n);
     if (pick(0, 4) == 0 || m.rq(cpu).sd.empty()) {
-      run_stopper_work(m, lb.state, lb.era, sink);
+      run_stopper_work(m, lb.state, m.profile, sink);
     } else {
       const int level = pick(0, static_cast<int>(m.rq(cpu).sd.size()));
       const CpuIdleType idle = pick(0, 4) == 0 ? CpuIdleType::NewlyIdle

@@ -10,7 +10,7 @@
 
 #include "model/balance_event.h"
 #include "model/lb_env.h"
-#include "model/lb_era.h"
+#include "model/profile.h"
 #include "model/rq.h"
 #include "model/sched_balance_rq.h"
 #include "tests/support/sched_balance_testing.h"

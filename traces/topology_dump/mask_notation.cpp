@@ -1,6 +1,6 @@
 #include "traces/topology_dump/mask_notation.h"
 
-#include "traces/topology_dump/eras.h"
+#include "traces/topology_dump/dump_style.h"
 #include "traces/topology_dump/lines.h"
 
 namespace sbm {
@@ -63,7 +63,7 @@ MaskNotationVote::Decision MaskNotationVote::decide(std::optional<KernelVersion>
     return d;
   }
   if (era) {
-    d.notation = *era < kDmesgCpulist ? MaskNotation::Hex : MaskNotation::Cpulist;
+    d.notation = dump_style(*era).dmesg_cpulist ? MaskNotation::Cpulist : MaskNotation::Hex;
     d.reason = std::string("masks read as ") + mask_notation_name(d.notation) +
                " because of the era hint " + era->str() + " (cpulists from v2.6.26)";
     return d;

@@ -16,6 +16,7 @@
 
 #include "traces/topology_dump/detect.h"
 #include "traces/topology_dump/dmesg_groups.h"
+#include "traces/topology_dump/dump_style.h"
 #include "traces/topology_dump/eras.h"
 #include "traces/topology_dump/mask_notation.h"
 #include "traces/topology_dump/readers.h"
@@ -328,7 +329,7 @@ void DmesgReader::build() {
   // Capacities the kernel left out are SCHED_CAPACITY_SCALE, if this kernel printed them.
   const bool capacity_printed =
       layout_ == Layout::New || power_printed_ ||
-      (notation == MaskNotation::Cpulist && era && *era >= kDmesgGroupPower);
+      (notation == MaskNotation::Cpulist && era && dump_style(*era).dmesg_group_power);
   if (layout_ == Layout::Old && any_mask && !capacity_printed)
     ctx_.note(
         "group capacities not in the input: this layout printed none "
@@ -392,7 +393,7 @@ void DmesgReader::build() {
                 " 'root domain span' lines; the last one is used");
   }
   const bool new_layout =
-      layout_ == Layout::New || (layout_ == Layout::Unknown && !(era && *era < kDmesgNewLayout));
+      layout_ == Layout::New || (layout_ == Layout::Unknown && !(era && !dump_style(*era).dmesg_new_layout));
   topo.source.format = new_layout ? "dmesg-new" : "dmesg-old";
   date_layout(notation);
 }

@@ -1,13 +1,14 @@
 // register_sd(), kernel/sched/debug.c (v5.13+), as `grep -r .` lists it. Files in the
 // order register_sd() creates them; max_newidle_lb_cost and groups_flags are not in the
 // model and not printed.
-#include "traces/topology_dump/eras.h"
+#include "traces/topology_dump/dump_style.h"
 #include "traces/topology_dump/tunable_files.h"
 #include "traces/topology_dump/write.h"
 
 namespace sbm {
 
 std::string write_debugfs(const Topology& topo, KernelVersion era) {
+  const DumpStyle of = dump_style(era);
   std::string out;
   for (const auto& [cpu, chain] : topo.cpus) {
     for (size_t i = 0; i < chain.domains.size(); ++i) {
@@ -23,7 +24,7 @@ std::string write_debugfs(const Topology& topo, KernelVersion era) {
         const std::string names = format_sd_flags(*sd.flags, era);
         if (!names.empty()) out += dir + "flags:" + names + " \n";
       }
-      if (era >= kDebugfsLevelFile && sd.topology_level >= 0)
+      if (of.debugfs_level_file && sd.topology_level >= 0)
         out += dir + "level:" + std::to_string(sd.topology_level) + "\n";
     }
   }

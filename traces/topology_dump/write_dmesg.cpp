@@ -1,8 +1,8 @@
-// sched_domain_debug() / sched_domain_debug_one() per era (eras.h): kernel/sched.c
+// sched_domain_debug() / sched_domain_debug_one() per era (dump_style.h): kernel/sched.c
 // (v2.6.7 - v3.2), kernel/sched/core.c (v3.3 - v4.11), kernel/sched/topology.c (v4.12+).
 #include <string>
 
-#include "traces/topology_dump/eras.h"
+#include "traces/topology_dump/dump_style.h"
 #include "traces/topology_dump/write.h"
 
 namespace sbm {
@@ -10,7 +10,7 @@ namespace sbm {
 namespace {
 
 struct Style {
-  KernelVersion era;
+  DumpStyle of;
   bool new_layout;
   bool hex;  // cpumask_scnprintf hex words instead of cpulists
   int nr_cpu_ids;
@@ -20,8 +20,8 @@ struct Style {
 
 std::string header(const Style& st, int cpu, bool attached) {
   const std::string c = "CPU" + std::to_string(cpu);
-  if (st.era < kDmesgBareCpuHeader) return c + (attached ? ":  online" : ": offline");
-  if (st.era < kDmesgAttachHeader) return c + ":";
+  if (st.of.dmesg_online_header) return c + (attached ? ":  online" : ": offline");
+  if (!st.of.dmesg_attach_header) return c + ":";
   if (!attached) return c + " attaching NULL sched-domain.";
   return c + (st.new_layout ? " attaching sched-domain(s):" : " attaching sched-domain:");
 }
@@ -31,8 +31,8 @@ std::string capacity_text(const Style& st, const SchedGroup& sg) {
   if (!sg.capacity || *sg.capacity == kSchedCapacityScale) return {};
   const std::string value = std::to_string(*sg.capacity);
   if (st.new_layout) return " cap=" + value;
-  if (st.era < kDmesgGroupPower) return {};
-  return (st.era < kDmesgGroupCapacity ? " (cpu_power = " : " (cpu_capacity = ") + value + ")";
+  if (!st.of.dmesg_group_power) return {};
+  return (st.of.dmesg_cpu_capacity_name ? " (cpu_capacity = " : " (cpu_power = ") + value + ")";
 }
 
 std::string group_text(const Style& st, const SchedDomain& sd, const SchedGroup& sg) {
@@ -54,7 +54,7 @@ void write_domain(std::string& out, const Style& st, const SchedDomain& sd, int 
     out += "span=" + (sd.span ? sd.span->to_cpulist() : std::string()) + " level=" + sd.name;
   } else {
     out += "span " + (sd.span ? st.mask(*sd.span) : std::string());
-    if (st.era >= kDmesgLevelName) out += " level " + sd.name;
+    if (st.of.dmesg_level_name) out += " level " + sd.name;
   }
   out += "\n" + indent + " groups:";
   if (sd.groups) {
@@ -69,13 +69,14 @@ void write_domain(std::string& out, const Style& st, const SchedDomain& sd, int 
 }  // namespace
 
 std::string write_dmesg(const Topology& topo, KernelVersion era) {
-  const Style st{era, era >= kDmesgNewLayout, era < kDmesgCpulist, topo.nr_cpu_ids};
+  const DumpStyle of = dump_style(era);
+  const Style st{of, of.dmesg_new_layout, !of.dmesg_cpulist, topo.nr_cpu_ids};
   std::string out;
   for (const auto& [cpu, chain] : topo.cpus) {
     out += header(st, cpu, !chain.domains.empty()) + "\n";
     for (size_t level = 0; level < chain.domains.size(); ++level) {
       const SchedDomain& sd = chain.domains[level];
-      if (era < kLoadBalanceFlagGone && sd.flags && !sd.flags->has(SdFlag::LoadBalance)) {
+      if (of.dmesg_does_not_load_balance && sd.flags && !sd.flags->has(SdFlag::LoadBalance)) {
         // sched_domain_debug_one() returns -1 here and the walk up the chain stops.
         out += std::string(level + 1, ' ') + (st.new_layout ? "domain-" : "domain ") +
                std::to_string(level) + ": does not load-balance\n";
@@ -84,7 +85,7 @@ std::string write_dmesg(const Topology& topo, KernelVersion era) {
       write_domain(out, st, sd, static_cast<int>(level));
     }
   }
-  if (era >= kDmesgRootDomainSpan && topo.root_span)
+  if (of.dmesg_root_domain_span && topo.root_span)
     out += "root domain span: " + topo.root_span->to_cpulist() +
            " (max cpu_capacity = " + std::to_string(kSchedCapacityScale) + ")\n";
   return out;

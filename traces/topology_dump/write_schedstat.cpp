@@ -1,5 +1,5 @@
 // show_schedstat(), kernel/sched/stats.c. Counters are not modelled: all printed as 0.
-#include "traces/topology_dump/eras.h"
+#include "traces/topology_dump/dump_style.h"
 #include "traces/topology_dump/write.h"
 
 namespace sbm {
@@ -15,7 +15,7 @@ std::string zeros(int n) {
 }  // namespace
 
 std::string write_schedstat(const Topology& topo, KernelVersion era) {
-  const int version = era >= kSchedstatV17 ? 17 : era >= kSchedstatV16 ? 16 : 15;
+  const int version = dump_style(era).schedstat_version;
   std::string out = "version " + std::to_string(version) + "\ntimestamp 0\n";
   for (const auto& [cpu, chain] : topo.cpus) {
     out += "cpu" + std::to_string(cpu) + zeros(9) + "\n";

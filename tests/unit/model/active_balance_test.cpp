@@ -49,7 +49,7 @@ TEST(ActiveBalance, KickedAfterCacheNiceTriesPlusTwoFailures) {
 
     // The queued work runs as its own step on CPU0 and pushes the running task to CPU1.
     RecordingEventSink sink;
-    const ActiveBalanceRun run = run_stopper_work(m, lb.state, lb.era, sink);
+    const ActiveBalanceRun run = run_stopper_work(m, lb.state, m.profile, sink);
     EXPECT_TRUE(run.ran);
     EXPECT_EQ(run.pid, 1);
     EXPECT_EQ(pids_on(m, 1), std::vector<int>{1});
@@ -58,14 +58,14 @@ TEST(ActiveBalance, KickedAfterCacheNiceTriesPlusTwoFailures) {
     EXPECT_EQ(d.stats.alb_count, 1u);
     EXPECT_EQ(d.stats.alb_pushed, 1u);
     EXPECT_EQ(d.stats.alb_failed, 0u);
-    const bool resets = lb.era.active_via_stopper;
+    const bool resets = m.profile.active_via_stopper;
     EXPECT_EQ(d.sd.nr_balance_failed == 0, resets) << "v4.19+: reset after a push";
     const auto moves = sink.of_type<TaskMigrateEvent>();
     ASSERT_EQ(moves.size(), 1u);
     EXPECT_TRUE(moves[0].active);
     EXPECT_EQ(moves[0].executing_cpu, 0) << "runs on the busiest CPU";
     EXPECT_EQ(lb.state.locks.held_by(0), std::vector<int>{});
-    EXPECT_FALSE(run_stopper_work(m, lb.state, lb.era, sink).ran) << "nothing left";
+    EXPECT_FALSE(run_stopper_work(m, lb.state, m.profile, sink).ran) << "nothing left";
   }
 }
 
@@ -82,7 +82,7 @@ TEST(ActiveBalance, StopperAbortsWhenTheTargetWentInactive) {
   for (int i = 0; i < 4; ++i) balance(m, lb, 1, 0);
   m.active.clear(1);
   RecordingEventSink sink;
-  const ActiveBalanceRun run = run_stopper_work(m, lb.state, lb.era, sink);
+  const ActiveBalanceRun run = run_stopper_work(m, lb.state, m.profile, sink);
   EXPECT_TRUE(run.ran);
   EXPECT_EQ(run.pid, 0);
   EXPECT_FALSE(m.rq(0).active_balance);
@@ -125,7 +125,7 @@ TEST(ActiveBalance, MovesTheOnlyTaskOfABusiestCpu) {
     for (int i = 0; i < 4; ++i) balance(m, lb, 0, 1);
     ASSERT_EQ(lb.state.stopper_work, std::vector<int>{2});
     RecordingEventSink sink;
-    EXPECT_EQ(run_stopper_work(m, lb.state, lb.era, sink).pid, 1);
+    EXPECT_EQ(run_stopper_work(m, lb.state, m.profile, sink).pid, 1);
     EXPECT_EQ(pids_on(m, 0), std::vector<int>{1});
     EXPECT_EQ(m.rq(0).sd[1].stats.alb_pushed, 1u);
   }

@@ -235,7 +235,7 @@ TEST(BuildSchedDomains, NumaLevelsFollowSchedInitNuma) {
   auto names = [&](const char* era) {
     std::string out;
     for (const TopologyLevel& l :
-         sched_domain_topology(s, v(era), build_options_for(v(era))).levels)
+         sched_domain_topology(s, build_options_for(v(era))).levels)
       out += (out.empty() ? "" : " ") + l.name;
     return out;
   };

@@ -12,7 +12,7 @@ namespace {
 using namespace testing;
 
 // An env pulling from `src` to `dst` at `level`, as sched_balance_rq() sets it up.
-LbEnv pull_env(const MachineState& m, const LbEra& era, int src, int dst, int level, int64_t imbalance,
+LbEnv pull_env(const MachineState& m, const Profile& era, int src, int dst, int level, int64_t imbalance,
                MigrationType type = MigrationType::Load, CpuIdleType idle = CpuIdleType::Idle) {
   LbEnv env;
   env.this_cpu = env.dst_cpu = env.executing_cpu = dst;
@@ -31,7 +31,7 @@ LbEnv pull_env(const MachineState& m, const LbEra& era, int src, int dst, int le
 
 TEST(CanMigrateTask, AffinitySetsSomePinnedAndFindsANewDst) {
   MachineState m = lb_machine(smt_pkg_topology(4, 2), "v6.17");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   place(m, 2, {task(1), pinned(task(2), CpuMask::single(1) | CpuMask::single(2))});
   LbEnv env = pull_env(m, era, 2, 0, 1, 1024);
   env.flags = kLbfAllPinned;
@@ -52,7 +52,7 @@ TEST(CanMigrateTask, RunningTaskClearsAllPinnedButStays) {
   for (const std::string& name : all_profiles()) {
     SCOPED_TRACE(name);
     MachineState m = lb_machine(flat_topology(2), name);
-    const LbEra era = lb_era(m.profile);
+    const Profile era = m.profile;
     place(m, 0, {task(1), task(2)});
     LbEnv env = pull_env(m, era, 0, 1, 0, 1024);
     env.flags = kLbfAllPinned;
@@ -66,7 +66,7 @@ TEST(CanMigrateTask, CacheHotUntilBalanceFailedMoreThanCacheNiceTries) {
   for (const std::string& name : all_profiles()) {
     SCOPED_TRACE(name);
     MachineState m = lb_machine(flat_topology(2), name);
-    const LbEra era = lb_era(m.profile);
+    const Profile era = m.profile;
     Task hot = task(2);
     hot.exec_start_ns = rq_clock_task_ns(m) - 100000;  // ran 100 us ago (< 500 us)
     place(m, 0, {task(1), hot});
@@ -90,7 +90,7 @@ TEST(TaskHot, SmtDomainsShareCacheFromV6) {
   for (const std::string name : {"v4.19", "v6.17"}) {
     SCOPED_TRACE(name);
     MachineState m = lb_machine(smt_pkg_topology(2, 2), name);
-    const LbEra era = lb_era(m.profile);
+    const Profile era = m.profile;
     Task hot = task(2);
     hot.exec_start_ns = rq_clock_task_ns(m);
     place(m, 0, {task(1), hot});
@@ -101,7 +101,7 @@ TEST(TaskHot, SmtDomainsShareCacheFromV6) {
 
 TEST(DetachTasks, V6ScansFromTheTailAndRotatesRejectedTasks) {
   MachineState m = lb_machine(flat_topology(2), "v6.17");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   // List head first: 1 (running), 2, 3 (pinned to CPU0), 4 (pinned to CPU0).
   place(m, 0, {task(1), task(2), pinned(task(3), CpuMask::single(0)), pinned(task(4), CpuMask::single(0))});
   LbEnv env = pull_env(m, era, 0, 1, 0, 1, MigrationType::Task);
@@ -122,7 +122,7 @@ TEST(DetachTasks, V6ScansFromTheTailAndRotatesRejectedTasks) {
 
 TEST(DetachTasks, V2632ScansFromTheHead) {
   MachineState m = lb_machine(flat_topology(2), "v2.6.32");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   place(m, 0, {task(1), task(2), task(3)});
   LbEnv env = pull_env(m, era, 0, 1, 0, 1024);
   RecordingEventSink sink;
@@ -132,7 +132,7 @@ TEST(DetachTasks, V2632ScansFromTheHead) {
 
 TEST(DetachTasks, LoopMaxBoundsTheTasksExamined) {
   MachineState m = lb_machine(flat_topology(2), "v6.17");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   // 40 tasks, all pinned to CPU0 but the running one: nothing can move.
   std::vector<Task> tasks = {task(1)};
   for (int i = 0; i < 39; ++i) tasks.push_back(pinned(task(100 + i), CpuMask::single(0)));
@@ -150,7 +150,7 @@ TEST(DetachTasks, LoopMaxBoundsTheTasksExamined) {
 
 TEST(DetachTasks, LoopBreakSetsNeedBreak) {
   MachineState m = lb_machine(flat_topology(2), "v6.17");
-  LbEra era = lb_era(m.profile);
+  Profile era = m.profile;
   era.nr_migrate_break = 8;  // SCHED_NR_MIGRATE_BREAK on PREEMPT_RT
   std::vector<Task> tasks = {task(1)};
   for (int i = 0; i < 19; ++i) tasks.push_back(task(100 + i, 10));
@@ -169,11 +169,11 @@ TEST(DetachTasks, LoadTestPerEra) {
   for (const std::string name : {"v2.6.32", "v4.19", "v6.17"}) {
     SCOPED_TRACE(name);
     MachineState m = lb_machine(flat_topology(2), name);
-    const LbEra era = lb_era(m.profile);
+    const Profile era = m.profile;
     place(m, 0, {task(1), task(2, 3000)});
     LbEnv env = pull_env(m, era, 0, 1, 0, 2000);
     RecordingEventSink sink;
-    const bool shr = era.load_rule == DetachLoadRule::ShrBound;
+    const bool shr = era.detach_load_rule == DetachLoadRule::ShrBound;
     EXPECT_EQ(detach_tasks(m, era, env, sink), shr ? 0u : 1u);
     if (shr) {
       m.rq(1).sd[0].sd.nr_balance_failed = 1;
@@ -185,7 +185,7 @@ TEST(DetachTasks, LoadTestPerEra) {
 
 TEST(DetachTasks, V2620MovesAtMostNrRunningMinusOne) {
   MachineState m = lb_machine(flat_topology(2), "v2.6.20");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   place(m, 0, {task(1), task(2), task(3)});
   m.rq(0).tasks[0].running = false;  // nothing runs: every task could move
   LbEnv env = pull_env(m, era, 0, 1, 0, 100000);
@@ -198,7 +198,7 @@ TEST(DetachTasks, V2620IdleDstTakesAHeavyTask) {
   // The priority rule of move_tasks(): a task that becomes the best-priority task of an idle
   // dst is not skipped for its weight; after that one, the load test applies.
   MachineState m = lb_machine(flat_topology(2), "v2.6.20");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   place(m, 0, {task(1), task(2, 5000), task(3, 5000)});
   LbEnv env = pull_env(m, era, 0, 1, 0, 1000);
   RecordingEventSink sink;
@@ -208,7 +208,7 @@ TEST(DetachTasks, V2620IdleDstTakesAHeavyTask) {
 
 TEST(DetachTasks, V2632ExaminesSysctlPlusOne) {
   MachineState m = lb_machine(flat_topology(2), "v2.6.32");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   std::vector<Task> tasks = {pinned(task(1), CpuMask::single(0))};
   for (int i = 0; i < 49; ++i) tasks.push_back(pinned(task(100 + i), CpuMask::single(0)));
   place(m, 0, tasks);
@@ -223,7 +223,7 @@ TEST(DetachTasks, V2632ExaminesSysctlPlusOne) {
 
 TEST(DetachTasks, V6StopsBeforeTheLastTaskForAnIdleDst) {
   MachineState m = lb_machine(flat_topology(2), "v6.17");
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   place(m, 0, {task(1), task(2)});
   m.rq(0).tasks[0].running = false;
   LbEnv env = pull_env(m, era, 0, 1, 0, 100, MigrationType::Task);

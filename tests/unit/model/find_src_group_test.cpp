@@ -21,7 +21,7 @@ struct Found {
 // find_src_group() + find_src_rq() for CPU `dst` at `level`, as sched_balance_rq() calls them.
 Found find(const MachineState& m, int dst, int level, CpuIdleType idle = CpuIdleType::Idle,
            const LbState* state = nullptr) {
-  const LbEra era = lb_era(m.profile);
+  const Profile era = m.profile;
   const LbState empty = make_lb_state(m);
   Found f;
   f.env.this_cpu = f.env.dst_cpu = f.env.executing_cpu = dst;
@@ -216,9 +216,9 @@ TEST(FindSrcRq, SkipsASingleTaskHeavierThanTheImbalance) {
     env.cpus = CpuMask::range(0, 1);
     env.imbalance = 100;
     const auto groups = sched_groups_of(m, 1, 0);
-    EXPECT_EQ(find_src_rq(m, lb_era(m.profile), env, groups[1]), -1);
+    EXPECT_EQ(find_src_rq(m, m.profile, env, groups[1]), -1);
     env.imbalance = 2000;
-    EXPECT_EQ(find_src_rq(m, lb_era(m.profile), env, groups[1]), 0);
+    EXPECT_EQ(find_src_rq(m, m.profile, env, groups[1]), 0);
   }
 }
 

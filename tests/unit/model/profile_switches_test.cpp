@@ -325,5 +325,57 @@ TEST(ProfileSwitch, ValuesForLaterConsumersPerEra) {
   EXPECT_EQ(e.names.serialize_token, "sched_balance_running");
 }
 
+// The switches of sched_balance_rq() on one domain, per profile (spec/profiles.md), as they
+// were derived from the version before they became Profile fields.
+TEST(ProfileSwitch, LoadBalanceSwitchesPerEra) {
+  const Profile a = profile("v2.6.20"), b = profile("v2.6.32"), c = profile("v4.19"),
+                d = profile("v6.17"), e = profile("v6.19");
+  EXPECT_EQ(a.busiest_group_rule, BusiestGroupRule::AvgLoad2620);
+  EXPECT_EQ(b.busiest_group_rule, BusiestGroupRule::AvgLoad2632);
+  EXPECT_EQ(c.busiest_group_rule, BusiestGroupRule::AvgLoad419);
+  EXPECT_EQ(d.busiest_group_rule, BusiestGroupRule::GroupType55);
+  EXPECT_EQ(a.lb_cpus_init, LbCpusInit::AllCpus);
+  EXPECT_EQ(b.lb_cpus_init, LbCpusInit::ActiveCpus);
+  EXPECT_EQ(c.lb_cpus_init, LbCpusInit::SpanAndActive);
+  EXPECT_EQ(a.detach_scan, DetachScan::TailBackward);
+  EXPECT_EQ(b.detach_scan, DetachScan::HeadForward);
+  EXPECT_EQ(c.detach_scan, DetachScan::TailRotate);
+  EXPECT_EQ(a.enqueue_position, EnqueuePosition::Tail);
+  EXPECT_EQ(b.enqueue_position, EnqueuePosition::Head);
+  EXPECT_EQ(a.detach_load_rule, DetachLoadRule::WeightOverRem);
+  EXPECT_EQ(b.detach_load_rule, DetachLoadRule::HalfWeightOverRem);
+  EXPECT_EQ(c.detach_load_rule, DetachLoadRule::HalfWeightOverRem);
+  EXPECT_EQ(d.detach_load_rule, DetachLoadRule::ShrBound);
+  EXPECT_EQ(a.detach_limit, DetachLimit::NrRunningMinusOne);
+  EXPECT_EQ(b.detach_limit, DetachLimit::NrMigratePlusOne);
+  EXPECT_EQ(c.detach_limit, DetachLimit::LoopMax);
+  EXPECT_EQ(b.need_active_rule, NeedActiveRule::FailedOnly);
+  EXPECT_EQ(c.need_active_rule, NeedActiveRule::V419);
+  EXPECT_EQ(d.need_active_rule, NeedActiveRule::V6);
+  for (const Profile* p : {&a, &b}) {
+    EXPECT_FALSE(p->affinity_flags || p->active_via_stopper || p->dst_grpmask_is_balance_mask);
+    EXPECT_TRUE(p->smt_returns_minus_one && p->separate_newidle && p->curr_pinned_sets_all_pinned);
+    EXPECT_TRUE(p->active_sd_needs_load_balance_flag);
+  }
+  EXPECT_TRUE(c.affinity_flags && c.active_via_stopper && c.curr_pinned_sets_all_pinned);
+  EXPECT_FALSE(c.smt_returns_minus_one || c.separate_newidle || c.dst_grpmask_is_balance_mask);
+  EXPECT_FALSE(c.all_pinned_before_nr_running_test || c.detach_clears_all_pinned_on_single ||
+               c.out_balanced_keeps_imbalance_if_all_pinned || c.task_hot_smt_exempt ||
+               c.hot_gained_at_detach || c.active_lb_flag);
+  EXPECT_TRUE(c.active_sd_needs_load_balance_flag);
+  for (const Profile* p : {&d, &e}) {
+    EXPECT_TRUE(p->dst_grpmask_is_balance_mask && p->all_pinned_before_nr_running_test &&
+                p->detach_clears_all_pinned_on_single && p->out_balanced_keeps_imbalance_if_all_pinned &&
+                p->task_hot_smt_exempt && p->hot_gained_at_detach && p->active_lb_flag);
+    EXPECT_FALSE(p->curr_pinned_sets_all_pinned || p->active_sd_needs_load_balance_flag);
+    EXPECT_EQ(p->busiest_group_rule, d.busiest_group_rule);
+  }
+  for (const Profile* p : {&a, &b, &c, &d, &e}) {
+    EXPECT_EQ(p->sysctl_sched_nr_migrate, 32u);
+    EXPECT_EQ(p->nr_migrate_break, 32u);
+    EXPECT_FALSE(p->config_preempt);
+  }
+}
+
 }  // namespace
 }  // namespace sbm

@@ -40,7 +40,7 @@ std::vector<Step> busy_steps(const std::string& name) {
         bool cont = true;
         const CpuIdleType idle = idle_cpu(m.rq(cpu)) ? CpuIdleType::Idle : CpuIdleType::NotIdle;
         lb.balance(m, BalanceCall{cpu, cpu, level, idle}, cont, sink);
-        run_stopper_work(m, lb.state, lb.era, sink);
+        run_stopper_work(m, lb.state, m.profile, sink);
         s.after = m;
         s.events = sink.events;
         steps.push_back(std::move(s));
@@ -139,7 +139,7 @@ TEST(Mig3, FiresOnABalanceOverGroupsLeavingTheSpan) {
     LoadBalancer lb(m);
     const BalanceRun r = balance(m, lb, 0, 1);
     const auto v = check_mig3_domain_span(m, r.sink.events);
-    const bool inside = lb.era.cpus_init == LbCpusInit::SpanAndActive;
+    const bool inside = m.profile.lb_cpus_init == LbCpusInit::SpanAndActive;
     EXPECT_EQ(v.empty(), inside);
     EXPECT_EQ(m.rq(3).nr_running() == 3, inside);
     EXPECT_TRUE(check_mig1_conserved(before, m).empty());

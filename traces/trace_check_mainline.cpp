@@ -98,18 +98,13 @@ void MainlineTraceChecker::unparsed(uint64_t line, std::string reason) {
 
 void MainlineTraceChecker::feed(const TraceRecord& r, std::vector<Violation>& out) {
   summary_.lines = r.line;
+  if (is_trace_gap(r)) {
+    forget_all();
+    return;
+  }
   switch (r.kind) {
     case TraceRecordKind::Event:
       on_event(r, out);
-      return;
-    case TraceRecordKind::LostEvents:
-      forget_all();
-      return;
-    case TraceRecordKind::Comment:
-      // "##### CPU 2 buffer started ####" (ftrace's annotate option, print_trace_header()
-      // / test_cpu_buff_start(), kernel/trace/trace.c): that CPU's earlier events were
-      // overwritten, so facts learnt from the other CPUs before this point may be stale.
-      if (r.text.find("buffer started") != std::string_view::npos) forget_all();
       return;
     case TraceRecordKind::Unparsed:
       unparsed(r.line, std::string(r.error));

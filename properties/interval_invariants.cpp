@@ -1,6 +1,7 @@
 #include "properties/interval_invariants.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 
 #include "model/balance_interval.h"
@@ -32,6 +33,17 @@ namespace {
 
 std::string range(uint64_t lo, uint64_t hi) {
   return "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+}
+
+// "a, b or c" over the distinct values, each once and in the order given: "2 or 4" for 2, 4, 2.
+std::string one_of(std::initializer_list<uint64_t> values) {
+  std::vector<uint64_t> distinct;
+  for (const uint64_t v : values)
+    if (std::find(distinct.begin(), distinct.end(), v) == distinct.end()) distinct.push_back(v);
+  std::string out;
+  for (std::size_t k = 0; k < distinct.size(); ++k)
+    out += (k == 0 ? "" : k + 1 == distinct.size() ? " or " : ", ") + std::to_string(distinct[k]);
+  return out;
 }
 
 }  // namespace
@@ -116,10 +128,10 @@ std::vector<Violation> check_bi1(const MachineState& m, const std::vector<Balanc
     const bool ok = after == before || after == d->min_interval || (is_doubling && !newidle_forbidden);
     if (ok) continue;
     Violation v = make_violation("BI-1", r->cpu, r->level, static_cast<int>(i) + 1,
-                       newidle_forbidden ? std::to_string(before) + " or reset to " +
-                                               std::to_string(d->min_interval)
-                                         : std::to_string(before) + ", " + std::to_string(doubled) +
-                                               " or " + std::to_string(d->min_interval),
+                       newidle_forbidden ? (before == d->min_interval ? std::to_string(before)
+                                                                      : std::to_string(before) + " or reset to " +
+                                                                            std::to_string(d->min_interval))
+                                         : one_of({before, doubled, d->min_interval}),
                        std::to_string(after),
                        newidle_forbidden ? "a NEWLY_IDLE balance must not double balance_interval"
                                          : "balance_interval changes only by reset to "

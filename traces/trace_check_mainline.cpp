@@ -34,11 +34,16 @@ bool is_per_cpu_kthread(std::string_view comm) {
          comm[slash + 1] <= '9';
 }
 
-std::string ms(uint64_t ns) {
-  const uint64_t us = ns / 1000;
-  std::string frac = std::to_string(us % 1000);
-  return std::to_string(us / 1000) + "." + std::string(3 - frac.size(), '0') + frac + " ms";
+// `ns` in milliseconds to the microsecond, or to the nanosecond when `ns_digits`.
+std::string ms(uint64_t ns, bool ns_digits = false) {
+  const uint64_t unit = ns_digits ? 1 : 1000, per_ms = 1'000'000 / unit;
+  const uint64_t n = ns / unit;
+  std::string frac = std::to_string(n % per_ms);
+  return std::to_string(n / per_ms) + "." + std::string((ns_digits ? 6 : 3) - frac.size(), '0') + frac + " ms";
 }
+
+// Whether `a` and `b` need nanoseconds to print apart: they differ below the microsecond.
+bool differ_below_us(uint64_t a, uint64_t b) { return a != b && a / 1000 == b / 1000; }
 
 std::string at_line(uint64_t line) { return " (line " + std::to_string(line) + ")"; }
 
@@ -103,18 +108,13 @@ void MainlineTraceChecker::unparsed(uint64_t line, std::string reason) {
 
 void MainlineTraceChecker::feed(const TraceRecord& r, std::vector<Violation>& out) {
   summary_.lines = r.line;
+  if (is_trace_gap(r)) {
+    forget_all();
+    return;
+  }
   switch (r.kind) {
     case TraceRecordKind::Event:
       on_event(r, out);
-      return;
-    case TraceRecordKind::LostEvents:
-      forget_all();
-      return;
-    case TraceRecordKind::Comment:
-      // "##### CPU 2 buffer started ####" (ftrace's annotate option, print_trace_header()
-      // / test_cpu_buff_start(), kernel/trace/trace.c): that CPU's earlier events were
-      // overwritten, so facts learnt from the other CPUs before this point may be stale.
-      if (r.text.find("buffer started") != std::string_view::npos) forget_all();
       return;
     case TraceRecordKind::Unparsed:
       unparsed(r.line, std::string(r.error));
@@ -398,9 +398,10 @@ void MainlineTraceChecker::sweep_wasted_cores(const TraceRecord* r, uint64_t now
     if (now < start || now - start < options_.idle_threshold_ns) continue;
     k.wc_reported = true;
     ++wc2_.violations;
+    const bool ns_digits = differ_below_us(options_.idle_threshold_ns, now - start);
     out.push_back(make_violation("WC-2", static_cast<int>(c), -1, r != nullptr ? r->line : last_line_,
-                                 "idle at most " + ms(options_.idle_threshold_ns) + " while a task waits",
-                                 "idle since line " + std::to_string(k.curr_line) + ", " + ms(now - start) +
+                                 "idle at most " + ms(options_.idle_threshold_ns, ns_digits) + " while a task waits",
+                                 "idle since line " + std::to_string(k.curr_line) + ", " + ms(now - start, ns_digits) +
                                      " overlapping pid " + std::to_string(best_pid) + " waiting on busy CPU" +
                                      std::to_string(best_cpu) + at_line(best_line),
                                  "an idle CPU pulls waiting work (newidle or NOHZ idle balance) long before this"));

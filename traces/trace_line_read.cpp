@@ -349,6 +349,11 @@ bool is_printk_event(std::string_view name) { return name == "bprint" || name ==
 
 }  // namespace
 
+bool is_trace_gap(const TraceRecord& r) {
+  return r.kind == TraceRecordKind::LostEvents ||
+         (r.kind == TraceRecordKind::Comment && r.text.find("buffer started") != std::string_view::npos);
+}
+
 const char* trace_record_kind_name(TraceRecordKind k) {
   switch (k) {
     case TraceRecordKind::Event: return "event";

@@ -65,6 +65,12 @@ struct TraceRecord {
   uint64_t timestamp_us() const { return timestamp_ns / 1000; }
 };
 
+// Whether the record marks events missing before it, a gap every checker suspends at: a lost-events
+// marker, or ftrace's "##### CPU N buffer started ####" (the annotate option, print_trace_header()
+// / test_cpu_buff_start(), kernel/trace/trace.c, v6.17): that CPU's earlier events were
+// overwritten, so what was learnt before this point may be stale.
+bool is_trace_gap(const TraceRecord& r);
+
 // Reads one line on its own (no continuation context): what TraceReader::next() does for it.
 // `text` must outlive the record.
 TraceRecord read_trace_line(std::string_view text, uint64_t line_number);

@@ -5,6 +5,7 @@
 
 #include "model/build_sched_domains.h"
 #include "model/profile.h"
+#include "model/rq_lock.h"
 #include "model/sched_hotplug.h"
 #include "model/sd_defaults.h"
 #include "properties/check_all.h"
@@ -101,11 +102,13 @@ void TraceReplay::flush(std::vector<Violation>& out) {
   if (window_.empty()) return;
   if (machine_) {
     std::vector<Violation> found = check_balance_events(*machine_, window_, nullptr);
+    const std::vector<bool> unseen = unseen_releases();
     // Which checks ran is worked out per state when summary() asks, not per window.
     ++windows_by_state_[domains_stale_][raises_seen_];
     std::vector<Violation> kept;
     for (Violation& v : found) {
       if (!check_runs(v.id, domains_stale_, raises_seen_)) continue;
+      if ((v.id == "LOCK-2" || v.id == "SER-1") && unseen[event_of(window_, v)]) continue;
       v.line = static_cast<int>(window_lines_[event_of(window_, v)]);
       violated_.insert(v.id);
       kept.push_back(std::move(v));
@@ -123,6 +126,36 @@ void TraceReplay::drop_window() {
   if (!window_.empty()) ++summary_.dropped_windows;
   window_.clear();
   window_lines_.clear();
+}
+
+// A gap (lost events, a malformed event): the window is dropped, the rest of its jiffy too, and
+// what the replay knew of the rq locks and the SD_SERIALIZE token is lost with the events.
+void TraceReplay::gap() {
+  drop_window();
+  in_gap_ = true;
+  locks_seen_.clear();
+  token_seen_ = false;
+}
+
+// Per event of the window: whether it releases an rq lock or the SD_SERIALIZE token whose state
+// the replay has not seen (no acquire or release of it since the excerpt's start or the last
+// gap). Such a release may end a section that began before the excerpt, so LOCK-2's "released
+// a lock it did not hold" and SER-1's "released by nobody" do not apply to it. After it, or
+// after an acquire, the state is known and both checks judge every later event of it.
+std::vector<bool> TraceReplay::unseen_releases() {
+  std::vector<bool> unseen(window_.size(), false);
+  const RqLockLayout layout = default_rq_lock_layout(*machine_);
+  for (std::size_t i = 0; i < window_.size(); ++i) {
+    if (const auto* l = std::get_if<RqLockEvent>(&window_[i])) {
+      if (l->rq < 0 || l->rq >= layout.nr_cpus() || l->action == RqLockAction::TryFail) continue;
+      const bool seen = !locks_seen_.insert(rq_lock_id(layout, l->rq)).second;
+      unseen[i] = !seen && l->action == RqLockAction::Release;
+    } else if (const auto* s = std::get_if<SerializeEvent>(&window_[i]); s && s->action != SerializeAction::Busy) {
+      unseen[i] = !token_seen_ && s->action == SerializeAction::Release;
+      token_seen_ = true;
+    }
+  }
+  return unseen;
 }
 
 // What CPU hotplug changes that the checks read (kernel/sched/core.c, v6.17): the online and
@@ -152,9 +185,8 @@ void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
                                std::string(*bad));
     return;
   }
-  if (r.kind == TraceRecordKind::LostEvents) {
-    drop_window();
-    in_gap_ = true;
+  if (is_trace_gap(r)) {
+    gap();
     return;
   }
   if (r.kind != TraceRecordKind::Event) return;
@@ -172,8 +204,7 @@ void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
       // An event that does not read is an event lost: its window is dropped like a gap's.
       ++summary_.malformed;
       if (summary_.first_malformed.size() < kFirstMalformed) summary_.first_malformed.emplace_back(r.line, e.error);
-      drop_window();
-      in_gap_ = true;
+      gap();
       return;
     case TraceEventKind::Balance: break;
   }

@@ -8,9 +8,12 @@
 // do a hotplug event (the domains and max_load_balance_interval change with it; the window ran
 // on the old ones) and the end of input. Memory: one window of events plus the machine.
 //
-// A lost-events marker is a gap: the window it cuts is dropped unchecked, and so is the rest of
-// that jiffy, so checks across a gap are suspended, never failed. A malformed sbm event (a field
-// missing or bad) is an event lost too: counted, reported, and its window dropped the same way.
+// A lost-events marker or ftrace's "##### CPU N buffer started ####" is a gap (is_trace_gap()):
+// the window it cuts is dropped unchecked, and so is the rest of that jiffy, so checks across a
+// gap are suspended, never failed. A malformed sbm event (a field missing or bad) is an event
+// lost too: counted, reported, and its window dropped the same way. An rq lock and the
+// SD_SERIALIZE token start unknown, at the excerpt's start and again after a gap: a release of
+// one the replay has not yet seen taken or released is no LOCK-2/SER-1 finding.
 #pragma once
 
 #include <cstdint>
@@ -81,6 +84,8 @@ class TraceReplay {
   void build_machine();
   void flush(std::vector<Violation>& out);
   void drop_window();
+  void gap();
+  std::vector<bool> unseen_releases();
   void hotplug(int cpu, bool online);
 
   ReplayOptions options_;
@@ -93,6 +98,8 @@ class TraceReplay {
   std::vector<uint64_t> window_lines_;    // trace line of each event of window_
   std::optional<uint64_t> window_jiffies_;
   bool in_gap_ = false;                   // after a gap, until the next jiffy's window
+  std::set<int> locks_seen_;              // rq lock ids (rq_lock_id) taken or released since the last gap
+  bool token_seen_ = false;               // the SD_SERIALIZE token taken or released since the last gap
   bool raises_seen_ = false;              // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;
   TraceEventRead read_;                   // the event read from the record fed, reused

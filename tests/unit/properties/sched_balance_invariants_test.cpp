@@ -324,7 +324,15 @@ TEST(IntervalInvariants, Bi1TransitionsForbidNewidleDoublingWhereTheEraDoes) {
       BalanceResultEvent{0, 0, CpuIdleType::Idle, 0, false, true, 0, 2, 2, 6}};
   const auto v = check_bi1(m, tripled);
   ASSERT_EQ(v.size(), 1u);
-  EXPECT_EQ(v[0].expected, "2, 4 or 2");
+  EXPECT_EQ(v[0].expected, "2 or 4");  // min_interval 2 is `before`: each value once
+  // Three distinct values are all listed; a NEWLY_IDLE doubling with before == min_interval
+  // names the one value once.
+  const auto from4 = check_bi1(m, {BalanceResultEvent{0, 0, CpuIdleType::Idle, 0, false, true, 0, 2, 4, 6}});
+  ASSERT_EQ(from4.size(), 1u);
+  EXPECT_EQ(from4[0].expected, "4, 8 or 2");
+  const auto newidle = check_bi1(m, {BalanceResultEvent{0, 0, CpuIdleType::NewlyIdle, 0, false, true, 0, 2, 2, 4}});
+  ASSERT_EQ(newidle.size(), 1u);
+  EXPECT_EQ(newidle[0].expected, "2");
 }
 
 }  // namespace

@@ -245,6 +245,22 @@ TEST(TraceCheckWc2, FiresAtTheEndOfTheTraceToo) {
   expect_one(c, "WC-2", 5, 1);
 }
 
+// The limit and the overlap print to the microsecond, to the nanosecond only when that is what
+// tells them apart.
+TEST(TraceCheckWc2, PrintsTheDigitsThatTellLimitAndOverlapApart) {
+  MainlineCheckOptions o;
+  o.idle_threshold_ns = 2'000'000;
+  const Checked us = check(overloaded_and_idle() + later_event("20.003600"), o);
+  ASSERT_EQ(us.violations.size(), 1u);
+  EXPECT_EQ(us.violations[0].expected, "idle at most 2.000 ms while a task waits");
+  EXPECT_EQ(us.violations[0].observed.substr(0, 35), "idle since line 3, 2.100 ms overlap");
+  // 2.000400 ms of overlap against a 2.000000 ms limit: both would print as 2.000 ms.
+  const Checked ns = check(overloaded_and_idle() + later_event("20.003500400"), o);
+  ASSERT_EQ(ns.violations.size(), 1u);
+  EXPECT_EQ(ns.violations[0].expected, "idle at most 2.000000 ms while a task waits");
+  EXPECT_EQ(ns.violations[0].observed.substr(0, 38), "idle since line 3, 2.000400 ms overlap");
+}
+
 TEST(TraceCheckWc2, HoldsWhenTheIdleCpuTakesTheTask) {
   const Checked c = check(overloaded_and_idle() + sched_switch(1, "20.003500", 0, "R", 100) + later_event("20.151500"));
   EXPECT_TRUE(c.violations.empty());

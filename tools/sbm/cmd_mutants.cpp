@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -24,8 +26,21 @@ struct MutantsOptions {
   bool json = false;
   std::vector<std::string> mutants;
   double budget_s = 540;  // fits a 10-minute CI job (spec/mutants.md, timings)
-  std::string corpus = SBM_TRACE_CORPUS_ROOT;
+  std::string corpus;  // empty: default_corpus_dir()
 };
+
+// The corpus when --corpus is not given, found from the executable (no source path is compiled
+// in): in a build tree, the path in the file sbm-corpus written next to the binary at configure
+// time (tools/CMakeLists.txt); installed, share/sbm/corpus beside bin/.
+std::string default_corpus_dir() {
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  if (ec) throw UsageError("--corpus: cannot locate the executable (/proc/self/exe: " + ec.message() + "); give --corpus DIR");
+  std::ifstream in(dir / "sbm-corpus");
+  std::string path;
+  if (in && std::getline(in, path) && !path.empty()) return path;
+  return (dir.parent_path() / "share" / "sbm" / "corpus").string();
+}
 
 std::string seconds_text(double s) {
   std::ostringstream o;
@@ -133,7 +148,7 @@ nlohmann::json matrix_json(const MatrixResult& m, double budget_s) {
 int run_mutants(const MutantsOptions& o) {
   MatrixOptions mo;
   mo.budget_s = o.budget_s;
-  mo.trace_corpus_dir = o.corpus;
+  mo.trace_corpus_dir = o.corpus.empty() ? default_corpus_dir() : o.corpus;
   for (const std::string& name : o.mutants) {
     const MutantInfo* m = find_mutant(name);
     if (!m) throw UsageError("--mutant: unknown mutant '" + name + "' (known: " + std::string(mutant_names()) + ")");
@@ -166,7 +181,8 @@ void add_mutants_command(CLI::App& app, int& status) {
   c->add_option("--mutant", o->mutants, "Only this mutant (repeatable); default all: " + std::string(mutant_names()));
   c->add_option("--budget", o->budget_s, "Wall-clock seconds for the whole run (default 540)")
       ->check(CLI::PositiveNumber);
-  c->add_option("--corpus", o->corpus, "The trace corpus directory, holding mainline/ and replay/ (default the source tree's traces/corpus)");
+  c->add_option("--corpus", o->corpus, "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
+                "share/sbm/corpus beside bin/; in a build tree, the source tree's traces/corpus)");
   c->callback([o, &status] { status = run_mutants(*o); });
 }
 

@@ -5,7 +5,7 @@
 
 #include "model/balance_interval.h"
 #include "model/profile.h"
-#include "traces/sched_switch_fields.h"
+#include "traces/sched_event_fields.h"
 #include "traces/softirq_fields.h"
 #include "traces/trace_check_mainline.h"
 

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "model/profile.h"
-#include "traces/sched_switch_fields.h"
+#include "traces/sched_event_fields.h"
 #include "traces/softirq_fields.h"
 
 namespace sbm {
@@ -240,21 +240,18 @@ void MainlineTraceChecker::on_sched_switch(const TraceRecord& r, std::vector<Vio
 }
 
 void MainlineTraceChecker::on_wakeup(const TraceRecord& r, bool waking) {
-  fields_.reset(r.fields);
-  const std::string_view comm = fields_.find("comm").value_or("");
-  const std::optional<int> pid = field_int(fields_.find("pid"));
-  const std::optional<int> target = field_int(fields_.find("target_cpu"));
-  if (!pid || !target || *target < 0 || *target >= kMaxCpus) {
+  const std::optional<SchedWakeupFields> w = read_sched_wakeup(r, fields_);
+  if (!w || w->target_cpu >= kMaxCpus) {
     unparsed(r.line, std::string(event_name(r)) + " without a readable pid and target_cpu");
     return;
   }
   // All three print task_cpu(p) (sched_wakeup_template, include/trace/events/sched.h, v6.17):
   // for sched_waking the CPU before select_task_rq(), for the others the one it was queued on.
-  set_location(*pid, *target);
-  if (waking || *pid <= 0) return;
+  set_location(w->pid, w->target_cpu);
+  if (waking || w->pid <= 0) return;
   // A wakeup of a task still on its CPU (ttwu_runnable(), v6.17) queues nothing.
-  Task& t = task(*pid);
-  if (t.running_on == kUnknown) start_waiting(*pid, *target, r, comm);
+  Task& t = task(w->pid);
+  if (t.running_on == kUnknown) start_waiting(w->pid, w->target_cpu, r, w->comm);
 }
 
 void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violation>& out) {

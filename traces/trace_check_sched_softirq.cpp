@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "traces/sched_switch_fields.h"
+#include "traces/sched_event_fields.h"
 #include "traces/softirq_fields.h"
 #include "traces/trace_check_mainline.h"
 
@@ -55,8 +55,7 @@ void SchedSoftirqCheck::feed(const TraceRecord& r, const MachineState* machine, 
     case TraceEventId::Fork:
     case TraceEventId::Waking:
       if (!follow_tasks) return;
-      fields_.reset(r.fields);
-      if (const std::optional<int> t = field_int(fields_.find("target_cpu"))) woken_onto(*t);
+      if (const std::optional<SchedWakeupFields> w = read_sched_wakeup(r, fields_)) woken_onto(w->target_cpu);
       return;
     case TraceEventId::Migrate:
       on_migrate(r, machine, why, out);

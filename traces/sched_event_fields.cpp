@@ -1,4 +1,4 @@
-#include "traces/sched_switch_fields.h"
+#include "traces/sched_event_fields.h"
 
 namespace sbm {
 
@@ -23,7 +23,34 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The compact wakeup "comm:pid [prio] CPU:003", with " success=1" before CPU: in old
+// trace-cmd reports of kernels that still had the field (removed in v4.15).
+std::optional<SchedWakeupFields> parse_compact_wakeup(std::string_view s) {
+  const std::size_t cpu_at = s.rfind(" CPU:");
+  if (cpu_at == std::string_view::npos) return std::nullopt;
+  const std::optional<int> cpu = field_int(trim(s.substr(cpu_at + 5)));
+  std::string_view task = s.substr(0, cpu_at);
+  if (const std::size_t success = task.rfind(" success="); success != std::string_view::npos)
+    task = task.substr(0, success);
+  const SwitchSide side = parse_compact_side(trim(task));
+  if (!cpu || !side.pid) return std::nullopt;
+  return SchedWakeupFields{side.comm, *side.pid, *cpu};
+}
+
 }  // namespace
+
+std::optional<SchedWakeupFields> read_sched_wakeup(const TraceRecord& r, TraceFields& fields) {
+  fields.reset(r.fields);
+  // Read in the line's order (TraceFields).
+  const std::optional<std::string_view> comm = fields.find("comm");
+  const std::optional<int> pid = field_int(fields.find("pid"));
+  const std::optional<int> target = field_int(fields.find("target_cpu"));
+  std::optional<SchedWakeupFields> w;
+  if (pid && target) w = SchedWakeupFields{comm.value_or(""), *pid, *target};
+  else if (!pid && !target) w = parse_compact_wakeup(r.fields);
+  if (!w || w->pid < 0 || w->target_cpu < 0) return std::nullopt;
+  return w;
+}
 
 std::optional<SchedSwitchFields> read_sched_switch(const TraceRecord& r, TraceFields& fields) {
   SchedSwitchFields s;

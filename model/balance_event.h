@@ -163,10 +163,10 @@ struct NextBalanceWriteEvent {
   bool operator==(const NextBalanceWriteEvent&) const = default;
 };
 
-// --- Inside load_balance()/sched_balance_rq() and active balance (model/sched_balance_rq.h,
-// model/active_balance.h); LOCK-* and MIG-* check them (spec/invariants.md, section 5).
+// --- Inside load_balance()/sched_balance_rq() and active balance (model/balance/sched_balance_rq.h,
+// model/balance/active_balance.h); LOCK-* and MIG-* check them (spec/invariants.md, section 5).
 
-// An rq lock taken or dropped (model/rq_lock.h). A TryAcquire that fails takes nothing.
+// An rq lock taken or dropped (model/balance/rq_lock.h). A TryAcquire that fails takes nothing.
 enum class RqLockAction { Acquire, TryAcquire, TryFail, Release };
 struct RqLockEvent {
   int cpu = -1;             // the CPU executing the code that takes the lock
@@ -182,7 +182,7 @@ struct RqLockEvent {
 enum class MigrateReason {
   Balance,   // sched_balance_rq() / load_balance(), or the active balance it kicked
   Hotplug,   // off a dying CPU: migrate_tasks() / __balance_push_cpu_stop() to
-             // select_fallback_rq() (model/sched_hotplug.h)
+             // select_fallback_rq() (model/topology/sched_hotplug.h)
   Affinity,  // off a CPU the task may no longer use: __set_cpus_allowed_ptr() ->
              // migration_cpu_stop() (kernel/sched/core.c, v4.19, v6.17)
 };
@@ -237,7 +237,7 @@ struct ActiveBalanceEvent {
   bool operator==(const ActiveBalanceEvent&) const = default;
 };
 
-// --- NOHZ idle load balancing (model/nohz.h); NOHZ-* check them (spec/invariants.md, section 6).
+// --- NOHZ idle load balancing (model/nohz/nohz.h); NOHZ-* check them (spec/invariants.md, section 6).
 
 // A CPU joined (enter) or left the NOHZ idle set: nohz_balance_enter_idle() /
 // nohz_balance_exit_idle() (3.3+), select_nohz_load_balancer(1/0) and the first busy
@@ -297,7 +297,7 @@ struct IlbPassEndEvent {
   bool operator==(const IlbPassEndEvent&) const = default;
 };
 
-// --- CPU hotplug (model/sched_hotplug.h, Simulator::cpu_down / cpu_up).
+// --- CPU hotplug (model/topology/sched_hotplug.h, Simulator::cpu_down / cpu_up).
 
 // `cpu` went offline (online = false: its tasks follow as hotplug TaskMigrateEvents) or came
 // back online; every online CPU's domains were rebuilt for the new online set.

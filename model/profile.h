@@ -7,7 +7,7 @@
 //
 // Where a kernel-era difference lives: here (the tick, the pass, sched_balance_rq() of one
 // domain, NOHZ, the era's names), or, for build_sched_domains(), in BuildOptions
-// (model/build_options.h, derived from the version by build_options_for()). Nowhere else:
+// (model/topology/build_options.h, derived from the version by build_options_for()). Nowhere else:
 // no model, check or trace code compares kernel versions itself; the only version tests are
 // in the functions that derive switches (profile.cpp, build_options.cpp, and the dump style
 // of traces/topology_dump/dump_style.h).

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 
 namespace sbm {
 

@@ -17,7 +17,7 @@
 #include "model/cpumask.h"
 #include "model/jiffies.h"
 #include "model/profile.h"
-#include "model/sched_balance_serialize.h"
+#include "model/balance/sched_balance_serialize.h"
 #include "model/topology.h"
 
 namespace sbm {
@@ -96,7 +96,7 @@ struct Rq {
   unsigned nohz_flags = 0;            // NOHZ_*_KICK bits (nohz_flags(cpu))
   unsigned nohz_idle_balance = 0;     // flags handed to the softirq (6.x)
   bool in_nohz_recently = false;      // 2.6.21-3.2: set by select_nohz_load_balancer(1),
-                                      // cleared by the first busy tick (model/nohz.h)
+                                      // cleared by the first busy tick (model/nohz/nohz.h)
 
   // Active balance (spec/kernel-facts.md §4).
   bool active_balance = false;
@@ -118,7 +118,7 @@ struct NohzGlobal {
   CpuMask idle_cpus_mask;   // nohz.idle_cpus_mask (3.3+), nohz.cpu_mask (2.6.21-3.2)
   uint64_t next_balance = 0;
   int load_balancer = -1;   // nohz.load_balancer, 2.6.21-3.2 owner model
-  // 4.17+ blocked-load bookkeeping and 5.16+ needs_update (model/nohz.h).
+  // 4.17+ blocked-load bookkeeping and 5.16+ needs_update (model/nohz/nohz.h).
   bool has_blocked = false;      // nohz.has_blocked
   uint64_t next_blocked = 0;     // nohz.next_blocked (jiffies)
   bool needs_update = false;     // nohz.needs_update

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "model/rq_lock.h"
+#include "model/balance/rq_lock.h"
 #include "properties/interval_invariants.h"
 #include "properties/lock_invariants.h"
 #include "properties/mig_invariants.h"

@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 #include "properties/topo_invariants.h"
 #include "properties/violation.h"
 #include "properties/wc_invariants.h"

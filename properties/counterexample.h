@@ -12,7 +12,7 @@
 #include "model/kernel_version.h"
 #include "model/profile.h"
 #include "model/topology.h"
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 
 namespace sbm {
 

@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <string>
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 
 namespace sbm {
 

@@ -1,4 +1,4 @@
-// LOCK-*: rq lock acquisitions as the balance emits them (RqLockEvent, model/rq_lock.h);
+// LOCK-*: rq lock acquisitions as the balance emits them (RqLockEvent, model/balance/rq_lock.h);
 // spec/invariants.md, section 5 states them.
 //
 //   LOCK-1  a CPU that holds an rq lock and waits for another (a blocking acquire; a
@@ -14,7 +14,7 @@
 
 #include "model/balance_event.h"
 #include "model/profile.h"
-#include "model/rq_lock.h"
+#include "model/balance/rq_lock.h"
 #include "properties/violation.h"
 
 namespace sbm {

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "model/detach_tasks.h"
+#include "model/balance/detach_tasks.h"
 #include "model/profile.h"
 
 namespace sbm {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 
 namespace sbm {
 

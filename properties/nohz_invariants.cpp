@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 #include "model/jiffies.h"
-#include "model/nohz.h"
+#include "model/nohz/nohz.h"
 
 namespace sbm {
 

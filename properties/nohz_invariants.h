@@ -2,7 +2,7 @@
 // nohz.next_balance (the owner's rq->next_balance in 2.6.21-3.2) follows the minimum of
 // the idle CPUs' rq->next_balance (spec/invariants.md, section 6).
 //
-// Checked over the event stream the model emits (model/balance_event.h, model/nohz.h),
+// Checked over the event stream the model emits (model/balance_event.h, model/nohz/nohz.h),
 // which is also what a trace from another implementation is read into; events are
 // numbered from 1 and that number is the Violation's `line`.
 #pragma once

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "model/nohz.h"
+#include "model/nohz/nohz.h"
 
 namespace sbm {
 

@@ -9,7 +9,7 @@
 // the CPU got work (scheduler_ipi(), v4.19), nohz_idle_balance() takes them in the softirq.
 //
 // In the simulator an IPI sent in a jiffy is delivered, and a SCHED softirq raised in it
-// runs, before jiffies advance (model/simulator.h), so at every jiffy boundary no CPU may
+// runs, before jiffies advance (model/sim/simulator.h), so at every jiffy boundary no CPU may
 // still hold kick bits, in nohz_flags or handed to its softirq (rq->nohz_idle_balance).
 // A state check at jiffy boundaries; a trace has no flag state, so replay cannot run it.
 #pragma once

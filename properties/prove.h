@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/build_options.h"
+#include "model/topology/build_options.h"
 #include "model/profile.h"
 #include "properties/counterexample.h"
 

@@ -12,7 +12,7 @@
 
 namespace sbm::prove {
 
-// SD_SERIALIZE among `pc.size()` CPUs: serialize_step() (model/sched_balance_serialize.h).
+// SD_SERIALIZE among `pc.size()` CPUs: serialize_step() (model/balance/sched_balance_serialize.h).
 // pc[i] is a 2-bit SerializePc (0 Outside, 1 Checked, 2 Inside, 3 Unserialized); holder an
 // 8-bit CPU id, pc.size() when the token is free.
 struct SerializeState {
@@ -27,7 +27,7 @@ SerializeState serialize_initial(z3::context& c, unsigned cpus);
 SerializeState serialize_encoded_step(const Profile& p, const SerializeState& s, const z3::expr& chosen,
                                       const z3::expr& newidle, z3::expr& released_by_other);
 
-// kick_ilb()'s write of nohz.next_balance (model/nohz_kick.cpp) for the profile's
+// kick_ilb()'s write of nohz.next_balance (model/nohz/nohz_kick.cpp) for the profile's
 // NohzKickNextBalance, on w-bit values; `balance_kick` is whether NOHZ_BALANCE_KICK is set.
 z3::expr nohz_kick_encoded(const Profile& p, const z3::expr& jiffies, const z3::expr& nohz_next_balance,
                            const z3::expr& balance_kick);

@@ -1,7 +1,7 @@
 #include "properties/prove_support.h"
 
-#include "model/balance_interval.h"
-#include "model/build_sched_domains.h"
+#include "model/balance/balance_interval.h"
+#include "model/topology/build_sched_domains.h"
 
 namespace sbm::prove {
 

@@ -14,7 +14,7 @@
 
 #include "model/balance_event.h"
 #include "model/rq.h"
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 #include "properties/prove.h"
 #include "properties/z3_ops.h"
 

@@ -1,7 +1,7 @@
 // balance-interval (BI-1): the back-off of sd->balance_interval (balance_interval_backoff(),
-// model/balance_interval.h) on 32-bit Z3 bit-vectors. The proof is inductive, so it holds for
+// model/balance/balance_interval.h) on 32-bit Z3 bit-vectors. The proof is inductive, so it holds for
 // any number of calls: from any value at or below the ceiling, one call stays at or below it.
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
 #include "properties/z3_ops.h"

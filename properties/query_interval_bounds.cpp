@@ -1,6 +1,6 @@
-// interval-bounds (INT-1): get_sd_balance_interval() (model/balance_interval.h) run on Z3
+// interval-bounds (INT-1): get_sd_balance_interval() (model/balance/balance_interval.h) run on Z3
 // bit-vectors for every balance_interval, busy_factor, busy state and online CPU count.
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
 #include "properties/z3_ops.h"

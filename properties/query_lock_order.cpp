@@ -1,13 +1,13 @@
 // lock-order (LOCK-1): up to K CPUs each take two rq locks on one of the two paths
-// (rq_lock_path_before(), model/rq_lock.h); can they deadlock? Each CPU holds at most its
+// (rq_lock_path_before(), model/balance/rq_lock.h); can they deadlock? Each CPU holds at most its
 // first lock while it waits, so a deadlock is reachable exactly when some set of CPUs holds
 // distinct first locks and each waits for a lock another of them holds (every CPU of the set
 // takes its first lock in turn, then all wait). The order of each pair comes from the model,
 // evaluated on the machine's own rq lock layout (default_rq_lock_layout()); Z3 searches the
 // choice of CPUs, rqs and paths. Machines: `cpus` CPUs, without SMT and with 2-way SMT
-// numbered adjacent or split (model/topology_spec.h), so the layout is one a trace carries.
-#include "model/build_sched_domains.h"
-#include "model/rq_lock.h"
+// numbered adjacent or split (model/topology/topology_spec.h), so the layout is one a trace carries.
+#include "model/topology/build_sched_domains.h"
+#include "model/balance/rq_lock.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
 

@@ -1,9 +1,9 @@
 // next-balance (NB-1): the rebalance loop's next_balance minimum, on Z3 bit-vectors through
 // the model's own templates (next_balance_min_update(), next_balance_after_pass(),
-// model/balance_interval.h), against an independent statement of the minimum.
+// model/balance/balance_interval.h), against an independent statement of the minimum.
 #include "properties/prove_queries.h"
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 #include "properties/prove_support.h"
 #include "properties/z3_ops.h"
 

@@ -1,22 +1,22 @@
 // nohz-next-balance (NOHZ-2 (a) and (b), spec/invariants.md; the rules the era's unmutated
 // profile claims, nohz_rules(era_profile(p))):
 //  (a) CompleteMinimum (v6.17, v6.19; 3ea2f097b17e, spec/bugs.md #10 c5afb6a87f23): the ILB walk
-//      runs ilb_walk_fold() and nohz_next_balance_after_walk() (model/nohz_ilb_walk.h), the
-//      code model/nohz_kick.cpp's ilb_walk() runs, on Z3 bit-vectors. Every walk over `cpus`
+//      runs ilb_walk_fold() and nohz_next_balance_after_walk() (model/nohz/nohz_ilb_walk.h), the
+//      code model/nohz/nohz_kick.cpp's ilb_walk() runs, on Z3 bit-vectors. Every walk over `cpus`
 //      CPUs of nohz.idle_cpus_mask is enumerated concretely (the ILB CPU, the CPUs idle_cpu()
 //      calls busy, how many CPUs the ILB visits before it gets work) with jiffies,
 //      nohz.next_balance and every rq->next_balance symbolic; a complete walk must leave the
 //      time_after-minimum of the idle CPUs' (the ILB's included) next_balance from now+60*HZ,
 //      or the old value when none is earlier; an aborted walk must leave it unchanged.
-//      v2.6.32's OwnerFold (owner_balance_others(), model/nohz_owner.cpp) is a different walk
+//      v2.6.32's OwnerFold (owner_balance_others(), model/nohz/nohz_owner.cpp) is a different walk
 //      and is not encoded here.
 //  (b) every profile: a kick never moves nohz.next_balance later than both its old value and
 //      jiffies+1 (3ea2f097b17e; spec/bugs.md #11). kick_ilb()'s write is encoded per profile
 //      (prove::nohz_kick_encoded) and checked for one kick with any jiffies,
 //      nohz.next_balance and flags; the rule looks at one kick only, so that covers every
 //      sequence of kicks.
-#include "model/nohz.h"
-#include "model/nohz_ilb_walk.h"
+#include "model/nohz/nohz.h"
+#include "model/nohz/nohz_ilb_walk.h"
 #include "properties/nohz_invariants.h"
 #include "properties/prove_encodings.h"
 #include "properties/prove_queries.h"

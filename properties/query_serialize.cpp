@@ -1,12 +1,12 @@
 // serialize (SER-1): K CPUs interleaving the SD_SERIALIZE token protocol one atomic step at
-// a time (serialize_step(), model/sched_balance_serialize.h), unrolled for S steps (bounded
+// a time (serialize_step(), model/balance/sched_balance_serialize.h), unrolled for S steps (bounded
 // model checking). Each step's CPU, when it starts a balance, is a periodic or a newly idle
 // caller (a free choice). The statement is the era's (era_profile(): the unmutated rule)
 // while the steps follow the profile under test: never a CPU inside a section the era
 // serializes while another CPU is inside holding the token, never a release by a CPU that
 // does not hold it.
-#include "model/build_sched_domains.h"
-#include "model/sched_balance_serialize.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/balance/sched_balance_serialize.h"
 #include "properties/prove_encodings.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"

@@ -5,7 +5,7 @@
 // drawn from the first `distances` of 20, 30, 40, 50 (the local distance is 10), and every
 // number of cores per node that keeps the machine within `cpus` CPUs (one thread per core).
 // "Proved" means: all of these, each one built and checked.
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
 #include "properties/topo_invariants.h"

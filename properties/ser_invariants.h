@@ -7,7 +7,7 @@
 
 #include "model/balance_event.h"
 #include "model/rq.h"
-#include "model/sched_balance_domains.h"
+#include "model/balance/sched_balance_domains.h"
 #include "properties/violation.h"
 
 namespace sbm {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string>
 
-#include "model/balance_interval.h"
-#include "model/lb_load.h"
+#include "model/balance/balance_interval.h"
+#include "model/balance/lb_load.h"
 #include "model/profile.h"
 
 namespace sbm {

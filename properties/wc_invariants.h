@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "model/rq.h"
-#include "model/sched_balance_domains.h"
+#include "model/balance/sched_balance_domains.h"
 #include "properties/topo_invariants.h"
 #include "properties/violation.h"
 

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "traces/topology_dump/write.h"
 #include "traces/trace_write.h"
 

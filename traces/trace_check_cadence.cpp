@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 #include "model/profile.h"
 #include "traces/sched_event_fields.h"
 #include "traces/softirq_fields.h"

@@ -1,6 +1,6 @@
 // The trace fields of every event sbm writes, each written out once (spec/trace-format.md,
 // "Event lines"): for each event struct of model/balance_event.h and for TaskEvent
-// (model/workload.h), which event name it prints as, which member the line's CPU column
+// (model/sim/workload.h), which event name it prints as, which member the line's CPU column
 // holds, its irq context, and its `name=value` items in the order they are printed, each with
 // the member it carries and how the value prints and parses. The writer (traces/trace_write.cpp)
 // prints the items in this order, the reader (traces/trace_events_read.cpp) reads each one by
@@ -23,7 +23,7 @@
 
 #include "model/balance_event.h"
 #include "model/cpumask.h"
-#include "model/workload.h"
+#include "model/sim/workload.h"
 #include "traces/trace_event_id.h"
 #include "traces/trace_names.h"
 

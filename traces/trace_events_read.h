@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "model/balance_event.h"
-#include "model/workload.h"
+#include "model/sim/workload.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_line_read.h"
 

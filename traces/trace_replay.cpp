@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <string_view>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
-#include "model/rq_lock.h"
-#include "model/sched_hotplug.h"
-#include "model/sd_defaults.h"
+#include "model/balance/rq_lock.h"
+#include "model/topology/sched_hotplug.h"
+#include "model/topology/sd_defaults.h"
 #include "properties/check_all.h"
 #include "traces/topology_dump/read.h"
 #include "traces/trace_events_read.h"
@@ -84,7 +84,7 @@ void TraceReplay::build_machine() {
     summary_.not_checkable = "the trace embeds no topology (# topology-dump:) and none was given (--topology)";
     return;
   }
-  // A dump prints no tunables; sd_init() of the era fills them (model/sd_defaults.h), as the
+  // A dump prints no tunables; sd_init() of the era fills them (model/topology/sd_defaults.h), as the
   // simulator does for a dump (Simulator::create).
   fill_sd_init_defaults(t, p.profile->version);
   MachineOptions mo;

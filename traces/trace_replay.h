@@ -27,7 +27,7 @@
 #include "model/mutants.h"
 #include "model/rq.h"
 #include "model/topology.h"
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 #include "properties/violation.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"

@@ -15,9 +15,9 @@
 
 #include "model/balance_event.h"
 #include "model/profile.h"
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 #include "model/topology.h"
-#include "model/workload.h"
+#include "model/sim/workload.h"
 
 namespace sbm {
 

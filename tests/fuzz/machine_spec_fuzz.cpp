@@ -1,5 +1,5 @@
 // Fuzz target: any bytes as a machine SPEC given to `sbm topology build` or `--topology`
-// (model/topology_spec.h, spec/topology-builder.md). A SPEC the parser accepts must print
+// (model/topology/topology_spec.h, spec/topology-builder.md). A SPEC the parser accepts must print
 // and parse back to itself, and, for a machine without NUMA nodes of at most 256 CPUs, what
 // build_sched_domains() makes of it at the newest era must satisfy every TOPO invariant
 // (tests/property/topo_builder_props_test.cpp asks the same of generated machines; here the
@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <string_view>
 
-#include "model/build_sched_domains.h"
-#include "model/topology_spec.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/topology/topology_spec.h"
 #include "properties/topo_invariants.h"
 #include "tests/fuzz/fuzz_fail.h"
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "model/mutants.h"
-#include "model/nohz.h"
+#include "model/nohz/nohz.h"
 #include "model/profile.h"
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 #include "properties/nohz_kick_invariants.h"
 #include "tools/sbm/mutant_matrix.h"
 

@@ -1,4 +1,4 @@
-// RapidCheck generators of machines for the builder (model/topology_spec.h): random
+// RapidCheck generators of machines for the builder (model/topology/topology_spec.h): random
 // SMT/cluster/core/die/socket counts, NUMA nodes with symmetric distance tables, and
 // optionally a random set of online CPUs. Shared by the TOPO property tests.
 #pragma once
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/kernel_version.h"
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 
 namespace sbm::testgen {
 

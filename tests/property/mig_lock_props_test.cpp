@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/active_balance.h"
-#include "model/build_sched_domains.h"
-#include "model/lb_load.h"
-#include "model/sched_balance_rq.h"
+#include "model/balance/active_balance.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/balance/lb_load.h"
+#include "model/balance/sched_balance_rq.h"
 #include "properties/lock_invariants.h"
 #include "properties/mig_invariants.h"
 #include "tests/property/machine_gen.h"

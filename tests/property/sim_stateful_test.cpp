@@ -1,5 +1,5 @@
 // Stateful property (rc::state): random command sequences (tick, step, fork, exit, sleep,
-// wake, set affinity, CPU hotplug) drive the simulator (model/simulator.h) for every profile on small
+// wake, set affinity, CPU hotplug) drive the simulator (model/sim/simulator.h) for every profile on small
 // topologies, and every property of properties/check_all.h is checked after every command.
 // The model is the abstract task table (which pids live, runnable or asleep, and where they
 // may run) and the online CPUs; the system under test is the simulator with its property checker.
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 #include "properties/check_all.h"
 
 namespace sbm {

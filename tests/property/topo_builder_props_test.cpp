@@ -1,4 +1,4 @@
-// Property: what the builder (model/build_sched_domains.h) makes at a modern era satisfies
+// Property: what the builder (model/topology/build_sched_domains.h) makes at a modern era satisfies
 // every TOPO invariant (spec/invariants.md), for random machines of up to 256 CPUs with
 // random symmetric NUMA distance tables and random online CPU sets; at the 2.6.x eras (the
 // NODE/ALLNODES builder, BuildOptions::sched_domain_node_span) none is violated.
@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/topo_invariants.h"
 #include "tests/property/machine_gen.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/topo_invariants.h"
 #include "tests/property/machine_gen.h"
 

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "tests/property/machine_gen.h"
 #include "traces/topology_dump/read.h"
 #include "traces/topology_dump/write.h"

@@ -5,7 +5,7 @@
 // (traces/trace_event_fields.h) prints for that kind.
 #pragma once
 
-#include "model/workload.h"
+#include "model/sim/workload.h"
 #include "traces/trace_event_fields.h"
 
 namespace sbm::testing {

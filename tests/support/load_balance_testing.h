@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "model/balance_event.h"
-#include "model/lb_env.h"
+#include "model/balance/lb_env.h"
 #include "model/profile.h"
 #include "model/rq.h"
-#include "model/sched_balance_rq.h"
+#include "model/balance/sched_balance_rq.h"
 #include "tests/support/sched_balance_testing.h"
 
 namespace sbm::testing {

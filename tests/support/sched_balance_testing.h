@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "model/balance_interval.h"
+#include "model/balance/balance_interval.h"
 #include "model/profile.h"
 #include "model/rq.h"
-#include "model/sched_balance_domains.h"
-#include "model/sched_balance_serialize.h"
+#include "model/balance/sched_balance_domains.h"
+#include "model/balance/sched_balance_serialize.h"
 #include "model/topology.h"
 
 namespace sbm::testing {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 
 namespace sbm::testing {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "model/sched_hotplug.h"
+#include "model/topology/sched_hotplug.h"
 #include "tests/support/sim_testing.h"
 #include "traces/trace_write.h"
 

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/build_sched_domains.h"
-#include "model/nohz.h"
-#include "model/sched_balance_serialize.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/nohz/nohz.h"
+#include "model/balance/sched_balance_serialize.h"
 #include "properties/prove_encodings.h"
 
 namespace sbm {

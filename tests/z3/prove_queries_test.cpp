@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "model/build_options.h"
+#include "model/topology/build_options.h"
 #include "properties/prove.h"
 #include "properties/topo_invariants.h"
 #include "traces/cex_write.h"

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "model/build_options.h"
+#include "model/topology/build_options.h"
 #include "properties/prove.h"
 
 namespace {

@@ -1,4 +1,4 @@
-// Benchmark of the simulator (model/simulator.h): simulated ticks per second for 16, 256
+// Benchmark of the simulator (model/sim/simulator.h): simulated ticks per second for 16, 256
 // and 4096 CPUs under the "busy" workload (one CPU-bound task per CPU, two on every even
 // CPU), profile v6.17. The goal is a cost at most linear in CPUs x levels: 4096 CPUs x
 // 10,000 ticks within 60 s on one core. Run: build/bench/sbm_bench_sim (Release build).
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 
 namespace sbm {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "model/build_sched_domains.h"
-#include "model/topology_spec.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/topology/topology_spec.h"
 #include "properties/topo_invariants.h"
 #include "traces/topology_dump/read.h"
 #include "traces/topology_dump/write.h"

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "model/build_sched_domains.h"
-#include "model/simulator.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/sim/simulator.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_reader.h"

@@ -10,7 +10,7 @@
 
 #include <sys/utsname.h>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
 #include "traces/host_topology/host_machine.h"
 #include "traces/topology_dump/read.h"

@@ -8,7 +8,7 @@
 
 #include "model/kernel_version.h"
 #include "model/topology.h"
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 
 namespace sbm::cli {
 

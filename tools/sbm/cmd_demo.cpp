@@ -4,10 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
-#include "model/simulator.h"
-#include "model/topology_spec.h"
+#include "model/sim/simulator.h"
+#include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "properties/prove.h"
 #include "properties/topo_invariants.h"

@@ -12,7 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "model/build_options.h"
+#include "model/topology/build_options.h"
 #include "model/mutants.h"
 #include "properties/prove.h"
 #include "tools/sbm/cli_common.h"

@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 #include "properties/topo_invariants.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"

@@ -6,12 +6,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/mutants.h"
-#include "model/sched_hotplug.h"
+#include "model/topology/sched_hotplug.h"
 #include "model/profile.h"
-#include "model/simulator.h"
-#include "model/topology_spec.h"
+#include "model/sim/simulator.h"
+#include "model/topology/topology_spec.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "traces/trace_write.h"

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/profile.h"
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "model/topology_spec.h"
+#include "model/topology/topology_spec.h"
 #include "traces/host_topology/sysfs_read.h"
 
 namespace sbm {

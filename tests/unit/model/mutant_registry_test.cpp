@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "model/build_options.h"
+#include "model/topology/build_options.h"
 #include "model/mutants.h"
 #include "model/profile.h"
 

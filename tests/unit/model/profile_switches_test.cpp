@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "model/sched_balance_domains.h"
-#include "model/sched_balance_trigger.h"
+#include "model/balance/sched_balance_domains.h"
+#include "model/balance/sched_balance_trigger.h"
 #include "tests/support/sched_balance_testing.h"
 
 namespace sbm {

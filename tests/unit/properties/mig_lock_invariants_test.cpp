@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "model/active_balance.h"
+#include "model/balance/active_balance.h"
 #include "properties/lock_invariants.h"
 #include "properties/mig_invariants.h"
 #include "tests/support/load_balance_testing.h"

@@ -2,7 +2,7 @@
 // part fires on a bad stream and holds on a good one; which parts each profile has.
 #include <gtest/gtest.h>
 
-#include "model/nohz.h"
+#include "model/nohz/nohz.h"
 #include "properties/nohz_invariants.h"
 #include "tests/support/sched_balance_testing.h"
 

@@ -2,9 +2,9 @@
 // broken run (a tampered event stream or state, standing for another implementation).
 #include <gtest/gtest.h>
 
-#include "model/build_sched_domains.h"
-#include "model/sched_balance_domains.h"
-#include "model/sched_balance_trigger.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/balance/sched_balance_domains.h"
+#include "model/balance/sched_balance_trigger.h"
 #include "properties/interval_invariants.h"
 #include "properties/nb_invariants.h"
 #include "properties/ser_invariants.h"

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
-#include "model/simulator.h"
+#include "model/sim/simulator.h"
 #include "tests/support/sim_testing.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_write.h"

@@ -13,8 +13,8 @@
 #include <variant>
 #include <vector>
 
-#include "model/build_sched_domains.h"
-#include "model/simulator.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/sim/simulator.h"
 #include "tests/support/sim_testing.h"
 #include "tests/support/trace_record_compare.h"
 #include "traces/topology_dump/write.h"

@@ -5,7 +5,7 @@
 #include <functional>
 #include <sstream>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
 #include "tests/support/trace_gen_testing.h"
 #include "traces/trace_reader.h"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "model/build_sched_domains.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/topo_invariants.h"
 #include "traces/host_topology/host_machine.h"
 #include "traces/host_topology/sysfs_read.h"

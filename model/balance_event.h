@@ -22,9 +22,12 @@ enum class CpuIdleType { Idle, NotIdle, NewlyIdle };
 inline constexpr int kCpuIdleTypes = 3;
 inline const char* cpu_idle_type_name(CpuIdleType t) {
   switch (t) {
-    case CpuIdleType::Idle: return "CPU_IDLE";
-    case CpuIdleType::NotIdle: return "CPU_NOT_IDLE";
-    case CpuIdleType::NewlyIdle: return "CPU_NEWLY_IDLE";
+    case CpuIdleType::Idle:
+      return "CPU_IDLE";
+    case CpuIdleType::NotIdle:
+      return "CPU_NOT_IDLE";
+    case CpuIdleType::NewlyIdle:
+      return "CPU_NEWLY_IDLE";
   }
   return "?";
 }
@@ -33,11 +36,11 @@ inline const char* cpu_idle_type_name(CpuIdleType t) {
 struct TickEvent {
   int cpu = -1;
   uint64_t jiffies = 0;
-  bool idle = false;            // idle_cpu() as sampled for the pass (or seen, in 2.6.20)
-  uint64_t next_balance = 0;    // rq->next_balance the trigger compares against
-  bool attached = false;        // !on_null_domain()
-  bool active = false;          // cpu_active()
-  bool nohz_defers = false;     // a NOHZ rule (2.6.32 owner model) keeps it from raising
+  bool idle = false;          // idle_cpu() as sampled for the pass (or seen, in 2.6.20)
+  uint64_t next_balance = 0;  // rq->next_balance the trigger compares against
+  bool attached = false;      // !on_null_domain()
+  bool active = false;        // cpu_active()
+  bool nohz_defers = false;   // a NOHZ rule (2.6.32 owner model) keeps it from raising
 
   bool operator==(const TickEvent&) const = default;
 };
@@ -88,9 +91,9 @@ struct DomainVisitEvent {
   int level = -1;
   std::string name;
   uint64_t jiffies = 0;
-  uint64_t interval = 0;       // jiffies, from get_sd_balance_interval()
+  uint64_t interval = 0;  // jiffies, from get_sd_balance_interval()
   uint64_t last_balance = 0;
-  bool due = false;            // time_after_eq(jiffies, last_balance + interval) right now
+  bool due = false;  // time_after_eq(jiffies, last_balance + interval) right now
   // What the interval was computed from: sd->balance_interval (ms) and the busy state the
   // pass used for this domain (it may change after a pull, IdleAfterPull). Unset when read
   // from a trace that does not print them.
@@ -117,11 +120,11 @@ struct DomainSkipEvent {
 // The global SD_SERIALIZE token (balancing / sched_balance_running).
 enum class SerializeAction { Acquire, Busy, Release };
 struct SerializeEvent {
-  int cpu = -1;            // the CPU executing the balance (who holds or wants the token)
-  int for_cpu = -1;        // the rq being balanced
+  int cpu = -1;      // the CPU executing the balance (who holds or wants the token)
+  int for_cpu = -1;  // the rq being balanced
   int level = -1;
   SerializeAction action = SerializeAction::Acquire;
-  int holder = -1;         // for Busy: who held it; for Release: who held it before
+  int holder = -1;  // for Busy: who held it; for Release: who held it before
 
   bool operator==(const SerializeEvent&) const = default;
 };
@@ -131,12 +134,12 @@ struct BalanceResultEvent {
   int cpu = -1;
   int level = -1;
   CpuIdleType idle = CpuIdleType::NotIdle;  // the idle type passed in
-  int moved = 0;                  // pulled tasks (ld_moved); < 0 for 2.6.x's SMT -1
-  bool serialize_busy = false;    // v6.19: the token was taken, out_balanced
-  bool continue_balancing = true; // after the call
-  uint64_t last_balance = 0;      // = jiffies
-  uint64_t interval = 0;          // the interval the min-update will use
-  unsigned balance_interval_before = 0;  // sd->balance_interval (ms) around the call
+  int moved = 0;                            // pulled tasks (ld_moved); < 0 for 2.6.x's SMT -1
+  bool serialize_busy = false;              // v6.19: the token was taken, out_balanced
+  bool continue_balancing = true;           // after the call
+  uint64_t last_balance = 0;                // = jiffies
+  uint64_t interval = 0;                    // the interval the min-update will use
+  unsigned balance_interval_before = 0;     // sd->balance_interval (ms) around the call
   unsigned balance_interval_after = 0;
 
   bool operator==(const BalanceResultEvent&) const = default;
@@ -146,7 +149,7 @@ struct BalanceResultEvent {
 struct NextBalanceCandidateEvent {
   int cpu = -1;
   int level = -1;
-  uint64_t candidate = 0;   // sd->last_balance + interval
+  uint64_t candidate = 0;  // sd->last_balance + interval
   bool taken = false;
   uint64_t next_balance = 0;  // the local after the update
 
@@ -157,22 +160,23 @@ struct NextBalanceCandidateEvent {
 struct NextBalanceWriteEvent {
   int cpu = -1;
   uint64_t old_value = 0;
-  uint64_t new_value = 0;   // == old_value when !written
+  uint64_t new_value = 0;  // == old_value when !written
   bool written = false;
 
   bool operator==(const NextBalanceWriteEvent&) const = default;
 };
 
-// --- Inside load_balance()/sched_balance_rq() and active balance (model/balance/sched_balance_rq.h,
-// model/balance/active_balance.h); LOCK-* and MIG-* check them (spec/invariants.md, section 5).
+// --- Inside load_balance()/sched_balance_rq() and active balance
+// (model/balance/sched_balance_rq.h, model/balance/active_balance.h); LOCK-* and MIG-* check them
+// (spec/invariants.md, section 5).
 
 // An rq lock taken or dropped (model/balance/rq_lock.h). A TryAcquire that fails takes nothing.
 enum class RqLockAction { Acquire, TryAcquire, TryFail, Release };
 struct RqLockEvent {
-  int cpu = -1;             // the CPU executing the code that takes the lock
-  int rq = -1;              // whose rq lock (cpu_rq(rq)->lock)
+  int cpu = -1;  // the CPU executing the code that takes the lock
+  int rq = -1;   // whose rq lock (cpu_rq(rq)->lock)
   RqLockAction action = RqLockAction::Acquire;
-  std::string site;         // the kernel function: "double_rq_lock", "detach_tasks", ...
+  std::string site;  // the kernel function: "double_rq_lock", "detach_tasks", ...
 
   bool operator==(const RqLockEvent&) const = default;
 };
@@ -196,13 +200,13 @@ struct TaskMigrateEvent {
   int pid = 0;
   int from_cpu = -1;
   int to_cpu = -1;
-  int cpu = -1;             // whose domain was balanced (this_cpu; for active balance the
-                            // target CPU, whose lowest domain spanning both was used)
-  int level = -1;           // index of that domain in rq(cpu).sd
+  int cpu = -1;    // whose domain was balanced (this_cpu; for active balance the
+                   // target CPU, whose lowest domain spanning both was used)
+  int level = -1;  // index of that domain in rq(cpu).sd
   int executing_cpu = -1;
-  CpuMask cpus_allowed;     // the task's affinity when it moved
-  uint64_t balance_seq = 0; // which balance (sched_balance_rq() call or stopper run)
-  bool active = false;      // moved by active balance
+  CpuMask cpus_allowed;      // the task's affinity when it moved
+  uint64_t balance_seq = 0;  // which balance (sched_balance_rq() call or stopper run)
+  bool active = false;       // moved by active balance
   MigrateReason reason = MigrateReason::Balance;
 
   bool operator==(const TaskMigrateEvent&) const = default;
@@ -232,12 +236,13 @@ struct ActiveBalanceEvent {
   int busiest_cpu = -1;
   int push_cpu = -1;
   ActiveBalanceAction action = ActiveBalanceAction::Kick;
-  int pid = 0;              // Run: the task pushed, 0 when none moved
+  int pid = 0;  // Run: the task pushed, 0 when none moved
 
   bool operator==(const ActiveBalanceEvent&) const = default;
 };
 
-// --- NOHZ idle load balancing (model/nohz/nohz.h); NOHZ-* check them (spec/invariants.md, section 6).
+// --- NOHZ idle load balancing (model/nohz/nohz.h); NOHZ-* check them (spec/invariants.md, section
+// 6).
 
 // A CPU joined (enter) or left the NOHZ idle set: nohz_balance_enter_idle() /
 // nohz_balance_exit_idle() (3.3+), select_nohz_load_balancer(1/0) and the first busy
@@ -256,14 +261,14 @@ struct NohzIdleEvent {
 
 // kick_ilb(flags) (3.3+), or resched_cpu() of a new owner (2.6.21-3.2, flags 0).
 struct NohzKickEvent {
-  int cpu = -1;                     // the kicking CPU
-  int target = -1;                  // find_new_ilb(); -1 when there was none
-  unsigned flags = 0;               // NOHZ_*_KICK bits asked for
+  int cpu = -1;        // the kicking CPU
+  int target = -1;     // find_new_ilb(); -1 when there was none
+  unsigned flags = 0;  // NOHZ_*_KICK bits asked for
   uint64_t jiffies = 0;
-  uint64_t next_balance_before = 0; // nohz.next_balance
+  uint64_t next_balance_before = 0;  // nohz.next_balance
   uint64_t next_balance_after = 0;
-  bool needs_update = false;        // nohz.needs_update when the flags were chosen
-  bool ipi = false;                 // an IPI / CSD went out
+  bool needs_update = false;  // nohz.needs_update when the flags were chosen
+  bool ipi = false;           // an IPI / CSD went out
 
   bool operator==(const NohzKickEvent&) const = default;
 };
@@ -272,7 +277,7 @@ struct NohzKickEvent {
 struct IlbBalanceEvent {
   int ilb_cpu = -1;
   int cpu = -1;
-  bool ilb_idle = false;            // idle_cpu(ilb_cpu) at that moment
+  bool ilb_idle = false;  // idle_cpu(ilb_cpu) at that moment
   uint64_t jiffies = 0;
 
   bool operator==(const IlbBalanceEvent&) const = default;
@@ -285,11 +290,11 @@ struct IlbBalanceEvent {
 struct IlbPassEndEvent {
   int ilb_cpu = -1;
   unsigned flags = 0;
-  bool complete = false;            // no abort: every idle CPU of the mask was visited
+  bool complete = false;  // no abort: every idle CPU of the mask was visited
   uint64_t jiffies = 0;
-  CpuMask candidates;               // nohz.idle_cpus_mask when the walk began (3.3+),
-                                    // nohz.cpu_mask minus the owner (2.6.21-3.2)
-  CpuMask skipped_busy;             // candidates passed over: not idle_cpu() when reached
+  CpuMask candidates;    // nohz.idle_cpus_mask when the walk began (3.3+),
+                         // nohz.cpu_mask minus the owner (2.6.21-3.2)
+  CpuMask skipped_busy;  // candidates passed over: not idle_cpu() when reached
   std::vector<std::pair<int, uint64_t>> folded;
   uint64_t before = 0;
   uint64_t after = 0;
@@ -309,12 +314,11 @@ struct HotplugEvent {
 };
 
 using BalanceEvent =
-    std::variant<TickEvent, SoftirqRaiseEvent, SoftirqEntryEvent, SoftirqExitEvent,
-                 PassStartEvent, DomainVisitEvent, DomainSkipEvent, SerializeEvent,
-                 BalanceResultEvent, NextBalanceCandidateEvent, NextBalanceWriteEvent,
-                 RqLockEvent, TaskMigrateEvent, DetachPassEvent, ActiveBalanceEvent,
-                 NohzIdleEvent, NohzKickEvent, IlbBalanceEvent, IlbPassEndEvent,
-                 HotplugEvent>;
+    std::variant<TickEvent, SoftirqRaiseEvent, SoftirqEntryEvent, SoftirqExitEvent, PassStartEvent,
+                 DomainVisitEvent, DomainSkipEvent, SerializeEvent, BalanceResultEvent,
+                 NextBalanceCandidateEvent, NextBalanceWriteEvent, RqLockEvent, TaskMigrateEvent,
+                 DetachPassEvent, ActiveBalanceEvent, NohzIdleEvent, NohzKickEvent, IlbBalanceEvent,
+                 IlbPassEndEvent, HotplugEvent>;
 
 // Observer the model reports to. The model never reads anything back from it.
 class BalanceEventSink {
@@ -345,7 +349,9 @@ class RecordingEventSink final : public BalanceEventSink {
   std::vector<BalanceEvent> events;
 
   template <class T>
-  std::vector<T> of_type() const { return events_of_type<T>(events); }
+  std::vector<T> of_type() const {
+    return events_of_type<T>(events);
+  }
 };
 
 }  // namespace sbm

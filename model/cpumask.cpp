@@ -215,7 +215,8 @@ MaskParse parse_cpulist(std::string_view text) {
     int lo = 0, hi = 0;
     const size_t dash = item.find('-');
     if (dash == std::string_view::npos) {
-      if (!parse_int(item, lo)) return fail("expected a CPU number, found '" + std::string(item) + "'");
+      if (!parse_int(item, lo))
+        return fail("expected a CPU number, found '" + std::string(item) + "'");
       hi = lo;
     } else if (!parse_int(item.substr(0, dash), lo) || !parse_int(item.substr(dash + 1), hi)) {
       return fail("expected a CPU range 'a-b', found '" + std::string(item) + "'");
@@ -237,8 +238,8 @@ MaskParse parse_cpumask_hex(std::string_view text) {
   size_t pos = 0;
   while (true) {
     const size_t comma = text.find(',', pos);
-    words.push_back(text.substr(pos, comma == std::string_view::npos ? std::string_view::npos
-                                                                     : comma - pos));
+    words.push_back(
+        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
@@ -251,10 +252,14 @@ MaskParse parse_cpumask_hex(std::string_view text) {
     for (size_t i = 0; i < w.size(); ++i) {
       const char ch = w[w.size() - 1 - i];
       int v;
-      if (ch >= '0' && ch <= '9') v = ch - '0';
-      else if (ch >= 'a' && ch <= 'f') v = ch - 'a' + 10;
-      else if (ch >= 'A' && ch <= 'F') v = ch - 'A' + 10;
-      else return fail(std::string("expected a hex digit, found '") + ch + "'");
+      if (ch >= '0' && ch <= '9')
+        v = ch - '0';
+      else if (ch >= 'a' && ch <= 'f')
+        v = ch - 'a' + 10;
+      else if (ch >= 'A' && ch <= 'F')
+        v = ch - 'A' + 10;
+      else
+        return fail(std::string("expected a hex digit, found '") + ch + "'");
       for (int b = 0; b < 4; ++b) {
         if (!(v & (1 << b))) continue;
         const int cpu = bit + static_cast<int>(i) * 4 + b;

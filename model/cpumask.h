@@ -29,11 +29,11 @@ class CpuMask {
   bool test(int cpu) const;
 
   bool empty() const;
-  int weight() const;                // cpumask_weight
-  int first() const;                 // cpumask_first; -1 when empty
-  int next(int cpu) const;           // cpumask_next: first set bit > cpu; -1 when none
-  int last() const;                  // highest set bit; -1 when empty
-  std::vector<int> cpus() const;     // ascending
+  int weight() const;             // cpumask_weight
+  int first() const;              // cpumask_first; -1 when empty
+  int next(int cpu) const;        // cpumask_next: first set bit > cpu; -1 when none
+  int last() const;               // highest set bit; -1 when empty
+  std::vector<int> cpus() const;  // ascending
   // for_each_cpu_wrap(cpu, mask, start): ascending from start, then from 0 up to start.
   std::vector<int> cpus_wrap(int start) const;
 
@@ -41,11 +41,11 @@ class CpuMask {
   bool intersects(const CpuMask& other) const;  // cpumask_intersects
   CpuMask operator|(const CpuMask& o) const;
   CpuMask operator&(const CpuMask& o) const;
-  CpuMask andnot(const CpuMask& o) const;       // cpumask_andnot
+  CpuMask andnot(const CpuMask& o) const;  // cpumask_andnot
   CpuMask& operator|=(const CpuMask& o);
   CpuMask& operator&=(const CpuMask& o);
   bool operator==(const CpuMask& o) const;
-  bool operator<(const CpuMask& o) const;       // any strict total order, for std::map keys
+  bool operator<(const CpuMask& o) const;  // any strict total order, for std::map keys
 
   // "0-3,8-11"; "" for the empty mask (as %*pbl prints it).
   std::string to_cpulist() const;

@@ -74,9 +74,7 @@ typename Ops::Bool time_before_eq(const Ops& o, typename Ops::Value a, typename 
 // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300*HZ) (include/linux/jiffies.h,
 // since 2.6.0): 2^32 - 300*HZ for both widths, so 32-bit jiffies wrap five minutes
 // after boot and 64-bit jiffies start just below 2^32 and never wrap.
-inline uint64_t initial_jiffies(unsigned hz) {
-  return static_cast<uint32_t>(0u - 300u * hz);
-}
+inline uint64_t initial_jiffies(unsigned hz) { return static_cast<uint32_t>(0u - 300u * hz); }
 
 // MAX_JIFFY_OFFSET = ((LONG_MAX >> 1) - 1) for a w-bit long.
 inline uint64_t max_jiffy_offset(unsigned bits) {

@@ -27,12 +27,13 @@ std::optional<KernelVersion> parse_kernel_version(std::string_view text) {
     if (ec != std::errc() || parts[n] < 0) return std::nullopt;
     ++n;
     p = q;
-    if (p < end && *p == '.') ++p;
-    else break;
+    if (p < end && *p == '.')
+      ++p;
+    else
+      break;
   }
   // Anything after the numbers must be a suffix such as "-rc1" or a fourth ".60".
-  if (n < 2 || (p < end && *p != '-' && !(p > text.data() && *(p - 1) == '.')))
-    return std::nullopt;
+  if (n < 2 || (p < end && *p != '-' && !(p > text.data() && *(p - 1) == '.'))) return std::nullopt;
   KernelVersion v{parts[0], parts[1], parts[0] == 2 ? parts[2] : 0};
   if (v.major < 2 || v.major > 9) return std::nullopt;
   return v;

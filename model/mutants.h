@@ -21,32 +21,32 @@ namespace sbm {
 enum class Mutant {
   None,
   // The rebalance loop and next_balance (NB, INT, BI).
-  PlainLt,                  // a plain "<" instead of time_after in the next_balance minimum
-  NextBalanceAllDomains,    // next_balance taken over every domain, not only those visited
-  NextBalanceWriteUnfed,    // rq->next_balance written when no domain fed it
-  UnclampedInterval,        // get_sd_balance_interval() without its clamp
-  BusyFactorIgnored,        // the busy interval not multiplied by busy_factor
-  UnboundedBackoff,         // balance_interval doubled past its ceiling
+  PlainLt,                // a plain "<" instead of time_after in the next_balance minimum
+  NextBalanceAllDomains,  // next_balance taken over every domain, not only those visited
+  NextBalanceWriteUnfed,  // rq->next_balance written when no domain fed it
+  UnclampedInterval,      // get_sd_balance_interval() without its clamp
+  BusyFactorIgnored,      // the busy interval not multiplied by busy_factor
+  UnboundedBackoff,       // balance_interval doubled past its ceiling
   // SD_SERIALIZE (SER).
-  CheckThenSet,             // the serialization token tested, then set, not atomically
-  TrylockFailBalances,      // a failed trylock of the token still balances the domain
-  NewidleUnserialized,      // v6.19 newly idle balancing not serialized (522fb20fbdbe undone)
+  CheckThenSet,         // the serialization token tested, then set, not atomically
+  TrylockFailBalances,  // a failed trylock of the token still balances the domain
+  NewidleUnserialized,  // v6.19 newly idle balancing not serialized (522fb20fbdbe undone)
   // Topology (TOPO).
-  NumaDiameterGroups,       // overlap groups before 585b6d2723dc (NUMA diameter > 2)
-  OverlapGroupsCpu0View,    // overlap groups built from the span's first CPU (bug 2)
-  DegenerateStaleFlags,     // degenerate removal that leaves the group flags stale (bug 9)
+  NumaDiameterGroups,     // overlap groups before 585b6d2723dc (NUMA diameter > 2)
+  OverlapGroupsCpu0View,  // overlap groups built from the span's first CPU (bug 2)
+  DegenerateStaleFlags,   // degenerate removal that leaves the group flags stale (bug 9)
   // NOHZ.
-  NohzNextBalanceOverwrite, // nohz.next_balance overwritten and bumped per kick (bug 11)
-  NohzIlbOwnNotFolded,      // the ILB CPU's own next_balance not folded in (bug 10)
-  NohzKickNeverCleared,     // the ILB kick flag never cleared (bug 13)
+  NohzNextBalanceOverwrite,  // nohz.next_balance overwritten and bumped per kick (bug 11)
+  NohzIlbOwnNotFolded,       // the ILB CPU's own next_balance not folded in (bug 10)
+  NohzKickNeverCleared,      // the ILB kick flag never cleared (bug 13)
   // Migration and locking (MIG, LOCK).
-  MigrationLosesTask,       // a detached task is never attached
-  AffinityIgnored,          // can_migrate_task() ignores cpus_allowed
-  MigrationOutsideSpan,     // the busiest rq searched outside the balancing domain's span
-  DetachLimitIgnored,       // detach_tasks() ignores its per-pass limit
-  InconsistentLockOrder,    // two rq locks taken in different orders (2.6.16, bug 22)
+  MigrationLosesTask,     // a detached task is never attached
+  AffinityIgnored,        // can_migrate_task() ignores cpus_allowed
+  MigrationOutsideSpan,   // the busiest rq searched outside the balancing domain's span
+  DetachLimitIgnored,     // detach_tasks() ignores its per-pass limit
+  InconsistentLockOrder,  // two rq locks taken in different orders (2.6.16, bug 22)
   // Balance decisions (WC).
-  GroupImbalance,           // groups compared by average load, leaving a CPU idle (bug 1)
+  GroupImbalance,  // groups compared by average load, leaving a CPU idle (bug 1)
 };
 
 struct MutantInfo {

@@ -11,9 +11,16 @@ Profile v2_6_20() {
   Profile p;
   p.name = "v2.6.20";
   p.version = {2, 6, 20};
-  p.description = "first rq->next_balance + SCHED_SOFTIRQ (vec 6), global 'balancing' trylock, no NOHZ";
-  p.names = {"scheduler_tick", "scheduler_tick", "run_rebalance_domains", "run_rebalance_domains",
-             "load_balance", "idle_balance", "", "balancing"};
+  p.description =
+      "first rq->next_balance + SCHED_SOFTIRQ (vec 6), global 'balancing' trylock, no NOHZ";
+  p.names = {"scheduler_tick",
+             "scheduler_tick",
+             "run_rebalance_domains",
+             "run_rebalance_domains",
+             "load_balance",
+             "idle_balance",
+             "",
+             "balancing"};
   p.config_no_hz = false;
   p.sched_softirq_vec = 6;
   p.idle_type_order = IdleTypeOrder::IdleNotIdleNewly;
@@ -77,9 +84,10 @@ Profile v2_6_32() {
   Profile p = v2_6_20();
   p.name = "v2.6.32";
   p.version = {2, 6, 32};
-  p.description = "CFS era: idle_at_tick, HZ*NR_CPUS/10 cap, update_next_balance, nohz.load_balancer owner";
+  p.description =
+      "CFS era: idle_at_tick, HZ*NR_CPUS/10 cap, update_next_balance, nohz.load_balancer owner";
   p.names = {"scheduler_tick", "trigger_load_balance", "run_rebalance_domains", "rebalance_domains",
-             "load_balance", "idle_balance", "idle_at_tick", "balancing"};
+             "load_balance",   "idle_balance",         "idle_at_tick",          "balancing"};
   p.config_no_hz = true;
   p.sched_softirq_vec = 7;
   p.schedstat_version = 15;
@@ -107,9 +115,11 @@ Profile v4_19() {
   Profile p = v2_6_32();
   p.name = "v4.19";
   p.version = {4, 19, 0};
-  p.description = "continue_balancing + sticky need_decay, max_load_balance_interval, ILB kick before the local pass";
+  p.description =
+      "continue_balancing + sticky need_decay, max_load_balance_interval, ILB kick before the "
+      "local pass";
   p.names = {"scheduler_tick", "trigger_load_balance", "run_rebalance_domains", "rebalance_domains",
-             "load_balance", "idle_balance", "idle_balance", "balancing"};
+             "load_balance",   "idle_balance",         "idle_balance",          "balancing"};
   p.continue_check = ContinueCheck::TopBreakUnlessDecay;
   p.need_decay = NeedDecay::Sticky;
   p.idle_after_pull = IdleAfterPull::ReEvaluate;
@@ -146,9 +156,16 @@ Profile v6_17() {
   Profile p = v4_19();
   p.name = "v6.17";
   p.version = {6, 17, 0};
-  p.description = "sched_balance_* names, atomic sched_balance_running before the due test, busy interval - 1";
-  p.names = {"sched_tick", "sched_balance_trigger", "sched_balance_softirq", "sched_balance_domains",
-             "sched_balance_rq", "sched_balance_newidle", "idle_balance", "sched_balance_running"};
+  p.description =
+      "sched_balance_* names, atomic sched_balance_running before the due test, busy interval - 1";
+  p.names = {"sched_tick",
+             "sched_balance_trigger",
+             "sched_balance_softirq",
+             "sched_balance_domains",
+             "sched_balance_rq",
+             "sched_balance_newidle",
+             "idle_balance",
+             "sched_balance_running"};
   p.idle_type_order = IdleTypeOrder::NotIdleIdleNewly;
   p.schedstat_version = 17;
   p.trigger_checks_cpu_active = true;

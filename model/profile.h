@@ -74,22 +74,22 @@ enum class SerializeToken {
 
 // When rq->next_balance is written at the end of the pass.
 enum class NextBalanceWrite {
-  Always,    // v2.6.20-2.6.23: "this_rq->next_balance = next_balance" unconditionally
-  IfUpdated, // 2.6.24+: only when some domain fed it (update_next_balance)
+  Always,     // v2.6.20-2.6.23: "this_rq->next_balance = next_balance" unconditionally
+  IfUpdated,  // 2.6.24+: only when some domain fed it (update_next_balance)
 };
 
 // The NOHZ idle balancer design (the NOHZ model itself plugs in through NohzHooks).
 enum class NohzModel {
-  None,              // v2.6.20: no dynticks idle balancing
-  OwnerLoadBalancer, // 2.6.21-3.2 (46cb4b7c88fa): nohz.load_balancer owner keeps ticking
-  KickIdleLoadBalancer, // 3.3+: busy CPUs kick an idle CPU from nohz.idle_cpus_mask
+  None,                  // v2.6.20: no dynticks idle balancing
+  OwnerLoadBalancer,     // 2.6.21-3.2 (46cb4b7c88fa): nohz.load_balancer owner keeps ticking
+  KickIdleLoadBalancer,  // 3.3+: busy CPUs kick an idle CPU from nohz.idle_cpus_mask
 };
 
 // kick_ilb()'s effect on nohz.next_balance.
 enum class NohzKickNextBalance {
-  None,                   // owner model: no kick
-  Increment,              // 4.17-5.8: nohz.next_balance++ on every kick (spec/bugs.md #11)
-  JiffiesPlusOneOnBalance,// 3ea2f097b17e (2020): nohz.next_balance = jiffies+1, BALANCE only
+  None,                     // owner model: no kick
+  Increment,                // 4.17-5.8: nohz.next_balance++ on every kick (spec/bugs.md #11)
+  JiffiesPlusOneOnBalance,  // 3ea2f097b17e (2020): nohz.next_balance = jiffies+1, BALANCE only
 };
 
 // Order in which the ILB visits idle CPUs.
@@ -116,18 +116,18 @@ enum class IlbDelivery {
 
 // Who is the designated balancer (should_we_balance and its predecessors).
 enum class ShouldWeBalance {
-  FirstIdleOfLocalGroup,  // v2.6.20/2.6.32: inside find_busiest_group: first idle CPU of the
-                          // local group, else first CPU of the group
-  FirstIdleOfBalanceMask, // 3.x-5.x: first idle CPU of group_balance_mask, else
-                          // group_balance_cpu; NEWLY_IDLE always balances
-  IdleCoreFirst,          // 6.x: idle core, then first idle SMT thread, then
-                          // group_balance_cpu; NEWLY_IDLE bails if nr_running or ttwu_pending
+  FirstIdleOfLocalGroup,   // v2.6.20/2.6.32: inside find_busiest_group: first idle CPU of the
+                           // local group, else first CPU of the group
+  FirstIdleOfBalanceMask,  // 3.x-5.x: first idle CPU of group_balance_mask, else
+                           // group_balance_cpu; NEWLY_IDLE always balances
+  IdleCoreFirst,           // 6.x: idle core, then first idle SMT thread, then
+                           // group_balance_cpu; NEWLY_IDLE bails if nr_running or ttwu_pending
 };
 
 // How tasks are moved.
 enum class MoveLocking {
-  BothRqLocks,        // up to ~3.17: pull_task under double_lock_balance
-  DetachAttachOneLock,// ~3.18+: detach under the src lock, attach under the dst lock
+  BothRqLocks,          // up to ~3.17: pull_task under double_lock_balance
+  DetachAttachOneLock,  // ~3.18+: detach under the src lock, attach under the dst lock
 };
 
 // Order for taking two rq locks.
@@ -138,8 +138,8 @@ enum class LockOrder {
 
 // Numbering of enum cpu_idle_type, which is also the schedstat column order.
 enum class IdleTypeOrder {
-  IdleNotIdleNewly,   // CPU_IDLE=0, CPU_NOT_IDLE, CPU_NEWLY_IDLE (SCHED_IDLE... in 2.6.20)
-  NotIdleIdleNewly,   // 6.10+ (38d707c54df4): __CPU_NOT_IDLE=0, CPU_IDLE, CPU_NEWLY_IDLE
+  IdleNotIdleNewly,  // CPU_IDLE=0, CPU_NOT_IDLE, CPU_NEWLY_IDLE (SCHED_IDLE... in 2.6.20)
+  NotIdleIdleNewly,  // 6.10+ (38d707c54df4): __CPU_NOT_IDLE=0, CPU_IDLE, CPU_NEWLY_IDLE
 };
 
 // Where SD_SERIALIZE is set by the topology code (used by the builder and by checks).
@@ -213,34 +213,34 @@ enum class NeedActiveRule {
 // The kernel's own names for the functions and fields of the era, for events, traces
 // and messages that should read like the kernel of that era.
 struct KernelNames {
-  std::string tick;              // "scheduler_tick" / "sched_tick"
-  std::string trigger;           // "scheduler_tick" (2.6.20) / "trigger_load_balance" / ...
-  std::string softirq;           // "run_rebalance_domains" / "sched_balance_softirq"
-  std::string pass;              // "rebalance_domains" / "sched_balance_domains"
-  std::string balance;           // "load_balance" / "sched_balance_rq"
-  std::string newidle;           // "idle_balance" / "sched_balance_newidle"
-  std::string idle_field;        // "idle_at_tick" / "idle_balance" ("" for 2.6.20)
-  std::string serialize_token;   // "balancing" / "sched_balance_running"
+  std::string tick;             // "scheduler_tick" / "sched_tick"
+  std::string trigger;          // "scheduler_tick" (2.6.20) / "trigger_load_balance" / ...
+  std::string softirq;          // "run_rebalance_domains" / "sched_balance_softirq"
+  std::string pass;             // "rebalance_domains" / "sched_balance_domains"
+  std::string balance;          // "load_balance" / "sched_balance_rq"
+  std::string newidle;          // "idle_balance" / "sched_balance_newidle"
+  std::string idle_field;       // "idle_at_tick" / "idle_balance" ("" for 2.6.20)
+  std::string serialize_token;  // "balancing" / "sched_balance_running"
 };
 
 struct Profile {
-  std::string name;         // "v6.17"
+  std::string name;  // "v6.17"
   KernelVersion version;
   std::string description;  // one line
   KernelNames names;
 
   // Configuration of the modelled kernel (per run, see ProfileOptions).
-  unsigned hz = 250;            // CONFIG_HZ; Kconfig.hz default HZ_250 since 2.6.13
-  unsigned jiffies_bits = 64;   // BITS_PER_LONG
-  unsigned nr_cpus = 8;         // CONFIG_NR_CPUS, only for IntervalCap::NrCpus
-                                // (x86 Kconfig "default 8 if SMP" in 2.6.32)
-  bool config_no_hz = true;     // CONFIG_NO_HZ(_COMMON)
+  unsigned hz = 250;           // CONFIG_HZ; Kconfig.hz default HZ_250 since 2.6.13
+  unsigned jiffies_bits = 64;  // BITS_PER_LONG
+  unsigned nr_cpus = 8;        // CONFIG_NR_CPUS, only for IntervalCap::NrCpus
+                               // (x86 Kconfig "default 8 if SMP" in 2.6.32)
+  bool config_no_hz = true;    // CONFIG_NO_HZ(_COMMON)
 
   // Softirq and names of idle types.
-  int sched_softirq_vec = 7;    // SCHED_SOFTIRQ: 6 before 2.6.32, 7 from 2.6.32
-                                // (BLOCK_IOPOLL_SOFTIRQ inserted before TASKLET)
+  int sched_softirq_vec = 7;  // SCHED_SOFTIRQ: 6 before 2.6.32, 7 from 2.6.32
+                              // (BLOCK_IOPOLL_SOFTIRQ inserted before TASKLET)
   IdleTypeOrder idle_type_order = IdleTypeOrder::IdleNotIdleNewly;
-  int schedstat_version = 15;   // 14 (2.6.20), 15 (2.6.2x-6.9), 16 (6.10), 17 (6.14+)
+  int schedstat_version = 15;  // 14 (2.6.20), 15 (2.6.2x-6.9), 16 (6.10), 17 (6.14+)
 
   // Tick and trigger (spec/kernel-facts.md §3).
   IdleSampling idle_sampling = IdleSampling::AtTick;
@@ -248,42 +248,42 @@ struct Profile {
   bool trigger_checks_cpu_active = false;  // !cpu_active(): 5.12 (e0b257c3b71b)
 
   // The pass (spec/kernel-facts.md §2).
-  unsigned next_balance_horizon_s = 60;    // next_balance = jiffies + 60*HZ, every era
+  unsigned next_balance_horizon_s = 60;           // next_balance = jiffies + 60*HZ, every era
   bool skip_domain_without_load_balance = false;  // !(sd->flags & SD_LOAD_BALANCE):
-                                           // until 5.7 (flag removed in 5.8, 36c5bdc43870)
+                                                  // until 5.7 (flag removed in 5.8, 36c5bdc43870)
   ContinueCheck continue_check = ContinueCheck::TopBreakUnlessDecay;
   NeedDecay need_decay = NeedDecay::PerIteration;
-  bool sched_idle_cpu_is_idle = false;     // busy = idle != CPU_IDLE && !sched_idle_cpu():
-                                           // 5.6 (SCHED_IDLE-only CPUs balance as idle)
+  bool sched_idle_cpu_is_idle = false;  // busy = idle != CPU_IDLE && !sched_idle_cpu():
+                                        // 5.6 (SCHED_IDLE-only CPUs balance as idle)
   IdleAfterPull idle_after_pull = IdleAfterPull::ReEvaluate;
   bool recompute_interval_after_balance = true;  // "interval = get_sd_balance_interval()"
-                                           // after last_balance = jiffies: v4.19+, not 2.6.x
+                                                 // after last_balance = jiffies: v4.19+, not 2.6.x
   NextBalanceWrite next_balance_write = NextBalanceWrite::IfUpdated;
   bool pass_folds_nohz_next_balance = false;  // end of rebalance_domains pulls
-                                           // nohz.next_balance down when CPU_IDLE:
-                                           // c5afb6a87f23 (2015) until 3ea2f097b17e (2020)
+                                              // nohz.next_balance down when CPU_IDLE:
+                                              // c5afb6a87f23 (2015) until 3ea2f097b17e (2020)
 
   // get_sd_balance_interval() (spec/kernel-facts.md §0.4).
   IntervalCap interval_cap = IntervalCap::OnlineCpus;
-  bool busy_interval_minus_one = false;    // "if (cpu_busy) interval -= 1": 5.10
+  bool busy_interval_minus_one = false;  // "if (cpu_busy) interval -= 1": 5.10
 
   // SD_SERIALIZE (spec/kernel-facts.md §0.2, spec/bugs.md #14, #15, #23).
   SerializeToken serialize_token = SerializeToken::BalancingSpinlock;
   SerializePlacement serialize_placement = SerializePlacement::BeforeDueTest;
-  bool serialize_newidle = false;          // 6.19 (522fb20fbdbe): NEWLY_IDLE takes it too
+  bool serialize_newidle = false;  // 6.19 (522fb20fbdbe): NEWLY_IDLE takes it too
   SerializeLevels serialize_levels = SerializeLevels::EveryNumaLevel;
 
   // balance_interval tuning in sched_balance_rq() (spec/kernel-facts.md §0.5, spec/bugs.md #16).
-  unsigned max_pinned_interval = 512;      // MAX_PINNED_INTERVAL, every era
-  bool backoff_skips_newidle = true;       // NEWLY_IDLE never doubles: 2.6.x had a separate
-                                           // load_balance_newidle() without the tune-up;
-                                           // after its merge into load_balance() (post
-                                           // 2.6.32) it doubled until 3f130a37c442 (v4.20)
-  bool backoff_skips_misfit = false;       // 6.10: migrate_misfit never doubles
+  unsigned max_pinned_interval = 512;            // MAX_PINNED_INTERVAL, every era
+  bool backoff_skips_newidle = true;             // NEWLY_IDLE never doubles: 2.6.x had a separate
+                                                 // load_balance_newidle() without the tune-up;
+                                                 // after its merge into load_balance() (post
+                                                 // 2.6.32) it doubled until 3f130a37c442 (v4.20)
+  bool backoff_skips_misfit = false;             // 6.10: migrate_misfit never doubles
   bool active_balance_doubles_interval = false;  // <= 5.11: kicking active balance doubles
-                                           // balance_interval instead of resetting it
+                                                 // balance_interval instead of resetting it
   bool active_balance_forces_failed = false;     // <= 5.12: nr_balance_failed =
-                                           // cache_nice_tries+1 after the kick
+                                                 // cache_nice_tries+1 after the kick
 
   // Who balances and how tasks move (for sched_balance_rq, spec/kernel-facts.md §0.7-0.9).
   ShouldWeBalance should_we_balance = ShouldWeBalance::IdleCoreFirst;
@@ -346,14 +346,14 @@ struct Profile {
 
   // NOHZ (spec/kernel-facts.md §0.12, §7).
   NohzModel nohz_model = NohzModel::KickIdleLoadBalancer;
-  bool nohz_pass_before_local = true;      // 4.17+: nohz_idle_balance() runs first and
-                                           // returns early; 2.6.32: owner loop after
+  bool nohz_pass_before_local = true;  // 4.17+: nohz_idle_balance() runs first and
+                                       // returns early; 2.6.32: owner loop after
   NohzKickNextBalance nohz_kick_next_balance = NohzKickNextBalance::JiffiesPlusOneOnBalance;
   IlbWalk ilb_walk = IlbWalk::WrapFromNext;
   IlbSelect ilb_select = IlbSelect::FirstIdleOtherThanSelf;
   IlbDelivery ilb_delivery = IlbDelivery::NohzCsd;
-  bool nohz_needs_update = true;           // efd984c481ab (5.16): nohz.needs_update set on
-                                           // entering NOHZ idle, NOHZ_NEXT_KICK (spec/bugs.md #12)
+  bool nohz_needs_update = true;  // efd984c481ab (5.16): nohz.needs_update set on
+                                  // entering NOHZ idle, NOHZ_NEXT_KICK (spec/bugs.md #12)
 
   // sched_balance_newidle()/idle_balance() (spec/kernel-facts.md §2, "Newidle").
   unsigned newidle_next_balance_horizon_hz = 1;  // jiffies + HZ (2.6.24+); 60 in 2.6.20

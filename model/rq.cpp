@@ -122,7 +122,8 @@ namespace {
 
 // update_max_interval() with num_online_cpus() = `online`: kernel/sched/fair.c (v4.19, v6.18).
 void set_max_interval(MachineState& m, int online) {
-  m.max_load_balance_interval = m.ops.lit(uint64_t{m.profile.hz} * static_cast<uint64_t>(online) / 10);
+  m.max_load_balance_interval =
+      m.ops.lit(uint64_t{m.profile.hz} * static_cast<uint64_t>(online) / 10);
 }
 
 }  // namespace
@@ -131,13 +132,18 @@ void update_max_interval(MachineState& m) { set_max_interval(m, m.online.weight(
 
 // The boot CPU keeps the static HZ/10; each later CPU's sched_rq_cpu_starting() counts the
 // ones before it, the last one N-1.
-void update_max_interval_at_boot(MachineState& m) { set_max_interval(m, std::max(m.online.weight() - 1, 1)); }
+void update_max_interval_at_boot(MachineState& m) {
+  set_max_interval(m, std::max(m.online.weight() - 1, 1));
+}
 
 uint64_t balance_interval_cap(const MachineState& m) {
   switch (m.profile.interval_cap) {
-    case IntervalCap::None: return 0;
-    case IntervalCap::NrCpus: return m.ops.lit(uint64_t{m.profile.hz} * m.profile.nr_cpus / 10);
-    case IntervalCap::OnlineCpus: return m.max_load_balance_interval;
+    case IntervalCap::None:
+      return 0;
+    case IntervalCap::NrCpus:
+      return m.ops.lit(uint64_t{m.profile.hz} * m.profile.nr_cpus / 10);
+    case IntervalCap::OnlineCpus:
+      return m.max_load_balance_interval;
   }
   return 0;
 }

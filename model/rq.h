@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "model/balance/sched_balance_serialize.h"
 #include "model/balance_event.h"
 #include "model/cpumask.h"
 #include "model/jiffies.h"
 #include "model/profile.h"
-#include "model/balance/sched_balance_serialize.h"
 #include "model/topology.h"
 
 namespace sbm {
@@ -55,11 +55,11 @@ struct SdStats {
 // and sd.nr_balance_failed are the live fields.
 struct RqDomain {
   SchedDomain sd;
-  int level = 0;                      // index in the chain, base domain = 0
+  int level = 0;  // index in the chain, base domain = 0
 
   // sd_init() tunables, resolved from sd.tunables.
-  unsigned min_interval = 1;          // ms
-  unsigned max_interval = 2;          // ms
+  unsigned min_interval = 1;  // ms
+  unsigned max_interval = 2;  // ms
   unsigned busy_factor = 16;
   unsigned imbalance_pct = 117;
   unsigned cache_nice_tries = 0;
@@ -67,7 +67,7 @@ struct RqDomain {
   // min_interval 8 in 2.6.2x (arch/x86 topology.h), from which the back-off doubles up.
   unsigned initial_balance_interval = 1;
 
-  uint64_t max_newidle_lb_cost = 0;   // ns
+  uint64_t max_newidle_lb_cost = 0;     // ns
   uint64_t next_decay_max_lb_cost = 0;  // jiffies; used by NeedDecay::Sticky (<= 5.15)
   uint64_t last_decay_max_lb_cost = 0;  // jiffies; used by NeedDecay::PerIteration (5.16+)
   SdStats stats;
@@ -82,28 +82,28 @@ struct RqDomain {
 
 struct Rq {
   int cpu = -1;
-  std::vector<Task> tasks;            // every runnable task here, the running one included
-  bool ttwu_pending = false;          // a remote wakeup queued (idle_cpu() says busy)
-  bool idle_balance = false;          // rq->idle_balance (idle_at_tick in 2.6.21-3.x),
-                                      // sampled by the tick
-  uint64_t next_balance = 0;          // jiffies
-  std::vector<RqDomain> sd;           // rq->sd, sd->parent, ...; empty: NULL domain
-  uint64_t max_idle_balance_cost = 0; // ns
-  bool sched_softirq_pending = false; // SCHED_SOFTIRQ raised and not yet run
+  std::vector<Task> tasks;             // every runnable task here, the running one included
+  bool ttwu_pending = false;           // a remote wakeup queued (idle_cpu() says busy)
+  bool idle_balance = false;           // rq->idle_balance (idle_at_tick in 2.6.21-3.x),
+                                       // sampled by the tick
+  uint64_t next_balance = 0;           // jiffies
+  std::vector<RqDomain> sd;            // rq->sd, sd->parent, ...; empty: NULL domain
+  uint64_t max_idle_balance_cost = 0;  // ns
+  bool sched_softirq_pending = false;  // SCHED_SOFTIRQ raised and not yet run
 
   // NOHZ (spec/kernel-facts.md §7): the NOHZ model owns their meaning.
   bool nohz_tick_stopped = false;
-  unsigned nohz_flags = 0;            // NOHZ_*_KICK bits (nohz_flags(cpu))
-  unsigned nohz_idle_balance = 0;     // flags handed to the softirq (6.x)
-  bool in_nohz_recently = false;      // 2.6.21-3.2: set by select_nohz_load_balancer(1),
-                                      // cleared by the first busy tick (model/nohz/nohz.h)
+  unsigned nohz_flags = 0;         // NOHZ_*_KICK bits (nohz_flags(cpu))
+  unsigned nohz_idle_balance = 0;  // flags handed to the softirq (6.x)
+  bool in_nohz_recently = false;   // 2.6.21-3.2: set by select_nohz_load_balancer(1),
+                                   // cleared by the first busy tick (model/nohz/nohz.h)
 
   // Active balance (spec/kernel-facts.md §4).
   bool active_balance = false;
   int push_cpu = -1;
 
   unsigned nr_running() const { return static_cast<unsigned>(tasks.size()); }
-  const Task* curr() const;           // the running task, or nullptr (the idle task)
+  const Task* curr() const;  // the running task, or nullptr (the idle task)
 };
 
 // idle_cpu(): the idle task runs, nothing is queued and no wakeup is pending.
@@ -115,24 +115,24 @@ inline bool on_null_domain(const Rq& rq) { return rq.sd.empty(); }
 
 // The global part of NOHZ state (struct nohz in fair.c); the NOHZ model extends its use.
 struct NohzGlobal {
-  CpuMask idle_cpus_mask;   // nohz.idle_cpus_mask (3.3+), nohz.cpu_mask (2.6.21-3.2)
+  CpuMask idle_cpus_mask;  // nohz.idle_cpus_mask (3.3+), nohz.cpu_mask (2.6.21-3.2)
   uint64_t next_balance = 0;
-  int load_balancer = -1;   // nohz.load_balancer, 2.6.21-3.2 owner model
+  int load_balancer = -1;  // nohz.load_balancer, 2.6.21-3.2 owner model
   // 4.17+ blocked-load bookkeeping and 5.16+ needs_update (model/nohz/nohz.h).
-  bool has_blocked = false;      // nohz.has_blocked
-  uint64_t next_blocked = 0;     // nohz.next_blocked (jiffies)
-  bool needs_update = false;     // nohz.needs_update
-  CpuMask ipi_pending;           // kick IPIs / CSDs sent and not yet handled by their CPU
+  bool has_blocked = false;   // nohz.has_blocked
+  uint64_t next_blocked = 0;  // nohz.next_blocked (jiffies)
+  bool needs_update = false;  // nohz.needs_update
+  CpuMask ipi_pending;        // kick IPIs / CSDs sent and not yet handled by their CPU
 };
 
 struct MachineState {
   Profile profile;
-  WrapOps ops;                        // jiffies arithmetic of the profile's width
+  WrapOps ops;  // jiffies arithmetic of the profile's width
   uint64_t jiffies = 0;
-  std::vector<Rq> rqs;                // indexed by CPU id
-  CpuMask online;                     // cpu_online_mask
-  CpuMask active;                     // cpu_active_mask
-  std::vector<int> cpu_node;          // cpu_to_node(), from the topology; empty: one node
+  std::vector<Rq> rqs;                     // indexed by CPU id
+  CpuMask online;                          // cpu_online_mask
+  CpuMask active;                          // cpu_active_mask
+  std::vector<int> cpu_node;               // cpu_to_node(), from the topology; empty: one node
   uint64_t max_load_balance_interval = 0;  // jiffies
   uint64_t sysctl_sched_migration_cost_ns = 500000;
   SchedBalanceRunning sched_balance_running;  // the SD_SERIALIZE token
@@ -142,7 +142,9 @@ struct MachineState {
   const Rq& rq(int cpu) const { return rqs.at(static_cast<size_t>(cpu)); }
   int nr_cpu_ids() const { return static_cast<int>(rqs.size()); }
   int cpu_to_node(int cpu) const {
-    return cpu >= 0 && static_cast<size_t>(cpu) < cpu_node.size() ? cpu_node[static_cast<size_t>(cpu)] : 0;
+    return cpu >= 0 && static_cast<size_t>(cpu) < cpu_node.size()
+               ? cpu_node[static_cast<size_t>(cpu)]
+               : 0;
   }
   // cpumask_of_node(node): the CPUs of the node, online or not.
   CpuMask node_mask(int node) const;
@@ -156,14 +158,14 @@ struct MachineState {
 };
 
 struct MachineOptions {
-  std::optional<uint64_t> jiffies;    // default INITIAL_JIFFIES for the profile's HZ
-  std::optional<CpuMask> online;      // default: every CPU of the topology
-  std::optional<CpuMask> active;      // default: online
+  std::optional<uint64_t> jiffies;  // default INITIAL_JIFFIES for the profile's HZ
+  std::optional<CpuMask> online;    // default: every CPU of the topology
+  std::optional<CpuMask> active;    // default: online
 };
 
 struct MachineBuild {
   std::optional<MachineState> machine;
-  std::string error;                  // "CPU3 domain-1 (NUMA): no span in the input"
+  std::string error;  // "CPU3 domain-1 (NUMA): no span in the input"
 };
 
 // The machine at boot as sched_init()/sd_init() leave it: rq->next_balance = jiffies,

@@ -76,8 +76,8 @@ const std::vector<EraLayout>& layouts() {
       // 0x4000 came with NUMA balancing later in 3.x (release not pinned, see the spec).
       {{3, 5, 0},
        {F::LoadBalance, F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake,
-        F::WakeAffine, F::PreferLocal, F::ShareCpucapacity, std::nullopt, F::ShareLlc,
-        F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+        F::WakeAffine, F::PreferLocal, F::ShareCpucapacity, std::nullopt, F::ShareLlc, F::Serialize,
+        F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
       // v3.16: SD_SHARE_CPUPOWER renamed SD_SHARE_CPUCAPACITY (5d4dfddd4f02), bit 8 reused by
       // SD_SHARE_POWERDOMAIN (d77b3ed5c9f8), SD_PREFER_LOCAL gone.
       {{3, 16, 0},
@@ -104,21 +104,21 @@ const std::vector<EraLayout>& layouts() {
       // v5.14: SD_ASYM_CPUCAPACITY_FULL after SD_ASYM_CPUCAPACITY (2309a05d2abe).
       {{5, 14, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
-        F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::ShareLlc,
-        F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+        F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::ShareLlc, F::Serialize,
+        F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
       // v6.7: SD_CLUSTER after SD_SHARE_CPUCAPACITY ("sched: Add cpus_share_resources API",
       // b95303e0aeaf, in the v6.7 scheduler pull). The CLS level itself dates from v5.16
       // but carried only SD_SHARE_PKG_RESOURCES until then.
       {{6, 7, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
-        F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::Cluster,
-        F::ShareLlc, F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
+        F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::Cluster, F::ShareLlc,
+        F::Serialize, F::AsymPacking, F::PreferSibling, F::Overlap, F::Numa}},
       // v6.17: SD_OVERLAP removed; overlapping groups are chosen by SD_NUMA
       // (build_sched_domains(), kernel/sched/topology.c, v6.17).
       {{6, 17, 0},
        {F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::BalanceWake, F::WakeAffine,
-        F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::Cluster,
-        F::ShareLlc, F::Serialize, F::AsymPacking, F::PreferSibling, F::Numa}},
+        F::AsymCpucapacity, F::AsymCpucapacityFull, F::ShareCpucapacity, F::Cluster, F::ShareLlc,
+        F::Serialize, F::AsymPacking, F::PreferSibling, F::Numa}},
   };
   return kLayouts;
 }

@@ -24,11 +24,11 @@ inline constexpr unsigned long kSchedCapacityScale = 1024;
 
 // struct sched_group, as seen from one CPU's domain (sd->groups is groups[0]).
 struct SchedGroup {
-  CpuMask span;                       // sched_group_span()
-  std::optional<CpuMask> balance_mask;  // group_balance_mask(); nullopt: not in the input
+  CpuMask span;                           // sched_group_span()
+  std::optional<CpuMask> balance_mask;    // group_balance_mask(); nullopt: not in the input
   std::optional<unsigned long> capacity;  // sg->sgc->capacity; nullopt: not in the input
-  std::optional<SdFlags> flags;       // sg->flags (= child->flags, 5.16+)
-  int line = 0;                       // input line it was read from; 0 when built
+  std::optional<SdFlags> flags;           // sg->flags (= child->flags, 5.16+)
+  int line = 0;                           // input line it was read from; 0 when built
 
   // The balance mask, or the span when the input did not print one: dmesg prints "mask="
   // only when it differs from the span (sched_domain_debug_one, v4.14+).
@@ -37,8 +37,8 @@ struct SchedGroup {
 
 // The sd_init() tunables. Each optional because debugfs/sysctl dumps list files one by one.
 struct SdTunables {
-  std::optional<unsigned> min_interval;     // ms
-  std::optional<unsigned> max_interval;     // ms
+  std::optional<unsigned> min_interval;  // ms
+  std::optional<unsigned> max_interval;  // ms
   std::optional<unsigned> busy_factor;
   std::optional<unsigned> imbalance_pct;
   std::optional<unsigned> cache_nice_tries;
@@ -48,19 +48,19 @@ struct SdTunables {
 // struct sched_domain for one CPU at one level. Parent and child are the neighbours in
 // CpuDomains::domains (sd->parent == domains[i + 1], sd->child == domains[i - 1]).
 struct SchedDomain {
-  std::string name;                       // sd->name, the topology level ("SMT", "MC", "NUMA")
-  std::optional<CpuMask> span;            // sched_domain_span()
-  std::optional<SdFlags> flags;           // sd->flags
+  std::string name;              // sd->name, the topology level ("SMT", "MC", "NUMA")
+  std::optional<CpuMask> span;   // sched_domain_span()
+  std::optional<SdFlags> flags;  // sd->flags
   std::optional<std::vector<SchedGroup>> groups;  // the circular list from sd->groups
   SdTunables tunables;
 
   // Balancing state (sd_init sets balance_interval = sd_weight, last_balance = jiffies).
-  unsigned balance_interval = 0;          // ms
-  unsigned long last_balance = 0;         // jiffies
+  unsigned balance_interval = 0;   // ms
+  unsigned long last_balance = 0;  // jiffies
   unsigned nr_balance_failed = 0;
 
-  int topology_level = -1;                // index into the builder's levels; -1: unknown
-  int line = 0;                           // input line; 0 when built
+  int topology_level = -1;  // index into the builder's levels; -1: unknown
+  int line = 0;             // input line; 0 when built
 };
 
 // One CPU's chain, base domain first. A CPU "attaching NULL sched-domain" has none.
@@ -81,13 +81,13 @@ struct TopologySource {
 };
 
 struct Topology {
-  std::map<int, CpuDomains> cpus;         // the CPUs the input describes, by id
-  int nr_cpu_ids = 0;                     // largest described CPU + 1, or more if known
-  std::optional<KernelVersion> era;       // when the input states it (header, builder)
-  std::optional<CpuMask> root_span;       // "root domain span:" line, or the builder's map
+  std::map<int, CpuDomains> cpus;    // the CPUs the input describes, by id
+  int nr_cpu_ids = 0;                // largest described CPU + 1, or more if known
+  std::optional<KernelVersion> era;  // when the input states it (header, builder)
+  std::optional<CpuMask> root_span;  // "root domain span:" line, or the builder's map
   // NUMA distances (node_distance()) and the CPU -> node map, when known (builder).
   std::vector<std::vector<int>> node_distance;
-  std::vector<int> cpu_node;              // indexed by CPU id; empty when unknown
+  std::vector<int> cpu_node;  // indexed by CPU id; empty when unknown
   TopologySource source;
 
   const CpuDomains* find(int cpu) const;

@@ -7,9 +7,9 @@
 #include "properties/interval_invariants.h"
 #include "properties/lock_invariants.h"
 #include "properties/mig_invariants.h"
-#include "properties/nohz_kick_invariants.h"
 #include "properties/nb_invariants.h"
 #include "properties/nohz_invariants.h"
+#include "properties/nohz_kick_invariants.h"
 #include "properties/ser_invariants.h"
 
 namespace sbm {
@@ -96,7 +96,8 @@ void PropertyChecker::record(std::vector<Violation> found, int line_offset) {
                      std::make_move_iterator(found.end()));
 }
 
-void PropertyChecker::check_state(const Simulator& sim, const std::vector<std::pair<int, int>>* before,
+void PropertyChecker::check_state(const Simulator& sim,
+                                  const std::vector<std::pair<int, int>>* before,
                                   bool balancing_step) {
   const MachineState& m = sim.machine();
   const int line = static_cast<int>(events_before_window_ + window_.size());
@@ -109,7 +110,8 @@ void PropertyChecker::check_state(const Simulator& sim, const std::vector<std::p
   now.insert(now.end(), ser.begin(), ser.end());
   std::vector<Violation> fresh;
   for (const Violation& v : now)
-    if (std::find(last_state_.begin(), last_state_.end(), v) == last_state_.end()) fresh.push_back(v);
+    if (std::find(last_state_.begin(), last_state_.end(), v) == last_state_.end())
+      fresh.push_back(v);
   for (Violation& v : fresh) v.line = line;
   record(std::move(fresh), 0);
   last_state_ = std::move(now);
@@ -136,8 +138,10 @@ namespace {
 // The bit of alternative T of BalanceEvent.
 template <class T, std::size_t I = 0>
 constexpr BalanceEventKinds kind_bit() {
-  if constexpr (std::is_same_v<T, std::variant_alternative_t<I, BalanceEvent>>) return BalanceEventKinds{1} << I;
-  else return kind_bit<T, I + 1>();
+  if constexpr (std::is_same_v<T, std::variant_alternative_t<I, BalanceEvent>>)
+    return BalanceEventKinds{1} << I;
+  else
+    return kind_bit<T, I + 1>();
 }
 template <class... T>
 constexpr BalanceEventKinds kinds() {
@@ -158,47 +162,69 @@ const std::vector<BalanceEventCheck>& balance_event_checks() {
   using W = const std::vector<BalanceEvent>&;
   static const std::vector<BalanceEventCheck> checks = {
       {{"NB-1"},
-       kinds<PassStartEvent, DomainVisitEvent, BalanceResultEvent, NextBalanceCandidateEvent, NextBalanceWriteEvent>(),
+       kinds<PassStartEvent, DomainVisitEvent, BalanceResultEvent, NextBalanceCandidateEvent,
+             NextBalanceWriteEvent>(),
        [](const MachineState& m, W w) { return check_nb1(m.profile, w); }},
-      {{"NB-2"}, kinds<TickEvent, SoftirqRaiseEvent>(),
+      {{"NB-2"},
+       kinds<TickEvent, SoftirqRaiseEvent>(),
        [](const MachineState& m, W w) { return check_nb2(m.profile, w); }},
       {{"SER-1"}, kinds<SerializeEvent>(), [](const MachineState&, W w) { return check_ser1(w); }},
-      {{"SER-1"}, kinds<SerializeEvent, BalanceResultEvent>(),
+      {{"SER-1"},
+       kinds<SerializeEvent, BalanceResultEvent>(),
        [](const MachineState& m, W w) { return check_ser1_balances(m, w); }},
-      {{"SER-2"}, kinds<DomainVisitEvent, SerializeEvent>(),
+      {{"SER-2"},
+       kinds<DomainVisitEvent, SerializeEvent>(),
        [](const MachineState& m, W w) { return check_ser2(m.profile.serialize_placement, w); }},
-      {{"INT-1"}, kinds<DomainVisitEvent, BalanceResultEvent>(),
-       [](const MachineState& m, W w) { return check_int1(m.profile, balance_interval_cap(m), w); }},
-      {{"INT-2"}, kinds<DomainVisitEvent>(),
+      {{"INT-1"},
+       kinds<DomainVisitEvent, BalanceResultEvent>(),
+       [](const MachineState& m, W w) {
+         return check_int1(m.profile, balance_interval_cap(m), w);
+       }},
+      {{"INT-2"},
+       kinds<DomainVisitEvent>(),
        [](const MachineState& m, W w) { return check_int2(m, balance_interval_cap(m), w); }},
-      {{"BI-1"}, kinds<BalanceResultEvent>(), [](const MachineState& m, W w) { return check_bi1(m, w); }},
-      {{"MIG-2"}, kinds<TaskMigrateEvent>(), [](const MachineState&, W w) { return check_mig2_events(w); }},
-      {{"MIG-3"}, kinds<TaskMigrateEvent>(), [](const MachineState& m, W w) { return check_mig3_domain_span(m, w); }},
-      {{"MIG-4"}, kinds<DetachPassEvent>(),
+      {{"BI-1"},
+       kinds<BalanceResultEvent>(),
+       [](const MachineState& m, W w) { return check_bi1(m, w); }},
+      {{"MIG-2"},
+       kinds<TaskMigrateEvent>(),
+       [](const MachineState&, W w) { return check_mig2_events(w); }},
+      {{"MIG-3"},
+       kinds<TaskMigrateEvent>(),
+       [](const MachineState& m, W w) { return check_mig3_domain_span(m, w); }},
+      {{"MIG-4"},
+       kinds<DetachPassEvent>(),
        [](const MachineState& m, W w) { return check_mig4_migration_limit(m.profile, w); }},
-      {{"LOCK-1", "LOCK-2"}, kinds<RqLockEvent>(),
+      {{"LOCK-1", "LOCK-2"},
+       kinds<RqLockEvent>(),
        [](const MachineState& m, W w) {
          const RqLockLayout layout = default_rq_lock_layout(m);
          std::vector<Violation> out = check_lock1_order(m.profile.lock_order, layout, w);
          std::vector<Violation> lock2 = check_lock2_discipline(layout, w);
-         out.insert(out.end(), std::make_move_iterator(lock2.begin()), std::make_move_iterator(lock2.end()));
+         out.insert(out.end(), std::make_move_iterator(lock2.begin()),
+                    std::make_move_iterator(lock2.end()));
          return out;
        }},
-      {{"NOHZ-1"}, kinds<IlbBalanceEvent>(), [](const MachineState&, W w) { return check_nohz1(w); }},
-      {{"NOHZ-2"}, kinds<IlbPassEndEvent, NohzKickEvent, NohzIdleEvent>(),
+      {{"NOHZ-1"},
+       kinds<IlbBalanceEvent>(),
+       [](const MachineState&, W w) { return check_nohz1(w); }},
+      {{"NOHZ-2"},
+       kinds<IlbPassEndEvent, NohzKickEvent, NohzIdleEvent>(),
        [](const MachineState& m, W w) { return check_nohz2(m.profile, w); }},
   };
   return checks;
 }
 
-std::vector<Violation> check_balance_events(const MachineState& m, const std::vector<BalanceEvent>& window,
+std::vector<Violation> check_balance_events(const MachineState& m,
+                                            const std::vector<BalanceEvent>& window,
                                             std::map<std::string, int>* runs) {
   std::vector<Violation> out;
   const BalanceEventKinds present = kinds_of(window);
   for (const BalanceEventCheck& c : balance_event_checks()) {
     if ((c.reads & present) == 0) continue;  // it would find nothing
     std::vector<Violation> found = c.run(m, window);
-    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    out.insert(out.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
   }
   if (runs)
     for (const char* id : balance_event_check_ids()) ++(*runs)[id];
@@ -219,7 +245,8 @@ const std::vector<const char*>& balance_event_check_ids() {
 }
 
 void PropertyChecker::flush(const Simulator& sim) {
-  record(check_balance_events(sim.machine(), window_, &runs_), static_cast<int>(events_before_window_));
+  record(check_balance_events(sim.machine(), window_, &runs_),
+         static_cast<int>(events_before_window_));
   events_before_window_ += window_.size();
   window_.clear();
 }
@@ -236,7 +263,8 @@ StepInfo PropertyChecker::step(Simulator& sim, SimObserver& observer) {
     std::vector<Violation> pending = check_nohz3_kick_served(sim.machine());
     std::vector<Violation> fresh;
     for (const Violation& v : pending)
-      if (std::find(last_nohz3_.begin(), last_nohz3_.end(), v) == last_nohz3_.end()) fresh.push_back(v);
+      if (std::find(last_nohz3_.begin(), last_nohz3_.end(), v) == last_nohz3_.end())
+        fresh.push_back(v);
     for (Violation& v : fresh) v.line = static_cast<int>(events_before_window_);
     record(std::move(fresh), 0);
     last_nohz3_ = std::move(pending);
@@ -255,7 +283,8 @@ TaskEventResult PropertyChecker::apply(Simulator& sim, TaskEvent& e, SimObserver
   return r;
 }
 
-HotplugResult PropertyChecker::hotplug(Simulator& sim, int cpu, bool online, SimObserver& observer) {
+HotplugResult PropertyChecker::hotplug(Simulator& sim, int cpu, bool online,
+                                       SimObserver& observer) {
   if (sim.hotplug_allowed(cpu, online) == HotplugResult::Done) flush(sim);
   Tee tee(window_, observer);
   const Placement before = placement_of(sim.machine());
@@ -282,8 +311,9 @@ std::vector<CheckSummary> PropertyChecker::summary() const {
     if (const auto it = runs_.find(info.id); it != runs_.end()) s.instances = it->second;
     const bool violated = std::any_of(violations_.begin(), violations_.end(),
                                       [&](const Violation& v) { return v.id == info.id; });
-    s.outcome = violated ? CheckOutcome::Violated
-                         : s.instances ? CheckOutcome::Holds : CheckOutcome::NotCheckable;
+    s.outcome = violated      ? CheckOutcome::Violated
+                : s.instances ? CheckOutcome::Holds
+                              : CheckOutcome::NotCheckable;
     if (!s.instances) s.reason = "not reached in this run";
     out.push_back(std::move(s));
   }

@@ -35,7 +35,8 @@ const std::vector<InvariantInfo>& sim_invariants();
 // (INT-1). Violation::line is the 1-based index of the event in `window`. Each ID run is
 // counted in `runs` when given. Used by PropertyChecker::flush() and trace replay
 // (traces/trace_replay.h).
-std::vector<Violation> check_balance_events(const MachineState& m, const std::vector<BalanceEvent>& window,
+std::vector<Violation> check_balance_events(const MachineState& m,
+                                            const std::vector<BalanceEvent>& window,
                                             std::map<std::string, int>* runs);
 // The IDs check_balance_events() runs, in its order: those of balance_event_checks().
 const std::vector<const char*>& balance_event_check_ids();
@@ -43,7 +44,9 @@ const std::vector<const char*>& balance_event_check_ids();
 // A set of BalanceEvent alternatives, one bit each by index.
 using BalanceEventKinds = uint32_t;
 static_assert(std::variant_size_v<BalanceEvent> <= 32, "one bit per BalanceEvent alternative");
-inline BalanceEventKinds kind_of(const BalanceEvent& e) { return BalanceEventKinds{1} << e.index(); }
+inline BalanceEventKinds kind_of(const BalanceEvent& e) {
+  return BalanceEventKinds{1} << e.index();
+}
 BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window);
 
 // One of check_balance_events()'s checks and the kinds of event it reads. A check reads the
@@ -52,7 +55,8 @@ BalanceEventKinds kinds_of(const std::vector<BalanceEvent>& window);
 // jiffy, and about half the jiffies of a trace hold nothing but ticks). Tested: each check
 // finds nothing in windows stripped of its kinds (tests/unit/properties/check_all_kinds_test.cpp).
 struct BalanceEventCheck {
-  std::array<const char*, 2> ids;  // {"NB-1"}, or {"LOCK-1", "LOCK-2"}: two that share the rq lock layout
+  std::array<const char*, 2>
+      ids;  // {"NB-1"}, or {"LOCK-1", "LOCK-2"}: two that share the rq lock layout
   BalanceEventKinds reads;
   std::vector<Violation> (*run)(const MachineState& m, const std::vector<BalanceEvent>& window);
 };
@@ -87,10 +91,10 @@ class PropertyChecker {
   void check_state(const Simulator& sim, const std::vector<std::pair<int, int>>* before,
                    bool balancing_step);
 
-  std::vector<BalanceEvent> window_;   // events of the jiffy in progress
+  std::vector<BalanceEvent> window_;  // events of the jiffy in progress
   uint64_t events_before_window_ = 0;
   std::vector<Violation> violations_;
-  std::map<std::string, int> runs_;  // ID -> times checked
+  std::map<std::string, int> runs_;    // ID -> times checked
   std::vector<Violation> last_state_;  // BI-1/SER-1 state findings of the previous check
   std::vector<Violation> last_nohz3_;  // NOHZ-3 findings of the previous jiffy boundary
   Wc1Monitor wc1_;

@@ -21,7 +21,8 @@ const std::vector<InvariantInfo>& interval_invariants() {
        "get_sd_balance_interval(), kernel/sched/fair.c (v4.19, v6.17); rebalance_domains(), "
        "kernel/sched.c (v2.6.20, v2.6.32)"},
       {"BI-1",
-       "sd->balance_interval stays in [min(min_interval, attach value), ceiling of the back-off rule (1022 with "
+       "sd->balance_interval stays in [min(min_interval, attach value), ceiling of the back-off "
+       "rule (1022 with "
        "ALL_PINNED)] and changes only by reset or that rule; NEWLY_IDLE never doubles it "
        "(2.6.x, 4.20+)",
        "load_balance() / sched_balance_rq() out_one_pinned, kernel/sched/fair.c; 3f130a37c442"},
@@ -54,20 +55,23 @@ std::vector<Violation> check_int1(const Profile& p, uint64_t cap,
   const bool capped = p.interval_cap != IntervalCap::None;
   const auto check = [&](int cpu, int level, int line, uint64_t interval) {
     if (interval >= 1 && (!capped || interval <= cap)) return;
-    out.push_back(make_violation("INT-1", cpu, level, line, capped ? range(1, cap) : ">= 1",
-                       std::to_string(interval),
-                       "get_sd_balance_interval() clamps the interval to at least 1 jiffy" +
-                           std::string(capped ? " and at most the era's cap" : "")));
+    out.push_back(make_violation(
+        "INT-1", cpu, level, line, capped ? range(1, cap) : ">= 1", std::to_string(interval),
+        "get_sd_balance_interval() clamps the interval to at least 1 jiffy" +
+            std::string(capped ? " and at most the era's cap" : "")));
   };
   for (size_t i = 0; i < events.size(); ++i) {
     const int line = static_cast<int>(i) + 1;
-    if (const auto* v = std::get_if<DomainVisitEvent>(&events[i])) check(v->cpu, v->level, line, v->interval);
-    if (const auto* r = std::get_if<BalanceResultEvent>(&events[i])) check(r->cpu, r->level, line, r->interval);
+    if (const auto* v = std::get_if<DomainVisitEvent>(&events[i]))
+      check(v->cpu, v->level, line, v->interval);
+    if (const auto* r = std::get_if<BalanceResultEvent>(&events[i]))
+      check(r->cpu, r->level, line, r->interval);
   }
   return out;
 }
 
-std::vector<Violation> check_int2(const MachineState& m, uint64_t cap, const std::vector<BalanceEvent>& events) {
+std::vector<Violation> check_int2(const MachineState& m, uint64_t cap,
+                                  const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
   IntervalRule rule = interval_rule(m.profile);
   rule.unclamped = rule.busy_factor_ignored = false;  // the kernel's rule, not a mutant's
@@ -76,14 +80,15 @@ std::vector<Violation> check_int2(const MachineState& m, uint64_t cap, const std
     if (!v || !v->balance_interval) continue;
     const RqDomain* d = m.domain_at(v->cpu, v->level);
     if (!d) continue;  // MIG-3 and the reader report domains the machine lacks
-    const uint64_t expected = get_sd_balance_interval(m.ops, m.ops.lit(*v->balance_interval), m.ops.lit(d->busy_factor),
-                                                      v->busy, rule, cap);
+    const uint64_t expected = get_sd_balance_interval(
+        m.ops, m.ops.lit(*v->balance_interval), m.ops.lit(d->busy_factor), v->busy, rule, cap);
     if (expected == v->interval) continue;
-    Violation x = make_violation("INT-2", v->cpu, v->level, static_cast<int>(i) + 1, std::to_string(expected),
-                                 std::to_string(v->interval),
-                                 "the interval is not get_sd_balance_interval() of balance_interval " +
-                                     std::to_string(*v->balance_interval) + " ms, busy_factor " +
-                                     std::to_string(d->busy_factor) + (v->busy ? ", busy" : ", idle"));
+    Violation x =
+        make_violation("INT-2", v->cpu, v->level, static_cast<int>(i) + 1, std::to_string(expected),
+                       std::to_string(v->interval),
+                       "the interval is not get_sd_balance_interval() of balance_interval " +
+                           std::to_string(*v->balance_interval) + " ms, busy_factor " +
+                           std::to_string(d->busy_factor) + (v->busy ? ", busy" : ", idle"));
     x.level_name = d->sd.name;
     out.push_back(std::move(x));
   }
@@ -100,10 +105,10 @@ std::vector<Violation> check_bi1(const MachineState& m) {
       // Reachable: the attach value or min_interval, doubled up to the ceiling.
       const uint64_t floor = std::min(d.min_interval, d.initial_balance_interval);
       if (bi >= floor && bi <= ceiling) continue;
-      Violation v = make_violation("BI-1", rq.cpu, d.level, d.sd.line, range(floor, ceiling),
-                         std::to_string(bi),
-                         "balance_interval leaves the range reachable from its attach value and "
-                         "min_interval by the back-off rule");
+      Violation v = make_violation(
+          "BI-1", rq.cpu, d.level, d.sd.line, range(floor, ceiling), std::to_string(bi),
+          "balance_interval leaves the range reachable from its attach value and "
+          "min_interval by the back-off rule");
       v.level_name = d.sd.name;
       out.push_back(std::move(v));
     }
@@ -125,17 +130,19 @@ std::vector<Violation> check_bi1(const MachineState& m, const std::vector<Balanc
     const bool is_doubling = after != before && after == doubled;
     const bool newidle_forbidden =
         r->idle == CpuIdleType::NewlyIdle && m.profile.backoff_skips_newidle;
-    const bool ok = after == before || after == d->min_interval || (is_doubling && !newidle_forbidden);
+    const bool ok =
+        after == before || after == d->min_interval || (is_doubling && !newidle_forbidden);
     if (ok) continue;
-    Violation v = make_violation("BI-1", r->cpu, r->level, static_cast<int>(i) + 1,
-                       newidle_forbidden ? (before == d->min_interval ? std::to_string(before)
-                                                                      : std::to_string(before) + " or reset to " +
-                                                                            std::to_string(d->min_interval))
-                                         : one_of({before, doubled, d->min_interval}),
-                       std::to_string(after),
-                       newidle_forbidden ? "a NEWLY_IDLE balance must not double balance_interval"
-                                         : "balance_interval changes only by reset to "
-                                           "min_interval or by the back-off rule");
+    Violation v = make_violation(
+        "BI-1", r->cpu, r->level, static_cast<int>(i) + 1,
+        newidle_forbidden ? (before == d->min_interval ? std::to_string(before)
+                                                       : std::to_string(before) + " or reset to " +
+                                                             std::to_string(d->min_interval))
+                          : one_of({before, doubled, d->min_interval}),
+        std::to_string(after),
+        newidle_forbidden ? "a NEWLY_IDLE balance must not double balance_interval"
+                          : "balance_interval changes only by reset to "
+                            "min_interval or by the back-off rule");
     v.level_name = d->sd.name;
     out.push_back(std::move(v));
   }

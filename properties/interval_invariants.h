@@ -26,7 +26,8 @@ std::vector<Violation> check_int1(const Profile& p, uint64_t cap,
 // era's get_sd_balance_interval() of that sd->balance_interval, the domain's busy_factor (from
 // the machine) and the busy state, clamped to `cap`. The kernel's rule: a mutant of the
 // model's own interval code does not change what this check expects.
-std::vector<Violation> check_int2(const MachineState& m, uint64_t cap, const std::vector<BalanceEvent>& events);
+std::vector<Violation> check_int2(const MachineState& m, uint64_t cap,
+                                  const std::vector<BalanceEvent>& events);
 
 // BI-1 over a state: every domain's balance_interval in [min(min_interval, attach), ceiling].
 std::vector<Violation> check_bi1(const MachineState& m);

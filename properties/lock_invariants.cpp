@@ -61,9 +61,10 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
           if (rq_lock_id(layout, h) == rq_lock_id(layout, l->rq)) continue;
           edges[rq_lock_id(layout, h)].try_emplace(rq_lock_id(layout, l->rq), i);
           if (!rq_lock_before(order, layout, h, l->rq))
-            out.push_back(make_violation("LOCK-1", l->cpu, -1, 0, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
-                                         "waits for " + rq_name(l->rq) + " holding " + rq_name(h) + " in " + l->site,
-                                         "two rq locks taken against the lock order can deadlock (AB-BA)"));
+            out.push_back(make_violation(
+                "LOCK-1", l->cpu, -1, 0, rq_name(h) + "'s lock after " + rq_name(l->rq) + "'s",
+                "waits for " + rq_name(l->rq) + " holding " + rq_name(h) + " in " + l->site,
+                "two rq locks taken against the lock order can deadlock (AB-BA)"));
         }
         mine.push_back(l->rq);
         break;
@@ -99,14 +100,15 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
 std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
                                               const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
-  std::map<int, int> holder;  // lock id -> cpu
+  std::map<int, int> holder;    // lock id -> cpu
   std::map<int, size_t> taken;  // lock id -> the event that took it
   for (size_t i = 0; i < events.size(); ++i) {
     const auto* l = std::get_if<RqLockEvent>(&events[i]);
     if (!l) continue;
     const size_t first = out.size();
     if (!valid_rq(layout, l->rq)) {
-      out.push_back(make_violation("LOCK-2", l->cpu, -1, 0, "an rq of the machine", rq_name(l->rq) + " in " + l->site,
+      out.push_back(make_violation("LOCK-2", l->cpu, -1, 0, "an rq of the machine",
+                                   rq_name(l->rq) + " in " + l->site,
                                    "a lock event names an rq the machine does not have"));
       stamp_event_line(out, first, i);
       continue;
@@ -120,7 +122,8 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
           out.push_back(make_violation(
               "LOCK-2", l->cpu, -1, 0, rq_name(l->rq) + " free",
               "held by CPU" + std::to_string(it->second) + " when taken in " + l->site,
-              it->second == l->cpu ? "a CPU took an rq lock it already holds" : "an rq lock had two holders"));
+              it->second == l->cpu ? "a CPU took an rq lock it already holds"
+                                   : "an rq lock had two holders"));
         holder[id] = l->cpu;
         taken[id] = i;
         break;
@@ -130,7 +133,8 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
         if (it == holder.end() || it->second != l->cpu)
           out.push_back(make_violation(
               "LOCK-2", l->cpu, -1, 0, rq_name(l->rq) + " held by CPU" + std::to_string(l->cpu),
-              it == holder.end() ? "not held, released in " + l->site : "held by CPU" + std::to_string(it->second),
+              it == holder.end() ? "not held, released in " + l->site
+                                 : "held by CPU" + std::to_string(it->second),
               "a CPU released an rq lock it did not hold"));
         if (it != holder.end()) holder.erase(it);
         break;
@@ -138,7 +142,8 @@ std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
     stamp_event_line(out, first, i);
   }
   for (const auto& [id, cpu] : holder) {
-    out.push_back(make_violation("LOCK-2", cpu, -1, 0, rq_name(id) + " released", "still held at the end",
+    out.push_back(make_violation("LOCK-2", cpu, -1, 0, rq_name(id) + " released",
+                                 "still held at the end",
                                  "an rq lock taken by the balance was never released"));
     stamp_event_line(out, out.size() - 1, taken[id]);  // reported where it was taken
   }

@@ -12,9 +12,9 @@
 
 #include <vector>
 
+#include "model/balance/rq_lock.h"
 #include "model/balance_event.h"
 #include "model/profile.h"
-#include "model/balance/rq_lock.h"
 #include "properties/violation.h"
 
 namespace sbm {

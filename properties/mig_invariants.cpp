@@ -31,9 +31,9 @@ std::vector<Violation> check_mig1_unique(const MachineState& m) {
   std::vector<Violation> out;
   for (const auto& [pid, cpus] : where_is(m))
     if (cpus.size() > 1)
-      out.push_back(make_violation("MIG-1", cpus.front(), -1, 0, "pid " + std::to_string(pid) + " on one rq",
-                                   "on the rqs of CPUs " + cpu_list(cpus),
-                                   "a task is queued on more than one runqueue"));
+      out.push_back(make_violation(
+          "MIG-1", cpus.front(), -1, 0, "pid " + std::to_string(pid) + " on one rq",
+          "on the rqs of CPUs " + cpu_list(cpus), "a task is queued on more than one runqueue"));
   return out;
 }
 
@@ -42,8 +42,9 @@ std::vector<Violation> check_mig1_conserved(const MachineState& before, const Ma
   const auto b = where_is(before), a = where_is(after);
   for (const auto& [pid, cpus] : b)
     if (!a.count(pid))
-      out.push_back(make_violation("MIG-1", cpus.front(), -1, 0, "pid " + std::to_string(pid) + " on some rq",
-                                   "on no rq", "a balance lost a task"));
+      out.push_back(make_violation("MIG-1", cpus.front(), -1, 0,
+                                   "pid " + std::to_string(pid) + " on some rq", "on no rq",
+                                   "a balance lost a task"));
   for (const auto& [pid, cpus] : a)
     if (!b.count(pid))
       out.push_back(make_violation("MIG-1", cpus.front(), -1, 0, "no pid " + std::to_string(pid),
@@ -60,9 +61,10 @@ std::vector<Violation> check_mig2_affinity(const MachineState& before, const Mac
       const auto it = b.find(t.pid);
       const bool moved = it == b.end() || it->second.front() != rq.cpu;
       if (moved && !t.cpus_allowed.test(rq.cpu))
-        out.push_back(make_violation("MIG-2", rq.cpu, -1, 0, "a CPU of " + t.cpus_allowed.to_cpulist(),
-                                     "pid " + std::to_string(t.pid) + " moved to CPU " + std::to_string(rq.cpu),
-                                     "a task was moved to a CPU outside its affinity"));
+        out.push_back(make_violation(
+            "MIG-2", rq.cpu, -1, 0, "a CPU of " + t.cpus_allowed.to_cpulist(),
+            "pid " + std::to_string(t.pid) + " moved to CPU " + std::to_string(rq.cpu),
+            "a task was moved to a CPU outside its affinity"));
     }
   return out;
 }
@@ -72,9 +74,10 @@ std::vector<Violation> check_mig2_events(const std::vector<BalanceEvent>& events
   for (size_t i = 0; i < events.size(); ++i)
     if (const auto* mv = std::get_if<TaskMigrateEvent>(&events[i]))
       if (!mv->cpus_allowed.test(mv->to_cpu)) {
-        out.push_back(make_violation("MIG-2", mv->cpu, mv->level, 0, "a CPU of " + mv->cpus_allowed.to_cpulist(),
-                                     "pid " + std::to_string(mv->pid) + " to CPU " + std::to_string(mv->to_cpu),
-                                     "a task was moved to a CPU outside its affinity"));
+        out.push_back(make_violation(
+            "MIG-2", mv->cpu, mv->level, 0, "a CPU of " + mv->cpus_allowed.to_cpulist(),
+            "pid " + std::to_string(mv->pid) + " to CPU " + std::to_string(mv->to_cpu),
+            "a task was moved to a CPU outside its affinity"));
         stamp_event_line(out, out.size() - 1, i);
       }
   return out;
@@ -99,8 +102,9 @@ std::vector<Violation> check_mig3_domain_span(const MachineState& m,
       continue;
     }
     if (!d->span().test(mv->from_cpu) || !d->span().test(mv->to_cpu)) {
-      Violation v = make_violation("MIG-3", mv->cpu, mv->level, 0, "both CPUs in " + d->span().to_cpulist(), move,
-                                   "a balance moved a task outside the span of the domain it balanced");
+      Violation v =
+          make_violation("MIG-3", mv->cpu, mv->level, 0, "both CPUs in " + d->span().to_cpulist(),
+                         move, "a balance moved a task outside the span of the domain it balanced");
       v.level_name = d->sd.name;
       out.push_back(v);
     }
@@ -129,13 +133,15 @@ std::vector<Violation> check_mig4_migration_limit(const Profile& p,
                                    "the migration limit was not computed by the era's rule"));
     const bool examine_bounded = era.detach_limit != DetachLimit::NrRunningMinusOne;
     if (examine_bounded && d->examined > bound)
-      out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "at most " + std::to_string(bound) + " examined",
-                                   std::to_string(d->examined) + " examined in " + where,
-                                   "one balance looked at more tasks than the per-pass limit allows"));
+      out.push_back(make_violation(
+          "MIG-4", d->cpu, d->level, 0, "at most " + std::to_string(bound) + " examined",
+          std::to_string(d->examined) + " examined in " + where,
+          "one balance looked at more tasks than the per-pass limit allows"));
     unsigned& sum = detached[{d->balance_seq, d->round}];
     sum += d->detached;
     if (sum > bound && sum - d->detached <= bound)  // report a round once
-      out.push_back(make_violation("MIG-4", d->cpu, d->level, 0, "at most " + std::to_string(bound) + " moved",
+      out.push_back(make_violation("MIG-4", d->cpu, d->level, 0,
+                                   "at most " + std::to_string(bound) + " moved",
                                    std::to_string(sum) + " moved in " + where,
                                    "one balance moved more tasks than the per-pass limit allows"));
     stamp_event_line(out, first, i);

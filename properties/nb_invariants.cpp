@@ -54,10 +54,12 @@ std::vector<Violation> check_nb1(const Profile& p, const std::vector<BalanceEven
   std::vector<OpenPass> open;
   std::vector<Owed> owed;
   auto find_pass = [&open](int cpu) {
-    return std::find_if(open.begin(), open.end(), [cpu](const OpenPass& ps) { return ps.cpu == cpu; });
+    return std::find_if(open.begin(), open.end(),
+                        [cpu](const OpenPass& ps) { return ps.cpu == cpu; });
   };
   auto find_owed = [&owed](int cpu, int level) {
-    return std::find_if(owed.begin(), owed.end(), [=](const Owed& d) { return d.cpu == cpu && d.level == level; });
+    return std::find_if(owed.begin(), owed.end(),
+                        [=](const Owed& d) { return d.cpu == cpu && d.level == level; });
   };
   auto drop_owed = [&owed](int cpu) {
     std::erase_if(owed, [cpu](const Owed& d) { return d.cpu == cpu; });
@@ -68,34 +70,41 @@ std::vector<Violation> check_nb1(const Profile& p, const std::vector<BalanceEven
     if (const auto* s = std::get_if<PassStartEvent>(&e)) {
       const uint64_t start = o.add(s->jiffies, o.lit(uint64_t{p.next_balance_horizon_s} * p.hz));
       if (s->next_balance_start != start)
-        out.push_back(make_violation("NB-1", s->cpu, -1, line, num(start), num(s->next_balance_start),
-                         "the pass must start its minimum at jiffies + 60*HZ"));
+        out.push_back(make_violation("NB-1", s->cpu, -1, line, num(start),
+                                     num(s->next_balance_start),
+                                     "the pass must start its minimum at jiffies + 60*HZ"));
       const OpenPass pass{s->cpu, {start, false}, s->rq_next_balance};
-      if (auto it = find_pass(s->cpu); it != open.end()) *it = pass;
-      else open.push_back(pass);
+      if (auto it = find_pass(s->cpu); it != open.end())
+        *it = pass;
+      else
+        open.push_back(pass);
       drop_owed(s->cpu);
     } else if (const auto* v = std::get_if<DomainVisitEvent>(&e)) {
       if (find_pass(v->cpu) == open.end()) continue;
       const Owed d{v->cpu, v->level, o.add(v->last_balance, v->interval), v->name};
-      if (auto it = find_owed(v->cpu, v->level); it != owed.end()) *it = d;
-      else owed.push_back(d);
+      if (auto it = find_owed(v->cpu, v->level); it != owed.end())
+        *it = d;
+      else
+        owed.push_back(d);
     } else if (const auto* r = std::get_if<BalanceResultEvent>(&e)) {
       if (find_pass(r->cpu) == open.end()) continue;
-      if (auto it = find_owed(r->cpu, r->level); it != owed.end()) it->candidate = o.add(r->last_balance, r->interval);
+      if (auto it = find_owed(r->cpu, r->level); it != owed.end())
+        it->candidate = o.add(r->last_balance, r->interval);
     } else if (const auto* c = std::get_if<NextBalanceCandidateEvent>(&e)) {
       auto it = find_pass(c->cpu);
       if (it == open.end()) continue;
       OpenPass& ps = *it;
       const auto d = find_owed(c->cpu, c->level);
       if (d == owed.end()) {
-        out.push_back(make_violation("NB-1", c->cpu, c->level, line, "no candidate from a domain not visited",
-                         num(c->candidate),
-                         "only domains the pass reached may feed next_balance"));
+        out.push_back(make_violation("NB-1", c->cpu, c->level, line,
+                                     "no candidate from a domain not visited", num(c->candidate),
+                                     "only domains the pass reached may feed next_balance"));
         continue;
       }
       if (d->candidate != c->candidate) {
-        Violation wrong = make_violation("NB-1", c->cpu, c->level, line, num(d->candidate), num(c->candidate),
-                             "the candidate must be last_balance + interval after the balance");
+        Violation wrong =
+            make_violation("NB-1", c->cpu, c->level, line, num(d->candidate), num(c->candidate),
+                           "the candidate must be last_balance + interval after the balance");
         wrong.level_name = std::string(d->name);
         out.push_back(std::move(wrong));
       }
@@ -103,11 +112,12 @@ std::vector<Violation> check_nb1(const Profile& p, const std::vector<BalanceEven
       const auto next = next_balance_min_update(o, ps.min, c->candidate);
       const bool taken = next.value != ps.min.value;
       if (taken != c->taken || next.value != c->next_balance)
-        out.push_back(make_violation("NB-1", c->cpu, c->level, line,
-                         std::string(taken ? "taken" : "not taken") + ", next_balance " + num(next.value),
-                         std::string(c->taken ? "taken" : "not taken") + ", next_balance " +
-                             num(c->next_balance),
-                         "the minimum must follow time_after(next_balance, candidate)"));
+        out.push_back(make_violation(
+            "NB-1", c->cpu, c->level, line,
+            std::string(taken ? "taken" : "not taken") + ", next_balance " + num(next.value),
+            std::string(c->taken ? "taken" : "not taken") + ", next_balance " +
+                num(c->next_balance),
+            "the minimum must follow time_after(next_balance, candidate)"));
       ps.min = next;
     } else if (const auto* w = std::get_if<NextBalanceWriteEvent>(&e)) {
       auto it = find_pass(w->cpu);
@@ -117,20 +127,22 @@ std::vector<Violation> check_nb1(const Profile& p, const std::vector<BalanceEven
       std::vector<Owed> unfed;
       for (const Owed& d : owed)
         if (d.cpu == w->cpu) unfed.push_back(d);
-      std::sort(unfed.begin(), unfed.end(), [](const Owed& a, const Owed& b) { return a.level < b.level; });
+      std::sort(unfed.begin(), unfed.end(),
+                [](const Owed& a, const Owed& b) { return a.level < b.level; });
       for (const Owed& d : unfed)
-        out.push_back(make_violation("NB-1", w->cpu, d.level, line, "candidate " + num(d.candidate), "none",
-                         "a domain the pass visited did not feed next_balance"));
+        out.push_back(make_violation("NB-1", w->cpu, d.level, line, "candidate " + num(d.candidate),
+                                     "none",
+                                     "a domain the pass visited did not feed next_balance"));
       drop_owed(w->cpu);
       const bool always = p.next_balance_write == NextBalanceWrite::Always;
       const bool written = always || ps.min.updated;
       const uint64_t expected = next_balance_after_pass(o, ps.rq_next_balance, ps.min, always);
       if (w->written != written || w->new_value != expected || w->old_value != ps.rq_next_balance)
-        out.push_back(make_violation("NB-1", w->cpu, -1, line,
-                         std::string(written ? "written " : "kept ") + num(expected),
-                         std::string(w->written ? "written " : "kept ") + num(w->new_value),
-                         written ? "rq->next_balance must be the minimum over the reached domains"
-                                 : "nothing fed next_balance, so rq->next_balance keeps its value"));
+        out.push_back(make_violation(
+            "NB-1", w->cpu, -1, line, std::string(written ? "written " : "kept ") + num(expected),
+            std::string(w->written ? "written " : "kept ") + num(w->new_value),
+            written ? "rq->next_balance must be the minimum over the reached domains"
+                    : "nothing fed next_balance, so rq->next_balance keeps its value"));
     }
   }
   return out;
@@ -145,7 +157,7 @@ std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEven
   // when it settles (replay checks a window per jiffy, so this runs for every few events:
   // nothing but the open ticks is kept).
   std::vector<std::pair<int, size_t>> open;  // (CPU, tick index), few per window
-  open.reserve(events.size());                // one allocation, not one per growth
+  open.reserve(events.size());               // one allocation, not one per growth
   auto settle = [&](std::vector<std::pair<int, size_t>>::iterator it, bool raised) {
     const size_t i = it->second;
     open.erase(it);
@@ -154,13 +166,14 @@ std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEven
                          (!p.trigger_checks_cpu_active || t.active) && !t.nohz_defers;
     const bool expected = allowed && time_after_eq(o, t.jiffies, t.next_balance);
     if (raised != expected)
-      out.push_back(make_violation("NB-2", t.cpu, -1, static_cast<int>(i) + 1,
-                       expected ? "SCHED_SOFTIRQ raised" : "not raised",
-                       raised ? "SCHED_SOFTIRQ raised" : "not raised",
-                       "jiffies " + num(t.jiffies) + ", next_balance " + num(t.next_balance) +
-                           (t.attached ? "" : ", NULL domain") + (t.active ? "" : ", inactive") +
-                           (t.nohz_defers ? ", NOHZ owner defers" : "") +
-                           ": the trigger raises iff time_after_eq(jiffies, next_balance)"));
+      out.push_back(
+          make_violation("NB-2", t.cpu, -1, static_cast<int>(i) + 1,
+                         expected ? "SCHED_SOFTIRQ raised" : "not raised",
+                         raised ? "SCHED_SOFTIRQ raised" : "not raised",
+                         "jiffies " + num(t.jiffies) + ", next_balance " + num(t.next_balance) +
+                             (t.attached ? "" : ", NULL domain") + (t.active ? "" : ", inactive") +
+                             (t.nohz_defers ? ", NOHZ owner defers" : "") +
+                             ": the trigger raises iff time_after_eq(jiffies, next_balance)"));
   };
   auto find = [&open](int cpu) {
     return std::find_if(open.begin(), open.end(), [cpu](const auto& x) { return x.first == cpu; });
@@ -169,13 +182,15 @@ std::vector<Violation> check_nb2(const Profile& p, const std::vector<BalanceEven
     if (const auto* t = std::get_if<TickEvent>(&events[i])) {
       if (auto it = find(t->cpu); it != open.end()) settle(it, false);
       open.emplace_back(t->cpu, i);
-    } else if (const auto* r = std::get_if<SoftirqRaiseEvent>(&events[i]); r && r->source == RaiseSource::Trigger) {
+    } else if (const auto* r = std::get_if<SoftirqRaiseEvent>(&events[i]);
+               r && r->source == RaiseSource::Trigger) {
       if (auto it = find(r->cpu); it != open.end()) settle(it, r->vec == p.sched_softirq_vec);
     }
   }
   while (!open.empty()) settle(open.begin(), false);
   // Settled in any order; reported in the order of the ticks.
-  std::stable_sort(out.begin(), out.end(), [](const Violation& a, const Violation& b) { return a.line < b.line; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Violation& a, const Violation& b) { return a.line < b.line; });
   return out;
 }
 

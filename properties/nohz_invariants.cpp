@@ -10,8 +10,7 @@ namespace sbm {
 
 const std::vector<InvariantInfo>& nohz_invariants() {
   static const std::vector<InvariantInfo> all = {
-      {"NOHZ-1",
-       "the CPU that balances on behalf of NOHZ idle CPUs is idle whenever it does so",
+      {"NOHZ-1", "the CPU that balances on behalf of NOHZ idle CPUs is idle whenever it does so",
        "_nohz_idle_balance() need_resched() abort, kernel/sched/fair.c (v4.19, v6.17); "
        "run_rebalance_domains(), kernel/sched.c (v2.6.32)"},
       {"NOHZ-2",
@@ -28,8 +27,11 @@ NohzRules nohz_rules(const Profile& p) {
   NohzRules r;
   if (!p.config_no_hz) return r;
   switch (p.nohz_model) {
-    case NohzModel::None: break;
-    case NohzModel::OwnerLoadBalancer: r.walk = NohzWalkRule::OwnerFold; break;
+    case NohzModel::None:
+      break;
+    case NohzModel::OwnerLoadBalancer:
+      r.walk = NohzWalkRule::OwnerFold;
+      break;
     case NohzModel::KickIdleLoadBalancer:
       if (p.nohz_kick_next_balance == NohzKickNextBalance::JiffiesPlusOneOnBalance) {
         r.walk = NohzWalkRule::CompleteMinimum;
@@ -56,18 +58,21 @@ void check_walk(const Profile& p, NohzWalkRule rule, const IlbPassEndEvent& e, i
     for (const auto& [cpu, next_balance] : e.folded)
       if (time_after(o, expected, next_balance)) expected = next_balance;
     if (e.after != expected)
-      out.push_back(make_violation("NOHZ-2", e.ilb_cpu, -1, line, num(expected), num(e.after),
-                                   "the owner's rq->next_balance must be pulled down to the earliest "
-                                   "next_balance of the CPUs it balanced (2.6.21-3.2)"));
+      out.push_back(
+          make_violation("NOHZ-2", e.ilb_cpu, -1, line, num(expected), num(e.after),
+                         "the owner's rq->next_balance must be pulled down to the earliest "
+                         "next_balance of the CPUs it balanced (2.6.21-3.2)"));
     if (e.complete && !(folded == e.candidates))
-      out.push_back(make_violation("NOHZ-2", e.ilb_cpu, -1, line, "balanced " + e.candidates.to_cpulist(),
-                                   "balanced " + folded.to_cpulist(),
-                                   "a complete owner walk balances every other CPU of nohz.cpu_mask"));
+      out.push_back(
+          make_violation("NOHZ-2", e.ilb_cpu, -1, line, "balanced " + e.candidates.to_cpulist(),
+                         "balanced " + folded.to_cpulist(),
+                         "a complete owner walk balances every other CPU of nohz.cpu_mask"));
     return;
   }
   if (!e.complete) {
     if (e.after != e.before)
-      out.push_back(make_violation("NOHZ-2", e.ilb_cpu, -1, line, "kept " + num(e.before), num(e.after),
+      out.push_back(make_violation("NOHZ-2", e.ilb_cpu, -1, line, "kept " + num(e.before),
+                                   num(e.after),
                                    "an aborted ILB walk must leave nohz.next_balance alone "
                                    "(3ea2f097b17e)"));
     return;
@@ -80,12 +85,14 @@ void check_walk(const Profile& p, NohzWalkRule rule, const IlbPassEndEvent& e, i
                                  "itself included"));
   NextBalanceMin<WrapOps> min{o.add(e.jiffies, o.lit(uint64_t{p.next_balance_horizon_s} * p.hz)),
                               false};
-  for (const auto& [cpu, next_balance] : e.folded) min = next_balance_min_update(o, min, next_balance);
+  for (const auto& [cpu, next_balance] : e.folded)
+    min = next_balance_min_update(o, min, next_balance);
   const uint64_t expected = min.updated ? min.value : e.before;
   if (e.after != expected)
-    out.push_back(make_violation("NOHZ-2", e.ilb_cpu, -1, line, num(expected), num(e.after),
-                                 "after a complete ILB walk nohz.next_balance must be the time_after-"
-                                 "minimum of the idle CPUs' rq->next_balance (spec/bugs.md #10, #11)"));
+    out.push_back(
+        make_violation("NOHZ-2", e.ilb_cpu, -1, line, num(expected), num(e.after),
+                       "after a complete ILB walk nohz.next_balance must be the time_after-"
+                       "minimum of the idle CPUs' rq->next_balance (spec/bugs.md #10, #11)"));
 }
 
 }  // namespace
@@ -97,11 +104,12 @@ std::vector<Violation> check_nohz1(const std::vector<BalanceEvent>& events) {
     // need_resched() again.
     const auto* b = std::get_if<IlbBalanceEvent>(&events[i]);
     if (b && b->cpu != b->ilb_cpu && !b->ilb_idle)
-      out.push_back(make_violation("NOHZ-1", b->ilb_cpu, -1, static_cast<int>(i) + 1,
-                                   "CPU" + std::to_string(b->ilb_cpu) + " idle",
-                                   "busy while balancing CPU" + std::to_string(b->cpu),
-                                   "the idle load balancer must stop balancing for others once it has "
-                                   "work of its own (need_resched())"));
+      out.push_back(
+          make_violation("NOHZ-1", b->ilb_cpu, -1, static_cast<int>(i) + 1,
+                         "CPU" + std::to_string(b->ilb_cpu) + " idle",
+                         "busy while balancing CPU" + std::to_string(b->cpu),
+                         "the idle load balancer must stop balancing for others once it has "
+                         "work of its own (need_resched())"));
   }
   return out;
 }
@@ -121,23 +129,26 @@ std::vector<Violation> check_nohz2(const Profile& p, const NohzRules& rules,
         const uint64_t bound =
             time_after(o, next_tick, k->next_balance_before) ? next_tick : k->next_balance_before;
         if (time_after(o, k->next_balance_after, bound))
-          out.push_back(make_violation("NOHZ-2", k->cpu, -1, line, "at most " + num(bound),
-                                       num(k->next_balance_after) + " (" + nohz_flags_name(k->flags) + " kick)",
-                                       "a kick must not push nohz.next_balance past both its old value and "
-                                       "the next tick (spec/bugs.md #11)"));
+          out.push_back(make_violation(
+              "NOHZ-2", k->cpu, -1, line, "at most " + num(bound),
+              num(k->next_balance_after) + " (" + nohz_flags_name(k->flags) + " kick)",
+              "a kick must not push nohz.next_balance past both its old value and "
+              "the next tick (spec/bugs.md #11)"));
       }
       if (rules.enter_idle_folds && k->needs_update && !(k->flags & kNohzNextKick))
-        out.push_back(make_violation("NOHZ-2", k->cpu, -1, line, "NEXT in the kick flags", nohz_flags_name(k->flags),
-                                     "while nohz.needs_update is set every kick must ask for a "
-                                     "nohz.next_balance refresh (NOHZ_NEXT_KICK, spec/bugs.md #12)"));
+        out.push_back(make_violation(
+            "NOHZ-2", k->cpu, -1, line, "NEXT in the kick flags", nohz_flags_name(k->flags),
+            "while nohz.needs_update is set every kick must ask for a "
+            "nohz.next_balance refresh (NOHZ_NEXT_KICK, spec/bugs.md #12)"));
     } else if (const auto* n = std::get_if<NohzIdleEvent>(&ev)) {
       if (rules.enter_idle_folds && n->enter && !n->needs_update &&
           time_before(o, n->rq_next_balance, n->nohz_next_balance))
-        out.push_back(make_violation("NOHZ-2", n->cpu, -1, line, "nohz.needs_update set",
-                                     "not set; rq->next_balance " + num(n->rq_next_balance) +
-                                         " before nohz.next_balance " + num(n->nohz_next_balance),
-                                     "a CPU entering NOHZ idle with an earlier next_balance must get "
-                                     "folded into nohz.next_balance (spec/bugs.md #12)"));
+        out.push_back(
+            make_violation("NOHZ-2", n->cpu, -1, line, "nohz.needs_update set",
+                           "not set; rq->next_balance " + num(n->rq_next_balance) +
+                               " before nohz.next_balance " + num(n->nohz_next_balance),
+                           "a CPU entering NOHZ idle with an earlier next_balance must get "
+                           "folded into nohz.next_balance (spec/bugs.md #12)"));
     }
   }
   return out;

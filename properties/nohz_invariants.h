@@ -33,13 +33,13 @@ enum class NohzWalkRule {
 // The parts of NOHZ-2 a kernel guarantees.
 struct NohzRules {
   NohzWalkRule walk = NohzWalkRule::None;  // NOHZ-2(a)
-  bool kick_not_later = false;   // NOHZ-2(b): a kick never moves nohz.next_balance later than
-                                 // both its old value and jiffies+1 (3ea2f097b17e;
-                                 // spec/bugs.md #11)
-  bool enter_idle_folds = false; // NOHZ-2(c): a CPU entering NOHZ idle with an earlier
-                                 // rq->next_balance sets nohz.needs_update, and every kick
-                                 // while it is set carries NOHZ_NEXT_KICK (efd984c481ab;
-                                 // spec/bugs.md #12)
+  bool kick_not_later = false;    // NOHZ-2(b): a kick never moves nohz.next_balance later than
+                                  // both its old value and jiffies+1 (3ea2f097b17e;
+                                  // spec/bugs.md #11)
+  bool enter_idle_folds = false;  // NOHZ-2(c): a CPU entering NOHZ idle with an earlier
+                                  // rq->next_balance sets nohz.needs_update, and every kick
+                                  // while it is set carries NOHZ_NEXT_KICK (efd984c481ab;
+                                  // spec/bugs.md #12)
 };
 
 // The rules of a profile: v2.6.20 none; v2.6.32 (a) OwnerFold; v4.19 none (it has bugs

@@ -13,7 +13,7 @@ struct BoundRange {
 
 // The values each bound may take, whatever the query (spec/queries.md, "Bounds").
 constexpr BoundRange kRanges[] = {
-    {"domains", 1, 64}, {"jiffies-bits", 32, 64}, {"cpus", 1, 64},   {"steps", 1, 64},
+    {"domains", 1, 64}, {"jiffies-bits", 32, 64}, {"cpus", 1, 64},     {"steps", 1, 64},
     {"kicks", 1, 64},   {"nodes", 1, 8},          {"distances", 1, 4},
 };
 
@@ -21,8 +21,9 @@ constexpr BoundRange kRanges[] = {
 
 const std::vector<QueryInfo>& query_catalogue() {
   static const std::vector<QueryInfo> all = {
-      topo_builder_query(),  next_balance_query(), serialize_query(),         interval_bounds_query(),
-      balance_interval_query(), lock_order_query(), nohz_next_balance_query(),
+      topo_builder_query(),      next_balance_query(),     serialize_query(),
+      interval_bounds_query(),   balance_interval_query(), lock_order_query(),
+      nohz_next_balance_query(),
   };
   return all;
 }
@@ -35,9 +36,12 @@ const QueryInfo* find_query(std::string_view name) {
 
 std::string_view verdict_name(ProofVerdict v) {
   switch (v) {
-    case ProofVerdict::Proved: return "proved";
-    case ProofVerdict::Counterexample: return "counterexample";
-    case ProofVerdict::Unknown: return "unknown";
+    case ProofVerdict::Proved:
+      return "proved";
+    case ProofVerdict::Counterexample:
+      return "counterexample";
+    case ProofVerdict::Unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -53,9 +57,10 @@ std::string check_bounds(const QueryInfo& q, const std::map<std::string, unsigne
     if (!known) return "unknown bound '" + name + "' for " + q.name + " (known: " + names + ")";
     for (const BoundRange& r : kRanges)
       if (r.name == name && (value < r.min || value > r.max))
-        return "bound " + name + "=" + std::to_string(value) + " out of range [" + std::to_string(r.min) + ", " +
-               std::to_string(r.max) + "]";
-    if (name == "jiffies-bits" && value != 32 && value != 64) return "bound jiffies-bits must be 32 or 64";
+        return "bound " + name + "=" + std::to_string(value) + " out of range [" +
+               std::to_string(r.min) + ", " + std::to_string(r.max) + "]";
+    if (name == "jiffies-bits" && value != 32 && value != 64)
+      return "bound jiffies-bits must be 32 or 64";
   }
   return "";
 }

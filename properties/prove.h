@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "model/topology/build_options.h"
 #include "model/profile.h"
+#include "model/topology/build_options.h"
 #include "properties/counterexample.h"
 
 namespace sbm {
@@ -26,9 +26,9 @@ namespace sbm {
 enum class ProofVerdict { Proved, Counterexample, Unknown };  // unsat / sat / unknown
 
 struct QueryBound {
-  std::string name;      // "domains"
+  std::string name;  // "domains"
   unsigned value = 0;
-  std::string meaning;   // "sched domains walked by the pass"
+  std::string meaning;  // "sched domains walked by the pass"
 };
 
 struct ProveOptions {
@@ -39,10 +39,10 @@ struct ProveOptions {
 };
 
 struct QueryResult {
-  std::string query, property_id;    // "next-balance", "NB-1"
+  std::string query, property_id;  // "next-balance", "NB-1"
   ProofVerdict verdict = ProofVerdict::Unknown;
-  std::vector<QueryBound> bounds;    // the bounds actually used
-  std::string reason;                // for Unknown: timeout / resource limit; for Proved: the method
+  std::vector<QueryBound> bounds;  // the bounds actually used
+  std::string reason;              // for Unknown: timeout / resource limit; for Proved: the method
   std::optional<Counterexample> cex;
 };
 

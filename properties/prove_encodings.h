@@ -24,12 +24,13 @@ SerializeState serialize_initial(z3::context& c, unsigned cpus);
 // when the Bool `newidle` holds, a periodic one otherwise (it matters only from Outside);
 // `released_by_other` is set when the step is a release by a CPU that does not hold the
 // token.
-SerializeState serialize_encoded_step(const Profile& p, const SerializeState& s, const z3::expr& chosen,
-                                      const z3::expr& newidle, z3::expr& released_by_other);
+SerializeState serialize_encoded_step(const Profile& p, const SerializeState& s,
+                                      const z3::expr& chosen, const z3::expr& newidle,
+                                      z3::expr& released_by_other);
 
 // kick_ilb()'s write of nohz.next_balance (model/nohz/nohz_kick.cpp) for the profile's
 // NohzKickNextBalance, on w-bit values; `balance_kick` is whether NOHZ_BALANCE_KICK is set.
-z3::expr nohz_kick_encoded(const Profile& p, const z3::expr& jiffies, const z3::expr& nohz_next_balance,
-                           const z3::expr& balance_kick);
+z3::expr nohz_kick_encoded(const Profile& p, const z3::expr& jiffies,
+                           const z3::expr& nohz_next_balance, const z3::expr& balance_kick);
 
 }  // namespace sbm::prove

@@ -5,14 +5,16 @@
 
 namespace sbm::prove {
 
-unsigned bound(const ProveOptions& o, const std::vector<QueryBound>& defaults, const std::string& name) {
+unsigned bound(const ProveOptions& o, const std::vector<QueryBound>& defaults,
+               const std::string& name) {
   if (const auto it = o.bounds.find(name); it != o.bounds.end()) return it->second;
   for (const QueryBound& b : defaults)
     if (b.name == name) return b.value;
   return 0;
 }
 
-std::vector<QueryBound> used_bounds(const ProveOptions& o, const std::vector<QueryBound>& defaults) {
+std::vector<QueryBound> used_bounds(const ProveOptions& o,
+                                    const std::vector<QueryBound>& defaults) {
   std::vector<QueryBound> used = defaults;
   for (QueryBound& b : used) b.value = bound(o, defaults, b.name);
   return used;
@@ -39,16 +41,21 @@ z3::solver make_solver(z3::context& c, unsigned timeout_ms) {
 
 ProofVerdict solve(z3::solver& s, std::string& reason) {
   switch (s.check()) {
-    case z3::unsat: return ProofVerdict::Proved;
-    case z3::sat: return ProofVerdict::Counterexample;
-    case z3::unknown: break;
+    case z3::unsat:
+      return ProofVerdict::Proved;
+    case z3::sat:
+      return ProofVerdict::Counterexample;
+    case z3::unknown:
+      break;
   }
   reason = s.reason_unknown();
   if (reason == "canceled") reason = "timeout";
   return ProofVerdict::Unknown;
 }
 
-uint64_t value_of(const z3::model& m, const z3::expr& e) { return m.eval(e, true).get_numeral_uint64(); }
+uint64_t value_of(const z3::model& m, const z3::expr& e) {
+  return m.eval(e, true).get_numeral_uint64();
+}
 
 bool truth_of(const z3::model& m, const z3::expr& e) { return m.eval(e, true).is_true(); }
 
@@ -73,7 +80,8 @@ bool merge(QueryResult& r, Attempt a) {
   return false;
 }
 
-std::vector<unsigned> jiffies_widths(const ProveOptions& o, const std::vector<QueryBound>& defaults) {
+std::vector<unsigned> jiffies_widths(const ProveOptions& o,
+                                     const std::vector<QueryBound>& defaults) {
   if (bound(o, defaults, "jiffies-bits") == 64) return {32, 64};
   return {32};
 }
@@ -90,13 +98,15 @@ QueryResult start_result(const ProveOptions& o, const std::string& query, const 
 
 std::string generator_line(const ProveOptions& o, const std::string& query) {
   std::string g = "sbm prove " + query + " --profile " + o.profile.name;
-  if (o.profile.mutant != Mutant::None) g += " --mutant " + std::string(mutant_info(o.profile.mutant).name);
+  if (o.profile.mutant != Mutant::None)
+    g += " --mutant " + std::string(mutant_info(o.profile.mutant).name);
   for (const auto& [k, v] : o.bounds) g += " --bound " + k + "=" + std::to_string(v);
   return g;
 }
 
-void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string& query, const Profile& p,
-                   const MachineSpec& spec, uint64_t jiffies, std::vector<BalanceEvent> events) {
+void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string& query,
+                   const Profile& p, const MachineSpec& spec, uint64_t jiffies,
+                   std::vector<BalanceEvent> events) {
   cex.kind = Counterexample::Kind::Trace;
   cex.generator = generator_line(o, query);
   cex.profile = p;
@@ -105,19 +115,23 @@ void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string
   cex.events = std::move(events);
 }
 
-std::vector<BalanceEvent> pass_events(const Profile& p, int cpu, uint64_t jiffies, uint64_t rq_next_balance,
+std::vector<BalanceEvent> pass_events(const Profile& p, int cpu, uint64_t jiffies,
+                                      uint64_t rq_next_balance,
                                       const std::vector<PassDomain>& domains) {
   const WrapOps o{p.jiffies_bits};
   std::vector<BalanceEvent> events;
   const uint64_t start = o.add(jiffies, o.lit(uint64_t{p.next_balance_horizon_s} * p.hz));
-  events.push_back(PassStartEvent{cpu, cpu, jiffies, CpuIdleType::NotIdle, true, start, rq_next_balance});
+  events.push_back(
+      PassStartEvent{cpu, cpu, jiffies, CpuIdleType::NotIdle, true, start, rq_next_balance});
   NextBalanceMin<WrapOps> acc{start, false};
   for (const PassDomain& d : domains) {
     const uint64_t candidate = o.add(d.last_balance, d.interval);
-    events.push_back(DomainVisitEvent{cpu, d.level, "level" + std::to_string(d.level), jiffies, d.interval,
-                                      d.last_balance, time_after_eq(o, jiffies, candidate)});
+    events.push_back(DomainVisitEvent{cpu, d.level, "level" + std::to_string(d.level), jiffies,
+                                      d.interval, d.last_balance,
+                                      time_after_eq(o, jiffies, candidate)});
     const auto next = next_balance_min_update(o, acc, candidate, p.mutant);
-    events.push_back(NextBalanceCandidateEvent{cpu, d.level, candidate, next.value != acc.value, next.value});
+    events.push_back(
+        NextBalanceCandidateEvent{cpu, d.level, candidate, next.value != acc.value, next.value});
     acc = next;
   }
   const bool always = p.next_balance_write == NextBalanceWrite::Always;

@@ -21,7 +21,8 @@
 namespace sbm::prove {
 
 // The value of bound `name`: the override in `o.bounds`, else the default of `defaults`.
-unsigned bound(const ProveOptions& o, const std::vector<QueryBound>& defaults, const std::string& name);
+unsigned bound(const ProveOptions& o, const std::vector<QueryBound>& defaults,
+               const std::string& name);
 // `defaults` with the overrides applied: the bounds a result reports.
 std::vector<QueryBound> used_bounds(const ProveOptions& o, const std::vector<QueryBound>& defaults);
 
@@ -56,7 +57,8 @@ Attempt attempt(z3::solver& s);
 bool merge(QueryResult& r, Attempt a);
 
 // The widths of the "jiffies-bits" bound: 32, and 64 as well when the bound is 64.
-std::vector<unsigned> jiffies_widths(const ProveOptions& o, const std::vector<QueryBound>& defaults);
+std::vector<unsigned> jiffies_widths(const ProveOptions& o,
+                                     const std::vector<QueryBound>& defaults);
 
 // A result with the query's name, ID and bounds filled in, verdict Proved until merged.
 QueryResult start_result(const ProveOptions& o, const std::string& query, const std::string& id,
@@ -68,8 +70,9 @@ std::string generator_line(const ProveOptions& o, const std::string& query);
 // Makes `cex` a trace of `events`, all in the jiffy `jiffies`, with the header of `p` (its
 // name, hz and jiffies width) and the topology build_sched_domains() makes of `spec` for p's
 // era (rendered by write_counterexample(), traces/cex_write.h).
-void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string& query, const Profile& p,
-                   const MachineSpec& spec, uint64_t jiffies, std::vector<BalanceEvent> events);
+void set_trace_cex(Counterexample& cex, const ProveOptions& o, const std::string& query,
+                   const Profile& p, const MachineSpec& spec, uint64_t jiffies,
+                   std::vector<BalanceEvent> events);
 
 // One pass of rebalance_domains()/sched_balance_domains() over domains that are visited and
 // not balanced (none is due, or its SD_SERIALIZE token was busy), as the model's events:
@@ -80,7 +83,8 @@ struct PassDomain {
   uint64_t last_balance = 0;
   uint64_t interval = 0;
 };
-std::vector<BalanceEvent> pass_events(const Profile& p, int cpu, uint64_t jiffies, uint64_t rq_next_balance,
+std::vector<BalanceEvent> pass_events(const Profile& p, int cpu, uint64_t jiffies,
+                                      uint64_t rq_next_balance,
                                       const std::vector<PassDomain>& domains);
 
 // A machine of `cpus` CPUs, one core each, in one node (the counterexample traces need a

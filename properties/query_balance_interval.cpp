@@ -1,6 +1,6 @@
 // balance-interval (BI-1): the back-off of sd->balance_interval (balance_interval_backoff(),
-// model/balance/balance_interval.h) on 32-bit Z3 bit-vectors. The proof is inductive, so it holds for
-// any number of calls: from any value at or below the ceiling, one call stays at or below it.
+// model/balance/balance_interval.h) on 32-bit Z3 bit-vectors. The proof is inductive, so it holds
+// for any number of calls: from any value at or below the ceiling, one call stays at or below it.
 #include "model/balance/balance_interval.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
@@ -12,7 +12,8 @@ namespace {
 
 const std::vector<QueryBound>& defaults() {
   static const std::vector<QueryBound> d = {
-      {"cpus", 64, "machines of 2..cpus CPUs; their domains give min_interval and max_interval (sd_init())"},
+      {"cpus", 64,
+       "machines of 2..cpus CPUs; their domains give min_interval and max_interval (sd_init())"},
   };
   return d;
 }
@@ -42,10 +43,12 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
   // 2*(max_interval-1) without; the larger of the two.
   const z3::expr pinned_ceiling = o.lit(2 * (uint64_t{p.max_pinned_interval} - 1));
   const z3::expr own_ceiling = o.sub(o.add(max_interval, max_interval), o.lit(2));
-  const z3::expr ceiling = o.select(o.ult(pinned_ceiling, own_ceiling), own_ceiling, pinned_ceiling);
+  const z3::expr ceiling =
+      o.select(o.ult(pinned_ceiling, own_ceiling), own_ceiling, pinned_ceiling);
   const z3::expr bi = o.var("balance_interval"), all_pinned = c.bool_const("all_pinned");
   s.add(o.ult(o.lit(0), bi) && !o.ult(ceiling, bi));
-  const z3::expr next = balance_interval_backoff(o, bi, max_interval, all_pinned, p.max_pinned_interval, p.mutant);
+  const z3::expr next =
+      balance_interval_backoff(o, bi, max_interval, all_pinned, p.max_pinned_interval, p.mutant);
   s.add(o.ult(ceiling, next));
 
   prove::Attempt a = prove::attempt(s);
@@ -56,9 +59,11 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
     const unsigned after = static_cast<unsigned>(prove::value_of(m, next));
     const int n = machine_of.at(mi);
     Counterexample cex;
-    cex.summary.push_back(std::to_string(n) + "-CPU machine, base domain max_interval=" + std::to_string(mi) +
+    cex.summary.push_back(std::to_string(n) +
+                          "-CPU machine, base domain max_interval=" + std::to_string(mi) +
                           ", ceiling " + std::to_string(prove::value_of(m, ceiling)));
-    cex.summary.push_back("balance_interval " + std::to_string(before) + " -> " + std::to_string(after) +
+    cex.summary.push_back("balance_interval " + std::to_string(before) + " -> " +
+                          std::to_string(after) +
                           (prove::truth_of(m, all_pinned) ? " (ALL_PINNED)" : ""));
     // One balance of the base domain that found nothing to pull, as the model reports it.
     const MachineState ms = prove::flat_machine_state(p, n);
@@ -70,7 +75,8 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
     a.cex = std::move(cex);
   }
   prove::merge(r, std::move(a));
-  r.reason = r.verdict == ProofVerdict::Proved ? "inductive: holds after any number of calls" : r.reason;
+  r.reason =
+      r.verdict == ProofVerdict::Proved ? "inductive: holds after any number of calls" : r.reason;
   return r;
 }
 
@@ -78,7 +84,8 @@ QueryResult run_balance_interval(const ProveOptions& opt) {
 
 QueryInfo balance_interval_query() {
   return {"balance-interval", "BI-1",
-          "sd->balance_interval never passes max(2*(MAX_PINNED_INTERVAL-1), 2*(max_interval-1)) (1022 with "
+          "sd->balance_interval never passes max(2*(MAX_PINNED_INTERVAL-1), 2*(max_interval-1)) "
+          "(1022 with "
           "ALL_PINNED), after any number of back-offs",
           defaults(), run_balance_interval};
 }

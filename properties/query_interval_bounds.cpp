@@ -38,7 +38,8 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned max_
   const z3::expr cap = p.interval_cap == IntervalCap::NrCpus
                            ? o.lit(uint64_t{p.hz} * p.nr_cpus / 10)
                            : o.udiv(o.mul(o.lit(p.hz), online), o.lit(10));
-  const z3::expr interval = get_sd_balance_interval(o, balance_interval, busy_factor, busy, interval_rule(p), cap);
+  const z3::expr interval =
+      get_sd_balance_interval(o, balance_interval, busy_factor, busy, interval_rule(p), cap);
   s.add(o.ult(interval, o.lit(1)) || (o.truth(capped) && o.ult(cap, interval)));
 
   prove::Attempt a = prove::attempt(s);
@@ -47,11 +48,13 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned max_
   const int n = static_cast<int>(prove::value_of(m, online));
   const uint64_t iv = prove::value_of(m, interval);
   Counterexample cex;
-  cex.summary.push_back(std::to_string(bits) + "-bit jiffies, " + std::to_string(n) + " online CPUs, cap " +
+  cex.summary.push_back(std::to_string(bits) + "-bit jiffies, " + std::to_string(n) +
+                        " online CPUs, cap " +
                         (capped ? std::to_string(prove::value_of(m, cap)) : std::string("none")));
-  cex.summary.push_back("balance_interval=" + std::to_string(prove::value_of(m, balance_interval)) + " ms, busy_factor=" +
-                        std::to_string(prove::value_of(m, busy_factor)) + ", busy=" +
-                        (prove::truth_of(m, busy) ? "1" : "0") + " -> interval " + std::to_string(iv) + " jiffies");
+  cex.summary.push_back("balance_interval=" + std::to_string(prove::value_of(m, balance_interval)) +
+                        " ms, busy_factor=" + std::to_string(prove::value_of(m, busy_factor)) +
+                        ", busy=" + (prove::truth_of(m, busy) ? "1" : "0") + " -> interval " +
+                        std::to_string(iv) + " jiffies");
   // The interval as the pass would show it: one visited domain at boot.
   const uint64_t j = initial_jiffies(p.hz);
   const std::vector<BalanceEvent> events = prove::pass_events(p, 0, j, j, {{0, j, iv}});
@@ -72,7 +75,8 @@ QueryResult run_interval_bounds(const ProveOptions& opt) {
 
 QueryInfo interval_bounds_query() {
   return {"interval-bounds", "INT-1",
-          "get_sd_balance_interval() stays in [1, the era's cap] for every balance_interval, busy_factor, "
+          "get_sd_balance_interval() stays in [1, the era's cap] for every balance_interval, "
+          "busy_factor, "
           "busy state and online CPU count",
           defaults(), run_interval_bounds};
 }

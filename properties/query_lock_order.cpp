@@ -5,9 +5,10 @@
 // takes its first lock in turn, then all wait). The order of each pair comes from the model,
 // evaluated on the machine's own rq lock layout (default_rq_lock_layout()); Z3 searches the
 // choice of CPUs, rqs and paths. Machines: `cpus` CPUs, without SMT and with 2-way SMT
-// numbered adjacent or split (model/topology/topology_spec.h), so the layout is one a trace carries.
-#include "model/topology/build_sched_domains.h"
+// numbered adjacent or split (model/topology/topology_spec.h), so the layout is one a trace
+// carries.
 #include "model/balance/rq_lock.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
 
@@ -42,7 +43,8 @@ std::vector<MachineSpec> machines(int cpus) {
 prove::Attempt check_machine(const ProveOptions& opt, const MachineSpec& spec) {
   const Profile& p = opt.profile;
   const int n = spec.nr_cpus();
-  const MachineState ms = *make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz)), p).machine;
+  const MachineState ms =
+      *make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz)), p).machine;
   const RqLockLayout layout = default_rq_lock_layout(ms);
 
   z3::context c;
@@ -60,7 +62,8 @@ prove::Attempt check_machine(const ProveOptions& opt, const MachineSpec& spec) {
     z3::expr distinct = c.bool_val(false);
     for (int a = 0; a < n; ++a)
       for (int b = 0; b < n; ++b)
-        if (rq_lock_id(layout, a) != rq_lock_id(layout, b)) distinct = distinct || (rq1[i] == id(a) && rq2[i] == id(b));
+        if (rq_lock_id(layout, a) != rq_lock_id(layout, b))
+          distinct = distinct || (rq1[i] == id(a) && rq2[i] == id(b));
     s.add(distinct);
     // rq1 goes first on the chosen path, by the model's own order.
     z3::expr rq1_first = c.bool_val(false);
@@ -68,8 +71,10 @@ prove::Attempt check_machine(const ProveOptions& opt, const MachineSpec& spec) {
       for (int a = 0; a < n; ++a)
         for (int b = 0; b < n; ++b)
           if (a != b && rq_lock_path_before(p, layout, path, a, b))
-            rq1_first = rq1_first || ((path == RqLockPath::DoubleLockBalance ? balance_path[i] : !balance_path[i]) &&
-                                      rq1[i] == id(a) && rq2[i] == id(b));
+            rq1_first =
+                rq1_first ||
+                ((path == RqLockPath::DoubleLockBalance ? balance_path[i] : !balance_path[i]) &&
+                 rq1[i] == id(a) && rq2[i] == id(b));
     first.push_back(z3::ite(rq1_first, rq1[i], rq2[i]));
     second.push_back(z3::ite(rq1_first, rq2[i], rq1[i]));
   }
@@ -97,12 +102,15 @@ prove::Attempt check_machine(const ProveOptions& opt, const MachineSpec& spec) {
   // dropped), which a checker of the lock order sees in full without a hung CPU.
   for (int i = 0; i < n; ++i) {
     if (!prove::truth_of(m, in[i])) continue;
-    const int f = static_cast<int>(prove::value_of(m, first[i])), sd = static_cast<int>(prove::value_of(m, second[i]));
-    const RqLockPath path = prove::truth_of(m, balance_path[i]) ? RqLockPath::DoubleLockBalance : RqLockPath::DoubleRqLock;
-    cex.summary.push_back("CPU" + std::to_string(i) + " in " + path_site(path) + ": holds rq" + std::to_string(f) +
-                          ", waits for rq" + std::to_string(sd));
-    for (auto [rq, action] : {std::pair{f, RqLockAction::Acquire}, std::pair{sd, RqLockAction::Acquire},
-                              std::pair{sd, RqLockAction::Release}, std::pair{f, RqLockAction::Release}})
+    const int f = static_cast<int>(prove::value_of(m, first[i])),
+              sd = static_cast<int>(prove::value_of(m, second[i]));
+    const RqLockPath path = prove::truth_of(m, balance_path[i]) ? RqLockPath::DoubleLockBalance
+                                                                : RqLockPath::DoubleRqLock;
+    cex.summary.push_back("CPU" + std::to_string(i) + " in " + path_site(path) + ": holds rq" +
+                          std::to_string(f) + ", waits for rq" + std::to_string(sd));
+    for (auto [rq, action] :
+         {std::pair{f, RqLockAction::Acquire}, std::pair{sd, RqLockAction::Acquire},
+          std::pair{sd, RqLockAction::Release}, std::pair{f, RqLockAction::Release}})
       events.push_back(RqLockEvent{i, rq, action, path_site(path)});
   }
   prove::set_trace_cex(cex, opt, "lock-order", p, spec, ms.jiffies, events);
@@ -121,7 +129,8 @@ QueryResult run_lock_order(const ProveOptions& opt) {
 
 QueryInfo lock_order_query() {
   return {"lock-order", "LOCK-1",
-          "no set of CPUs, each taking two rq locks by double_rq_lock() or double_lock_balance() in the "
+          "no set of CPUs, each taking two rq locks by double_rq_lock() or double_lock_balance() "
+          "in the "
           "profile's order, can deadlock (machines of `cpus` CPUs, with and without SMT)",
           defaults(), run_lock_order};
 }

@@ -53,7 +53,8 @@ struct Frame : prove::WidthSolver {
   const z3::expr jiffies, rq_next_balance, start;
 };
 
-prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_domains, unsigned cpus) {
+prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_domains,
+                           unsigned cpus) {
   Frame f(opt, bits, cpus);
   const Profile& p = f.p;
   z3::context& c = f.c;
@@ -75,7 +76,8 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
 
     // The model: the loop's update at "out:", for a visited domain only.
     const auto next = next_balance_min_update(o, acc, candidate, p.mutant);
-    acc = {o.select(visited[i], next.value, acc.value), z3::ite(visited[i], next.updated, acc.updated)};
+    acc = {o.select(visited[i], next.value, acc.value),
+           z3::ite(visited[i], next.updated, acc.updated)};
 
     // The statement: the earliest of start and the visited candidates.
     const z3::expr earlier = visited[i] && o.ult(key(candidate), key(expected_min));
@@ -83,7 +85,8 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
     fed = fed || (visited[i] && o.ult(key(candidate), key(start)));
   }
   const z3::expr result = next_balance_after_pass(o, rq_next_balance, acc, f.model_always());
-  const z3::expr expected = o.select(o.lor(o.truth(f.era_always()), fed), expected_min, rq_next_balance);
+  const z3::expr expected =
+      o.select(o.lor(o.truth(f.era_always()), fed), expected_min, rq_next_balance);
   s.add(result != expected);
 
   prove::Attempt w = prove::attempt(s);
@@ -97,16 +100,21 @@ prove::Attempt check_width(const ProveOptions& opt, unsigned bits, unsigned nr_d
                         ", rq->next_balance before the pass=" + std::to_string(old));
   for (unsigned i = 0; i < nr_domains; ++i) {
     if (!prove::truth_of(m, visited[i])) continue;
-    domains.push_back({static_cast<int>(i), prove::value_of(m, last_balance[i]), prove::value_of(m, interval[i])});
-    cex.summary.push_back("domain " + std::to_string(i) + ": last_balance=" + std::to_string(domains.back().last_balance) +
+    domains.push_back({static_cast<int>(i), prove::value_of(m, last_balance[i]),
+                       prove::value_of(m, interval[i])});
+    cex.summary.push_back("domain " + std::to_string(i) +
+                          ": last_balance=" + std::to_string(domains.back().last_balance) +
                           " interval=" + std::to_string(domains.back().interval));
   }
   if (domains.empty())
-    cex.summary.push_back("no domain visited (each skipped: a CPU whose domains lack SD_LOAD_BALANCE, <= 5.7)");
-  cex.summary.push_back("the pass leaves rq->next_balance=" + std::to_string(prove::value_of(m, result)) +
-                        ", the time_after-minimum is " + std::to_string(prove::value_of(m, expected)));
+    cex.summary.push_back(
+        "no domain visited (each skipped: a CPU whose domains lack SD_LOAD_BALANCE, <= 5.7)");
+  cex.summary.push_back(
+      "the pass leaves rq->next_balance=" + std::to_string(prove::value_of(m, result)) +
+      ", the time_after-minimum is " + std::to_string(prove::value_of(m, expected)));
   const std::vector<BalanceEvent> events = prove::pass_events(p, 0, j, old, domains);
-  prove::set_trace_cex(cex, opt, "next-balance", p, prove::flat_machine(static_cast<int>(cpus)), j, events);
+  prove::set_trace_cex(cex, opt, "next-balance", p, prove::flat_machine(static_cast<int>(cpus)), j,
+                       events);
   w.cex = std::move(cex);
   return w;
 }
@@ -134,7 +142,8 @@ prove::Attempt check_inductive(const ProveOptions& opt, unsigned bits, unsigned 
   const NextBalanceMin<Z3Ops> acc{v, u};
   const auto next = next_balance_min_update(o, acc, candidate, p.mutant);
   const z3::expr expected_v = o.select(o.ult(key(candidate), key(v)), candidate, v);
-  const z3::expr step_breaks = next.value != expected_v || next.updated != o.ult(key(expected_v), key(start));
+  const z3::expr step_breaks =
+      next.value != expected_v || next.updated != o.ult(key(expected_v), key(start));
   const z3::expr end_breaks = next_balance_after_pass(o, rq_next_balance, acc, f.model_always()) !=
                               o.select(o.lor(o.truth(f.era_always()), u), v, rq_next_balance);
   s.add(step_breaks || end_breaks);
@@ -162,10 +171,11 @@ QueryResult run_next_balance(const ProveOptions& opt) {
 }  // namespace
 
 QueryInfo next_balance_query() {
-  return {"next-balance", "NB-1",
-          "the pass leaves rq->next_balance at the time_after-minimum of last_balance + interval over "
-          "the visited domains (kept when none fed it; always written in v2.6.20)",
-          defaults(), run_next_balance};
+  return {
+      "next-balance", "NB-1",
+      "the pass leaves rq->next_balance at the time_after-minimum of last_balance + interval over "
+      "the visited domains (kept when none fed it; always written in v2.6.20)",
+      defaults(), run_next_balance};
 }
 
 }  // namespace sbm

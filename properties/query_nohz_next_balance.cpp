@@ -27,13 +27,16 @@ namespace sbm {
 
 namespace prove {
 
-z3::expr nohz_kick_encoded(const Profile& p, const z3::expr& jiffies, const z3::expr& nohz_next_balance,
-                           const z3::expr& balance_kick) {
+z3::expr nohz_kick_encoded(const Profile& p, const z3::expr& jiffies,
+                           const z3::expr& nohz_next_balance, const z3::expr& balance_kick) {
   const z3::expr one = jiffies.ctx().bv_val(1u, jiffies.get_sort().bv_size());
   switch (p.nohz_kick_next_balance) {
-    case NohzKickNextBalance::None: return nohz_next_balance;
-    case NohzKickNextBalance::Increment: return nohz_next_balance + one;
-    case NohzKickNextBalance::JiffiesPlusOneOnBalance: return z3::ite(balance_kick, jiffies + one, nohz_next_balance);
+    case NohzKickNextBalance::None:
+      return nohz_next_balance;
+    case NohzKickNextBalance::Increment:
+      return nohz_next_balance + one;
+    case NohzKickNextBalance::JiffiesPlusOneOnBalance:
+      return z3::ite(balance_kick, jiffies + one, nohz_next_balance);
   }
   return nohz_next_balance;
 }
@@ -44,8 +47,10 @@ namespace {
 
 const std::vector<QueryBound>& defaults() {
   static const std::vector<QueryBound> d = {
-      {"cpus", 4, "CPUs of nohz.idle_cpus_mask the ILB walk visits (NOHZ-2 (a)); every ILB CPU, busy pattern and "
-                  "abort point among them"},
+      {"cpus", 4,
+       "CPUs of nohz.idle_cpus_mask the ILB walk visits (NOHZ-2 (a)); every ILB CPU, busy pattern "
+       "and "
+       "abort point among them"},
       {"jiffies-bits", 64, "jiffies widths checked: 32, and 64 as well when 64"},
   };
   return d;
@@ -63,7 +68,7 @@ template <class Ops>
 struct PatternWalker {
   CpuMask busy;
   int this_cpu = 0;
-  size_t visits_before_work = 0;  // the number of idle CPUs or more: never
+  size_t visits_before_work = 0;                  // the number of idle CPUs or more: never
   std::vector<typename Ops::Value> next_balance;  // by CPU
   size_t visits = 0;
 
@@ -83,17 +88,20 @@ struct WalkPattern {
 };
 
 std::string pattern_text(const WalkPattern& w, size_t idle_count) {
-  return "ILB CPU" + std::to_string(w.ilb) + ", busy when reached: " +
-         (w.busy.empty() ? std::string("none") : w.busy.to_cpulist()) + ", " +
-         (w.visits_before_work >= idle_count ? std::string("the walk completes")
-                                             : "the ILB gets work after visiting " +
-                                                   std::to_string(w.visits_before_work) + " CPU(s)");
+  return "ILB CPU" + std::to_string(w.ilb) +
+         ", busy when reached: " + (w.busy.empty() ? std::string("none") : w.busy.to_cpulist()) +
+         ", " +
+         (w.visits_before_work >= idle_count
+              ? std::string("the walk completes")
+              : "the ILB gets work after visiting " + std::to_string(w.visits_before_work) +
+                    " CPU(s)");
 }
 
 // The counterexample run: the same template on machine integers with the solver's values.
-Counterexample walk_counterexample(const ProveOptions& opt, const Profile& p, unsigned bits, unsigned cpus,
-                                   const WalkPattern& w, uint64_t jiffies, uint64_t before,
-                                   const std::vector<uint64_t>& next_balance, uint64_t expected) {
+Counterexample walk_counterexample(const ProveOptions& opt, const Profile& p, unsigned bits,
+                                   unsigned cpus, const WalkPattern& w, uint64_t jiffies,
+                                   uint64_t before, const std::vector<uint64_t>& next_balance,
+                                   uint64_t expected) {
   const WrapOps o{bits};
   const IlbWalkRule rule = ilb_walk_rule(p);
   const CpuMask idle_cpus = CpuMask::range(0, static_cast<int>(cpus) - 1);
@@ -107,14 +115,15 @@ Counterexample walk_counterexample(const ProveOptions& opt, const Profile& p, un
                         ", nohz.next_balance=" + std::to_string(before) + ", nohz.idle_cpus_mask " +
                         idle_cpus.to_cpulist() + ": " + pattern_text(w, idle_count));
   std::string values = "rq->next_balance:";
-  for (unsigned c = 0; c < cpus; ++c) values += " CPU" + std::to_string(c) + "=" + std::to_string(next_balance[c]);
+  for (unsigned c = 0; c < cpus; ++c)
+    values += " CPU" + std::to_string(c) + "=" + std::to_string(next_balance[c]);
   cex.summary.push_back(values);
-  cex.summary.push_back("the walk leaves nohz.next_balance=" + std::to_string(after) + ", NOHZ-2 (a) requires " +
-                        std::to_string(expected));
+  cex.summary.push_back("the walk leaves nohz.next_balance=" + std::to_string(after) +
+                        ", NOHZ-2 (a) requires " + std::to_string(expected));
   const std::vector<BalanceEvent> events = {
       ilb_pass_end_event(w.ilb, kNohzStatsKick, jiffies, idle_cpus, fold, before, after)};
-  prove::set_trace_cex(cex, opt, "nohz-next-balance", p, prove::flat_machine(static_cast<int>(cpus)), jiffies,
-                       events);
+  prove::set_trace_cex(cex, opt, "nohz-next-balance", p,
+                       prove::flat_machine(static_cast<int>(cpus)), jiffies, events);
   return cex;
 }
 
@@ -131,7 +140,8 @@ z3::expr near_now(const Z3Ops& o, const z3::expr& jiffies, const z3::expr& x) {
 prove::Attempt check_minimum_commutes(const ProveOptions& opt, unsigned bits) {
   prove::WidthSolver ws(opt, bits);
   const Z3Ops& o = ws.o;
-  const z3::expr jiffies = o.var("jiffies"), v = o.var("local_next_balance"), x = o.var("x"), y = o.var("y");
+  const z3::expr jiffies = o.var("jiffies"), v = o.var("local_next_balance"), x = o.var("x"),
+                 y = o.var("y");
   const z3::expr u = ws.c.bool_const("update_next_balance");
   for (const z3::expr& e : {v, x, y}) ws.s.add(near_now(o, jiffies, e));
   const NextBalanceMin<Z3Ops> acc{v, u};
@@ -158,7 +168,8 @@ size_t check_walks(const ProveOptions& opt, unsigned bits, unsigned cpus, QueryR
 
   const z3::expr jiffies = o.var("jiffies"), before = o.var("nohz_next_balance");
   std::vector<z3::expr> next_balance;
-  for (unsigned c = 0; c < cpus; ++c) next_balance.push_back(o.var(("next_balance_cpu" + std::to_string(c)).c_str()));
+  for (unsigned c = 0; c < cpus; ++c)
+    next_balance.push_back(o.var(("next_balance_cpu" + std::to_string(c)).c_str()));
   z3::expr_vector near(ws.c);
   near.push_back(near_now(o, jiffies, before));
   for (const z3::expr& nb : next_balance) near.push_back(near_now(o, jiffies, nb));
@@ -174,7 +185,8 @@ size_t check_walks(const ProveOptions& opt, unsigned bits, unsigned cpus, QueryR
       const CpuMask idle = idle_cpus.andnot(busy);
       const size_t idle_count = static_cast<size_t>(idle.weight());
       NextBalanceMin<Z3Ops> min{start, ws.c.bool_val(false)};
-      for (int c : idle.cpus_wrap(ilb + 1)) min = next_balance_min_update(o, min, next_balance[static_cast<size_t>(c)]);
+      for (int c : idle.cpus_wrap(ilb + 1))
+        min = next_balance_min_update(o, min, next_balance[static_cast<size_t>(c)]);
       const z3::expr complete_expected = o.select(min.updated, min.value, before);
 
       std::vector<z3::expr> breaks, expected;
@@ -197,8 +209,9 @@ size_t check_walks(const ProveOptions& opt, unsigned bits, unsigned cpus, QueryR
         while (k + 1 < breaks.size() && !prove::truth_of(m, breaks[k])) ++k;
         std::vector<uint64_t> values;
         for (const z3::expr& nb : next_balance) values.push_back(prove::value_of(m, nb));
-        a.cex = walk_counterexample(opt, p, bits, cpus, WalkPattern{ilb, busy, k}, prove::value_of(m, jiffies),
-                                    prove::value_of(m, before), values, prove::value_of(m, expected[k]));
+        a.cex = walk_counterexample(opt, p, bits, cpus, WalkPattern{ilb, busy, k},
+                                    prove::value_of(m, jiffies), prove::value_of(m, before), values,
+                                    prove::value_of(m, expected[k]));
       }
       if (prove::merge(r, std::move(a))) return walks;
     }
@@ -224,11 +237,13 @@ prove::Attempt check_kick(const ProveOptions& opt, unsigned bits) {
   prove::Attempt a = prove::attempt(s);
   if (a.verdict != ProofVerdict::Counterexample) return a;
   const z3::model m = s.get_model();
-  const uint64_t j = prove::value_of(m, jiffies), b = prove::value_of(m, before), af = prove::value_of(m, after);
+  const uint64_t j = prove::value_of(m, jiffies), b = prove::value_of(m, before),
+                 af = prove::value_of(m, after);
   const unsigned flags = prove::truth_of(m, balance_kick) ? kNohzKickMask : kNohzStatsKick;
   Counterexample cex;
-  cex.summary.push_back(std::to_string(bits) + "-bit jiffies=" + std::to_string(j) + ", " + nohz_flags_name(flags) +
-                        " kick moves nohz.next_balance " + std::to_string(b) + " -> " + std::to_string(af));
+  cex.summary.push_back(std::to_string(bits) + "-bit jiffies=" + std::to_string(j) + ", " +
+                        nohz_flags_name(flags) + " kick moves nohz.next_balance " +
+                        std::to_string(b) + " -> " + std::to_string(af));
   const std::vector<BalanceEvent> events = {NohzKickEvent{0, -1, flags, j, b, af, false, false}};
   prove::set_trace_cex(cex, opt, "nohz-next-balance", p, prove::flat_machine(2), j, events);
   a.cex = std::move(cex);
@@ -243,7 +258,8 @@ QueryResult run_nohz_next_balance(const ProveOptions& opt) {
   if (walk_rule == NohzWalkRule::CompleteMinimum) {
     if (cpus > kMaxWalkCpus) {
       r.verdict = ProofVerdict::Unknown;
-      r.reason = "cpus=" + std::to_string(cpus) + ": the ILB walks are enumerated (cpus * 2^cpus busy patterns), up to cpus=" +
+      r.reason = "cpus=" + std::to_string(cpus) +
+                 ": the ILB walks are enumerated (cpus * 2^cpus busy patterns), up to cpus=" +
                  std::to_string(kMaxWalkCpus);
       return r;
     }
@@ -252,16 +268,19 @@ QueryResult run_nohz_next_balance(const ProveOptions& opt) {
       const prove::Attempt lemma = check_minimum_commutes(opt, bits);
       if (lemma.verdict != ProofVerdict::Proved) {
         r.verdict = ProofVerdict::Unknown;
-        r.reason = std::to_string(bits) + "-bit: the time_after-minimum's order independence was not shown (" +
-                   (lemma.verdict == ProofVerdict::Unknown ? lemma.reason : std::string("it fails")) + ")";
+        r.reason =
+            std::to_string(bits) +
+            "-bit: the time_after-minimum's order independence was not shown (" +
+            (lemma.verdict == ProofVerdict::Unknown ? lemma.reason : std::string("it fails")) + ")";
         return r;
       }
       walks += check_walks(opt, bits, cpus, r);
       if (r.verdict != ProofVerdict::Proved) return r;
     }
-    what_a = "(a) " + std::to_string(walks) + " ILB walks over " + std::to_string(cpus) +
-             " idle CPUs (every ILB CPU, busy pattern and abort point, at each jiffies width) through "
-             "ilb_walk_fold(), the model's own walk";
+    what_a =
+        "(a) " + std::to_string(walks) + " ILB walks over " + std::to_string(cpus) +
+        " idle CPUs (every ILB CPU, busy pattern and abort point, at each jiffies width) through "
+        "ilb_walk_fold(), the model's own walk";
   } else if (walk_rule == NohzWalkRule::OwnerFold) {
     what_a = "(a) not covered: v2.6.32's OwnerFold walk (owner_balance_others()) is not encoded";
   } else {
@@ -276,11 +295,14 @@ QueryResult run_nohz_next_balance(const ProveOptions& opt) {
 }  // namespace
 
 QueryInfo nohz_next_balance_query() {
-  return {"nohz-next-balance", "NOHZ-2",
-          "(a) after a complete ILB walk nohz.next_balance is the time_after-minimum of the idle CPUs' "
-          "rq->next_balance (the ILB's own included) from now+60*HZ, unchanged after an aborted walk (eras with "
-          "CompleteMinimum: v6.17, v6.19); (b) a kick never moves it later than both its old value and jiffies+1",
-          defaults(), run_nohz_next_balance};
+  return {
+      "nohz-next-balance", "NOHZ-2",
+      "(a) after a complete ILB walk nohz.next_balance is the time_after-minimum of the idle CPUs' "
+      "rq->next_balance (the ILB's own included) from now+60*HZ, unchanged after an aborted walk "
+      "(eras with "
+      "CompleteMinimum: v6.17, v6.19); (b) a kick never moves it later than both its old value and "
+      "jiffies+1",
+      defaults(), run_nohz_next_balance};
 }
 
 }  // namespace sbm

@@ -5,8 +5,8 @@
 // while the steps follow the profile under test: never a CPU inside a section the era
 // serializes while another CPU is inside holding the token, never a release by a CPU that
 // does not hold it.
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/sched_balance_serialize.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/prove_encodings.h"
 #include "properties/prove_queries.h"
 #include "properties/prove_support.h"
@@ -16,8 +16,9 @@ namespace sbm {
 namespace {
 // SerializePc as the 2-bit values of the encoding.
 constexpr unsigned pc_code(SerializePc pc) { return static_cast<unsigned>(pc); }
-constexpr unsigned kOutside = pc_code(SerializePc::Outside), kChecked = pc_code(SerializePc::Checked),
-                   kInside = pc_code(SerializePc::Inside), kUnserialized = pc_code(SerializePc::Unserialized);
+constexpr unsigned kOutside = pc_code(SerializePc::Outside),
+                   kChecked = pc_code(SerializePc::Checked), kInside = pc_code(SerializePc::Inside),
+                   kUnserialized = pc_code(SerializePc::Unserialized);
 z3::expr pc_val(z3::context& c, unsigned v) { return c.bv_val(v, 2); }
 }  // namespace
 
@@ -29,8 +30,9 @@ SerializeState serialize_initial(z3::context& c, unsigned cpus) {
   return s;
 }
 
-SerializeState serialize_encoded_step(const Profile& p, const SerializeState& s, const z3::expr& chosen,
-                                      const z3::expr& newidle, z3::expr& released_by_other) {
+SerializeState serialize_encoded_step(const Profile& p, const SerializeState& s,
+                                      const z3::expr& chosen, const z3::expr& newidle,
+                                      z3::expr& released_by_other) {
   z3::context& c = chosen.ctx();
   const unsigned cpus = static_cast<unsigned>(s.pc.size());
   const z3::expr free = s.holder == c.bv_val(cpus, 8);
@@ -46,16 +48,19 @@ SerializeState serialize_encoded_step(const Profile& p, const SerializeState& s,
     const z3::expr& pc = s.pc[i];
     // Outside: the trylock (or, check-then-set, the read alone), or no token at all.
     const z3::expr after_try =
-        check_then_set ? z3::ite(free, pc_val(c, kChecked), pc_val(c, kOutside))
-                       : z3::ite(free, pc_val(c, kInside), pc_val(c, fail_balances ? kInside : kOutside));
-    const z3::expr takes =
-        check_then_set ? pc == pc_val(c, kChecked) : (pc == pc_val(c, kOutside) && !unserialized && free);
+        check_then_set
+            ? z3::ite(free, pc_val(c, kChecked), pc_val(c, kOutside))
+            : z3::ite(free, pc_val(c, kInside), pc_val(c, fail_balances ? kInside : kOutside));
+    const z3::expr takes = check_then_set ? pc == pc_val(c, kChecked)
+                                          : (pc == pc_val(c, kOutside) && !unserialized && free);
     const z3::expr releases = pc == pc_val(c, kInside);
     // Checked goes Inside; Inside and Unserialized go Outside.
-    next.pc[i] = z3::ite(me,
-                         z3::ite(pc == pc_val(c, kOutside), z3::ite(unserialized, pc_val(c, kUnserialized), after_try),
-                                 z3::ite(pc == pc_val(c, kChecked), pc_val(c, kInside), pc_val(c, kOutside))),
-                         pc);
+    next.pc[i] = z3::ite(
+        me,
+        z3::ite(pc == pc_val(c, kOutside),
+                z3::ite(unserialized, pc_val(c, kUnserialized), after_try),
+                z3::ite(pc == pc_val(c, kChecked), pc_val(c, kInside), pc_val(c, kOutside))),
+        pc);
     next.holder = z3::ite(me && takes, id, z3::ite(me && releases, c.bv_val(cpus, 8), next.holder));
     released_by_other = released_by_other || (me && releases && s.holder != id);
   }
@@ -86,7 +91,8 @@ struct SerializeMachine {
   int level = -1;  // the lowest SD_SERIALIZE level of CPU 0
 };
 SerializeMachine serialize_machine(const Profile& p, unsigned cpus, uint64_t jiffies) {
-  SerializeMachine out{*make_machine(build_sched_domains(serialize_spec(cpus), p.version, jiffies), p).machine, -1};
+  SerializeMachine out{
+      *make_machine(build_sched_domains(serialize_spec(cpus), p.version, jiffies), p).machine, -1};
   const std::vector<RqDomain>& sd = out.m.rq(0).sd;
   for (size_t l = 0; l < sd.size() && out.level < 0; ++l)
     if (sd[l].flags().has(SdFlag::Serialize)) out.level = static_cast<int>(l);
@@ -102,17 +108,27 @@ struct Step {
 // event of it, since it does no token operation. A newly idle balance moves neither
 // last_balance nor feeds a min-update (sched_balance_newidle()), so the domain's own
 // last_balance and idle interval are written; the protocol does not model what it pulls.
-BalanceResultEvent unserialized_return(const MachineState& m, int cpu, int level, CpuIdleType idle) {
+BalanceResultEvent unserialized_return(const MachineState& m, int cpu, int level,
+                                       CpuIdleType idle) {
   const RqDomain& d = m.rq(cpu).sd[static_cast<size_t>(level)];
-  return BalanceResultEvent{cpu, level, idle, 0, false, true, d.sd.last_balance, sd_balance_interval(m, d, false),
-                            d.sd.balance_interval, d.sd.balance_interval};
+  return BalanceResultEvent{cpu,
+                            level,
+                            idle,
+                            0,
+                            false,
+                            true,
+                            d.sd.last_balance,
+                            sd_balance_interval(m, d, false),
+                            d.sd.balance_interval,
+                            d.sd.balance_interval};
 }
 
 // The model's run of `schedule` on `sm`, then the exits that make the breach visible in
 // events: the balances without the token return first (a SER-1 breach if another CPU still
 // holds it), then the CPUs inside release (a second holder, or a CPU inside without the
 // token, shows at its release).
-std::vector<BalanceEvent> replay_schedule(const Profile& p, const SerializeMachine& sm, const std::vector<Step>& schedule,
+std::vector<BalanceEvent> replay_schedule(const Profile& p, const SerializeMachine& sm,
+                                          const std::vector<Step>& schedule,
                                           std::vector<std::string>& summary) {
   RecordingEventSink sink;
   SchedBalanceRunning token;
@@ -125,7 +141,8 @@ std::vector<BalanceEvent> replay_schedule(const Profile& p, const SerializeMachi
     const SerializePc was = pc[i];
     if (was == SerializePc::Outside) idle[i] = caller;
     pc[i] = serialize_step(p, token, was, idle[i], cpu, cpu, sm.level, sink);
-    if (was == SerializePc::Unserialized) sink.emit(unserialized_return(sm.m, cpu, sm.level, idle[i]));
+    if (was == SerializePc::Unserialized)
+      sink.emit(unserialized_return(sm.m, cpu, sm.level, idle[i]));
     summary.push_back("CPU" + std::to_string(cpu) + " (" + cpu_idle_type_name(idle[i]) + "): " +
                       names[static_cast<int>(was)] + " -> " + names[static_cast<int>(pc[i])]);
   };
@@ -142,7 +159,8 @@ QueryResult run_serialize(const ProveOptions& opt) {
   const unsigned steps = prove::bound(opt, defaults(), "steps");
   // The era's SER-1: newly idle balances are inside a serialized section only where the
   // era serializes them (v6.19, 522fb20fbdbe); before, they overlap a holder by design.
-  const bool era_serializes_newidle = serialize_caller(era_profile(opt.profile), CpuIdleType::NewlyIdle);
+  const bool era_serializes_newidle =
+      serialize_caller(era_profile(opt.profile), CpuIdleType::NewlyIdle);
   z3::context c;
   z3::solver s = prove::make_solver(c, opt.timeout_ms);
   prove::SerializeState st = prove::serialize_initial(c, cpus);
@@ -175,14 +193,16 @@ QueryResult run_serialize(const ProveOptions& opt) {
     const z3::model m = s.get_model();
     std::vector<Step> schedule;
     for (unsigned t = 0; t < steps; ++t) {
-      schedule.push_back(Step{static_cast<int>(prove::value_of(m, chosen[t])),
-                              prove::truth_of(m, newidle[t]) ? CpuIdleType::NewlyIdle : CpuIdleType::Idle});
+      schedule.push_back(
+          Step{static_cast<int>(prove::value_of(m, chosen[t])),
+               prove::truth_of(m, newidle[t]) ? CpuIdleType::NewlyIdle : CpuIdleType::Idle});
       if (prove::truth_of(m, bad[t])) break;
     }
     Counterexample cex;
     const uint64_t j = initial_jiffies(opt.profile.hz);
     const SerializeMachine sm = serialize_machine(opt.profile, cpus, j);
-    const std::vector<BalanceEvent> events = replay_schedule(opt.profile, sm, schedule, cex.summary);
+    const std::vector<BalanceEvent> events =
+        replay_schedule(opt.profile, sm, schedule, cex.summary);
     prove::set_trace_cex(cex, opt, "serialize", opt.profile, serialize_spec(cpus), j, events);
     a.cex = std::move(cex);
   }
@@ -193,11 +213,12 @@ QueryResult run_serialize(const ProveOptions& opt) {
 }  // namespace
 
 QueryInfo serialize_query() {
-  return {"serialize", "SER-1",
-          "K CPUs (periodic or newly idle callers) interleaving the SD_SERIALIZE trylock / balance / "
-          "release for S steps: none is inside a section the era serializes while another holds the "
-          "token, and only the holder releases",
-          defaults(), run_serialize};
+  return {
+      "serialize", "SER-1",
+      "K CPUs (periodic or newly idle callers) interleaving the SD_SERIALIZE trylock / balance / "
+      "release for S steps: none is inside a section the era serializes while another holds the "
+      "token, and only the holder releases",
+      defaults(), run_serialize};
 }
 
 }  // namespace sbm

@@ -24,13 +24,16 @@ const std::vector<QueryBound>& defaults() {
 }
 
 // The remote entries (i < j) of the n-node table number `index`, in base `values.size()`.
-std::vector<std::vector<int>> distance_table(int n, uint64_t index, const std::vector<int>& values) {
-  std::vector<std::vector<int>> t(static_cast<size_t>(n), std::vector<int>(static_cast<size_t>(n), kLocalDistance));
+std::vector<std::vector<int>> distance_table(int n, uint64_t index,
+                                             const std::vector<int>& values) {
+  std::vector<std::vector<int>> t(static_cast<size_t>(n),
+                                  std::vector<int>(static_cast<size_t>(n), kLocalDistance));
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) {
       const int v = values[index % values.size()];
       index /= values.size();
-      t[static_cast<size_t>(i)][static_cast<size_t>(j)] = t[static_cast<size_t>(j)][static_cast<size_t>(i)] = v;
+      t[static_cast<size_t>(i)][static_cast<size_t>(j)] =
+          t[static_cast<size_t>(j)][static_cast<size_t>(i)] = v;
     }
   return t;
 }
@@ -40,7 +43,8 @@ QueryResult run_topo_builder(const ProveOptions& opt) {
   const int max_cpus = static_cast<int>(prove::bound(opt, defaults(), "cpus"));
   const int max_nodes = static_cast<int>(prove::bound(opt, defaults(), "nodes"));
   std::vector<int> values;
-  for (unsigned k = 0; k < prove::bound(opt, defaults(), "distances"); ++k) values.push_back(20 + 10 * static_cast<int>(k));
+  for (unsigned k = 0; k < prove::bound(opt, defaults(), "distances"); ++k)
+    values.push_back(20 + 10 * static_cast<int>(k));
   const KernelVersion era = opt.profile.version;
   uint64_t built = 0;
   for (int n = 1; n <= max_nodes && n <= max_cpus; ++n) {
@@ -53,7 +57,8 @@ QueryResult run_topo_builder(const ProveOptions& opt) {
         spec.nodes = n;
         if (n > 1) spec.distance = distance_table(n, t, values);
         if (!validate_machine_spec(spec).empty()) continue;
-        const Topology topo = build_sched_domains(spec, era, initial_jiffies(opt.profile.hz), opt.build);
+        const Topology topo =
+            build_sched_domains(spec, era, initial_jiffies(opt.profile.hz), opt.build);
         ++built;
         const TopoCheckReport report = check_topology(topo);
         if (report.violations.empty()) continue;
@@ -65,23 +70,26 @@ QueryResult run_topo_builder(const ProveOptions& opt) {
         cex.topology = topo;
         cex.era = era;
         cex.summary.push_back("machine " + format_machine_spec(spec));
-        cex.summary.push_back(v.id + " CPU" + std::to_string(v.cpu) + " level " + std::to_string(v.level) +
-                              ": expected " + v.expected + ", observed " + v.observed);
+        cex.summary.push_back(v.id + " CPU" + std::to_string(v.cpu) + " level " +
+                              std::to_string(v.level) + ": expected " + v.expected + ", observed " +
+                              v.observed);
         r.cex = std::move(cex);
         return r;
       }
   }
-  r.reason = "bounded exhaustive: " + std::to_string(built) + " machines built and checked (no solver)";
+  r.reason =
+      "bounded exhaustive: " + std::to_string(built) + " machines built and checked (no solver)";
   return r;
 }
 
 }  // namespace
 
 QueryInfo topo_builder_query() {
-  return {"topo-builder", "TOPO-*",
-          "every machine within the bounds (nodes, distance tables, cores per node) builds domains and "
-          "groups that satisfy every TOPO invariant",
-          defaults(), run_topo_builder};
+  return {
+      "topo-builder", "TOPO-*",
+      "every machine within the bounds (nodes, distance tables, cores per node) builds domains and "
+      "groups that satisfy every TOPO invariant",
+      defaults(), run_topo_builder};
 }
 
 }  // namespace sbm

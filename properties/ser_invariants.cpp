@@ -14,8 +14,7 @@ const std::vector<InvariantInfo>& ser_invariants() {
        "every era, newly idle ones too since v6.19); only the holder releases the token",
        "rebalance_domains() 'balancing' trylock (v2.6.20-6.9), sched_balance_running "
        "(214c1b7f1395, 6.10; in sched_balance_rq() since 3324b2180c17, 6.19)"},
-      {"SER-2",
-       "in v6.19 a CPU tries for the SD_SERIALIZE token only for a domain that is due",
+      {"SER-2", "in v6.19 a CPU tries for the SD_SERIALIZE token only for a domain that is due",
        "sched_balance_rq() after should_we_balance() (3324b2180c17, v6.19-rc1; spec/bugs.md #14)"},
   };
   return all;
@@ -37,18 +36,20 @@ std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events) {
     switch (s->action) {
       case SerializeAction::Acquire:
         if (holder >= 0)
-          out.push_back(make_violation("SER-1", s->cpu, s->level, line, "token free, held by nobody",
-                            cpu_name(s->cpu) + " acquired it while " + cpu_name(holder) + " held it",
-                            "two CPUs inside a serialized section at once"));
+          out.push_back(make_violation(
+              "SER-1", s->cpu, s->level, line, "token free, held by nobody",
+              cpu_name(s->cpu) + " acquired it while " + cpu_name(holder) + " held it",
+              "two CPUs inside a serialized section at once"));
         holder = s->cpu;
         break;
       case SerializeAction::Busy:
         break;
       case SerializeAction::Release:
         if (holder != s->cpu)
-          out.push_back(make_violation("SER-1", s->cpu, s->level, line, "released by " + cpu_name(holder),
-                            "released by " + cpu_name(s->cpu),
-                            "only the CPU that holds the token may release it"));
+          out.push_back(make_violation("SER-1", s->cpu, s->level, line,
+                                       "released by " + cpu_name(holder),
+                                       "released by " + cpu_name(s->cpu),
+                                       "only the CPU that holds the token may release it"));
         holder = -1;
         break;
     }
@@ -56,11 +57,12 @@ std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events) {
   return out;
 }
 
-std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vector<BalanceEvent>& events) {
+std::vector<Violation> check_ser1_balances(const MachineState& m,
+                                           const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
-  const SerializeEvent* held = nullptr;    // the holder's Acquire
-  bool held_returned = false;              // the holder's balance returned inside (<= 6.18)
-  std::set<std::pair<int, int>> returning; // (rq, level) released, its return still to come (6.19)
+  const SerializeEvent* held = nullptr;     // the holder's Acquire
+  bool held_returned = false;               // the holder's balance returned inside (<= 6.18)
+  std::set<std::pair<int, int>> returning;  // (rq, level) released, its return still to come (6.19)
   for (size_t i = 0; i < events.size(); ++i) {
     if (const auto* s = std::get_if<SerializeEvent>(&events[i])) {
       if (s->action == SerializeAction::Acquire) {
@@ -80,8 +82,8 @@ std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vec
       continue;
     }
     const RqDomain* d = m.domain_at(r->cpu, r->level);
-    if (r->serialize_busy || !r->continue_balancing || !serialize_caller(m.profile, r->idle) || !d ||
-        !d->flags().has(SdFlag::Serialize))
+    if (r->serialize_busy || !r->continue_balancing || !serialize_caller(m.profile, r->idle) ||
+        !d || !d->flags().has(SdFlag::Serialize))
       continue;
     Violation v = make_violation(
         "SER-1", r->cpu, r->level, static_cast<int>(i) + 1,
@@ -96,7 +98,8 @@ std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vec
   return out;
 }
 
-std::vector<Violation> check_ser2(SerializePlacement placement, const std::vector<BalanceEvent>& events) {
+std::vector<Violation> check_ser2(SerializePlacement placement,
+                                  const std::vector<BalanceEvent>& events) {
   std::vector<Violation> out;
   if (placement != SerializePlacement::InSchedBalanceRq) return out;
   std::map<std::pair<int, int>, bool> due;  // (rq, level) -> the latest visit's verdict
@@ -109,10 +112,12 @@ std::vector<Violation> check_ser2(SerializePlacement placement, const std::vecto
     if (!s || s->action == SerializeAction::Release) continue;
     const auto it = due.find({s->for_cpu, s->level});
     if (it == due.end() || it->second) continue;
-    out.push_back(make_violation("SER-2", s->cpu, s->level, static_cast<int>(i) + 1, "no try for a domain not due",
-                                 cpu_name(s->cpu) + " tried for the token (" + std::string(s->action == SerializeAction::Acquire ? "acquired" : "busy") +
-                                     ") for CPU" + std::to_string(s->for_cpu) + "'s domain, which its pass found not due",
-                                 "v6.19 takes the token in sched_balance_rq(), only once the balance is due"));
+    out.push_back(make_violation(
+        "SER-2", s->cpu, s->level, static_cast<int>(i) + 1, "no try for a domain not due",
+        cpu_name(s->cpu) + " tried for the token (" +
+            std::string(s->action == SerializeAction::Acquire ? "acquired" : "busy") + ") for CPU" +
+            std::to_string(s->for_cpu) + "'s domain, which its pass found not due",
+        "v6.19 takes the token in sched_balance_rq(), only once the balance is due"));
   }
   return out;
 }
@@ -126,15 +131,18 @@ std::vector<Violation> check_ser1(const MachineState& m,
   const int holder = m.sched_balance_running.holder;
   if (inside.size() > 1) {
     std::string who;
-    for (const SchedBalanceDomains* p : inside) who += (who.empty() ? "" : ", ") + cpu_name(p->executing_cpu());
-    out.push_back(make_violation("SER-1", inside[1]->executing_cpu(), inside[1]->level(), 0, "at most one CPU", who,
-                      "two CPUs inside a serialized section at once"));
+    for (const SchedBalanceDomains* p : inside)
+      who += (who.empty() ? "" : ", ") + cpu_name(p->executing_cpu());
+    out.push_back(make_violation("SER-1", inside[1]->executing_cpu(), inside[1]->level(), 0,
+                                 "at most one CPU", who,
+                                 "two CPUs inside a serialized section at once"));
   }
   for (const SchedBalanceDomains* p : inside)
     if (p->executing_cpu() != holder)
-      out.push_back(make_violation("SER-1", p->executing_cpu(), p->level(), 0, "token held by " + cpu_name(p->executing_cpu()),
-                        "token held by " + cpu_name(holder),
-                        "a pass inside a serialized section must hold the token"));
+      out.push_back(make_violation("SER-1", p->executing_cpu(), p->level(), 0,
+                                   "token held by " + cpu_name(p->executing_cpu()),
+                                   "token held by " + cpu_name(holder),
+                                   "a pass inside a serialized section must hold the token"));
   return out;
 }
 

@@ -5,9 +5,9 @@
 
 #include <vector>
 
+#include "model/balance/sched_balance_domains.h"
 #include "model/balance_event.h"
 #include "model/rq.h"
-#include "model/balance/sched_balance_domains.h"
 #include "properties/violation.h"
 
 namespace sbm {
@@ -25,14 +25,16 @@ std::vector<Violation> check_ser1(const std::vector<BalanceEvent>& events);
 // (BalanceResult with continue_balancing and no serialize_busy) returns while the token is
 // held for a different balance: two CPUs were inside at once. The holder's own balance
 // returns inside its section (<= 6.18) or right after its release (6.19); both are its own.
-std::vector<Violation> check_ser1_balances(const MachineState& m, const std::vector<BalanceEvent>& events);
+std::vector<Violation> check_ser1_balances(const MachineState& m,
+                                           const std::vector<BalanceEvent>& events);
 
 // SER-2: where the profile takes the token inside sched_balance_rq() (v6.19, 3324b2180c17),
 // a CPU tries for it (acquire or busy) only for a domain its pass found due: the latest
 // DomainVisit of that rq and level in the window said due. Without such a visit in the
 // window (the pass began in an earlier one) nothing is judged. Other eras try before the
 // due test (spec/bugs.md #14), so there it always holds.
-std::vector<Violation> check_ser2(SerializePlacement placement, const std::vector<BalanceEvent>& events);
+std::vector<Violation> check_ser2(SerializePlacement placement,
+                                  const std::vector<BalanceEvent>& events);
 
 // Over a simulator state: of the passes in flight, at most one is inside a serialized
 // section, and it is the one the token names.

@@ -143,8 +143,8 @@ std::string domain_phrase(const DomainRef& d) {
 }
 
 std::string group_phrase(const SchedGroup& sg) {
-  const int id = sg.effective_balance_mask().empty() ? sg.span.first()
-                                                     : sg.effective_balance_mask().first();
+  const int id =
+      sg.effective_balance_mask().empty() ? sg.span.first() : sg.effective_balance_mask().first();
   return (id >= 0 ? std::to_string(id) : std::string("?")) + ":{" + sg.span.to_cpulist() + "}";
 }
 
@@ -173,8 +173,7 @@ std::optional<bool> removes_degenerate_domains(const Topology& topo) {
   if (topo.era) return *topo.era >= kDegenerateDomainsRemoved;
   if (topo.source.layout_before && *topo.source.layout_before <= kDegenerateDomainsRemoved)
     return false;
-  if (topo.source.layout_from && *topo.source.layout_from >= kDegenerateDomainsRemoved)
-    return true;
+  if (topo.source.layout_from && *topo.source.layout_from >= kDegenerateDomainsRemoved) return true;
   return std::nullopt;
 }
 

@@ -159,7 +159,7 @@ std::optional<bool> removes_degenerate_domains(const Topology& topo);
 // sched_domain_debug_one(), v4.19, v6.17) and built topologies.
 bool balance_mask_known(const Topology& topo, const SchedDomain& sd, const SchedGroup& sg);
 
-void check_each_domain(TopoCheckContext& ctx);   // topo_checks_domain.cpp
-void check_across_cpus(TopoCheckContext& ctx);   // topo_checks_cross_cpu.cpp
+void check_each_domain(TopoCheckContext& ctx);  // topo_checks_domain.cpp
+void check_across_cpus(TopoCheckContext& ctx);  // topo_checks_cross_cpu.cpp
 
 }  // namespace sbm::topo

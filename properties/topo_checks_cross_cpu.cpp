@@ -124,7 +124,8 @@ void check_span_sane(TopoCheckContext& ctx, const SpanIndex& index) {
           o = static_cast<int>(i);
         } else {
           if (conflict[i] < 0) conflict[i] = o;
-          if (conflict[static_cast<size_t>(o)] < 0) conflict[static_cast<size_t>(o)] = static_cast<int>(i);
+          if (conflict[static_cast<size_t>(o)] < 0)
+            conflict[static_cast<size_t>(o)] = static_cast<int>(i);
         }
       }
     }
@@ -359,23 +360,24 @@ void check_root_span(TopoCheckContext& ctx) {
     }
     ctx.looked(C::RootSpan, c, level);
     if (*top.span == root) continue;
-    const DomainRef d{c, level, top, level > 0 ? &chain->domains[static_cast<size_t>(level - 1)] : nullptr,
+    const DomainRef d{c, level, top,
+                      level > 0 ? &chain->domains[static_cast<size_t>(level - 1)] : nullptr,
                       nullptr};
     Violation v = ctx.violation(C::RootSpan, d, top.line);
     v.expected = show(root);
     v.observed = show(*top.span);
     v.explanation = "CPU" + std::to_string(c) + "'s top domain, " + level_phrase(level, top) +
                     ", spans " + show(*top.span) + " but the root domain spans " + show(root) +
-                    (root.andnot(*top.span).empty()
-                         ? ""
-                         : ": " + cpus_phrase(root.andnot(*top.span)) + " are never balanced with it");
+                    (root.andnot(*top.span).empty() ? ""
+                                                    : ": " + cpus_phrase(root.andnot(*top.span)) +
+                                                          " are never balanced with it");
     ctx.report(C::RootSpan, std::move(v), -1);
   }
 }
 
 // The flags a group of d must carry, or nullopt when the input cannot say; `source`
-// says where they come from, to end the message. The local group stands for the child domain (get_group()
-// copies child->flags; cpu_attach_domain() re-copies them when it splices out a
+// says where they come from, to end the message. The local group stands for the child domain
+// (get_group() copies child->flags; cpu_attach_domain() re-copies them when it splices out a
 // degenerate parent, bf2dc42d6beb, and clears them when it drops a degenerate base). A
 // non-local group of a non-overlapping domain is the same object as the local group of
 // the CPUs it contains, so it carries the flags of their domain with the group's span,
@@ -386,8 +388,9 @@ std::optional<SdFlags> expected_group_flags(TopoCheckContext& ctx, const SpanInd
                                             const DomainRef& d, size_t g, std::string& source) {
   const SchedGroup& sg = (*d.sd.groups)[g];
   const SchedDomain* from = nullptr;
-  source = "as it stands for no domain (a base domain's group, or a single CPU whose base "
-           "domain was trimmed)";
+  source =
+      "as it stands for no domain (a base domain's group, or a single CPU whose base "
+      "domain was trimmed)";
   if (g == 0) {
     from = d.child;
     if (from != nullptr) source = "the flags of its child " + level_phrase(d.level - 1, *from);

@@ -12,7 +12,9 @@ namespace {
 
 using C = TopoCheck;
 
-int group_line(const SchedGroup& sg, const DomainRef& d) { return sg.line != 0 ? sg.line : d.sd.line; }
+int group_line(const SchedGroup& sg, const DomainRef& d) {
+  return sg.line != 0 ? sg.line : d.sd.line;
+}
 
 // The union of a domain's group spans (sched_domain_debug_one()'s groupmask).
 CpuMask groups_union(const std::vector<SchedGroup>& groups) {
@@ -143,8 +145,9 @@ void check_parent_span(TopoCheckContext& ctx, const DomainRef& d) {
   v.expected = "within " + show(pspan);
   v.observed = show(span_escapes ? *d.sd.span : reach);
   v.explanation = domain_phrase(d) + (span_escapes ? " spans " : "'s groups cover ") +
-                  show(span_escapes ? *d.sd.span : reach) + " but its parent " + level_phrase(d.level + 1, *d.parent) +
-                  " spans " + show(pspan) + ": " + cpus_phrase(outside) + " outside the parent";
+                  show(span_escapes ? *d.sd.span : reach) + " but its parent " +
+                  level_phrase(d.level + 1, *d.parent) + " spans " + show(pspan) + ": " +
+                  cpus_phrase(outside) + " outside the parent";
   ctx.report(C::ParentSpan, std::move(v), -1);
 }
 
@@ -179,11 +182,11 @@ void check_group_child(TopoCheckContext& ctx, const DomainRef& d) {
   Violation v = ctx.violation(C::GroupChild, d, group_line(first, d));
   v.expected = show(want);
   v.observed = show(first.span);
-  v.explanation =
-      "the first group " + group_phrase(first) + " of " + domain_phrase(d) +
-      (d.child != nullptr ? " differs from the span " + show(want) + " of its child " +
-                                level_phrase(d.level - 1, *d.child)
-                          : " is not CPU" + std::to_string(d.cpu) + " alone, as a base domain's is");
+  v.explanation = "the first group " + group_phrase(first) + " of " + domain_phrase(d) +
+                  (d.child != nullptr
+                       ? " differs from the span " + show(want) + " of its child " +
+                             level_phrase(d.level - 1, *d.child)
+                       : " is not CPU" + std::to_string(d.cpu) + " alone, as a base domain's is");
   ctx.report(C::GroupChild, std::move(v), 0);
 }
 
@@ -224,7 +227,8 @@ void check_degenerate(TopoCheckContext& ctx, const DomainRef& d) {
   Violation v = ctx.violation(C::Degenerate, d, d.sd.line);
   v.expected = "2 or more CPUs";
   v.observed = show(*d.sd.span);
-  v.explanation = domain_phrase(d) + " spans a single CPU; sd_degenerate() holds for it and "
+  v.explanation = domain_phrase(d) +
+                  " spans a single CPU; sd_degenerate() holds for it and "
                   "cpu_attach_domain() would have removed it" +
                   (removes ? "" : " (assuming " + kDegenerateDomainsRemoved.str() + " or later)");
   ctx.report(C::Degenerate, std::move(v), -1);

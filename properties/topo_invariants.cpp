@@ -11,7 +11,8 @@ const std::vector<InvariantInfo>& topo_invariants() {
        "sched_domain_debug_one(), kernel/sched.c v2.6.32, kernel/sched/topology.c v4.19, v6.17: "
        "\"domain->span does not contain CPU%d\""},
       {"TOPO-GROUP-CPU", "the first group (sd->groups) contains the CPU",
-       "sched_domain_debug_one(), v2.6.32, v4.19, v6.17: \"domain->groups does not contain CPU%d\""},
+       "sched_domain_debug_one(), v2.6.32, v4.19, v6.17: \"domain->groups does not contain "
+       "CPU%d\""},
       {"TOPO-GROUP-EMPTY", "a domain has groups and none of them is empty",
        "sched_domain_debug_one(), v2.6.32, v4.19, v6.17: \"group is NULL\", \"empty group\""},
       {"TOPO-GROUP-REPEAT", "no CPU is in two groups of a domain without overlapping groups",

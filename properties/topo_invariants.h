@@ -26,9 +26,9 @@ const std::vector<InvariantInfo>& topo_invariants();
 // little about that domain for any check.
 struct DomainVerdict {
   int cpu = -1;
-  int level = -1;     // index in that CPU's chain (domain-N)
-  std::string name;   // sd->name, empty when the input has none
-  int line = 0;       // input line of the domain
+  int level = -1;    // index in that CPU's chain (domain-N)
+  std::string name;  // sd->name, empty when the input has none
+  int line = 0;      // input line of the domain
   CheckOutcome outcome = CheckOutcome::NotCheckable;
 };
 

@@ -20,9 +20,12 @@ Violation make_violation(std::string id, int cpu, int level, uint64_t line, std:
 
 const char* outcome_name(CheckOutcome o) {
   switch (o) {
-    case CheckOutcome::Holds: return "holds";
-    case CheckOutcome::Violated: return "violated";
-    case CheckOutcome::NotCheckable: return "not checkable";
+    case CheckOutcome::Holds:
+      return "holds";
+    case CheckOutcome::Violated:
+      return "violated";
+    case CheckOutcome::NotCheckable:
+      return "not checkable";
   }
   return "?";
 }

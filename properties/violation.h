@@ -18,12 +18,12 @@ struct InvariantInfo {
 };
 
 struct Violation {
-  std::string id;           // invariant ID as in spec/invariants.md, e.g. "TOPO-GROUPS-SPAN"
-  int cpu = -1;             // the CPU whose view is wrong; -1 when not about one CPU
-  int level = -1;           // domain index in that CPU's chain (domain-N); -1 when none
-  std::string level_name;   // "MC", "NUMA", ...; empty when unknown
-  std::string file;         // input file; empty for built structures
-  int line = 0;             // input line (trace or dump); 0 when none
+  std::string id;          // invariant ID as in spec/invariants.md, e.g. "TOPO-GROUPS-SPAN"
+  int cpu = -1;            // the CPU whose view is wrong; -1 when not about one CPU
+  int level = -1;          // domain index in that CPU's chain (domain-N); -1 when none
+  std::string level_name;  // "MC", "NUMA", ...; empty when unknown
+  std::string file;        // input file; empty for built structures
+  int line = 0;            // input line (trace or dump); 0 when none
   std::string expected;
   std::string observed;
   std::string explanation;  // one sentence
@@ -50,8 +50,8 @@ enum class CheckOutcome { Holds, Violated, NotCheckable };
 struct CheckSummary {
   std::string id;
   CheckOutcome outcome = CheckOutcome::Holds;
-  int instances = 0;        // how many (CPU, domain, group) places the check looked at
-  std::string reason;       // for NotCheckable: what the input lacks
+  int instances = 0;   // how many (CPU, domain, group) places the check looked at
+  std::string reason;  // for NotCheckable: what the input lacks
 };
 
 const char* outcome_name(CheckOutcome o);  // "holds", "violated", "not checkable"

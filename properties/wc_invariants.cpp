@@ -13,7 +13,8 @@ const std::vector<InvariantInfo>& wc_invariants() {
   static const std::vector<InvariantInfo> all = {
       {"WC-1",
        "an idle CPU with a migratable task waiting in its base domain gets work within the "
-       "bound of spec/invariants.md, section 7 (next balance + retry gap + (cache_nice_tries+1) idle "
+       "bound of spec/invariants.md, section 7 (next balance + retry gap + (cache_nice_tries+1) "
+       "idle "
        "intervals of min_interval)",
        "sched_balance_domains(), sched_balance_rq(), can_migrate_task(), "
        "need_active_balance(), kernel/sched/fair.c (v6.17); rebalance_domains(), "
@@ -103,7 +104,7 @@ Wc1Bound wc1_bound(const MachineState& m, int cpu, bool busy_pass_pending) {
     b.first = std::max(b.first, interval_with(m, *d, bi_first, true));
   }
   b.gap = m.profile.recompute_interval_after_balance ? min_interval
-                                                      : interval_with(m, *d, bi_first, false);
+                                                     : interval_with(m, *d, bi_first, false);
   b.retries = (uint64_t{d->cache_nice_tries} + 1) * min_interval;
   return b;
 }
@@ -129,8 +130,8 @@ std::vector<Violation> Wc1Monitor::observe(const MachineState& m,
       continue;
     }
     if (!e.open) {
-      e = Episode{true, false, m.jiffies,
-                  wc1_bound(m, cpu, wc1_busy_pass_pending(m, cpu, passes)), *w};
+      e = Episode{true, false, m.jiffies, wc1_bound(m, cpu, wc1_busy_pass_pending(m, cpu, passes)),
+                  *w};
       ++episodes_;
       continue;
     }
@@ -151,8 +152,9 @@ std::vector<Violation> Wc1Monitor::observe(const MachineState& m,
                  std::to_string(w->pid) + " waits on CPU " + std::to_string(w->src_cpu) +
                  " (nr_balance_failed " + std::to_string(d.sd.nr_balance_failed) +
                  ", balance_interval " + std::to_string(d.sd.balance_interval) + " ms)";
-    v.explanation = "an idle CPU did not pull a task it may run from its base domain within "
-                    "the bound the balancing rules give";
+    v.explanation =
+        "an idle CPU did not pull a task it may run from its base domain within "
+        "the bound the balancing rules give";
     out.push_back(std::move(v));
   }
   return out;

@@ -12,8 +12,8 @@
 #include <optional>
 #include <vector>
 
-#include "model/rq.h"
 #include "model/balance/sched_balance_domains.h"
+#include "model/rq.h"
 #include "properties/topo_invariants.h"
 #include "properties/violation.h"
 
@@ -79,7 +79,7 @@ class Wc1Monitor {
   struct Episode {
     bool open = false;
     bool reported = false;
-    uint64_t start = 0;   // jiffies
+    uint64_t start = 0;  // jiffies
     Wc1Bound bound;
     WcWaiting waiting;
   };

@@ -30,7 +30,9 @@ struct Z3Ops {
   Value bit_and(const Value& a, const Value& b) const { return a & b; }
   Bool ult(const Value& a, const Value& b) const { return z3::ult(a, b); }
   Bool eq(const Value& a, const Value& b) const { return a == b; }
-  Bool negative(const Value& a) const { return a.extract(bits - 1, bits - 1) == ctx->bv_val(1u, 1); }
+  Bool negative(const Value& a) const {
+    return a.extract(bits - 1, bits - 1) == ctx->bv_val(1u, 1);
+  }
   Bool land(const Bool& a, const Bool& b) const { return a && b; }
   Bool lor(const Bool& a, const Bool& b) const { return a || b; }
   Bool lnot(const Bool& a) const { return !a; }

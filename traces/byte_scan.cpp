@@ -53,7 +53,8 @@ namespace {
     std::memcpy(&v, d + i, 32);
     Lanes<Bytes32> control;
     control_lanes(v, control);
-    const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(reinterpret_cast<__m256i>(control)));
+    const auto mask =
+        static_cast<unsigned>(_mm256_movemask_epi8(reinterpret_cast<__m256i>(control)));
     if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
   }
   const std::size_t rest = first_control_byte_16(s.substr(i));

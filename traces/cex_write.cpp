@@ -9,7 +9,8 @@
 namespace sbm {
 
 std::string write_counterexample(const Counterexample& cex) {
-  if (cex.kind == Counterexample::Kind::Topology) return cex.topology ? write_dmesg(*cex.topology, cex.era) : "";
+  if (cex.kind == Counterexample::Kind::Topology)
+    return cex.topology ? write_dmesg(*cex.topology, cex.era) : "";
   // The domains as build_sched_domains() makes them for the profile's era at that jiffy; the
   // header names the SPEC too, so the replay rebuilds exactly this machine.
   const Topology topo = build_sched_domains(cex.machine, cex.profile.version, cex.jiffies);

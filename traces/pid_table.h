@@ -51,8 +51,10 @@ class PidTable {
   }
 
   void erase(int pid) {
-    if (!flat(pid)) rest_.erase(pid);
-    else if (static_cast<std::size_t>(pid) < present_.size()) present_[static_cast<std::size_t>(pid)] = 0;
+    if (!flat(pid))
+      rest_.erase(pid);
+    else if (static_cast<std::size_t>(pid) < present_.size())
+      present_[static_cast<std::size_t>(pid)] = 0;
   }
 
   void clear() {
@@ -62,7 +64,9 @@ class PidTable {
   }
 
  private:
-  static bool flat(int pid) { return static_cast<unsigned>(pid) < static_cast<unsigned>(kFlatPids); }
+  static bool flat(int pid) {
+    return static_cast<unsigned>(pid) < static_cast<unsigned>(kFlatPids);
+  }
 
   std::vector<T> flat_;
   std::vector<uint8_t> present_;

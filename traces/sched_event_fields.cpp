@@ -46,8 +46,10 @@ std::optional<SchedWakeupFields> read_sched_wakeup(const TraceRecord& r, TraceFi
   const std::optional<int> pid = field_int(fields.find("pid"));
   const std::optional<int> target = field_int(fields.find("target_cpu"));
   std::optional<SchedWakeupFields> w;
-  if (pid && target) w = SchedWakeupFields{comm.value_or(""), *pid, *target};
-  else if (!pid && !target) w = parse_compact_wakeup(r.fields);
+  if (pid && target)
+    w = SchedWakeupFields{comm.value_or(""), *pid, *target};
+  else if (!pid && !target)
+    w = parse_compact_wakeup(r.fields);
   if (!w || w->pid < 0 || w->target_cpu < 0) return std::nullopt;
   return w;
 }

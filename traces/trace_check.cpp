@@ -6,7 +6,8 @@ namespace sbm {
 
 void CpuContext::add(const TraceRecord& r) {
   if (r.kind != TraceRecordKind::Event || r.cpu < 0) return;
-  if (static_cast<std::size_t>(r.cpu) >= rings_.size()) rings_.resize(static_cast<std::size_t>(r.cpu) + 1);
+  if (static_cast<std::size_t>(r.cpu) >= rings_.size())
+    rings_.resize(static_cast<std::size_t>(r.cpu) + 1);
   Ring& ring = rings_[static_cast<std::size_t>(r.cpu)];
   Entry& e = ring.entries[ring.count % kContextRing];
   e.line = r.line;
@@ -35,7 +36,8 @@ std::vector<CheckSummary> TraceCheckResult::checks() const {
   return all;
 }
 
-TraceCheck::TraceCheck(const std::vector<TraceCheckLane>& lanes, bool stop_at_first, std::string file)
+TraceCheck::TraceCheck(const std::vector<TraceCheckLane>& lanes, bool stop_at_first,
+                       std::string file)
     : stop_at_first_(stop_at_first), file_(std::move(file)) {
   for (const TraceCheckLane& l : lanes) lanes_.push_back(std::make_unique<Lane>(l));
 }
@@ -48,8 +50,9 @@ TraceCheck::TraceCheck(const TraceCheckLane& lane, bool stop_at_first, std::stri
 // back over such a window to the lines before the finding's own.
 void TraceCheck::stop_at_first(TraceCheckResult& result, std::size_t from) const {
   auto& found = result.violations;
-  const auto first = std::min_element(found.begin() + static_cast<std::ptrdiff_t>(from), found.end(),
-                                      [](const Violation& a, const Violation& b) { return a.line < b.line; });
+  const auto first =
+      std::min_element(found.begin() + static_cast<std::ptrdiff_t>(from), found.end(),
+                       [](const Violation& a, const Violation& b) { return a.line < b.line; });
   std::swap(found[from], *first);
   found.resize(from + 1);
   const Violation& v = found.back();
@@ -64,7 +67,9 @@ void TraceCheck::feed_machine_checks(Lane& lane, const TraceRecord& r) {
   const std::string& why = lane.replay.why_no_machine();
   lane.sched_softirq.feed(r, machine, why, lane.result.violations);
   if (machine && !lane.replay.header().hz) {
-    static const std::string kNoHz = "the trace does not say its HZ (# hz:) and none was given (--hz); the jiffies of its ticks need it";
+    static const std::string kNoHz =
+        "the trace does not say its HZ (# hz:) and none was given (--hz); the jiffies of its ticks "
+        "need it";
     lane.cadence.feed(r, nullptr, kNoHz, lane.result.violations);
     return;
   }
@@ -106,16 +111,22 @@ void TraceCheck::finish() {
 }
 
 const TraceCheckResult& TraceCheck::furthest() const {
-  return std::max_element(lanes_.begin(), lanes_.end(), [](const auto& a, const auto& b) {
-           return a->result.summary.lines < b->result.summary.lines;
-         })->get()->result;
+  return std::max_element(lanes_.begin(), lanes_.end(),
+                          [](const auto& a, const auto& b) {
+                            return a->result.summary.lines < b->result.summary.lines;
+                          })
+      ->get()
+      ->result;
 }
 
 const std::vector<InvariantInfo>& machine_trace_invariants() {
   static const std::vector<InvariantInfo> v = {
-      {"NB-4", "every tick raises SCHED_SOFTIRQ exactly when some outcome of the balances since explains it",
+      {"NB-4",
+       "every tick raises SCHED_SOFTIRQ exactly when some outcome of the balances since explains "
+       "it",
        "sched_balance_trigger(), sched_balance_domains() (kernel/sched/fair.c, v6.18)"},
-      {"NOHZ-4", "a NOHZ kick raises SCHED_SOFTIRQ exactly when its CPU is idle; no CPU kicks itself",
+      {"NOHZ-4",
+       "a NOHZ kick raises SCHED_SOFTIRQ exactly when its CPU is idle; no CPU kicks itself",
        "nohz_csd_func() (kernel/sched/core.c), kick_ilb() (kernel/sched/fair.c, v6.18)"},
       {"MIG-7", "a task moved inside the SCHED softirq moves between CPUs of one sched domain",
        "sched_balance_rq() (kernel/sched/fair.c, v6.18)"},

@@ -74,7 +74,8 @@ class TraceCheck {
   // `stop_at_first`: each lane stops at its earliest finding (by trace line), with context.
   // `file` names the input in every finding.
   TraceCheck(const std::vector<TraceCheckLane>& lanes, bool stop_at_first, std::string file = "");
-  explicit TraceCheck(const TraceCheckLane& lane, bool stop_at_first = false, std::string file = "");
+  explicit TraceCheck(const TraceCheckLane& lane, bool stop_at_first = false,
+                      std::string file = "");
 
   // Feeds one record to every lane still running; false once every lane has stopped.
   bool feed(const TraceRecord& r);
@@ -89,7 +90,8 @@ class TraceCheck {
 
  private:
   struct Lane {
-    explicit Lane(const TraceCheckLane& l) : profile(l.profile), checker(l.mainline), replay(l.replay) {}
+    explicit Lane(const TraceCheckLane& l)
+        : profile(l.profile), checker(l.mainline), replay(l.replay) {}
     std::string profile;
     MainlineTraceChecker checker;
     TickCadenceCheck cadence;

@@ -50,8 +50,10 @@ bool TickCadenceCheck::ready(const MachineState* machine, std::string_view why) 
   }
   // The v4.19+ trigger: the profiles whose NOHZ balancer is kicked (NohzModel).
   if (machine->profile.nohz_model != NohzModel::KickIdleLoadBalancer) {
-    not_checkable_ = "the tick cadence is modelled for the v4.19 and later profiles (sched_balance_trigger(): "
-                     "raise when due, then the NOHZ kick); this trace's is " + machine->profile.version.str();
+    not_checkable_ =
+        "the tick cadence is modelled for the v4.19 and later profiles (sched_balance_trigger(): "
+        "raise when due, then the NOHZ kick); this trace's is " +
+        machine->profile.version.str();
     return false;
   }
   machine_ = machine;
@@ -72,10 +74,11 @@ bool TickCadenceCheck::ready(const MachineState* machine, std::string_view why) 
       while (!todo.empty()) {
         const uint64_t bi = todo.back();
         todo.pop_back();
-        if (std::find(p.reachable_bi.begin(), p.reachable_bi.end(), bi) != p.reachable_bi.end()) continue;
+        if (std::find(p.reachable_bi.begin(), p.reachable_bi.end(), bi) != p.reachable_bi.end())
+          continue;
         p.reachable_bi.push_back(bi);
-        const uint64_t grown = balance_interval_backoff(WrapOps{32}, bi, uint64_t{p.max_interval}, true,
-                                                        machine->profile.max_pinned_interval);
+        const uint64_t grown = balance_interval_backoff(WrapOps{32}, bi, uint64_t{p.max_interval},
+                                                        true, machine->profile.max_pinned_interval);
         if (grown != bi) todo.push_back(grown);
       }
       std::sort(p.reachable_bi.begin(), p.reachable_bi.end());
@@ -88,8 +91,8 @@ bool TickCadenceCheck::ready(const MachineState* machine, std::string_view why) 
 uint64_t TickCadenceCheck::interval(int c, std::size_t level, uint64_t bi, bool busy) const {
   const MachineState& m = *machine_;
   const LevelParams& p = params_[static_cast<std::size_t>(c)][level];
-  return get_sd_balance_interval(m.ops, m.ops.lit(bi), m.ops.lit(p.busy_factor), busy, interval_rule(m.profile),
-                                 balance_interval_cap(m));
+  return get_sd_balance_interval(m.ops, m.ops.lit(bi), m.ops.lit(p.busy_factor), busy,
+                                 interval_rule(m.profile), balance_interval_cap(m));
 }
 
 void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, std::string_view why,
@@ -119,17 +122,24 @@ void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, s
     c.curr = r.pid;
   }
   const std::string_view name = bare_trace_event_name(r.event);
-  if (name == "hrtimer_expire_entry") on_tick_entry(r, out);
-  else if (name == "hrtimer_expire_exit") on_tick_exit(r, out);
+  if (name == "hrtimer_expire_entry")
+    on_tick_entry(r, out);
+  else if (name == "hrtimer_expire_exit")
+    on_tick_exit(r, out);
   else if (r.id == TraceEventId::SoftirqRaise || r.id == TraceEventId::SoftirqEntry) {
     const SoftirqFields f = read_softirq_fields(r.fields, fields_);
     const bool sched = f.vec ? *f.vec == machine_->profile.sched_softirq_vec : f.action == "SCHED";
     if (!sched) return;
-    if (r.id == TraceEventId::SoftirqRaise) on_raise(r, out);
-    else on_pass(r);
-  } else if (r.id == TraceEventId::Switch) on_switch(r);
-  else if (r.id == TraceEventId::Migrate) on_migrate(r);
-  else if (name == "ipi_send_cpu" || name == "ipi_send_cpumask" || name == "csd_queue_cpu") on_ipi(r);
+    if (r.id == TraceEventId::SoftirqRaise)
+      on_raise(r, out);
+    else
+      on_pass(r);
+  } else if (r.id == TraceEventId::Switch)
+    on_switch(r);
+  else if (r.id == TraceEventId::Migrate)
+    on_migrate(r);
+  else if (name == "ipi_send_cpu" || name == "ipi_send_cpumask" || name == "csd_queue_cpu")
+    on_ipi(r);
 }
 
 void TickCadenceCheck::on_tick_entry(const TraceRecord& r, std::vector<Violation>&) {
@@ -255,8 +265,9 @@ void TickCadenceCheck::on_ipi(const TraceRecord& r) {
   // kick_ilb() queues nohz_csd_func through smp_call_function_single_async(): csd_queue_cpu
   // names it as func= (v6.6+), ipi_send_cpu as callback= in the kernels that traced the IPI
   // with the function (v6.3-v6.5).
-  const std::optional<std::string_view> callback =
-      bare_trace_event_name(r.event) == "csd_queue_cpu" ? fields_.find("func") : fields_.find("callback");
+  const std::optional<std::string_view> callback = bare_trace_event_name(r.event) == "csd_queue_cpu"
+                                                       ? fields_.find("func")
+                                                       : fields_.find("callback");
   if (!callback || !callback->starts_with("nohz_csd_func")) return;
   if (bare_trace_event_name(r.event) == "ipi_send_cpumask") {
     for (Cpu& c : cpus_) c.kick_pending = true;
@@ -295,60 +306,62 @@ std::vector<TickCadenceCheck::State> TickCadenceCheck::initial_states(int c, int
 // should_we_balance() ending the walk (when the local group has other CPUs), and an
 // SD_SERIALIZE trylock that failed. rq->next_balance is the minimum of last_balance + interval
 // over the levels visited.
-std::vector<TickCadenceCheck::State> TickCadenceCheck::pass_states(int c, const State& s, int64_t jiffy,
-                                                                   bool busy) const {
+std::vector<TickCadenceCheck::State> TickCadenceCheck::pass_states(int c, const State& s,
+                                                                   int64_t jiffy, bool busy) const {
   const std::vector<LevelParams>& levels = params_[static_cast<std::size_t>(c)];
   std::vector<State> out;
   const int64_t start = jiffy + 60 * static_cast<int64_t>(machine_->profile.hz);
-  std::function<void(std::size_t, State&, bool, int64_t, int64_t)> walk = [&](std::size_t l, State& cur, bool b,
-                                                                                int64_t lo, int64_t hi) {
-    if (l == levels.size()) {
-      cur.next_lo = lo;
-      cur.next_hi = hi;
-      cur.lowered = false;
-      out.push_back(cur);
-      return;
-    }
-    const LevelParams& p = levels[l];
-    const Level was = cur.levels[l];
-    const auto iv = static_cast<int64_t>(interval(c, l, was.bi, b));
-    if (jiffy < was.lb_hi + iv) {  // not due (in some state)
-      Level& lv = cur.levels[l];
-      lv.lb_lo = std::max(was.lb_lo, jiffy - iv + 1);
-      lv.iv = iv;
-      walk(l + 1, cur, b, std::min(lo, lv.lb_lo + iv), std::min(hi, lv.lb_hi + iv));
-      cur.levels[l] = was;
-    }
-    if (jiffy < was.lb_lo + iv) return;  // due in no state
-    if (p.serialize) {  // the token was taken: skipped to out:, last_balance as it was
-      Level& lv = cur.levels[l];
-      lv.lb_hi = std::min(was.lb_hi, jiffy - iv);
-      lv.iv = iv;
-      walk(l + 1, cur, b, std::min(lo, lv.lb_lo + iv), std::min(hi, lv.lb_hi + iv));
-      cur.levels[l] = was;
-    }
-    std::vector<uint64_t> outcomes{p.min_interval, was.bi,
-                                   balance_interval_backoff(WrapOps{32}, was.bi, uint64_t{p.max_interval}, true,
-                                                            machine_->profile.max_pinned_interval)};
-    std::sort(outcomes.begin(), outcomes.end());
-    outcomes.erase(std::unique(outcomes.begin(), outcomes.end()), outcomes.end());
-    for (const uint64_t bi : outcomes)
-      for (const bool b2 : b ? std::vector<bool>{true} : std::vector<bool>{false, true}) {
-        const auto iv2 = static_cast<int64_t>(interval(c, l, bi, b2));
-        cur.levels[l] = Level{jiffy, jiffy, bi, iv2};
-        const int64_t lo2 = std::min(lo, jiffy + iv2), hi2 = std::min(hi, jiffy + iv2);
-        walk(l + 1, cur, b2, lo2, hi2);
-        if (p.may_stop) {  // continue_balancing = 0: the levels above are not visited
-          State stopped = cur;
-          for (std::size_t above = l + 1; above < levels.size(); ++above) stopped.levels[above].iv = 0;
-          stopped.next_lo = lo2;
-          stopped.next_hi = hi2;
-          stopped.lowered = false;
-          out.push_back(std::move(stopped));
+  std::function<void(std::size_t, State&, bool, int64_t, int64_t)> walk =
+      [&](std::size_t l, State& cur, bool b, int64_t lo, int64_t hi) {
+        if (l == levels.size()) {
+          cur.next_lo = lo;
+          cur.next_hi = hi;
+          cur.lowered = false;
+          out.push_back(cur);
+          return;
         }
-      }
-    cur.levels[l] = was;
-  };
+        const LevelParams& p = levels[l];
+        const Level was = cur.levels[l];
+        const auto iv = static_cast<int64_t>(interval(c, l, was.bi, b));
+        if (jiffy < was.lb_hi + iv) {  // not due (in some state)
+          Level& lv = cur.levels[l];
+          lv.lb_lo = std::max(was.lb_lo, jiffy - iv + 1);
+          lv.iv = iv;
+          walk(l + 1, cur, b, std::min(lo, lv.lb_lo + iv), std::min(hi, lv.lb_hi + iv));
+          cur.levels[l] = was;
+        }
+        if (jiffy < was.lb_lo + iv) return;  // due in no state
+        if (p.serialize) {  // the token was taken: skipped to out:, last_balance as it was
+          Level& lv = cur.levels[l];
+          lv.lb_hi = std::min(was.lb_hi, jiffy - iv);
+          lv.iv = iv;
+          walk(l + 1, cur, b, std::min(lo, lv.lb_lo + iv), std::min(hi, lv.lb_hi + iv));
+          cur.levels[l] = was;
+        }
+        std::vector<uint64_t> outcomes{
+            p.min_interval, was.bi,
+            balance_interval_backoff(WrapOps{32}, was.bi, uint64_t{p.max_interval}, true,
+                                     machine_->profile.max_pinned_interval)};
+        std::sort(outcomes.begin(), outcomes.end());
+        outcomes.erase(std::unique(outcomes.begin(), outcomes.end()), outcomes.end());
+        for (const uint64_t bi : outcomes)
+          for (const bool b2 : b ? std::vector<bool>{true} : std::vector<bool>{false, true}) {
+            const auto iv2 = static_cast<int64_t>(interval(c, l, bi, b2));
+            cur.levels[l] = Level{jiffy, jiffy, bi, iv2};
+            const int64_t lo2 = std::min(lo, jiffy + iv2), hi2 = std::min(hi, jiffy + iv2);
+            walk(l + 1, cur, b2, lo2, hi2);
+            if (p.may_stop) {  // continue_balancing = 0: the levels above are not visited
+              State stopped = cur;
+              for (std::size_t above = l + 1; above < levels.size(); ++above)
+                stopped.levels[above].iv = 0;
+              stopped.next_lo = lo2;
+              stopped.next_hi = hi2;
+              stopped.lowered = false;
+              out.push_back(std::move(stopped));
+            }
+          }
+        cur.levels[l] = was;
+      };
   State cur = s;
   walk(0, cur, busy, start, start);
   return out;
@@ -438,8 +451,10 @@ void TickCadenceCheck::observe_tick(int c, int64_t j, bool raised, const TraceRe
   // next_balance: a raise needs next_balance <= j, no raise next_balance >= j.
   std::vector<State> kept;
   for (State s : cp.states) {
-    if (raised) s.next_hi = std::min(s.next_hi, j);
-    else s.next_lo = std::max(s.next_lo, j);
+    if (raised)
+      s.next_hi = std::min(s.next_hi, j);
+    else
+      s.next_lo = std::max(s.next_lo, j);
     if (narrow(s)) kept.push_back(std::move(s));
   }
   ++summary_.ticks_judged;
@@ -457,7 +472,8 @@ void TickCadenceCheck::observe_tick(int c, int64_t j, bool raised, const TraceRe
              : "a SCHED softirq raise at the tick of " + jiffy_text(j) +
                    ": rq->next_balance is due in every state still possible (" + possible + ")",
       raised ? "the tick raised SCHED_SOFTIRQ" : "the tick ended without raising SCHED_SOFTIRQ",
-      "sched_balance_trigger() raises exactly when time_after_eq(jiffies, rq->next_balance); no outcome of the "
+      "sched_balance_trigger() raises exactly when time_after_eq(jiffies, rq->next_balance); no "
+      "outcome of the "
       "balances since line " +
           std::to_string(cp.started_line) + " explains this tick");
   out.push_back(std::move(v));
@@ -475,8 +491,8 @@ std::string TickCadenceCheck::describe(const std::vector<State>& states) const {
     for (std::size_t l = 0; l < st.levels.size(); ++l) {
       const Level& lv = st.levels[l];
       s += ", domain-" + std::to_string(l) + " last_balance " + std::to_string(lv.lb_lo) +
-           (lv.lb_hi != lv.lb_lo ? ".." + std::to_string(lv.lb_hi) : std::string()) + " balance_interval " +
-           std::to_string(lv.bi) + " ms";
+           (lv.lb_hi != lv.lb_lo ? ".." + std::to_string(lv.lb_hi) : std::string()) +
+           " balance_interval " + std::to_string(lv.bi) + " ms";
     }
   }
   if (states.size() > shown) s += "; " + std::to_string(states.size() - shown) + " more";
@@ -493,19 +509,21 @@ CadenceSummary TickCadenceCheck::summary() const {
     s.check.outcome = CheckOutcome::Holds;
   } else {
     s.check.outcome = CheckOutcome::NotCheckable;
-    s.check.reason = !not_checkable_.empty() ? not_checkable_
-                     : summary_.ticks == 0
-                         ? "the trace has no tick events (timer:hrtimer_expire_entry/exit of tick_nohz_handler; "
-                           "sbm trace record records them)"
-                         : "no tick came after a SCHED softirq pass of a CPU the check could follow";
+    s.check.reason =
+        !not_checkable_.empty() ? not_checkable_
+        : summary_.ticks == 0
+            ? "the trace has no tick events (timer:hrtimer_expire_entry/exit of tick_nohz_handler; "
+              "sbm trace record records them)"
+            : "no tick came after a SCHED softirq pass of a CPU the check could follow";
   }
   if (summary_.tick_raises > 0)
     s.notes.push_back("NB-4 judged " + std::to_string(summary_.judged_raises) + " of " +
                       std::to_string(summary_.tick_raises) + " tick raises of SCHED_SOFTIRQ and " +
-                      std::to_string(summary_.ticks_judged - summary_.judged_raises) + " ticks without one");
+                      std::to_string(summary_.ticks_judged - summary_.judged_raises) +
+                      " ticks without one");
   if (overflows_ > 0)
-    s.notes.push_back("NB-4 started a CPU over " + std::to_string(overflows_) + " times: more than " +
-                      std::to_string(kMaxStates) + " states were possible");
+    s.notes.push_back("NB-4 started a CPU over " + std::to_string(overflows_) +
+                      " times: more than " + std::to_string(kMaxStates) + " states were possible");
   return s;
 }
 

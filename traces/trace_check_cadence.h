@@ -21,8 +21,8 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/rq.h"
@@ -33,11 +33,11 @@
 namespace sbm {
 
 struct CadenceSummary {
-  CheckSummary check;            // NB-4: instances = ticks judged
-  uint64_t tick_raises = 0;      // SCHED raises inside a tick
-  uint64_t judged_raises = 0;    // of them, judged against a tracked state set
-  uint64_t ticks = 0;            // ticks seen
-  uint64_t ticks_judged = 0;     // ticks (raising or not) judged
+  CheckSummary check;          // NB-4: instances = ticks judged
+  uint64_t tick_raises = 0;    // SCHED raises inside a tick
+  uint64_t judged_raises = 0;  // of them, judged against a tracked state set
+  uint64_t ticks = 0;          // ticks seen
+  uint64_t ticks_judged = 0;   // ticks (raising or not) judged
   std::vector<std::string> notes;
 };
 
@@ -78,22 +78,25 @@ class TickCadenceCheck {
   struct Cpu {
     bool tracking = false;
     std::vector<State> states;
-    int curr = -1;                 // pid running, -1 unknown, 0 idle
+    int curr = -1;  // pid running, -1 unknown, 0 idle
     bool in_tick = false;
-    std::string tick_timer;        // hrtimer= of the tick being handled
+    std::string tick_timer;  // hrtimer= of the tick being handled
     int64_t tick_jiffy = 0;
     bool tick_raised = false;
-    bool pass_pending = false;     // a SCHED raise not yet followed by its softirq_entry
-    bool pass_busy = true;         // rq->idle_balance of the tick that raised it, inverted
-    bool pass_from_tick = true;    // raised by the tick (else by a NOHZ kick or unknown)
+    bool pass_pending = false;   // a SCHED raise not yet followed by its softirq_entry
+    bool pass_busy = true;       // rq->idle_balance of the tick that raised it, inverted
+    bool pass_from_tick = true;  // raised by the tick (else by a NOHZ kick or unknown)
     bool kick_pending = false;
-    int preempted_queued = 0;      // tasks preempted here and still queued (preempted_on_)
+    int preempted_queued = 0;  // tasks preempted here and still queued (preempted_on_)
     uint64_t started_line = 0;
   };
 
   bool ready(const MachineState* machine, std::string_view why);
   Cpu& cpu(int c);
-  void start_over(Cpu& c) { c.tracking = false; c.states.clear(); }
+  void start_over(Cpu& c) {
+    c.tracking = false;
+    c.states.clear();
+  }
   uint64_t interval(int cpu, std::size_t level, uint64_t bi, bool busy) const;
   void on_tick_entry(const TraceRecord& r, std::vector<Violation>& out);
   void on_tick_exit(const TraceRecord& r, std::vector<Violation>& out);
@@ -105,7 +108,8 @@ class TickCadenceCheck {
   void dequeue_preempted(int pid);
   // Keeps the states that agree with the tick of jiffy j raising (or not); a violation when
   // none does.
-  void observe_tick(int c, int64_t j, bool raised, const TraceRecord& r, std::vector<Violation>& out);
+  void observe_tick(int c, int64_t j, bool raised, const TraceRecord& r,
+                    std::vector<Violation>& out);
   std::vector<State> pass_states(int c, const State& s, int64_t jiffy, bool busy) const;
   std::vector<State> initial_states(int c, int64_t jiffy) const;
   void newidle(int c);
@@ -121,8 +125,8 @@ class TickCadenceCheck {
   TraceFields fields_;
   std::unordered_map<int, int> preempted_on_;  // pid -> CPU it was preempted on, still queued
   bool have_first_tick_ = false;
-  int64_t first_tick_ = 0;   // now / TICK_NSEC of the first tick: jiffy 0
-  int64_t latest_jiffy_ = 0; // of the latest tick on any CPU
+  int64_t first_tick_ = 0;    // now / TICK_NSEC of the first tick: jiffy 0
+  int64_t latest_jiffy_ = 0;  // of the latest tick on any CPU
   uint64_t tick_nsec_ = 0;
   uint64_t violations_ = 0;
   uint64_t overflows_ = 0;

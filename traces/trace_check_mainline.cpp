@@ -22,7 +22,8 @@ std::string_view event_name(const TraceRecord& r) {
 
 // Whether r is one of sbm's sched_balance_* events: by table for a known one, no compare.
 bool is_sbm_event(const TraceRecord& r) {
-  return r.id != TraceEventId::Unknown ? is_sbm_trace_event(r.id) : is_sbm_trace_event(event_name(r));
+  return r.id != TraceEventId::Unknown ? is_sbm_trace_event(r.id)
+                                       : is_sbm_trace_event(event_name(r));
 }
 
 // A per-CPU kernel thread ("migration/3", "ksoftirqd/3", "kworker/3:1", "cpuhp/3") is bound to
@@ -39,7 +40,8 @@ std::string ms(uint64_t ns, bool ns_digits = false) {
   const uint64_t unit = ns_digits ? 1 : 1000, per_ms = 1'000'000 / unit;
   const uint64_t n = ns / unit;
   std::string frac = std::to_string(n % per_ms);
-  return std::to_string(n / per_ms) + "." + std::string((ns_digits ? 6 : 3) - frac.size(), '0') + frac + " ms";
+  return std::to_string(n / per_ms) + "." + std::string((ns_digits ? 6 : 3) - frac.size(), '0') +
+         frac + " ms";
 }
 
 // Whether `a` and `b` need nanoseconds to print apart: they differ below the microsecond.
@@ -92,18 +94,21 @@ void MainlineTraceChecker::forget_all() {
 
 void MainlineTraceChecker::count_unknown_event(std::string_view name) {
   auto it = summary_.events_by_name.find(name);
-  if (it == summary_.events_by_name.end()) it = summary_.events_by_name.emplace(std::string(name), 0).first;
+  if (it == summary_.events_by_name.end())
+    it = summary_.events_by_name.emplace(std::string(name), 0).first;
   ++it->second;
   if (!is_sbm_trace_event(name)) {
     auto u = summary_.unknown_events.find(name);
-    if (u == summary_.unknown_events.end()) u = summary_.unknown_events.emplace(std::string(name), 0).first;
+    if (u == summary_.unknown_events.end())
+      u = summary_.unknown_events.emplace(std::string(name), 0).first;
     ++u->second;
   }
 }
 
 void MainlineTraceChecker::unparsed(uint64_t line, std::string reason) {
   ++summary_.unparsed;
-  if (summary_.first_unparsed.size() < 10) summary_.first_unparsed.emplace_back(line, std::move(reason));
+  if (summary_.first_unparsed.size() < 10)
+    summary_.first_unparsed.emplace_back(line, std::move(reason));
 }
 
 void MainlineTraceChecker::feed(const TraceRecord& r, std::vector<Violation>& out) {
@@ -132,21 +137,35 @@ void MainlineTraceChecker::on_event(const TraceRecord& r, std::vector<Violation>
   ++summary_.events;
   last_ns_ = r.timestamp_ns;
   last_line_ = r.line;
-  if (r.id != TraceEventId::Unknown) ++known_events_[static_cast<std::size_t>(r.id)];
-  else count_unknown_event(event_name(r));
+  if (r.id != TraceEventId::Unknown)
+    ++known_events_[static_cast<std::size_t>(r.id)];
+  else
+    count_unknown_event(event_name(r));
   // The comm-pid column names the task current on the CPU (tracing_generic_entry_update(),
   // kernel/trace/trace.c), in irq context too.
   run_on(r, r.cpu, r.pid, out);
   switch (r.id) {
-    case TraceEventId::Switch: on_sched_switch(r, out); break;
+    case TraceEventId::Switch:
+      on_sched_switch(r, out);
+      break;
     case TraceEventId::Fork:
-    case TraceEventId::Wake: on_wakeup(r, false); break;
-    case TraceEventId::Waking: on_wakeup(r, true); break;
-    case TraceEventId::Migrate: on_migrate(r, out); break;
+    case TraceEventId::Wake:
+      on_wakeup(r, false);
+      break;
+    case TraceEventId::Waking:
+      on_wakeup(r, true);
+      break;
+    case TraceEventId::Migrate:
+      on_migrate(r, out);
+      break;
     case TraceEventId::SoftirqRaise:
     case TraceEventId::SoftirqEntry:
-    case TraceEventId::SoftirqExit: on_softirq(r, out); break;
-    case TraceEventId::Exit: on_exit(r); break;
+    case TraceEventId::SoftirqExit:
+      on_softirq(r, out);
+      break;
+    case TraceEventId::Exit:
+      on_exit(r);
+      break;
     default:
       if (is_sbm_event(r)) ++summary_.sbm_events;
       break;
@@ -164,7 +183,8 @@ void MainlineTraceChecker::stop_running(int c) {
   if (t != nullptr && t->running_on == c) t->running_on = kUnknown;
 }
 
-void MainlineTraceChecker::run_on(const TraceRecord& r, int c, int pid, std::vector<Violation>& out) {
+void MainlineTraceChecker::run_on(const TraceRecord& r, int c, int pid,
+                                  std::vector<Violation>& out) {
   if (cpu(c).curr == pid) return;
   stop_running(c);
   if (pid > 0) {  // pid 0 is every CPU's idle task (swapper/N)
@@ -173,12 +193,13 @@ void MainlineTraceChecker::run_on(const TraceRecord& r, int c, int pid, std::vec
       ++mig5_.instances;
       if (t.running_on != kUnknown && t.running_on != c) {
         ++mig5_.violations;
-        out.push_back(make_violation("MIG-5", c, -1, r.line, "pid " + std::to_string(pid) + " on one CPU at a time",
-                                     "pid " + std::to_string(pid) + " runs on CPU" + std::to_string(c) +
-                                         " while running on CPU" + std::to_string(t.running_on) + " since line " +
-                                         std::to_string(t.running_line),
-                                     "no sched_switch took the task off CPU" + std::to_string(t.running_on) +
-                                         " and no sched_migrate_task moved it"));
+        out.push_back(make_violation(
+            "MIG-5", c, -1, r.line, "pid " + std::to_string(pid) + " on one CPU at a time",
+            "pid " + std::to_string(pid) + " runs on CPU" + std::to_string(c) +
+                " while running on CPU" + std::to_string(t.running_on) + " since line " +
+                std::to_string(t.running_line),
+            "no sched_switch took the task off CPU" + std::to_string(t.running_on) +
+                " and no sched_migrate_task moved it"));
         cpu(t.running_on).curr = kUnknown;
       }
     }
@@ -200,7 +221,8 @@ void MainlineTraceChecker::set_location(int pid, int c) {
   if (pid > 0) task(pid).cpu = c;
 }
 
-void MainlineTraceChecker::start_waiting(int pid, int c, const TraceRecord& r, std::string_view comm) {
+void MainlineTraceChecker::start_waiting(int pid, int c, const TraceRecord& r,
+                                         std::string_view comm) {
   Task& t = task(pid);
   if (t.waiting_on != kUnknown) stop_waiting(t, pid);
   t.waiting_on = c;
@@ -270,8 +292,8 @@ void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violatio
       ++mig6_.violations;
       out.push_back(make_violation("MIG-6", r.cpu, -1, r.line, "orig_cpu=" + std::to_string(t.cpu),
                                    "orig_cpu=" + std::to_string(*orig),
-                                   "pid " + std::to_string(*pid) + " was last seen on CPU" + std::to_string(t.cpu) +
-                                       " and no event moved it since"));
+                                   "pid " + std::to_string(*pid) + " was last seen on CPU" +
+                                       std::to_string(t.cpu) + " and no event moved it since"));
     }
   }
   // set_task_cpu() moves a task that is not running; a running fact left on the old CPU is stale.
@@ -281,7 +303,8 @@ void MainlineTraceChecker::on_migrate(const TraceRecord& r, std::vector<Violatio
     t.running_on = kUnknown;
   }
   t.cpu = *dest;
-  // A queued task moves queue (move_queued_task(), detach_task()/attach_task()); it waits anew there.
+  // A queued task moves queue (move_queued_task(), detach_task()/attach_task()); it waits anew
+  // there.
   if (t.waiting_on != kUnknown) {
     const bool pinned = t.pinned;
     start_waiting(*pid, *dest, r, "");
@@ -313,25 +336,29 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
     // interrupts off, then enables them and runs the handlers. A raise from an interrupt in
     // that window (irq-info 'H': a hardirq inside softirq processing) is traced before this
     // round's SCHED entry, but sets the bit for the next round (the restart loop).
-    if (r.flags.size() > 2 && r.flags[2] == 'H' && k.softirq != Softirq::Running) k.pending_next = true;
-    else k.pending = Pending::Yes;
+    if (r.flags.size() > 2 && r.flags[2] == 'H' && k.softirq != Softirq::Running)
+      k.pending_next = true;
+    else
+      k.pending = Pending::Yes;
     return;
   }
   ++nb3_.instances;
   if (r.id == TraceEventId::SoftirqEntry) {
     if (k.softirq == Softirq::Running) {
       ++nb3_.violations;
-      out.push_back(make_violation("NB-3", r.cpu, -1, r.line, "softirq_exit before the next SCHED softirq_entry",
-                                   "a second softirq_entry",
-                                   "a softirq does not nest in itself on one CPU (handle_softirqs() runs in "
-                                   "softirq context, which it does not re-enter)"));
+      out.push_back(make_violation(
+          "NB-3", r.cpu, -1, r.line, "softirq_exit before the next SCHED softirq_entry",
+          "a second softirq_entry",
+          "a softirq does not nest in itself on one CPU (handle_softirqs() runs in "
+          "softirq context, which it does not re-enter)"));
     }
     if (k.pending == Pending::No && !k.pending_next) {
       ++nb3_.violations;
-      out.push_back(make_violation("NB-3", r.cpu, -1, r.line, "a SCHED softirq_raise on this CPU since its last entry",
-                                   "softirq_entry without a raise",
-                                   "only a raise on this CPU sets its pending bit (__raise_softirq_irqoff()); "
-                                   "handle_softirqs() clears the bits before the handlers run"));
+      out.push_back(make_violation(
+          "NB-3", r.cpu, -1, r.line, "a SCHED softirq_raise on this CPU since its last entry",
+          "softirq_entry without a raise",
+          "only a raise on this CPU sets its pending bit (__raise_softirq_irqoff()); "
+          "handle_softirqs() clears the bits before the handlers run"));
     }
     k.softirq = Softirq::Running;
     // Pending cleared by handle_softirqs(); known only when the trace carries raises at all. A
@@ -342,8 +369,9 @@ void MainlineTraceChecker::on_softirq(const TraceRecord& r, std::vector<Violatio
   } else {
     if (k.softirq == Softirq::Idle) {
       ++nb3_.violations;
-      out.push_back(make_violation("NB-3", r.cpu, -1, r.line, "a SCHED softirq_entry before its exit",
-                                   "softirq_exit without an entry", "the exit of a softirq the CPU was not running"));
+      out.push_back(make_violation(
+          "NB-3", r.cpu, -1, r.line, "a SCHED softirq_entry before its exit",
+          "softirq_exit without an entry", "the exit of a softirq the CPU was not running"));
     }
     k.softirq = Softirq::Idle;
   }
@@ -366,7 +394,8 @@ void MainlineTraceChecker::on_exit(const TraceRecord& r) {
 
 // WC-2, checked at sweeps a quarter threshold apart (as the Wasted Cores sanity checker samples
 // periodically): the longest-idle CPU against the longest-waiting movable task on a busy CPU.
-void MainlineTraceChecker::sweep_wasted_cores(const TraceRecord* r, uint64_t now, std::vector<Violation>& out) {
+void MainlineTraceChecker::sweep_wasted_cores(const TraceRecord* r, uint64_t now,
+                                              std::vector<Violation>& out) {
   if (!seen_switch_) return;
   ++wc2_.instances;
   uint64_t best = std::numeric_limits<uint64_t>::max();
@@ -396,23 +425,32 @@ void MainlineTraceChecker::sweep_wasted_cores(const TraceRecord* r, uint64_t now
     k.wc_reported = true;
     ++wc2_.violations;
     const bool ns_digits = differ_below_us(options_.idle_threshold_ns, now - start);
-    out.push_back(make_violation("WC-2", static_cast<int>(c), -1, r != nullptr ? r->line : last_line_,
-                                 "idle at most " + ms(options_.idle_threshold_ns, ns_digits) + " while a task waits",
-                                 "idle since line " + std::to_string(k.curr_line) + ", " + ms(now - start, ns_digits) +
-                                     " overlapping pid " + std::to_string(best_pid) + " waiting on busy CPU" +
-                                     std::to_string(best_cpu) + at_line(best_line),
-                                 "an idle CPU pulls waiting work (newidle or NOHZ idle balance) long before this"));
+    out.push_back(make_violation(
+        "WC-2", static_cast<int>(c), -1, r != nullptr ? r->line : last_line_,
+        "idle at most " + ms(options_.idle_threshold_ns, ns_digits) + " while a task waits",
+        "idle since line " + std::to_string(k.curr_line) + ", " + ms(now - start, ns_digits) +
+            " overlapping pid " + std::to_string(best_pid) + " waiting on busy CPU" +
+            std::to_string(best_cpu) + at_line(best_line),
+        "an idle CPU pulls waiting work (newidle or NOHZ idle balance) long before this"));
   }
 }
 
-void MainlineTraceChecker::finish(std::vector<Violation>& out) { sweep_wasted_cores(nullptr, last_ns_, out); }
+void MainlineTraceChecker::finish(std::vector<Violation>& out) {
+  sweep_wasted_cores(nullptr, last_ns_, out);
+}
 
 MainlineCheckSummary MainlineTraceChecker::summary() const {
   MainlineCheckSummary s = summary_;
   for (std::size_t id = 0; id < kTraceEventIds; ++id)
-    if (known_events_[id] > 0) s.events_by_name[std::string(trace_event_name(static_cast<TraceEventId>(id)))] += known_events_[id];
+    if (known_events_[id] > 0)
+      s.events_by_name[std::string(trace_event_name(static_cast<TraceEventId>(id)))] +=
+          known_events_[id];
   auto add = [&s](const char* id, const Tally& t, bool checkable, const char* reason) {
-    CheckSummary c{id, CheckOutcome::Holds, static_cast<int>(std::min<uint64_t>(t.instances, std::numeric_limits<int>::max())), {}};
+    CheckSummary c{
+        id,
+        CheckOutcome::Holds,
+        static_cast<int>(std::min<uint64_t>(t.instances, std::numeric_limits<int>::max())),
+        {}};
     if (t.violations > 0) {
       c.outcome = CheckOutcome::Violated;
     } else if (!checkable || t.instances == 0) {
@@ -424,8 +462,10 @@ MainlineCheckSummary MainlineTraceChecker::summary() const {
   add("MIG-5", mig5_, seen_switch_,
       "no sched_switch events: which task runs where between two events is not known");
   add("MIG-6", mig6_, true, "no sched_migrate_task of a task whose CPU the trace had shown");
-  add("NB-3", nb3_, true, "no SCHED softirq_entry or softirq_exit (or, without --profile, none named action=SCHED)");
-  add("WC-2", wc2_, seen_switch_, "no sched_switch events: when CPUs go idle and tasks run is not known");
+  add("NB-3", nb3_, true,
+      "no SCHED softirq_entry or softirq_exit (or, without --profile, none named action=SCHED)");
+  add("WC-2", wc2_, seen_switch_,
+      "no sched_switch events: when CPUs go idle and tasks run is not known");
   if (nb3_.instances > 0 && !seen_raise_)
     s.notes.push_back("NB-3: no softirq_raise events, so entries without a raise are not checked");
   return s;

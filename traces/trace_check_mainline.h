@@ -50,8 +50,9 @@ struct MainlineCheckSummary {
   uint64_t lines = 0;
   uint64_t events = 0;
   std::map<std::string, uint64_t, std::less<>> events_by_name;  // every event read, by name
-  std::map<std::string, uint64_t, std::less<>> unknown_events;  // neither a checked mainline event nor an sbm one
-  uint64_t sbm_events = 0;                         // sched_balance_*: need replay, not checked here
+  std::map<std::string, uint64_t, std::less<>>
+      unknown_events;       // neither a checked mainline event nor an sbm one
+  uint64_t sbm_events = 0;  // sched_balance_*: need replay, not checked here
   uint64_t unparsed = 0;
   std::vector<std::pair<uint64_t, std::string>> first_unparsed;  // (line, reason), at most 10
   uint64_t gaps = 0;
@@ -77,10 +78,10 @@ class MainlineTraceChecker {
   enum class Pending : uint8_t { Unknown, No, Yes };
 
   struct Cpu {
-    int curr = kUnknown;        // pid running (0: idle), kUnknown until the trace says
-    uint64_t curr_since = 0;    // when curr became idle, or busy after idle/unknown
+    int curr = kUnknown;      // pid running (0: idle), kUnknown until the trace says
+    uint64_t curr_since = 0;  // when curr became idle, or busy after idle/unknown
     uint64_t curr_line = 0;
-    bool wc_reported = false;   // this idle stretch already gave its WC-2
+    bool wc_reported = false;  // this idle stretch already gave its WC-2
     Softirq softirq = Softirq::Unknown;
     Pending pending = Pending::Unknown;
     bool pending_next = false;  // raised from an interrupt inside softirq processing: next round
@@ -88,13 +89,13 @@ class MainlineTraceChecker {
   };
 
   struct Task {
-    int cpu = kUnknown;          // where the task last was (task_cpu())
-    int running_on = kUnknown;   // CPU it runs on, when a sched_switch said so
-    int waiting_on = kUnknown;   // CPU whose queue it waits on
+    int cpu = kUnknown;         // where the task last was (task_cpu())
+    int running_on = kUnknown;  // CPU it runs on, when a sched_switch said so
+    int waiting_on = kUnknown;  // CPU whose queue it waits on
     uint64_t wait_since = 0;
     uint64_t wait_line = 0;
-    uint64_t running_line = 0;   // line that put it on running_on
-    bool pinned = false;         // a per-CPU kthread (comm "name/N..."): WC-2 does not count it
+    uint64_t running_line = 0;  // line that put it on running_on
+    bool pinned = false;        // a per-CPU kthread (comm "name/N..."): WC-2 does not count it
   };
 
   // Per-ID tallies behind summary().
@@ -136,8 +137,8 @@ class MainlineTraceChecker {
   PidTable<Task> tasks_;
   TraceFields fields_;
   std::array<uint64_t, kTraceEventIds> known_events_{};
-  bool seen_switch_ = false;        // the trace carries sched_switch
-  bool seen_raise_ = false;         // the trace carries softirq_raise
+  bool seen_switch_ = false;  // the trace carries sched_switch
+  bool seen_raise_ = false;   // the trace carries softirq_raise
   uint64_t next_sweep_ns_ = 0;
   uint64_t last_ns_ = 0;
   uint64_t last_line_ = 0;

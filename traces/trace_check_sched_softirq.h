@@ -26,16 +26,17 @@ namespace sbm {
 class SchedSoftirqCheck {
  public:
   // `machine`: the replay's (null while it has none; MIG-7 then says `why`).
-  void feed(const TraceRecord& r, const MachineState* machine, std::string_view why, std::vector<Violation>& out);
+  void feed(const TraceRecord& r, const MachineState* machine, std::string_view why,
+            std::vector<Violation>& out);
   std::vector<CheckSummary> summary() const;  // NOHZ-4, MIG-7
 
  private:
   struct Cpu {
-    int curr = -1;             // pid running, -1 unknown, 0 idle
+    int curr = -1;                // pid running, -1 unknown, 0 idle
     bool idle_no_wakeup = false;  // idle since a switch to idle, and nothing woken onto it since
-    bool in_kick = false;      // inside nohz_csd_func()
+    bool in_kick = false;         // inside nohz_csd_func()
     bool kick_raised = false;
-    int kick_found = -1;       // at its entry: 1 idle with nothing woken, 0 running a task, -1 unknown
+    int kick_found = -1;  // at its entry: 1 idle with nothing woken, 0 running a task, -1 unknown
     bool in_sched_softirq = false;
   };
   Cpu& cpu(int c);

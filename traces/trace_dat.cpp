@@ -20,7 +20,10 @@
 // (lib/trace-cmd/include/private/trace-cmd-private.h, trace-cmd v3.1.6): the uname string the
 // recorder stored.
 extern "C" {
-enum { kTracecmdNoPlugins = 1 << 0, kTracecmdNoSystemPlugins = 1 << 1 };  // enum tracecmd_open_flags
+enum {
+  kTracecmdNoPlugins = 1 << 0,
+  kTracecmdNoSystemPlugins = 1 << 1
+};  // enum tracecmd_open_flags
 struct tracecmd_input* tracecmd_open_fd(int fd, int flags);
 void tracecmd_close(struct tracecmd_input* handle);
 struct tep_record* tracecmd_read_data(struct tracecmd_input* handle, int cpu);
@@ -56,17 +59,37 @@ std::string irq_info(unsigned flags, unsigned preempt_count) {
   const bool bh_off = flags & kBhOff;
   s[0] = (flags & kIrqsOff) && bh_off ? 'D' : (flags & kIrqsOff) ? 'd' : bh_off ? 'b' : '.';
   switch (flags & (kNeedResched | kNeedReschedLazy | kPreemptResched)) {
-    case kNeedResched | kNeedReschedLazy | kPreemptResched: s[1] = 'B'; break;
-    case kNeedResched | kPreemptResched: s[1] = 'N'; break;
-    case kNeedReschedLazy | kPreemptResched: s[1] = 'L'; break;
-    case kNeedResched | kNeedReschedLazy: s[1] = 'b'; break;
-    case kNeedResched: s[1] = 'n'; break;
-    case kPreemptResched: s[1] = 'p'; break;
-    case kNeedReschedLazy: s[1] = 'l'; break;
-    default: break;
+    case kNeedResched | kNeedReschedLazy | kPreemptResched:
+      s[1] = 'B';
+      break;
+    case kNeedResched | kPreemptResched:
+      s[1] = 'N';
+      break;
+    case kNeedReschedLazy | kPreemptResched:
+      s[1] = 'L';
+      break;
+    case kNeedResched | kNeedReschedLazy:
+      s[1] = 'b';
+      break;
+    case kNeedResched:
+      s[1] = 'n';
+      break;
+    case kPreemptResched:
+      s[1] = 'p';
+      break;
+    case kNeedReschedLazy:
+      s[1] = 'l';
+      break;
+    default:
+      break;
   }
   const bool nmi = flags & kNmi, hardirq = flags & kHardirq, softirq = flags & kSoftirq;
-  s[2] = nmi && hardirq ? 'Z' : nmi ? 'z' : hardirq && softirq ? 'H' : hardirq ? 'h' : softirq ? 's' : '.';
+  s[2] = nmi && hardirq       ? 'Z'
+         : nmi                ? 'z'
+         : hardirq && softirq ? 'H'
+         : hardirq            ? 'h'
+         : softirq            ? 's'
+                              : '.';
   static constexpr char kHex[] = "0123456789abcdef";
   if (preempt_count & 0xf) s[3] = kHex[preempt_count & 0xf];
   if (preempt_count & 0xf0) s[4] = kHex[(preempt_count >> 4) & 0xf];
@@ -77,7 +100,8 @@ std::string irq_info(unsigned flags, unsigned preempt_count) {
 // the TASK_REPORT state letters joined by '|' ("R" when none), then '+' for TASK_REPORT_MAX
 // (preempted while not running).
 std::string switch_state(uint64_t state) {
-  static constexpr char kLetters[] = "SDTtXZPI";  // TASK_INTERRUPTIBLE 0x01 .. TASK_REPORT_IDLE 0x80
+  static constexpr char kLetters[] =
+      "SDTtXZPI";  // TASK_INTERRUPTIBLE 0x01 .. TASK_REPORT_IDLE 0x80
   constexpr uint64_t kReportMax = 0x100;
   std::string s;
   for (unsigned bit = 0; bit < 8; ++bit)
@@ -114,7 +138,8 @@ std::vector<Conversion> conversions(std::string_view fmt) {
       ++j;
     }
     if (j >= fmt.size()) break;
-    if (fmt[j] == 'p' && j + 1 < fmt.size() && std::isalpha(static_cast<unsigned char>(fmt[j + 1]))) ++j;
+    if (fmt[j] == 'p' && j + 1 < fmt.size() && std::isalpha(static_cast<unsigned char>(fmt[j + 1])))
+      ++j;
     out.push_back({before, fmt.substr(i + 1, j - i)});
     literal = j + 1;
     i = j;
@@ -133,16 +158,22 @@ const char* printed_field(const tep_print_arg* a) {
 const char* first_field(const tep_print_arg* a) {
   if (!a) return nullptr;
   switch (a->type) {
-    case TEP_PRINT_FIELD: return a->field.name;
-    case TEP_PRINT_TYPE: return first_field(a->typecast.item);
-    case TEP_PRINT_STRING: return a->string.field ? a->string.field->name : a->string.string;  // __get_str()
-    case TEP_PRINT_FLAGS: return first_field(a->flags.field);
-    case TEP_PRINT_SYMBOL: return first_field(a->symbol.field);
+    case TEP_PRINT_FIELD:
+      return a->field.name;
+    case TEP_PRINT_TYPE:
+      return first_field(a->typecast.item);
+    case TEP_PRINT_STRING:
+      return a->string.field ? a->string.field->name : a->string.string;  // __get_str()
+    case TEP_PRINT_FLAGS:
+      return first_field(a->flags.field);
+    case TEP_PRINT_SYMBOL:
+      return first_field(a->symbol.field);
     case TEP_PRINT_OP: {
       const char* left = first_field(a->op.left);
       return left ? left : first_field(a->op.right);
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -171,11 +202,11 @@ bool is_trace_dat(std::string_view head) {
 // How one field is written (from the event's format and print format).
 struct TraceDatReader::FieldStyle {
   tep_format_field* field = nullptr;
-  int rank = 1 << 30;                             // where the print format first prints it
-  char function = 0;                              // %ps: 's', %pS: 'S' (a kernel text address)
-  const tep_print_flag_sym* symbols = nullptr;    // printed through __print_symbolic()
-  bool printed_as_number = false;                 // the format prints its number too
-  std::string symbol_key;                         // "action" of softirq's `[action=%s]`
+  int rank = 1 << 30;                           // where the print format first prints it
+  char function = 0;                            // %ps: 's', %pS: 'S' (a kernel text address)
+  const tep_print_flag_sym* symbols = nullptr;  // printed through __print_symbolic()
+  bool printed_as_number = false;               // the format prints its number too
+  std::string symbol_key;                       // "action" of softirq's `[action=%s]`
   bool symbol_bracketed = false;
 };
 
@@ -193,7 +224,8 @@ TraceDatReader::~TraceDatReader() {
   if (input_) tracecmd_close(input_);
 }
 
-std::unique_ptr<TraceDatReader> TraceDatReader::open_file(const std::string& path, std::string& error) {
+std::unique_ptr<TraceDatReader> TraceDatReader::open_file(const std::string& path,
+                                                          std::string& error) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = "cannot open the file";
@@ -234,7 +266,8 @@ std::unique_ptr<TraceDatReader> TraceDatReader::open_stream(std::istream& in, st
 bool TraceDatReader::start(int fd, std::string& error) {
   char head[kTraceDatMagic.size()];
   const ssize_t got = ::pread(fd, head, sizeof head, 0);
-  if (got != static_cast<ssize_t>(sizeof head) || !is_trace_dat(std::string_view(head, sizeof head))) {
+  if (got != static_cast<ssize_t>(sizeof head) ||
+      !is_trace_dat(std::string_view(head, sizeof head))) {
     ::close(fd);
     error = "not a trace.dat: the file does not start with trace-cmd's magic";
     return false;
@@ -255,7 +288,8 @@ bool TraceDatReader::start(int fd, std::string& error) {
   for (int i = 0; i < tracecmd_buffer_instances(input_); ++i) {
     tracecmd_input* h = tracecmd_buffer_instance_handle(input_, i);
     if (!h) {
-      error = "buffer instance " + std::to_string(i) + " of the trace.dat does not read (truncated or corrupt)";
+      error = "buffer instance " + std::to_string(i) +
+              " of the trace.dat does not read (truncated or corrupt)";
       return false;
     }
     instances_.push_back(h);
@@ -272,11 +306,13 @@ bool TraceDatReader::start(int fd, std::string& error) {
       if (tep_record* r = tracecmd_read_data(h, cpu)) cursors_.push_back(Cursor{h, cpu, r});
     if (cursors_.size() == before) continue;
     ++buffers_with_events;
-    const char* name = b == 0 ? "top" : tracecmd_buffer_instance_name(input_, static_cast<int>(b) - 1);
+    const char* name =
+        b == 0 ? "top" : tracecmd_buffer_instance_name(input_, static_cast<int>(b) - 1);
     with_events += std::string(with_events.empty() ? "" : ", ") + (name ? name : "?");
   }
   if (buffers_with_events > 1) {
-    error = "the trace.dat holds events in " + std::to_string(buffers_with_events) + " buffers (" + with_events +
+    error = "the trace.dat holds events in " + std::to_string(buffers_with_events) + " buffers (" +
+            with_events +
             "); sbm reads one buffer's: extract one (trace-cmd split -B or extract -B)";
     return false;
   }
@@ -307,9 +343,12 @@ const TraceDatReader::EventStyle& TraceDatReader::style_of(tep_event* event) {
     if (!arg) break;
     if (FieldStyle* f = find(first_field(arg)); f && f->rank > rank) f->rank = rank++;
     if (FieldStyle* f = find(printed_field(arg))) {
-      if (c.spec == "ps" || c.spec == "pf") f->function = 's';
-      else if (c.spec == "pS" || c.spec == "pF") f->function = 'S';
-      else if (c.spec.back() != 'p') f->printed_as_number = true;
+      if (c.spec == "ps" || c.spec == "pf")
+        f->function = 's';
+      else if (c.spec == "pS" || c.spec == "pF")
+        f->function = 'S';
+      else if (c.spec.back() != 'p')
+        f->printed_as_number = true;
     } else if (arg->type == TEP_PRINT_SYMBOL) {
       if (FieldStyle* s = find(printed_field(arg->symbol.field))) {
         s->symbols = arg->symbol.symbols;
@@ -384,8 +423,10 @@ bool TraceDatReader::build_event(tep_record* rec) {
     const bool string = (f->flags & TEP_FIELD_IS_STRING) ||
                         ((f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)) && f->type &&
                          std::strstr(f->type, "char") && f->elementsize <= 1);
-    if (!string && (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC))) continue;  // no array items
-    if (sched_switch && std::strcmp(f->name, "next_comm") == 0) fields_ += fields_.empty() ? "==>" : " ==>";
+    if (!string && (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)))
+      continue;  // no array items
+    if (sched_switch && std::strcmp(f->name, "next_comm") == 0)
+      fields_ += fields_.empty() ? "==>" : " ==>";
     if (!fields_.empty()) fields_ += ' ';
     fields_ += f->name;
     fields_ += '=';
@@ -398,8 +439,9 @@ bool TraceDatReader::build_event(tep_record* rec) {
     uint64_t v = raw;
     if (f->size < 8) v &= (uint64_t{1} << (8 * f->size)) - 1;
     const bool is_signed = f->flags & TEP_FIELD_IS_SIGNED;
-    const int64_t sv = is_signed && f->size < 8 && (v >> (8 * f->size - 1)) ? static_cast<int64_t>(v | ~((uint64_t{1} << (8 * f->size)) - 1))
-                                                                        : static_cast<int64_t>(v);
+    const int64_t sv = is_signed && f->size < 8 && (v >> (8 * f->size - 1))
+                           ? static_cast<int64_t>(v | ~((uint64_t{1} << (8 * f->size)) - 1))
+                           : static_cast<int64_t>(v);
     if (sched_switch && std::strcmp(f->name, "prev_state") == 0) {
       fields_ += switch_state(v);
     } else if (fs.function) {
@@ -418,8 +460,10 @@ bool TraceDatReader::build_event(tep_record* rec) {
       }
     } else if (fs.symbols && !fs.printed_as_number) {
       const char* sym = symbol_of(fs.symbols, v);
-      if (sym) fields_ += sym;
-      else append_hex(fields_, v);
+      if (sym)
+        fields_ += sym;
+      else
+        append_hex(fields_, v);
     } else if (f->flags & TEP_FIELD_IS_POINTER) {
       append_hex(fields_, v);
     } else {

@@ -168,8 +168,9 @@ struct Schema<SoftirqRaiseEvent> {
   static constexpr TraceEventId id = TraceEventId::SoftirqRaise;
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Hardirq;
-  static constexpr std::tuple items{Number{"vec", &E::vec}, SoftirqAction{&E::vec},
-                                    IfPresent{std::tuple{Named{"source", &E::source, &kRaiseSourceNames}}}};
+  static constexpr std::tuple items{
+      Number{"vec", &E::vec}, SoftirqAction{&E::vec},
+      IfPresent{std::tuple{Named{"source", &E::source, &kRaiseSourceNames}}}};
 };
 
 template <>
@@ -219,7 +220,8 @@ struct Schema<DomainVisitEvent> {
       Number{"interval", &E::interval},
       Number{"last_balance", &E::last_balance},
       Flag{"due", &E::due},
-      IfPresent{std::tuple{Number{"balance_interval", &E::balance_interval}, Flag{"busy", &E::busy}}}};
+      IfPresent{
+          std::tuple{Number{"balance_interval", &E::balance_interval}, Flag{"busy", &E::busy}}}};
 };
 
 template <>
@@ -240,7 +242,8 @@ struct Schema<SerializeEvent> {
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Softirq;
   static constexpr std::tuple items{Number{"cpu", &E::for_cpu}, Number{"level", &E::level},
-                                    Named{"action", &E::action, &kSerializeActionNames}, Number{"holder", &E::holder}};
+                                    Named{"action", &E::action, &kSerializeActionNames},
+                                    Number{"holder", &E::holder}};
 };
 
 template <>
@@ -278,8 +281,8 @@ struct Schema<NextBalanceWriteEvent> {
   static constexpr TraceEventId id = TraceEventId::NextBalance;
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Softirq;
-  static constexpr std::tuple items{Number{"cpu", &E::cpu}, Number{"old", &E::old_value}, Number{"new", &E::new_value},
-                                    Flag{"written", &E::written}};
+  static constexpr std::tuple items{Number{"cpu", &E::cpu}, Number{"old", &E::old_value},
+                                    Number{"new", &E::new_value}, Flag{"written", &E::written}};
 };
 
 template <>
@@ -288,7 +291,8 @@ struct Schema<RqLockEvent> {
   static constexpr TraceEventId id = TraceEventId::RqLock;
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Softirq;
-  static constexpr std::tuple items{Number{"rq", &E::rq}, Named{"action", &E::action, &kRqLockActionNames},
+  static constexpr std::tuple items{Number{"rq", &E::rq},
+                                    Named{"action", &E::action, &kRqLockActionNames},
                                     Text{"site", &E::site}};
 };
 
@@ -299,19 +303,22 @@ struct Schema<TaskMigrateEvent> {
   using E = TaskMigrateEvent;
   static constexpr TraceEventId id = TraceEventId::Migrate;
   static constexpr auto cpu = &E::executing_cpu;
-  static constexpr IrqContext context_of(const E& e) { return e.active ? IrqContext::Task : IrqContext::Softirq; }
-  static constexpr std::tuple items{Comm{&E::pid},
-                                    Number{"pid", &E::pid},
-                                    Prio{},
-                                    Number{"orig_cpu", &E::from_cpu},
-                                    Number{"dest_cpu", &E::to_cpu},
-                                    Number{"balance_cpu", &E::cpu},
-                                    Number{"level", &E::level},
-                                    Flag{"active", &E::active},
-                                    Cpulist{"allowed", &E::cpus_allowed},
-                                    NamedOrLegacyFlag{Named{"reason", &E::reason, &kMigrateReasonNames}, "hotplug",
-                                                      MigrateReason::Hotplug, MigrateReason::Balance},
-                                    Number{"balance_seq", &E::balance_seq}};
+  static constexpr IrqContext context_of(const E& e) {
+    return e.active ? IrqContext::Task : IrqContext::Softirq;
+  }
+  static constexpr std::tuple items{
+      Comm{&E::pid},
+      Number{"pid", &E::pid},
+      Prio{},
+      Number{"orig_cpu", &E::from_cpu},
+      Number{"dest_cpu", &E::to_cpu},
+      Number{"balance_cpu", &E::cpu},
+      Number{"level", &E::level},
+      Flag{"active", &E::active},
+      Cpulist{"allowed", &E::cpus_allowed},
+      NamedOrLegacyFlag{Named{"reason", &E::reason, &kMigrateReasonNames}, "hotplug",
+                        MigrateReason::Hotplug, MigrateReason::Balance},
+      Number{"balance_seq", &E::balance_seq}};
 };
 
 template <>
@@ -320,11 +327,12 @@ struct Schema<DetachPassEvent> {
   static constexpr TraceEventId id = TraceEventId::Detach;
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Softirq;
-  static constexpr std::tuple items{Number{"cpu", &E::cpu},           Number{"level", &E::level},
-                                    Number{"src_cpu", &E::src_cpu},   Number{"dst_cpu", &E::dst_cpu},
-                                    Number{"round", &E::round},       Number{"src_nr_running", &E::src_nr_running},
-                                    Number{"limit", &E::limit},       Number{"examined", &E::examined},
-                                    Number{"detached", &E::detached}, Number{"balance_seq", &E::balance_seq}};
+  static constexpr std::tuple items{
+      Number{"cpu", &E::cpu},           Number{"level", &E::level},
+      Number{"src_cpu", &E::src_cpu},   Number{"dst_cpu", &E::dst_cpu},
+      Number{"round", &E::round},       Number{"src_nr_running", &E::src_nr_running},
+      Number{"limit", &E::limit},       Number{"examined", &E::examined},
+      Number{"detached", &E::detached}, Number{"balance_seq", &E::balance_seq}};
 };
 
 // Printed on the CPU doing the work: the pushing CPU's stopper kicks, the busiest CPU runs.
@@ -332,11 +340,13 @@ template <>
 struct Schema<ActiveBalanceEvent> {
   using E = ActiveBalanceEvent;
   static constexpr TraceEventId id = TraceEventId::Active;
-  static constexpr int cpu_of(const E& e) { return e.action == ActiveBalanceAction::Kick ? e.push_cpu : e.busiest_cpu; }
+  static constexpr int cpu_of(const E& e) {
+    return e.action == ActiveBalanceAction::Kick ? e.push_cpu : e.busiest_cpu;
+  }
   static constexpr IrqContext context = IrqContext::Task;
   static constexpr std::tuple items{Named{"action", &E::action, &kActiveBalanceActionNames},
-                                    Number{"busiest_cpu", &E::busiest_cpu}, Number{"push_cpu", &E::push_cpu},
-                                    Number{"pid", &E::pid}};
+                                    Number{"busiest_cpu", &E::busiest_cpu},
+                                    Number{"push_cpu", &E::push_cpu}, Number{"pid", &E::pid}};
 };
 
 template <>
@@ -360,9 +370,12 @@ struct Schema<NohzKickEvent> {
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Hardirq;
   static constexpr std::tuple items{
-      Number{"target", &E::target},   Number{"flags", &E::flags},
-      Number{"jiffies", &E::jiffies}, Transition{"nohz_next_balance", &E::next_balance_before, &E::next_balance_after},
-      Flag{"ipi", &E::ipi},           Flag{"needs_update", &E::needs_update}};
+      Number{"target", &E::target},
+      Number{"flags", &E::flags},
+      Number{"jiffies", &E::jiffies},
+      Transition{"nohz_next_balance", &E::next_balance_before, &E::next_balance_after},
+      Flag{"ipi", &E::ipi},
+      Flag{"needs_update", &E::needs_update}};
 };
 
 template <>
@@ -422,16 +435,19 @@ struct Schema<TaskEvent> {
   static constexpr auto cpu = &E::cpu;
   static constexpr IrqContext context = IrqContext::Task;
   static constexpr bool fork(const E& e) { return e.kind == TaskEventKind::Fork; }
-  static constexpr bool placed(const E& e) { return e.kind == TaskEventKind::Fork || e.kind == TaskEventKind::Wake; }
+  static constexpr bool placed(const E& e) {
+    return e.kind == TaskEventKind::Fork || e.kind == TaskEventKind::Wake;
+  }
   static constexpr bool set_affinity(const E& e) { return e.kind == TaskEventKind::SetAffinity; }
-  static constexpr std::tuple items{Comm{&E::pid},
-                                    Number{"pid", &E::pid},
-                                    Prio{},
-                                    When{placed, std::tuple{Number{"target_cpu", &E::cpu}}},
-                                    When{fork, std::tuple{IfPresent{std::tuple{Cpulist{"allowed", &E::cpus_allowed}}},
-                                                          IfPresent{std::tuple{Number{"load_weight", &E::load_weight}}},
-                                                          IfPresent{std::tuple{Number{"util", &E::util}}}}},
-                                    When{set_affinity, std::tuple{Cpulist{"allowed", &E::cpus_allowed}}}};
+  static constexpr std::tuple items{
+      Comm{&E::pid},
+      Number{"pid", &E::pid},
+      Prio{},
+      When{placed, std::tuple{Number{"target_cpu", &E::cpu}}},
+      When{fork, std::tuple{IfPresent{std::tuple{Cpulist{"allowed", &E::cpus_allowed}}},
+                            IfPresent{std::tuple{Number{"load_weight", &E::load_weight}}},
+                            IfPresent{std::tuple{Number{"util", &E::util}}}}},
+      When{set_affinity, std::tuple{Cpulist{"allowed", &E::cpus_allowed}}}};
 };
 
 // --- Walking a schema.

@@ -12,13 +12,33 @@ namespace {
 // Indexed by TraceEventId.
 constexpr std::array<std::string_view, kTraceEventIds> kNames = {
     "",
-    trace_event::kTick, trace_event::kSoftirqRaise, trace_event::kSoftirqEntry, trace_event::kSoftirqExit,
-    trace_event::kPass, trace_event::kDomain, trace_event::kDomainSkip, trace_event::kSerialize,
-    trace_event::kResult, trace_event::kCandidate, trace_event::kNextBalance, trace_event::kRqLock,
-    trace_event::kMigrate, trace_event::kDetach, trace_event::kActive, trace_event::kNohzIdle,
-    trace_event::kNohzKick, trace_event::kIlb, trace_event::kIlbEnd, trace_event::kHotplug,
-    trace_event::kFork, trace_event::kWake, trace_event::kSleep, trace_event::kExit, trace_event::kAffinity,
-    trace_event::kSwitch, trace_event::kWaking,
+    trace_event::kTick,
+    trace_event::kSoftirqRaise,
+    trace_event::kSoftirqEntry,
+    trace_event::kSoftirqExit,
+    trace_event::kPass,
+    trace_event::kDomain,
+    trace_event::kDomainSkip,
+    trace_event::kSerialize,
+    trace_event::kResult,
+    trace_event::kCandidate,
+    trace_event::kNextBalance,
+    trace_event::kRqLock,
+    trace_event::kMigrate,
+    trace_event::kDetach,
+    trace_event::kActive,
+    trace_event::kNohzIdle,
+    trace_event::kNohzKick,
+    trace_event::kIlb,
+    trace_event::kIlbEnd,
+    trace_event::kHotplug,
+    trace_event::kFork,
+    trace_event::kWake,
+    trace_event::kSleep,
+    trace_event::kExit,
+    trace_event::kAffinity,
+    trace_event::kSwitch,
+    trace_event::kWaking,
 };
 
 // A hash of the length and three bytes: a few operations whatever the name's length (this
@@ -76,7 +96,8 @@ std::string_view bare_trace_event_name(std::string_view event) {
 TraceEventId trace_event_id(std::string_view bare_name) {
   for (std::size_t i = name_hash(bare_name) % kSlots;; i = (i + 1) % kSlots) {
     const TraceEventId id = kTable.slot[i];
-    if (id == TraceEventId::Unknown || same_name(kNames[static_cast<std::size_t>(id)], bare_name)) return id;
+    if (id == TraceEventId::Unknown || same_name(kNames[static_cast<std::size_t>(id)], bare_name))
+      return id;
   }
 }
 

@@ -47,11 +47,33 @@ inline constexpr std::string_view kWaking = "sched_waking";
 // One value per name above, in the same order; Unknown for every other event.
 enum class TraceEventId : uint8_t {
   Unknown,
-  Tick, SoftirqRaise, SoftirqEntry, SoftirqExit, Pass, Domain, DomainSkip, Serialize, Result,
-  Candidate, NextBalance, RqLock, Migrate, Detach, Active, NohzIdle, NohzKick, Ilb, IlbEnd,
+  Tick,
+  SoftirqRaise,
+  SoftirqEntry,
+  SoftirqExit,
+  Pass,
+  Domain,
+  DomainSkip,
+  Serialize,
+  Result,
+  Candidate,
+  NextBalance,
+  RqLock,
+  Migrate,
+  Detach,
+  Active,
+  NohzIdle,
+  NohzKick,
+  Ilb,
+  IlbEnd,
   Hotplug,
-  Fork, Wake, Sleep, Exit, Affinity,
-  Switch, Waking,
+  Fork,
+  Wake,
+  Sleep,
+  Exit,
+  Affinity,
+  Switch,
+  Waking,
 };
 inline constexpr std::size_t kTraceEventIds = static_cast<std::size_t>(TraceEventId::Waking) + 1;
 
@@ -65,7 +87,9 @@ TraceEventId trace_event_id(std::string_view bare_name);
 std::string_view trace_event_name(TraceEventId id);
 
 // sched_balance_*: sbm's own events (their names all start so, known to this table or not).
-constexpr bool is_sbm_trace_event(std::string_view bare_name) { return bare_name.starts_with("sched_balance_"); }
+constexpr bool is_sbm_trace_event(std::string_view bare_name) {
+  return bare_name.starts_with("sched_balance_");
+}
 // The same for a known event, from a table made of the names once.
 bool is_sbm_trace_event(TraceEventId id);
 

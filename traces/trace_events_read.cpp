@@ -90,7 +90,8 @@ class FieldReader {
     if (!v) return table.front().first;
     if (std::optional<E> e = value_of(table, *v)) return *e;
     std::string known;
-    for (const auto& [value, name] : table) known += (known.empty() ? "" : ", ") + std::string(name);
+    for (const auto& [value, name] : table)
+      known += (known.empty() ? "" : ", ") + std::string(name);
     fail(key, "expected one of " + known + ", found '" + std::string(*v) + "'");
     return table.front().first;
   }
@@ -121,7 +122,8 @@ class FieldReader {
         fail(key, "expected cpu:value, found '" + std::string(item) + "'");
         break;
       }
-      out.emplace_back(parse_number<int>(key, item.substr(0, colon)), parse_number<uint64_t>(key, item.substr(colon + 1)));
+      out.emplace_back(parse_number<int>(key, item.substr(0, colon)),
+                       parse_number<uint64_t>(key, item.substr(colon + 1)));
       v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
     }
     return out;
@@ -146,7 +148,8 @@ class FieldReader {
   [[gnu::noinline]] const std::string_view* empty_or_missing(std::string_view key) {
     static constexpr std::string_view kEmpty;
     for (const TraceField& f : fields_.all())
-      if (!f.has_value && f.key.size() == key.size() + 1 && f.key.starts_with(key) && f.key.back() == '=')
+      if (!f.has_value && f.key.size() == key.size() + 1 && f.key.starts_with(key) &&
+          f.key.back() == '=')
         return &kEmpty;
     fail(key, "missing");
     return nullptr;
@@ -193,9 +196,15 @@ class ItemReader {
     else
       e_.*item.member = f_.number<M>(item.name);
   }
-  [[gnu::always_inline]] void operator()(const trace_fields::Flag<E>& item) { e_.*item.member = f_.flag(item.name); }
-  [[gnu::always_inline]] void operator()(const trace_fields::Text<E>& item) { e_.*item.member = f_.str(item.name); }
-  [[gnu::always_inline]] void operator()(const trace_fields::Cpulist<E>& item) { e_.*item.member = f_.mask(item.name); }
+  [[gnu::always_inline]] void operator()(const trace_fields::Flag<E>& item) {
+    e_.*item.member = f_.flag(item.name);
+  }
+  [[gnu::always_inline]] void operator()(const trace_fields::Text<E>& item) {
+    e_.*item.member = f_.str(item.name);
+  }
+  [[gnu::always_inline]] void operator()(const trace_fields::Cpulist<E>& item) {
+    e_.*item.member = f_.mask(item.name);
+  }
   template <class V, std::size_t N>
   [[gnu::always_inline]] void operator()(const trace_fields::Named<E, V, N>& item) {
     e_.*item.member = f_.named(item.name, *item.table);
@@ -273,7 +282,8 @@ using BalanceReader = BalanceEvent (*)(int cpu, FieldReader& f);
 template <std::size_t... I>
 constexpr std::array<BalanceReader, kTraceEventIds> balance_readers(std::index_sequence<I...>) {
   std::array<BalanceReader, kTraceEventIds> r{};
-  ((r[static_cast<std::size_t>(trace_fields::Schema<std::variant_alternative_t<I, BalanceEvent>>::id)] =
+  ((r[static_cast<std::size_t>(
+        trace_fields::Schema<std::variant_alternative_t<I, BalanceEvent>>::id)] =
         read_balance<std::variant_alternative_t<I, BalanceEvent>>),
    ...);
   return r;
@@ -289,7 +299,8 @@ constexpr std::array<std::optional<TaskEventKind>, kTraceEventIds> kTaskEventKin
 }();
 
 bool is_softirq(TraceEventId id) {
-  return id == TraceEventId::SoftirqRaise || id == TraceEventId::SoftirqEntry || id == TraceEventId::SoftirqExit;
+  return id == TraceEventId::SoftirqRaise || id == TraceEventId::SoftirqEntry ||
+         id == TraceEventId::SoftirqExit;
 }
 
 // What read_trace_event() and read_trace_event_the_long_way() share.
@@ -300,11 +311,14 @@ void read_event(const TraceRecord& r, TraceFields& fields, bool in_order, TraceE
   const std::optional<TaskEventKind> task = kTaskEventKinds[static_cast<std::size_t>(r.id)];
   if (!balance && !task) return;
   // Only the SCHED softirq belongs to balancing; NET_RX and the rest are someone else's.
-  if (is_softirq(r.id) && read_softirq_fields(r.fields, fields).action != kSchedSoftirqAction) return;
+  if (is_softirq(r.id) && read_softirq_fields(r.fields, fields).action != kSchedSoftirqAction)
+    return;
   fields.reset(r.fields);
   FieldReader f(r.event, r.fields, fields, in_order);
-  if (balance) out.balance = balance(r.cpu, f);
-  else out.task = read_task(*task, r.cpu, f);
+  if (balance)
+    out.balance = balance(r.cpu, f);
+  else
+    out.task = read_task(*task, r.cpu, f);
   if (!f.error().empty()) {
     out.kind = TraceEventKind::Malformed;
     out.error = f.error();

@@ -32,7 +32,8 @@ inline bool cut_trace_field(std::string_view text, std::size_t& pos, TraceField&
     pos = find_delimiter(text, pos + 1, false);
   }
   std::size_t end = pos;
-  if (eq != std::string_view::npos && text[start] == '[' && text[end - 1] == ']' && end - start > 2) {
+  if (eq != std::string_view::npos && text[start] == '[' && text[end - 1] == ']' &&
+      end - start > 2) {
     ++start;
     --end;
   }
@@ -44,8 +45,8 @@ inline bool cut_trace_field(std::string_view text, std::size_t& pos, TraceField&
   if (is_comm_field_key(key)) {
     // A comm may hold blanks: its value runs to the last token before one with '='.
     std::size_t look = pos;
-    for (std::string_view more = next_token(text, look); !more.empty() && more.find('=') == std::string_view::npos;
-         more = next_token(text, look))
+    for (std::string_view more = next_token(text, look);
+         !more.empty() && more.find('=') == std::string_view::npos; more = next_token(text, look))
       end = pos = look;
   }
   out = TraceField{key, text.substr(eq + 1, end - eq - 1), true};
@@ -78,7 +79,8 @@ void parse_trace_fields(std::string_view text, std::vector<TraceField>& out) {
   while (cut_trace_field(text, pos, f)) out.push_back(f);
 }
 
-std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key) {
+std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields,
+                                                 std::string_view key) {
   const TraceField* f = first_field(fields, key);
   return f ? std::optional<std::string_view>(f->value) : std::nullopt;
 }

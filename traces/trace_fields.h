@@ -32,8 +32,8 @@ struct TraceField {
 [[gnu::always_inline]] constexpr bool is_comm_field_key(std::string_view key) {
   // By hand, not ends_with(): it is asked on every lookup that finds its key.
   const std::size_t n = key.size();
-  return n >= 4 && key[n - 4] == 'c' && key[n - 3] == 'o' && key[n - 2] == 'm' && key[n - 1] == 'm' &&
-         (n == 4 || key[n - 5] == '_');
+  return n >= 4 && key[n - 4] == 'c' && key[n - 3] == 'o' && key[n - 2] == 'm' &&
+         key[n - 1] == 'm' && (n == 4 || key[n - 5] == '_');
 }
 
 // Splits `text` into `out` (cleared first; its capacity is reused, so a caller keeping one
@@ -41,12 +41,14 @@ struct TraceField {
 void parse_trace_fields(std::string_view text, std::vector<TraceField>& out);
 
 // The value of the first item named `key`, if it has one.
-std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields, std::string_view key);
+std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& fields,
+                                                 std::string_view key);
 
 // Where the value starts when `key=` begins at `p` (before `end`), else null; null for a
 // comm-like key too, whose value may run over blanks (cut_trace_field()). Inline, so that at a
 // reader's call the key is a constant and the test compiles to a few word compares.
-[[gnu::always_inline]] inline const char* value_after_key(const char* p, const char* end, std::string_view key) {
+[[gnu::always_inline]] inline const char* value_after_key(const char* p, const char* end,
+                                                          std::string_view key) {
   if (static_cast<std::size_t>(end - p) <= key.size() || p[key.size()] != '=' ||
       __builtin_memcmp(p, key.data(), key.size()) != 0 || is_comm_field_key(key))
     return nullptr;
@@ -57,7 +59,8 @@ std::optional<std::string_view> find_trace_field(const std::vector<TraceField>& 
 // holds, then a blank, a tab or `end`. Read in the pass that finds its end; returns that end,
 // or null for anything else (the caller then reads the value the long way).
 template <class T>
-[[gnu::always_inline]] inline const char* read_plain_number(const char* p, const char* end, T& out) {
+[[gnu::always_inline]] inline const char* read_plain_number(const char* p, const char* end,
+                                                            T& out) {
   bool negative = false;
   if constexpr (std::numeric_limits<T>::is_signed) {
     if (p < end && *p == '-') {
@@ -141,13 +144,14 @@ class TraceFields {
   // Where the value starts when `key=` begins at `p`, else npos (also for a comm-like key).
   [[gnu::always_inline]] std::size_t key_at(std::size_t p, std::string_view key) const {
     const char* const d = text_.data();
-    const char* const v = p < text_.size() ? value_after_key(d + p, d + text_.size(), key) : nullptr;
+    const char* const v =
+        p < text_.size() ? value_after_key(d + p, d + text_.size(), key) : nullptr;
     return v != nullptr ? static_cast<std::size_t>(v - d) : std::string_view::npos;
   }
   // Records the item found in order: its value is [value, value_end), its key the
   // `key_size` bytes before the '=' at value - 1, and the cursor moves to `end`.
-  [[gnu::always_inline]] const std::string_view* found(std::size_t key_size, std::size_t value, std::size_t value_end,
-                                                       std::size_t end) {
+  [[gnu::always_inline]] const std::string_view* found(std::size_t key_size, std::size_t value,
+                                                       std::size_t value_end, std::size_t end) {
     pos_ = end;
     // Positions the caller found inside text_: no substr() checks.
     const char* const d = text_.data();
@@ -169,15 +173,19 @@ class TraceFields {
 // An event's items read in the order and layout its writer prints them: each `key=value`, one
 // blank apart, from the first byte of the text. The cursor is one pointer and nothing is
 // recorded per item (TraceFields keeps the item found, for a second look), so a line on that
-// layout costs a key compare and the value's bytes per item. Each read answers only when the next item is the key asked
-// for, and then exactly what TraceFields answers for it; otherwise it answers nothing and moves
-// nothing, and the caller goes on with TraceFields::seek(offset()), which reads any layout.
+// layout costs a key compare and the value's bytes per item. Each read answers only when the next
+// item is the key asked for, and then exactly what TraceFields answers for it; otherwise it answers
+// nothing and moves nothing, and the caller goes on with TraceFields::seek(offset()), which reads
+// any layout.
 class InOrderFields {
  public:
-  explicit InOrderFields(std::string_view text) : begin_(text.data()), at_(begin_), end_(begin_ + text.size()) {}
+  explicit InOrderFields(std::string_view text)
+      : begin_(text.data()), at_(begin_), end_(begin_ + text.size()) {}
 
   // Whether the next item is `key=`; the cursor stays (a read of it follows).
-  [[gnu::always_inline]] bool at(std::string_view key) const { return value_after_key(at_, end_, key) != nullptr; }
+  [[gnu::always_inline]] bool at(std::string_view key) const {
+    return value_after_key(at_, end_, key) != nullptr;
+  }
 
   template <class T>
   [[gnu::always_inline]] bool number(std::string_view key, T& out) {
@@ -191,7 +199,8 @@ class InOrderFields {
   // A one-byte value 0 or 1.
   [[gnu::always_inline]] bool flag(std::string_view key, bool& out) {
     const char* const v = value_after_key(at_, end_, key);
-    if (v == nullptr || v == end_ || (*v != '0' && *v != '1') || (v + 1 < end_ && v[1] != ' ' && v[1] != '\t'))
+    if (v == nullptr || v == end_ || (*v != '0' && *v != '1') ||
+        (v + 1 < end_ && v[1] != ' ' && v[1] != '\t'))
       return false;
     out = *v == '1';
     step_to(v + 1);

@@ -19,7 +19,8 @@ std::optional<std::string_view> add_trace_header(TraceHeaderText& h, const Trace
     if (h.version) return "key given twice";
     const auto n = to_number<int>(v);
     if (!n) return "expected the format version number";
-    if (*n != kTraceFormatVersion) return "unsupported sbm-trace version (this reader knows version 1)";
+    if (*n != kTraceFormatVersion)
+      return "unsupported sbm-trace version (this reader knows version 1)";
     h.version = n;
   } else if (k == "generator") {
     return set_text(h.generator);

@@ -34,9 +34,10 @@ TraceInputKind sniff_trace_input(std::string_view head) {
   // One NUL, or more than one control byte in ten, is not text; a text trace with a stray
   // control byte in a comm still reads (the line is reported unparsed).
   if (head.find('\0') != std::string_view::npos) return TraceInputKind::Binary;
-  const auto controls = std::count_if(head.begin(), head.end(),
-                                      [](char c) { return is_control(static_cast<unsigned char>(c)); });
-  return static_cast<std::size_t>(controls) * 10 > head.size() ? TraceInputKind::Binary : TraceInputKind::Text;
+  const auto controls = std::count_if(
+      head.begin(), head.end(), [](char c) { return is_control(static_cast<unsigned char>(c)); });
+  return static_cast<std::size_t>(controls) * 10 > head.size() ? TraceInputKind::Binary
+                                                               : TraceInputKind::Text;
 }
 
 std::string refused_input_reason(TraceInputKind k) {
@@ -44,8 +45,10 @@ std::string refused_input_reason(TraceInputKind k) {
     case TraceInputKind::Empty:
       return "empty input: no trace event to check";
     case TraceInputKind::Binary:
-      return "binary data, not a trace: expected ftrace text (/sys/kernel/tracing/trace, trace_pipe), "
-             "`trace-cmd report` or `perf script` output, sbm's trace format, a trace-cmd trace.dat, "
+      return "binary data, not a trace: expected ftrace text (/sys/kernel/tracing/trace, "
+             "trace_pipe), "
+             "`trace-cmd report` or `perf script` output, sbm's trace format, a trace-cmd "
+             "trace.dat, "
              "or one of these compressed with gzip or zstd";
     default:
       return {};
@@ -57,7 +60,8 @@ std::string refused_input_reason(TraceInputKind k) {
 // then reads again.
 class TraceInput::Buffer : public std::streambuf {
  public:
-  Buffer(std::istream& source, TraceInputKind packing) : source_(source), packing_(packing), out_(2 * kChunk) {
+  Buffer(std::istream& source, TraceInputKind packing)
+      : source_(source), packing_(packing), out_(2 * kChunk) {
     if (packing_ == TraceInputKind::Gzip) {
       gz_ = std::make_unique<z_stream>();
       std::memset(gz_.get(), 0, sizeof(z_stream));
@@ -111,10 +115,12 @@ class TraceInput::Buffer : public std::streambuf {
     }
     for (;;) {
       if (in_pos_ == in_.size() && !refill_input()) {
-        if (!frame_ended_) fail(std::string(packing_name()) + " data ends before its end (truncated)");
+        if (!frame_ended_)
+          fail(std::string(packing_name()) + " data ends before its end (truncated)");
         return 0;
       }
-      const std::size_t got = packing_ == TraceInputKind::Gzip ? inflate_some(out, room) : unzstd_some(out, room);
+      const std::size_t got =
+          packing_ == TraceInputKind::Gzip ? inflate_some(out, room) : unzstd_some(out, room);
       if (got > 0 || !error_.empty()) return got;
     }
   }
@@ -193,7 +199,8 @@ TraceInput::TraceInput(std::istream& source) {
   stream_ = unpacked_stream_.get();
   kind_ = sniff_trace_input(unpacked_->head(kSniffBytes));
   // What a compressed file holds is read once; a file packed twice is not a trace.
-  if (kind_ == TraceInputKind::Gzip || kind_ == TraceInputKind::Zstd) kind_ = TraceInputKind::Binary;
+  if (kind_ == TraceInputKind::Gzip || kind_ == TraceInputKind::Zstd)
+    kind_ = TraceInputKind::Binary;
 }
 
 TraceInput::~TraceInput() = default;

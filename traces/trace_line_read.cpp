@@ -40,7 +40,8 @@ void read_hash_line(TraceRecord& r) {
   if (r.text.size() < 3 || r.text[1] != ' ') return;
   const std::string_view rest = r.text.substr(2);
   std::size_t k = 0;
-  while (k < rest.size() && (is_alnum(rest[k]) || rest[k] == '-' || rest[k] == '_' || rest[k] == '.' || rest[k] == '/'))
+  while (k < rest.size() && (is_alnum(rest[k]) || rest[k] == '-' || rest[k] == '_' ||
+                             rest[k] == '.' || rest[k] == '/'))
     ++k;
   if (k == 0 || k >= rest.size() || rest[k] != ':') return;
   if (k + 1 < rest.size() && rest[k + 1] != ' ') return;
@@ -79,7 +80,8 @@ void read_lost_events(TraceRecord& r) {
     s.remove_prefix(2);
     ok = take_count(s) && s == "EVENTS DROPPED]";
   }
-  if (!ok) return unparsed(r, "expected '[LOST N EVENTS]' or '[N EVENTS DROPPED]' after the CPU", 4 + d);
+  if (!ok)
+    return unparsed(r, "expected '[LOST N EVENTS]' or '[N EVENTS DROPPED]' after the CPU", 4 + d);
   r.kind = TraceRecordKind::LostEvents;
   r.cpu = *cpu;
   r.lost = count;
@@ -87,7 +89,9 @@ void read_lost_events(TraceRecord& r) {
 
 // trace-cmd's preamble lines begin "version", "cpus" or "CPU": the first byte spares every
 // other line read_preamble()'s comparisons.
-bool may_be_preamble(std::string_view t) { return t.front() == 'v' || t.front() == 'c' || t.front() == 'C'; }
+bool may_be_preamble(std::string_view t) {
+  return t.front() == 'v' || t.front() == 'c' || t.front() == 'C';
+}
 
 // trace-cmd report's preamble (trace-cmd's trace-read.c): "version = 6", "CPU 3 is empty",
 // "cpus=6". False when the line is none of them.
@@ -130,7 +134,8 @@ std::size_t find_cpu_column(std::string_view t, std::size_t& close, uint64_t& cp
     if (i == 0 || !is_space(t[i - 1])) continue;
     std::size_t j = i + 1;
     uint64_t value = 0;
-    for (; j < t.size() && is_digit(t[j]); ++j) value = value * 10 + static_cast<uint64_t>(t[j] - '0');
+    for (; j < t.size() && is_digit(t[j]); ++j)
+      value = value * 10 + static_cast<uint64_t>(t[j] - '0');
     if (j == i + 1 || j >= t.size() || t[j] != ']') continue;
     if (j + 1 < t.size() && !is_space(t[j + 1])) continue;
     close = j;
@@ -155,14 +160,15 @@ inline bool read_six_digits(const char* p, uint64_t& out) {
   // '0'..'9' are 0x30..0x39: high nibble 3, and adding 6 keeps it 3. The first test bounds every
   // byte to 0x3f, so the addition carries into no other byte.
   constexpr uint64_t kHighNibbles = 0xf0f0f0f0f0f0ULL;
-  if ((six & kHighNibbles) != (kZeros & kSix) || ((six + 0x060606060606ULL) & kHighNibbles) != (kZeros & kSix) ||
-      is_digit(p[6]))
+  if ((six & kHighNibbles) != (kZeros & kSix) ||
+      ((six + 0x060606060606ULL) & kHighNibbles) != (kZeros & kSix) || is_digit(p[6]))
     return false;
   // "00" then the six digits: the eight-digit conversion, most significant digit in the low byte.
   uint64_t v = ((six << 16) | 0x3030ULL) - kZeros;
   v = v * 10 + (v >> 8);
   v = (((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
-       (((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+       (((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >>
+      32;
   out = v;
   return true;
 }
@@ -202,7 +208,8 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
   if (!left.empty() && left.back() == ')') {
     const std::size_t open = left.rfind('(');
     if (open == std::string_view::npos) {
-      unparsed(r, "expected '(' before ')' of the tgid column", column_of(r, left) + left.size() - 1);
+      unparsed(r, "expected '(' before ')' of the tgid column",
+               column_of(r, left) + left.size() - 1);
       return false;
     }
     const std::string_view tgid = trim_left(left.substr(open + 1, left.size() - open - 2));
@@ -223,7 +230,8 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
     return false;
   }
   if (k == 0 || (left[k - 1] != '-' && !is_space(left[k - 1]))) {
-    unparsed(r, "expected 'comm-pid' or 'comm pid' before the [cpu] column", column_of(r, left) + k);
+    unparsed(r, "expected 'comm-pid' or 'comm pid' before the [cpu] column",
+             column_of(r, left) + k);
     return false;
   }
   const std::string_view comm = trim_right(trim_left(left.substr(0, k - 1)));
@@ -233,7 +241,8 @@ bool read_comm_pid(TraceRecord& r, std::string_view left) {
   }
   r.comm = comm;
   int pid = 0;
-  for (std::size_t i = k; i < left.size(); ++i) pid = pid * 10 + (left[i] - '0');  // at most 9 digits
+  for (std::size_t i = k; i < left.size(); ++i)
+    pid = pid * 10 + (left[i] - '0');  // at most 9 digits
   r.pid = pid;
   return true;
 }
@@ -249,7 +258,8 @@ bool read_prefix_the_long_way(TraceRecord& r, std::size_t& pos) {
   std::size_t close = 0;
   uint64_t cpu = 0;
   const std::size_t open = find_cpu_column(t, close, cpu);
-  if (open == std::string_view::npos) return reject(r, "expected a trace line (no [cpu] column)", 0);
+  if (open == std::string_view::npos)
+    return reject(r, "expected a trace line (no [cpu] column)", 0);
   if (!read_comm_pid(r, trim_right(t.substr(0, open)))) return false;
   if (close - open - 1 > kMaxIntDigits)
     return reject(r, "expected a CPU number of at most 9 digits", open + 1);
@@ -261,7 +271,8 @@ bool read_prefix_the_long_way(TraceRecord& r, std::size_t& pos) {
     if (tok.size() != 4 && tok.size() != 5)
       return reject(r, "expected irq-info flags of 4 or 5 characters", column_of(r, tok));
     for (const char c : tok)
-      if (!is_flag_char(c)) return reject(r, "unexpected character in the irq-info flags", column_of(r, tok));
+      if (!is_flag_char(c))
+        return reject(r, "unexpected character in the irq-info flags", column_of(r, tok));
     r.flags = tok;
     tok = next_token(t, pos);
   }
@@ -270,7 +281,8 @@ bool read_prefix_the_long_way(TraceRecord& r, std::size_t& pos) {
   r.timestamp_text = tok.substr(0, tok.size() - 1);
   uint64_t ns = 0;
   if (read_timestamp(r.timestamp_text, 0, ns) != r.timestamp_text.size())
-    return reject(r, "expected a timestamp of seconds and 6 or 9 fraction digits", column_of(r, tok));
+    return reject(r, "expected a timestamp of seconds and 6 or 9 fraction digits",
+                  column_of(r, tok));
   r.timestamp_ns = ns;
   return true;
 }
@@ -289,7 +301,8 @@ bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
   const char* const d = t.data();
   const std::size_t n = t.size();
   static_assert(kCommWidth == 16, "the comm is tested for '[' as one vector");
-  if (n <= kCommWidth || d[kCommWidth] != '-' || is_space(d[kCommWidth - 1]) || first_lane(load16(d) == '[') != 16)
+  if (n <= kCommWidth || d[kCommWidth] != '-' || is_space(d[kCommWidth - 1]) ||
+      first_lane(load16(d) == '[') != 16)
     return false;
   const std::size_t comm = skip_blanks(t, 0);  // below 16: d[15] is not blank
   // Each run below is bounded once, before its loop (kMaxIntDigits for a pid or a CPU, 5 flags);
@@ -297,13 +310,15 @@ bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
   auto bound = [n](std::size_t from, std::size_t most) { return std::min(n, from + most); };
   std::size_t i = kCommWidth + 1;
   int pid = 0;
-  for (const std::size_t end = bound(i, kMaxIntDigits); i < end && is_digit(d[i]); ++i) pid = pid * 10 + (d[i] - '0');
+  for (const std::size_t end = bound(i, kMaxIntDigits); i < end && is_digit(d[i]); ++i)
+    pid = pid * 10 + (d[i] - '0');
   if (i == kCommWidth + 1 || i >= n || !is_space(d[i])) return false;
   const std::size_t open = skip_blanks(t, i);
   if (open >= n || d[open] != '[') return false;
   int cpu = 0;
   i = open + 1;
-  for (const std::size_t end = bound(i, kMaxIntDigits); i < end && is_digit(d[i]); ++i) cpu = cpu * 10 + (d[i] - '0');
+  for (const std::size_t end = bound(i, kMaxIntDigits); i < end && is_digit(d[i]); ++i)
+    cpu = cpu * 10 + (d[i] - '0');
   if (i == open + 1 || i + 1 >= n || d[i] != ']' || !is_space(d[i + 1])) return false;
   i = skip_blanks(t, i + 1);
   std::size_t f = i;
@@ -329,7 +344,8 @@ bool read_ftrace_prefix(TraceRecord& r, std::size_t& pos) {
 void read_event(TraceRecord& r, bool ftrace_layout_first) {
   const std::string_view t = r.text;
   std::size_t pos = 0;
-  if (!(ftrace_layout_first && read_ftrace_prefix(r, pos)) && !read_prefix_the_long_way(r, pos)) return;
+  if (!(ftrace_layout_first && read_ftrace_prefix(r, pos)) && !read_prefix_the_long_way(r, pos))
+    return;
   std::string_view name = next_token(t, pos);
   if (!name.empty() && name.back() == ':') name.remove_suffix(1);
   if (name.empty()) return unparsed(r, "expected an event name after the timestamp", pos);
@@ -344,25 +360,34 @@ void read_event(TraceRecord& r, bool ftrace_layout_first) {
 
 // trace_printk() and trace_marker text may hold line breaks; trace-cmd report prints such an
 // event (bprint, print, bputs: kernel/trace/trace_entries.h) over several lines.
-bool is_printk_event(std::string_view name) { return name == "bprint" || name == "print" || name == "bputs"; }
-
+bool is_printk_event(std::string_view name) {
+  return name == "bprint" || name == "print" || name == "bputs";
+}
 
 }  // namespace
 
 bool is_trace_gap(const TraceRecord& r) {
   return r.kind == TraceRecordKind::LostEvents ||
-         (r.kind == TraceRecordKind::Comment && r.text.find("buffer started") != std::string_view::npos);
+         (r.kind == TraceRecordKind::Comment &&
+          r.text.find("buffer started") != std::string_view::npos);
 }
 
 const char* trace_record_kind_name(TraceRecordKind k) {
   switch (k) {
-    case TraceRecordKind::Event: return "event";
-    case TraceRecordKind::Header: return "header";
-    case TraceRecordKind::Comment: return "comment";
-    case TraceRecordKind::LostEvents: return "lost-events";
-    case TraceRecordKind::Preamble: return "preamble";
-    case TraceRecordKind::Continuation: return "continuation";
-    case TraceRecordKind::Unparsed: return "unparsed";
+    case TraceRecordKind::Event:
+      return "event";
+    case TraceRecordKind::Header:
+      return "header";
+    case TraceRecordKind::Comment:
+      return "comment";
+    case TraceRecordKind::LostEvents:
+      return "lost-events";
+    case TraceRecordKind::Preamble:
+      return "preamble";
+    case TraceRecordKind::Continuation:
+      return "continuation";
+    case TraceRecordKind::Unparsed:
+      return "unparsed";
   }
   return "?";
 }
@@ -398,8 +423,8 @@ void start_record(TraceRecord& r, std::string_view text, uint64_t line_number) {
 // Lexes one line into `r` (reset first): what read_trace_line() and TraceReader::next() share.
 // `control` is first_control_byte(text), which the reader knows from finding the line's end.
 // `ftrace_layout_first` is false only for read_trace_line_the_long_way().
-void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number, std::size_t control,
-                    bool ftrace_layout_first = true) {
+void read_line_into(TraceRecord& r, std::string_view text, uint64_t line_number,
+                    std::size_t control, bool ftrace_layout_first = true) {
   start_record(r, text, line_number);
   if (text.empty() || (is_space(text.back()) && trim_right(text).empty())) {
     unparsed(r, kEmptyLine, 0);
@@ -428,8 +453,8 @@ TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_nu
   return r;
 }
 
-bool read_stream_line(TraceRecord& r, std::string_view text, uint64_t line_number, bool overlong, std::size_t control,
-                      bool after_printk) {
+bool read_stream_line(TraceRecord& r, std::string_view text, uint64_t line_number, bool overlong,
+                      std::size_t control, bool after_printk) {
   if (overlong) {
     start_record(r, text, line_number);
     unparsed(r, kOverlong, kMaxTraceLine);
@@ -437,11 +462,13 @@ bool read_stream_line(TraceRecord& r, std::string_view text, uint64_t line_numbe
   }
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   read_line_into(r, text, line_number, control);
-  if (r.kind == TraceRecordKind::Unparsed && after_printk && r.error != kEmptyLine && r.error != kControlByte) {
+  if (r.kind == TraceRecordKind::Unparsed && after_printk && r.error != kEmptyLine &&
+      r.error != kControlByte) {
     start_record(r, r.text, line_number);
     r.kind = TraceRecordKind::Continuation;
   }
-  return r.kind == TraceRecordKind::Continuation || (r.kind == TraceRecordKind::Event && is_printk_event(r.event));
+  return r.kind == TraceRecordKind::Continuation ||
+         (r.kind == TraceRecordKind::Event && is_printk_event(r.event));
 }
 
 }  // namespace sbm

@@ -49,7 +49,7 @@ struct TraceRecord {
   std::string_view timestamp_text;  // as written, e.g. "1237.764236"
   std::string_view event;           // without its trailing ':' ("sched:sched_switch" from perf)
   TraceEventId id = TraceEventId::Unknown;  // of the bare name (perf's "sched:" dropped)
-  std::string_view fields;          // the rest of the line, padding before it skipped
+  std::string_view fields;                  // the rest of the line, padding before it skipped
 
   // Header ("# key: value") and Preamble ("version"/"6", "cpus"/"6", "empty"/"3").
   std::string_view key;
@@ -83,7 +83,7 @@ TraceRecord read_trace_line_the_long_way(std::string_view text, uint64_t line_nu
 // byte is (npos: none); `after_printk`: whether the record before was a bprint/print/bputs
 // event or its continuation. Returns that for this record, for the next line. `text` must
 // outlive the record.
-bool read_stream_line(TraceRecord& r, std::string_view text, uint64_t line_number, bool overlong, std::size_t control,
-                      bool after_printk);
+bool read_stream_line(TraceRecord& r, std::string_view text, uint64_t line_number, bool overlong,
+                      std::size_t control, bool after_printk);
 
 }  // namespace sbm

@@ -13,7 +13,8 @@ constexpr std::size_t kReadChunk = 256 * 1024;
 
 }  // namespace
 
-TraceReader::TraceReader(std::istream& in) : in_(&in), buf_(kMaxTraceLine + kReadChunk), base_(buf_.data()) {}
+TraceReader::TraceReader(std::istream& in)
+    : in_(&in), buf_(kMaxTraceLine + kReadChunk), base_(buf_.data()) {}
 
 // The whole file is there from the start: next_line() never refills, and finds every line
 // whole (an overlong one too, then cut like the stream's).
@@ -36,7 +37,8 @@ std::optional<std::string_view> TraceReader::next_line(bool& overlong, std::size
       if (unread[control] == '\n') {
         at = control;
         control = std::string_view::npos;
-      } else if (unread[control] == '\r' && control + 1 < unread.size() && unread[control + 1] == '\n') {
+      } else if (unread[control] == '\r' && control + 1 < unread.size() &&
+                 unread[control + 1] == '\n') {
         at = control + 1;
         control = std::string_view::npos;
       } else {

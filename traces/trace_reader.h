@@ -34,12 +34,12 @@ class TraceReader {
   // The next line; `control` is where its first control byte is (npos: none).
   std::optional<std::string_view> next_line(bool& overlong, std::size_t& control);
 
-  std::istream* in_ = nullptr;   // a stream read into buf_, or
-  MappedFile* file_ = nullptr;   // a file read where it is mapped
+  std::istream* in_ = nullptr;  // a stream read into buf_, or
+  MappedFile* file_ = nullptr;  // a file read where it is mapped
   std::vector<char> buf_;
-  const char* base_ = nullptr;   // buf_'s data or the file's text
-  std::size_t begin_ = 0;        // start of the unread text at base_
-  std::size_t end_ = 0;          // end of the text read from in_ (the file's size)
+  const char* base_ = nullptr;  // buf_'s data or the file's text
+  std::size_t begin_ = 0;       // start of the unread text at base_
+  std::size_t end_ = 0;         // end of the text read from in_ (the file's size)
   bool eof_ = false;
   bool discarding_ = false;  // inside the rest of an overlong line
   uint64_t line_ = 0;

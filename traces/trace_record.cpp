@@ -21,7 +21,8 @@ std::optional<uint64_t> decimal(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -46,7 +47,8 @@ constexpr std::string_view kMarkerStart = "CPU:";
 TraceEventNameParse parse_trace_event_name(std::string_view text) {
   TraceEventNameParse r;
   const std::size_t colon = text.find(':');
-  const std::string_view system = colon == std::string_view::npos ? std::string_view{} : text.substr(0, colon);
+  const std::string_view system =
+      colon == std::string_view::npos ? std::string_view{} : text.substr(0, colon);
   const std::string_view event = colon == std::string_view::npos ? text : text.substr(colon + 1);
   auto bad = [](std::string_view part) {
     if (part.empty()) return true;
@@ -55,9 +57,10 @@ TraceEventNameParse parse_trace_event_name(std::string_view text) {
     return false;
   };
   if ((colon != std::string_view::npos && bad(system)) || bad(event)) {
-    r.error = "'" + std::string(text) +
-              "' is not an event name: expected SYSTEM:EVENT or EVENT, each of letters, digits and '_' "
-              "(sched:sched_switch, softirq_raise)";
+    r.error =
+        "'" + std::string(text) +
+        "' is not an event name: expected SYSTEM:EVENT or EVENT, each of letters, digits and '_' "
+        "(sched:sched_switch, softirq_raise)";
     return r;
   }
   r.name = TraceEventName{std::string(system), std::string(event)};
@@ -67,15 +70,26 @@ TraceEventNameParse parse_trace_event_name(std::string_view text) {
 const std::vector<TraceEventName>& default_record_events() {
   // include/trace/events/irq.h, sched.h, timer.h, ipi.h (v6.18).
   static const std::vector<TraceEventName> events = {
-      {"irq", "softirq_raise"},         {"irq", "softirq_entry"},        {"irq", "softirq_exit"},
-      {"sched", "sched_switch"},        {"sched", "sched_waking"},       {"sched", "sched_wakeup"},
-      {"sched", "sched_wakeup_new"},    {"sched", "sched_migrate_task"}, {"sched", "sched_process_fork"},
-      {"sched", "sched_process_exit"},  {"timer", "tick_stop"},          {"ipi", "ipi_send_cpu"},
+      {"irq", "softirq_raise"},
+      {"irq", "softirq_entry"},
+      {"irq", "softirq_exit"},
+      {"sched", "sched_switch"},
+      {"sched", "sched_waking"},
+      {"sched", "sched_wakeup"},
+      {"sched", "sched_wakeup_new"},
+      {"sched", "sched_migrate_task"},
+      {"sched", "sched_process_fork"},
+      {"sched", "sched_process_exit"},
+      {"timer", "tick_stop"},
+      {"ipi", "ipi_send_cpu"},
       {"ipi", "ipi_send_cpumask"},
       // The tick (NB-4 reads which ticks ran and their jiffy) and the NOHZ kick's CSD (NB-4,
       // NOHZ-4): include/trace/events/timer.h, csd.h (v6.18).
-      {"timer", "hrtimer_expire_entry"}, {"timer", "hrtimer_expire_exit"},
-      {"csd", "csd_queue_cpu"},         {"csd", "csd_function_entry"},   {"csd", "csd_function_exit"},
+      {"timer", "hrtimer_expire_entry"},
+      {"timer", "hrtimer_expire_exit"},
+      {"csd", "csd_queue_cpu"},
+      {"csd", "csd_function_entry"},
+      {"csd", "csd_function_exit"},
   };
   return events;
 }
@@ -134,9 +148,13 @@ RingBufferStatsParse parse_ring_buffer_stats(std::string_view text) {
     for (Key& k : keys) {
       if (k.name != name) continue;
       const auto n = decimal(trim(line.substr(colon + 1)));
-      if (!n) r.error = "'" + std::string(name) + "': expected a count, found '" + std::string(trim(line.substr(colon + 1))) + "'";
-      else if (k.seen) r.error = "'" + std::string(name) + "' given twice";
-      else *k.into = *n;
+      if (!n)
+        r.error = "'" + std::string(name) + "': expected a count, found '" +
+                  std::string(trim(line.substr(colon + 1))) + "'";
+      else if (k.seen)
+        r.error = "'" + std::string(name) + "' given twice";
+      else
+        *k.into = *n;
       k.seen = true;
     }
   });
@@ -154,7 +172,8 @@ void LostEventsTally::feed(std::string_view text) {
       // Only as much as a marker can hold; then the line is known not to be one.
       line_.append(part.substr(0, kMaxMarkerLine + 1 - std::min(line_.size(), kMaxMarkerLine + 1)));
       const std::size_t n = std::min(line_.size(), kMarkerStart.size());
-      if (line_.compare(0, n, kMarkerStart.substr(0, n)) != 0 || line_.size() > kMaxMarkerLine) collecting_ = false;
+      if (line_.compare(0, n, kMarkerStart.substr(0, n)) != 0 || line_.size() > kMaxMarkerLine)
+        collecting_ = false;
       if (nl != std::string_view::npos) finish_line();
     } else if (nl != std::string_view::npos) {
       finish_line();
@@ -170,23 +189,29 @@ void LostEventsTally::finish_line() {
     if (r.kind == TraceRecordKind::LostEvents && r.cpu >= 0) {
       const auto cpu = static_cast<std::size_t>(r.cpu);
       if (cpu >= cpus_.size()) cpus_.resize(cpu + 1);
-      if (r.lost) cpus_[cpu].shown += *r.lost;
-      else cpus_[cpu].uncounted = true;
+      if (r.lost)
+        cpus_[cpu].shown += *r.lost;
+      else
+        cpus_[cpu].uncounted = true;
     }
   }
   line_.clear();
   collecting_ = true;
 }
 
-std::string format_lost_tail(const std::vector<RingBufferStats>& stats, const LostEventsTally& tally) {
+std::string format_lost_tail(const std::vector<RingBufferStats>& stats,
+                             const LostEventsTally& tally) {
   std::string markers, lost = "# lost-events:", shown_line = "# lost-events-shown:";
   for (std::size_t cpu = 0; cpu < stats.size(); ++cpu) {
-    const LostEventsTally::Cpu shown = cpu < tally.cpus().size() ? tally.cpus()[cpu] : LostEventsTally::Cpu{};
+    const LostEventsTally::Cpu shown =
+        cpu < tally.cpus().size() ? tally.cpus()[cpu] : LostEventsTally::Cpu{};
     const uint64_t n = stats[cpu].lost();
     if (n > shown.shown && !shown.uncounted)
-      markers += "CPU:" + std::to_string(cpu) + " [LOST " + std::to_string(n - shown.shown) + " EVENTS]\n";
+      markers +=
+          "CPU:" + std::to_string(cpu) + " [LOST " + std::to_string(n - shown.shown) + " EVENTS]\n";
     lost += " cpu" + std::to_string(cpu) + "=" + std::to_string(n);
-    shown_line += " cpu" + std::to_string(cpu) + "=" + (shown.uncounted ? "?" : std::to_string(shown.shown));
+    shown_line +=
+        " cpu" + std::to_string(cpu) + "=" + (shown.uncounted ? "?" : std::to_string(shown.shown));
   }
   return markers + lost + "\n" + shown_line + "\n";
 }

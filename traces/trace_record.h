@@ -40,11 +40,11 @@ std::optional<unsigned> kconfig_hz(std::string_view config);
 // The header of a recorded trace, one `# key: value` line each (traces/trace_header.h reads
 // them as Header records; add_trace_header() takes generator, hz, profile and topology-dump).
 struct RecordHeader {
-  std::string generator;  // the sbm command line that recorded it
-  std::string kernel;     // uname -r
+  std::string generator;       // the sbm command line that recorded it
+  std::string kernel;          // uname -r
   std::optional<unsigned> hz;  // CONFIG_HZ; no line when the config could not be read
-  std::string profile;    // profile_for_release() of the kernel; no line when none fits
-  std::string recorded;   // how: events, buffer size, seconds, command
+  std::string profile;         // profile_for_release() of the kernel; no line when none fits
+  std::string recorded;        // how: events, buffer size, seconds, command
   std::vector<std::string> topology_dump;  // the host's sched domains, one line each
 };
 
@@ -98,6 +98,7 @@ class LostEventsTally {
 // the rest (the stats do not say where they were lost, so it stands at the end), then
 // `# lost-events: cpu0=N ...` (the stats' count per CPU, `stats[i]` being CPU i) and
 // `# lost-events-shown: cpu0=N ...` (the markers' counts).
-std::string format_lost_tail(const std::vector<RingBufferStats>& stats, const LostEventsTally& tally);
+std::string format_lost_tail(const std::vector<RingBufferStats>& stats,
+                             const LostEventsTally& tally);
 
 }  // namespace sbm

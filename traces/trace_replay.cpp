@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <string_view>
 
-#include "model/topology/build_sched_domains.h"
-#include "model/profile.h"
 #include "model/balance/rq_lock.h"
+#include "model/profile.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/topology/sched_hotplug.h"
 #include "model/topology/sd_defaults.h"
 #include "properties/check_all.h"
@@ -27,7 +27,8 @@ bool reads_domains(std::string_view id) { return id == "MIG-3" || id == "BI-1" |
 // all (its author did not trace them) says nothing about raising, so until the first raise
 // NB-2 does not run: an unobserved step is not a missing one (spec/trace-format.md).
 constexpr std::string_view kNeedsRaises = "NB-2";
-constexpr std::string_view kNoRaises = "the trace carries no SCHED softirq_raise events: whether a tick raised is not known";
+constexpr std::string_view kNoRaises =
+    "the trace carries no SCHED softirq_raise events: whether a tick raised is not known";
 
 // Whether check `id` runs on a window replayed in this state (the two rules above).
 bool check_runs(std::string_view id, bool domains_stale, bool raises_seen) {
@@ -37,22 +38,24 @@ bool check_runs(std::string_view id, bool domains_stale, bool raises_seen) {
 // The index in `window` of the event a finding is about (every event check numbers its
 // findings by event; a state finding without one is put at the window's end).
 std::size_t event_of(const std::vector<BalanceEvent>& window, const Violation& v) {
-  if (v.line >= 1 && static_cast<std::size_t>(v.line) <= window.size()) return static_cast<std::size_t>(v.line) - 1;
+  if (v.line >= 1 && static_cast<std::size_t>(v.line) <= window.size())
+    return static_cast<std::size_t>(v.line) - 1;
   return window.empty() ? 0 : window.size() - 1;
 }
 
 }  // namespace
 
-TraceReplay::TraceReplay(ReplayOptions options)
-    : options_(std::move(options)) {}
+TraceReplay::TraceReplay(ReplayOptions options) : options_(std::move(options)) {}
 
 void TraceReplay::build_machine() {
   const std::string& name = options_.profile.empty() ? header_.profile : options_.profile;
   if (name.empty()) {
-    summary_.not_checkable = "the trace declares no profile (# profile:) and none was given (--profile)";
+    summary_.not_checkable =
+        "the trace declares no profile (# profile:) and none was given (--profile)";
     return;
   }
-  ProfileLookup p = find_profile(name, ProfileOptions{header_.hz, header_.jiffies_bits, std::nullopt});
+  ProfileLookup p =
+      find_profile(name, ProfileOptions{header_.hz, header_.jiffies_bits, std::nullopt});
   if (!p.profile) {
     summary_.not_checkable = "profile: " + p.error;
     return;
@@ -72,20 +75,24 @@ void TraceReplay::build_machine() {
   } else if (!header_.topology_dump.empty()) {
     std::string text;
     for (const std::string& l : header_.topology_dump) text += l + "\n";
-    DumpReadResult d = read_topology_dump(text, "# topology-dump", DumpReadOptions{p.profile->version});
+    DumpReadResult d =
+        read_topology_dump(text, "# topology-dump", DumpReadOptions{p.profile->version});
     if (!d.topology || !d.errors.empty()) {
-      summary_.not_checkable = "the embedded topology dump does not read" +
-                               (d.errors.empty() ? std::string() : ": line " + std::to_string(d.errors.front().line) +
-                                                                       ": " + d.errors.front().message);
+      summary_.not_checkable =
+          "the embedded topology dump does not read" +
+          (d.errors.empty() ? std::string()
+                            : ": line " + std::to_string(d.errors.front().line) + ": " +
+                                  d.errors.front().message);
       return;
     }
     t = std::move(*d.topology);
   } else {
-    summary_.not_checkable = "the trace embeds no topology (# topology-dump:) and none was given (--topology)";
+    summary_.not_checkable =
+        "the trace embeds no topology (# topology-dump:) and none was given (--topology)";
     return;
   }
-  // A dump prints no tunables; sd_init() of the era fills them (model/topology/sd_defaults.h), as the
-  // simulator does for a dump (Simulator::create).
+  // A dump prints no tunables; sd_init() of the era fills them (model/topology/sd_defaults.h), as
+  // the simulator does for a dump (Simulator::create).
   fill_sd_init_defaults(t, p.profile->version);
   MachineOptions mo;
   if (rebuild_spec_) mo.online = online_cpus(*rebuild_spec_);
@@ -95,7 +102,9 @@ void TraceReplay::build_machine() {
     return;
   }
   machine_ = std::move(*mb.machine);
-  if (!rebuild_spec_) summary_.notes.push_back("no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3, INT-2 and BI-1");
+  if (!rebuild_spec_)
+    summary_.notes.push_back(
+        "no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3, INT-2 and BI-1");
 }
 
 void TraceReplay::flush(std::vector<Violation>& out) {
@@ -114,8 +123,10 @@ void TraceReplay::flush(std::vector<Violation>& out) {
       kept.push_back(std::move(v));
     }
     // The first divergence first.
-    std::stable_sort(kept.begin(), kept.end(), [](const Violation& a, const Violation& b) { return a.line < b.line; });
-    out.insert(out.end(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const Violation& a, const Violation& b) { return a.line < b.line; });
+    out.insert(out.end(), std::make_move_iterator(kept.begin()),
+               std::make_move_iterator(kept.end()));
     ++summary_.windows;
   }
   window_.clear();
@@ -150,7 +161,8 @@ std::vector<bool> TraceReplay::unseen_releases() {
       if (l->rq < 0 || l->rq >= layout.nr_cpus() || l->action == RqLockAction::TryFail) continue;
       const bool seen = !locks_seen_.insert(rq_lock_id(layout, l->rq)).second;
       unseen[i] = !seen && l->action == RqLockAction::Release;
-    } else if (const auto* s = std::get_if<SerializeEvent>(&window_[i]); s && s->action != SerializeAction::Busy) {
+    } else if (const auto* s = std::get_if<SerializeEvent>(&window_[i]);
+               s && s->action != SerializeAction::Busy) {
       unseen[i] = !token_seen_ && s->action == SerializeAction::Release;
       token_seen_ = true;
     }
@@ -174,15 +186,17 @@ void TraceReplay::hotplug(int cpu, bool online) {
     m.active.clear(cpu);
     update_max_interval(m);  // sched_cpu_dying(), after the CPU left cpu_online_mask
   }
-  if (rebuild_spec_) rebuild_sched_domains(m, *rebuild_spec_);
-  else domains_stale_ = true;
+  if (rebuild_spec_)
+    rebuild_sched_domains(m, *rebuild_spec_);
+  else
+    domains_stale_ = true;
 }
 
 void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
   if (r.kind == TraceRecordKind::Header && !started_) {
     if (const auto bad = add_trace_header(header_, r))
-      summary_.notes.push_back("header line " + std::to_string(r.line) + ": " + std::string(r.key) + ": " +
-                               std::string(*bad));
+      summary_.notes.push_back("header line " + std::to_string(r.line) + ": " + std::string(r.key) +
+                               ": " + std::string(*bad));
     return;
   }
   if (is_trace_gap(r)) {
@@ -198,20 +212,28 @@ void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
   TraceEventRead& e = read_;
   read_trace_event(r, fields_, e);
   switch (e.kind) {
-    case TraceEventKind::Other: return;
-    case TraceEventKind::Task: ++summary_.task_events; return;
+    case TraceEventKind::Other:
+      return;
+    case TraceEventKind::Task:
+      ++summary_.task_events;
+      return;
     case TraceEventKind::Malformed:
       // An event that does not read is an event lost: its window is dropped like a gap's.
       ++summary_.malformed;
-      if (summary_.first_malformed.size() < kFirstMalformed) summary_.first_malformed.emplace_back(r.line, e.error);
+      if (summary_.first_malformed.size() < kFirstMalformed)
+        summary_.first_malformed.emplace_back(r.line, e.error);
       gap();
       return;
-    case TraceEventKind::Balance: break;
+    case TraceEventKind::Balance:
+      break;
   }
   ++summary_.balance_events;
-  if (const auto* tick = std::get_if<TickEvent>(&e.balance); tick && tick->jiffies != window_jiffies_) {
-    if (in_gap_) drop_window();
-    else flush(out);
+  if (const auto* tick = std::get_if<TickEvent>(&e.balance);
+      tick && tick->jiffies != window_jiffies_) {
+    if (in_gap_)
+      drop_window();
+    else
+      flush(out);
     in_gap_ = false;
     window_jiffies_ = tick->jiffies;
   }
@@ -226,8 +248,10 @@ void TraceReplay::feed(const TraceRecord& r, std::vector<Violation>& out) {
 }
 
 void TraceReplay::finish(std::vector<Violation>& out) {
-  if (in_gap_) drop_window();
-  else flush(out);
+  if (in_gap_)
+    drop_window();
+  else
+    flush(out);
 }
 
 ReplaySummary TraceReplay::summary() const {
@@ -239,13 +263,16 @@ ReplaySummary TraceReplay::summary() const {
     for (const bool stale : {false, true})
       for (const bool raises : {false, true})
         if (check_runs(c.id, stale, raises)) c.instances += windows_by_state_[stale][raises];
-    if (violated_.contains(c.id)) c.outcome = CheckOutcome::Violated;
-    else if (c.instances > 0) c.outcome = CheckOutcome::Holds;
+    if (violated_.contains(c.id))
+      c.outcome = CheckOutcome::Violated;
+    else if (c.instances > 0)
+      c.outcome = CheckOutcome::Holds;
     else {
       c.outcome = CheckOutcome::NotCheckable;
-      c.reason = !s.not_checkable.empty()             ? s.not_checkable
-                 : (c.id == kNeedsRaises && !raises_seen_) ? std::string(kNoRaises)
-                                                          : "no window of sched_balance_* events was replayed";
+      c.reason = !s.not_checkable.empty() ? s.not_checkable
+                 : (c.id == kNeedsRaises && !raises_seen_)
+                     ? std::string(kNoRaises)
+                     : "no window of sched_balance_* events was replayed";
     }
     s.checks.push_back(std::move(c));
   }

@@ -37,8 +37,8 @@
 namespace sbm {
 
 struct ReplayOptions {
-  std::string profile;              // overrides the header's `# profile:` (hz, jiffies-bits kept)
-  std::optional<Topology> topology; // a dump read: replaces the embedded `# topology-dump:`
+  std::string profile;               // overrides the header's `# profile:` (hz, jiffies-bits kept)
+  std::optional<Topology> topology;  // a dump read: replaces the embedded `# topology-dump:`
   // A machine description: without `topology`, build_sched_domains() of the profile's era
   // makes the domains from it; with one, it is what the dump was built from. CPU hotplug
   // rebuilds the domains from it (rebuild_sched_domains()). Without one the header's
@@ -57,8 +57,8 @@ struct ReplaySummary {
   uint64_t windows = 0;         // windows checked
   uint64_t malformed = 0;       // sbm events with a missing or bad field
   std::vector<std::pair<uint64_t, std::string>> first_malformed;  // (line, reason), at most 10
-  uint64_t dropped_windows = 0; // windows dropped at a lost-events marker or malformed event
-  std::string not_checkable;    // why no machine could be built; empty when one was
+  uint64_t dropped_windows = 0;      // windows dropped at a lost-events marker or malformed event
+  std::string not_checkable;         // why no machine could be built; empty when one was
   std::vector<CheckSummary> checks;  // one per ID of balance_event_check_ids()
   std::vector<std::string> notes;
 };
@@ -90,21 +90,21 @@ class TraceReplay {
 
   ReplayOptions options_;
   TraceHeaderText header_;
-  bool started_ = false;                  // the first event was seen: the header is complete
+  bool started_ = false;  // the first event was seen: the header is complete
   std::optional<MachineState> machine_;
   std::optional<MachineSpec> rebuild_spec_;
-  bool domains_stale_ = false;            // hotplug without a SPEC: the domains are unknown
+  bool domains_stale_ = false;  // hotplug without a SPEC: the domains are unknown
   std::vector<BalanceEvent> window_;
-  std::vector<uint64_t> window_lines_;    // trace line of each event of window_
+  std::vector<uint64_t> window_lines_;  // trace line of each event of window_
   std::optional<uint64_t> window_jiffies_;
-  bool in_gap_ = false;                   // after a gap, until the next jiffy's window
-  std::set<int> locks_seen_;              // rq lock ids (rq_lock_id) taken or released since the last gap
-  bool token_seen_ = false;               // the SD_SERIALIZE token taken or released since the last gap
-  bool raises_seen_ = false;              // a SCHED softirq_raise was read: NB-2 can judge ticks
+  bool in_gap_ = false;       // after a gap, until the next jiffy's window
+  std::set<int> locks_seen_;  // rq lock ids (rq_lock_id) taken or released since the last gap
+  bool token_seen_ = false;   // the SD_SERIALIZE token taken or released since the last gap
+  bool raises_seen_ = false;  // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;
-  TraceEventRead read_;                   // the event read from the record fed, reused
-  int windows_by_state_[2][2] = {};      // windows checked, by [domains_stale_][raises_seen_]
-  std::set<std::string> violated_;        // IDs with a finding
+  TraceEventRead read_;              // the event read from the record fed, reused
+  int windows_by_state_[2][2] = {};  // windows checked, by [domains_stale_][raises_seen_]
+  std::set<std::string> violated_;   // IDs with a finding
   ReplaySummary summary_;
 };
 

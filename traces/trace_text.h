@@ -16,7 +16,9 @@
 namespace sbm {
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // Without trailing blanks: four at a time first, since a pid is padded to 7 columns ("%-7d").
 inline std::string_view trim_right(std::string_view s) {
@@ -35,7 +37,8 @@ inline std::string_view trim_right(std::string_view s) {
 // for more digits than T surely holds.
 template <class T>
 std::optional<T> to_number(std::string_view s) {
-  if (s.empty() || s.size() > static_cast<std::size_t>(std::numeric_limits<T>::digits10)) return std::nullopt;
+  if (s.empty() || s.size() > static_cast<std::size_t>(std::numeric_limits<T>::digits10))
+    return std::nullopt;
   T v = 0;
   for (const char c : s) {
     if (!is_digit(c)) return std::nullopt;

@@ -67,8 +67,10 @@ class ItemWriter {
   // include/trace/events/irq.h: softirq_name[] shows the action after the vector number.
   template <class E>
   void operator()(const E& e, const trace_fields::SoftirqAction<E>& item) {
-    const std::string_view action = e.*item.vec == profile_.sched_softirq_vec ? kSchedSoftirqAction : "?";
-    put("[" + std::string(item.name), std::string(action) + "]");  // the bracketed item [action=NAME]
+    const std::string_view action =
+        e.*item.vec == profile_.sched_softirq_vec ? kSchedSoftirqAction : "?";
+    put("[" + std::string(item.name),
+        std::string(action) + "]");  // the bracketed item [action=NAME]
   }
   template <class E, class... Items>
   void operator()(const E& e, const trace_fields::When<E, Items...>& group) {
@@ -120,7 +122,8 @@ void TraceWriter::header(const TraceHeader& h) {
          << "# jiffies-bits: " << h.profile->jiffies_bits << "\n";
   if (h.topology != nullptr) {
     out_ << "# topology: " << h.topology_name << "\n";
-    const KernelVersion era = h.topology->era.value_or(h.profile != nullptr ? h.profile->version : kNewestModelledKernel);
+    const KernelVersion era =
+        h.topology->era.value_or(h.profile != nullptr ? h.profile->version : kNewestModelledKernel);
     std::istringstream dump(write_dmesg(*h.topology, era));
     for (std::string l; std::getline(dump, l);) out_ << "# topology-dump: " << l << "\n";
   }
@@ -150,15 +153,18 @@ std::string TraceWriter::timestamp() {
   if (sub >= usec_per_jiffy) sub = usec_per_jiffy - 1;
   const uint64_t usec = (since_boot % profile_.hz) * usec_per_jiffy + sub;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(since_boot / profile_.hz),
+  std::snprintf(buf, sizeof buf, "%llu.%06llu",
+                static_cast<unsigned long long>(since_boot / profile_.hz),
                 static_cast<unsigned long long>(usec));
   return buf;
 }
 
-void TraceWriter::line(int cpu, const char* flags, std::string_view event, const std::string& fields) {
+void TraceWriter::line(int cpu, const char* flags, std::string_view event,
+                       const std::string& fields) {
   const auto [comm, pid] = cpu >= 0 ? current_task_(cpu) : std::pair<std::string, int>{"<idle>", 0};
   char head[64];
-  std::snprintf(head, sizeof head, "%16s-%-7d [%03d] %s ", comm.c_str(), pid, cpu < 0 ? 0 : cpu, flags);
+  std::snprintf(head, sizeof head, "%16s-%-7d [%03d] %s ", comm.c_str(), pid, cpu < 0 ? 0 : cpu,
+                flags);
   out_ << head << timestamp() << ": " << event << ": " << fields << "\n";
 }
 
@@ -167,7 +173,8 @@ void TraceWriter::write(const E& e) {
   std::string fields;
   ItemWriter(fields, profile_).all(e, trace_fields::Schema<E>::items);
   constexpr std::array<const char*, 3> kIrqInfo{kHardirq, kSoftirq, kTask};  // by IrqContext
-  line(trace_fields::cpu_column(e), kIrqInfo[static_cast<std::size_t>(trace_fields::irq_context(e))],
+  line(trace_fields::cpu_column(e),
+       kIrqInfo[static_cast<std::size_t>(trace_fields::irq_context(e))],
        trace_event_name(trace_fields::event_id(e)), fields);
 }
 

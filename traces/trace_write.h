@@ -16,8 +16,8 @@
 #include "model/balance_event.h"
 #include "model/profile.h"
 #include "model/sim/simulator.h"
-#include "model/topology.h"
 #include "model/sim/workload.h"
+#include "model/topology.h"
 
 namespace sbm {
 
@@ -25,10 +25,10 @@ inline constexpr int kTraceFormatVersion = 1;
 
 // What the `#` header declares.
 struct TraceHeader {
-  std::string generator;        // e.g. "sbm trace gen --topology 2s-numa --seed 1 ..."
+  std::string generator;  // e.g. "sbm trace gen --topology 2s-numa --seed 1 ..."
   const Profile* profile = nullptr;
   const Topology* topology = nullptr;  // embedded as a sched_verbose dump of its era
-  std::string topology_name;    // the SPEC or file it came from
+  std::string topology_name;           // the SPEC or file it came from
 };
 
 class TraceWriter {
@@ -56,7 +56,7 @@ class TraceWriter {
   const Profile& profile_;
   CurrentTask current_task_;
   uint64_t jiffies_ = 0;
-  uint64_t seq_in_jiffy_ = 0;   // events already written in this jiffy: the sub-jiffy clock
+  uint64_t seq_in_jiffy_ = 0;  // events already written in this jiffy: the sub-jiffy clock
 };
 
 // A writer for a simulation's trace, its header (the simulator's profile and starting

@@ -5,9 +5,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "properties/topo_invariants.h"
@@ -47,11 +47,14 @@ int main() {
   sbm::check_trace(reader, check);
 
   const sbm::SimSummary& s = build.sim->summary();
-  std::cout << "2s-numa: " << topo_report.checks.size() << " TOPO checks, " << topo_report.violations.size()
-            << " violations; 300 ticks: " << s.balances << " sched_balance_rq() calls, " << s.migrations
-            << " migrations, " << checker.violations().size() << " property violations; trace replay: "
-            << check.result().violations.size() << " violations\n";
-  const bool ok = topo_report.violations.empty() && !topo_report.checks.empty() && checker.violations().empty() &&
-                  s.balances > 0 && check.result().replayed() && check.result().violations.empty();
+  std::cout << "2s-numa: " << topo_report.checks.size() << " TOPO checks, "
+            << topo_report.violations.size() << " violations; 300 ticks: " << s.balances
+            << " sched_balance_rq() calls, " << s.migrations << " migrations, "
+            << checker.violations().size()
+            << " property violations; trace replay: " << check.result().violations.size()
+            << " violations\n";
+  const bool ok = topo_report.violations.empty() && !topo_report.checks.empty() &&
+                  checker.violations().empty() && s.balances > 0 && check.result().replayed() &&
+                  check.result().violations.empty();
   return ok ? 0 : 1;
 }

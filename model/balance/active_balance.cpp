@@ -88,7 +88,8 @@ ActiveBalanceRun active_load_balance_cpu_stop(MachineState& m, LbState& s, const
   Rq& busiest = m.rq(busiest_cpu);
   const int target = busiest.push_cpu;
   const int cpu = busiest_cpu;  // the stopper / migration thread runs on the busiest CPU
-  const std::string site = era.active_via_stopper ? "active_load_balance_cpu_stop" : "migration_thread";
+  const std::string site =
+      era.active_via_stopper ? "active_load_balance_cpu_stop" : "migration_thread";
   s.locks.lock(cpu, busiest_cpu, site, sink);
   // The stopper (the migration thread in 2.6.x) preempted busiest's running task: while it
   // runs it is rq->curr and counts in nr_running, and every CFS task is only queued.

@@ -10,8 +10,8 @@
 // active_load_balance() (kernel/sched.c).
 #pragma once
 
-#include "model/balance_event.h"
 #include "model/balance/lb_env.h"
+#include "model/balance_event.h"
 #include "model/profile.h"
 #include "model/rq.h"
 
@@ -29,7 +29,8 @@ enum class ActiveKick {
 };
 
 // The kick, under busiest's rq lock (lock events emitted). Clears LBF_ALL_PINNED when the
-// running task may move; sets it when not, where the era does (Profile::curr_pinned_sets_all_pinned).
+// running task may move; sets it when not, where the era does
+// (Profile::curr_pinned_sets_all_pinned).
 ActiveKick kick_active_balance(MachineState& m, LbState& s, const Profile& era, LbEnv& env,
                                BalanceEventSink& sink);
 

@@ -24,7 +24,8 @@ struct IntervalRule {
 
 inline IntervalRule interval_rule(const Profile& p) {
   return IntervalRule{p.hz, p.busy_interval_minus_one, p.interval_cap != IntervalCap::None,
-                      is_mutant(p, Mutant::UnclampedInterval), is_mutant(p, Mutant::BusyFactorIgnored)};
+                      is_mutant(p, Mutant::UnclampedInterval),
+                      is_mutant(p, Mutant::BusyFactorIgnored)};
 }
 
 // get_sd_balance_interval(sd, cpu_busy), kernel/sched/fair.c (v6.17; inline in
@@ -40,7 +41,8 @@ typename Ops::Value get_sd_balance_interval(const Ops& o, typename Ops::Value ba
                                             typename Ops::Bool busy, const IntervalRule& rule,
                                             typename Ops::Value cap) {
   // Mutant "busy-factor-ignored" (model/mutants.h): the multiplication is left out.
-  const auto busy_ms = rule.busy_factor_ignored ? balance_interval : o.mul(balance_interval, busy_factor);
+  const auto busy_ms =
+      rule.busy_factor_ignored ? balance_interval : o.mul(balance_interval, busy_factor);
   const auto ms = o.select(busy, busy_ms, balance_interval);
   auto interval = msecs_to_jiffies(o, ms, rule.hz);
   if (rule.busy_minus_one) interval = o.select(busy, o.sub(interval, o.lit(1)), interval);
@@ -69,8 +71,8 @@ NextBalanceMin<Ops> next_balance_min_update(const Ops& o, const NextBalanceMin<O
                                             Mutant mutant = Mutant::None) {
   // Mutant "plain-lt" (model/mutants.h): an unsigned "candidate < next_balance", which
   // disagrees with time_after() once the two straddle a jiffies wrap.
-  const auto take = mutant == Mutant::PlainLt ? o.ult(candidate, acc.value)
-                                              : time_after(o, acc.value, candidate);
+  const auto take =
+      mutant == Mutant::PlainLt ? o.ult(candidate, acc.value) : time_after(o, acc.value, candidate);
   return {o.select(take, candidate, acc.value), o.lor(acc.updated, take)};
 }
 
@@ -97,8 +99,8 @@ typename Ops::Value balance_interval_backoff(const Ops& o, typename Ops::Value b
                                              Mutant mutant = Mutant::None) {
   // Mutant "unbounded-backoff" (model/mutants.h): doubled on every call, no ceiling test.
   if (mutant == Mutant::UnboundedBackoff) return o.add(bi, bi);
-  const auto grow = o.lor(o.land(all_pinned, o.ult(bi, o.lit(max_pinned_interval))),
-                          o.ult(bi, max_interval));
+  const auto grow =
+      o.lor(o.land(all_pinned, o.ult(bi, o.lit(max_pinned_interval))), o.ult(bi, max_interval));
   return o.select(grow, o.add(bi, bi), bi);
 }
 
@@ -118,8 +120,8 @@ inline uint64_t balance_interval_ceiling(unsigned min_interval, unsigned max_int
   const WrapOps o{32};
   uint64_t bi = min_interval;
   for (;;) {
-    const uint64_t next = balance_interval_backoff(o, bi, uint64_t{max_interval}, true,
-                                                   max_pinned_interval);
+    const uint64_t next =
+        balance_interval_backoff(o, bi, uint64_t{max_interval}, true, max_pinned_interval);
     if (next == bi) return bi;
     bi = next;
   }

@@ -24,15 +24,17 @@ bool take_by_imbalance(const Profile& era, LbEnv& env, const Task& p, unsigned n
   switch (env.migration_type) {
     case MigrationType::Load: {
       const uint64_t load = std::max<uint64_t>(p.load_weight, 1);  // task_h_load(), >= 1
-      const uint64_t test =
-          era.detach_load_rule == DetachLoadRule::ShrBound ? shr_bound(load, nr_balance_failed) : load / 2;
+      const uint64_t test = era.detach_load_rule == DetachLoadRule::ShrBound
+                                ? shr_bound(load, nr_balance_failed)
+                                : load / 2;
       if (env.imbalance < 0 || test > static_cast<uint64_t>(env.imbalance)) return false;
       env.imbalance -= static_cast<int64_t>(load);
       return true;
     }
     case MigrationType::Util: {
       const uint64_t util = p.util;  // task_util_est()
-      if (env.imbalance < 0 || shr_bound(util, nr_balance_failed) > static_cast<uint64_t>(env.imbalance))
+      if (env.imbalance < 0 ||
+          shr_bound(util, nr_balance_failed) > static_cast<uint64_t>(env.imbalance))
         return false;
       env.imbalance -= static_cast<int64_t>(util);
       return true;
@@ -76,7 +78,7 @@ unsigned detach_tasks_v3(MachineState& m, const Profile& era, LbEnv& env, Balanc
       const bool past_loop_max =
           is_mutant(m.profile, Mutant::DetachLimitIgnored) && (env.flags & kLbfAllPinned);
       if (env.loop > env.loop_max && !past_loop_max) break;  // we've more or less seen every task
-      if (env.loop > env.loop_break) {     // take a breather every nr_migrate_break tasks
+      if (env.loop > env.loop_break) {  // take a breather every nr_migrate_break tasks
         if (past_loop_max && env.loop >= tasks.size()) break;  // tried every running task
         env.loop_break += era.nr_migrate_break;
         env.flags |= kLbfNeedBreak;
@@ -147,7 +149,9 @@ unsigned move_tasks_26(MachineState& m, const Profile& era, LbEnv& env, unsigned
     size_t pos = backward ? tasks.size() : 0;
     while (backward ? pos > 0 : pos < tasks.size()) {
       // v2.6.32: "if (!p || loops++ > sysctl_sched_nr_migrate) goto out".
-      if (era.detach_limit == DetachLimit::NrMigratePlusOne && examined > era.sysctl_sched_nr_migrate) break;
+      if (era.detach_limit == DetachLimit::NrMigratePlusOne &&
+          examined > era.sysctl_sched_nr_migrate)
+        break;
       examined++;
       const size_t i = backward ? pos - 1 : pos;
       const Task p = tasks[i];
@@ -159,7 +163,10 @@ unsigned move_tasks_26(MachineState& m, const Profile& era, LbEnv& env, unsigned
       }
       if (skip) {
         s.best_prio_seen = true;  // best_prio_seen |= idx == best_prio (one priority level)
-        if (backward) --pos; else ++pos;
+        if (backward)
+          --pos;
+        else
+          ++pos;
         continue;
       }
       tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(i));
@@ -191,7 +198,8 @@ bool task_hot(const MachineState& m, const Profile& era, const LbEnv& env, const
   return delta < static_cast<int64_t>(cost);
 }
 
-MigrateVerdict can_migrate_task(const MachineState& m, const Profile& era, LbEnv& env, const Task& p) {
+MigrateVerdict can_migrate_task(const MachineState& m, const Profile& era, LbEnv& env,
+                                const Task& p) {
   // Mutant affinity-ignored (model/mutants.h): the cpus_allowed test is left out.
   if (!p.cpus_allowed.test(env.dst_cpu) && !is_mutant(m.profile, Mutant::AffinityIgnored)) {
     if (!era.affinity_flags) return {};
@@ -219,16 +227,20 @@ MigrateVerdict can_migrate_task(const MachineState& m, const Profile& era, LbEnv
 
 unsigned detach_limit(const Profile& era, unsigned src_nr_running) {
   switch (era.detach_limit) {
-    case DetachLimit::NrRunningMinusOne: return src_nr_running > 0 ? src_nr_running - 1 : 0;
-    case DetachLimit::NrMigratePlusOne: return era.sysctl_sched_nr_migrate + 1;
-    case DetachLimit::LoopMax: return std::min(era.sysctl_sched_nr_migrate, src_nr_running);
+    case DetachLimit::NrRunningMinusOne:
+      return src_nr_running > 0 ? src_nr_running - 1 : 0;
+    case DetachLimit::NrMigratePlusOne:
+      return era.sysctl_sched_nr_migrate + 1;
+    case DetachLimit::LoopMax:
+      return std::min(era.sysctl_sched_nr_migrate, src_nr_running);
   }
   return 0;
 }
 
 unsigned detach_tasks(MachineState& m, const Profile& era, LbEnv& env, BalanceEventSink& sink) {
   switch (era.detach_limit) {
-    case DetachLimit::LoopMax: return detach_tasks_v3(m, era, env, sink);
+    case DetachLimit::LoopMax:
+      return detach_tasks_v3(m, era, env, sink);
     case DetachLimit::NrRunningMinusOne:
       return move_tasks_26(m, era, env, detach_limit(era, env.round_nr_running), sink);
     case DetachLimit::NrMigratePlusOne:

@@ -33,7 +33,8 @@ struct MigrateVerdict {
 // dst_grpmask & env->cpus & p->cpus_ptr, unless NEWLY_IDLE / already DST_PINNED / active),
 // clears LBF_ALL_PINNED for a task allowed on dst, refuses the running task, migrates an
 // LBF_ACTIVE_LB task at once, else when cold or nr_balance_failed > cache_nice_tries.
-MigrateVerdict can_migrate_task(const MachineState& m, const Profile& era, LbEnv& env, const Task& p);
+MigrateVerdict can_migrate_task(const MachineState& m, const Profile& era, LbEnv& env,
+                                const Task& p);
 
 // The per-round bound MIG-4 checks: loop_max = min(sysctl_sched_nr_migrate, nr_running)
 // tasks examined (3.x+), sysctl_sched_nr_migrate + 1 examined (v2.6.32's "loops++ >"),

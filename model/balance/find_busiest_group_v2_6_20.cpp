@@ -56,7 +56,8 @@ SrcGroupResult find_busiest_group_2620(const MachineState& m, LbEnv& env,
   if (!small) {
     // Don't pull so many tasks that a group would go idle.
     const uint64_t max_pull = std::min(max_load - avg_load, max_load - busiest_lpt);
-    imbalance = std::min(max_pull * busiest_pwr, (avg_load - this_load) * this_pwr) / kSchedLoadScale;
+    imbalance =
+        std::min(max_pull * busiest_pwr, (avg_load - this_load) * this_pwr) / kSchedLoadScale;
     small = imbalance < busiest_lpt;
   }
   if (small) {

@@ -43,11 +43,13 @@ SrcGroupResult find_busiest_group_2632(const MachineState& m, LbEnv& env,
     }
     sgs.group_capacity = *g.capacity;  // cpu_power
     sgs.avg_load = sgs.group_load * kSchedLoadScale / sgs.group_capacity;
-    const uint64_t avg_load_per_task = sgs.sum_nr_running ? sgs.sum_weighted_load / sgs.sum_nr_running : 0;
+    const uint64_t avg_load_per_task =
+        sgs.sum_nr_running ? sgs.sum_weighted_load / sgs.sum_nr_running : 0;
     // "Consider the group unbalanced when the imbalance is larger than the average weight
     // of two tasks" (unsigned: a local group's max - min wraps, but max_nr_running is 0).
     sgs.group_imb = (max_cpu_load - min_cpu_load) > 2 * avg_load_per_task && max_nr_running > 1;
-    sgs.group_capacity_nr = (sgs.group_capacity + kSchedLoadScale / 2) / kSchedLoadScale;  // DIV_ROUND_CLOSEST
+    sgs.group_capacity_nr =
+        (sgs.group_capacity + kSchedLoadScale / 2) / kSchedLoadScale;  // DIV_ROUND_CLOSEST
     sgs.group_weight = static_cast<unsigned>(g.span.weight());
     sgs.group_has_capacity = sgs.group_capacity_nr > sgs.sum_nr_running;
     total_load += sgs.group_load;
@@ -68,7 +70,8 @@ SrcGroupResult find_busiest_group_2632(const MachineState& m, LbEnv& env,
   const SgLbStats& l = r.stats[static_cast<size_t>(r.local)];
   if (b.sum_nr_running == 0) return balanced(r, env, "busiest has no task");
   uint64_t avg_load = 0;  // sds.avg_load stays 0 on the NEWLY_IDLE force path
-  const bool force = env.idle == CpuIdleType::NewlyIdle && this_has_capacity && !b.group_has_capacity;
+  const bool force =
+      env.idle == CpuIdleType::NewlyIdle && this_has_capacity && !b.group_has_capacity;
   if (!force) {
     if (l.avg_load >= max_load) return balanced(r, env, "this_load >= max_load");
     avg_load = kSchedLoadScale * total_load / total_pwr;
@@ -90,10 +93,12 @@ SrcGroupResult find_busiest_group_2632(const MachineState& m, LbEnv& env,
     uint64_t load_above_capacity = ~uint64_t{0};
     if (!b.group_imb) {
       // Don't want to pull so many tasks that a group would go idle.
-      load_above_capacity = (b.sum_nr_running - b.group_capacity_nr) * (kSchedLoadScale * kSchedLoadScale) / busiest_pwr;
+      load_above_capacity = (b.sum_nr_running - b.group_capacity_nr) *
+                            (kSchedLoadScale * kSchedLoadScale) / busiest_pwr;
     }
     const uint64_t max_pull = std::min(max_load - avg_load, load_above_capacity);
-    imbalance = std::min(max_pull * busiest_pwr, (avg_load - l.avg_load) * this_pwr) / kSchedLoadScale;
+    imbalance =
+        std::min(max_pull * busiest_pwr, (avg_load - l.avg_load) * this_pwr) / kSchedLoadScale;
     small = imbalance < busiest_lpt;
   }
   if (small) {
@@ -116,7 +121,8 @@ SrcGroupResult find_busiest_group_2632(const MachineState& m, LbEnv& env,
   env.imbalance = static_cast<int64_t>(imbalance);
   r.busiest = busiest;
   r.imbalance = env.imbalance;
-  r.decision = force ? "NEWLY_IDLE with spare capacity: force" : (small ? "fix_small_imbalance" : "imbalance");
+  r.decision = force ? "NEWLY_IDLE with spare capacity: force"
+                     : (small ? "fix_small_imbalance" : "imbalance");
   return r;
 }
 

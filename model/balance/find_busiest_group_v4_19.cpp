@@ -46,8 +46,8 @@ SrcGroupResult find_busiest_group_419(const MachineState& m, const LbState& s, L
     sgs.avg_load = sgs.group_load * kSchedLoadScale / sgs.group_capacity;
     if (sgs.sum_nr_running) sgs.load_per_task = sgs.sum_weighted_load / sgs.sum_nr_running;
     sgs.group_weight = static_cast<unsigned>(g.span.weight());
-    sgs.group_no_capacity = sgs.sum_nr_running > sgs.group_weight &&
-                            sgs.group_capacity * 100 < sgs.group_util * pct;
+    sgs.group_no_capacity =
+        sgs.sum_nr_running > sgs.group_weight && sgs.group_capacity * 100 < sgs.group_util * pct;
     sgs.group_type = classify(sgs, g);
     if (!local) {
       // The child prefers siblings: treat a group with clearly more tasks than a local
@@ -59,8 +59,9 @@ SrcGroupResult find_busiest_group_419(const MachineState& m, const LbState& s, L
         sgs.group_type = classify(sgs, g);
       }
       // update_sd_pick_busiest(): a higher type, else a higher avg_load.
-      const bool pick = sgs.group_type > busiest_stat.group_type ||
-                        (sgs.group_type == busiest_stat.group_type && sgs.avg_load > busiest_stat.avg_load);
+      const bool pick =
+          sgs.group_type > busiest_stat.group_type ||
+          (sgs.group_type == busiest_stat.group_type && sgs.avg_load > busiest_stat.avg_load);
       if (pick) {
         busiest = static_cast<int>(i);
         busiest_stat = sgs;
@@ -108,7 +109,8 @@ SrcGroupResult find_busiest_group_419(const MachineState& m, const LbState& s, L
       }
     }
     const uint64_t max_pull = std::min(b.avg_load - sds_avg, load_above_capacity);
-    imbalance = std::min(max_pull * b.group_capacity, (sds_avg - l.avg_load) * l.group_capacity) / kSchedLoadScale;
+    imbalance = std::min(max_pull * b.group_capacity, (sds_avg - l.avg_load) * l.group_capacity) /
+                kSchedLoadScale;
     small = imbalance < b.load_per_task;
   }
   if (small) {

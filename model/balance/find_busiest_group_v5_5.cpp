@@ -74,8 +74,10 @@ bool update_sd_pick_busiest(const SgLbStats& sgs, const SchedGroup& sg, const Sg
   if (sgs.group_type < busiest.group_type) return false;
   bool has_spare_rule = false;
   switch (sgs.group_type) {
-    case GroupType::Overloaded: return sgs.avg_load > busiest.avg_load;
-    case GroupType::Imbalanced: return false;  // the first imbalanced group
+    case GroupType::Overloaded:
+      return sgs.avg_load > busiest.avg_load;
+    case GroupType::Imbalanced:
+      return false;  // the first imbalanced group
     case GroupType::SmtBalance:
       if (sgs.idle_cpus != 0 || busiest.idle_cpus != 0) {
         has_spare_rule = true;
@@ -93,7 +95,8 @@ bool update_sd_pick_busiest(const SgLbStats& sgs, const SchedGroup& sg, const Sg
         return !(has_flag(sg, SdFlag::ShareCpucapacity) && sgs.sum_h_nr_running <= 1);
       has_spare_rule = true;
       break;
-    default: break;
+    default:
+      break;
   }
   if (has_spare_rule) {
     // The group with the fewest idle CPUs, then the most tasks.
@@ -116,7 +119,8 @@ uint64_t group_avg_load(const SgLbStats& sgs) {
 bool pick_busiest(const MachineState& m, const SgLbStats& sgs, const SchedGroup& sg,
                   const SgLbStats& busiest, const SchedGroup* busiest_group) {
   if (is_mutant(m.profile, Mutant::GroupImbalance))
-    return sgs.sum_h_nr_running && (!busiest_group || group_avg_load(sgs) > group_avg_load(busiest));
+    return sgs.sum_h_nr_running &&
+           (!busiest_group || group_avg_load(sgs) > group_avg_load(busiest));
   return update_sd_pick_busiest(sgs, sg, busiest, busiest_group);
 }
 
@@ -154,8 +158,8 @@ void calculate_imbalance(const MachineState& m, LbEnv& env, SdLbStats& sds, SgLb
     if (busiest.group_type > GroupType::FullyBusy && !d.flags().has(SdFlag::ShareLlc)) {
       // Fill the local spare capacity.
       env.migration_type = MigrationType::Util;
-      env.imbalance = static_cast<int64_t>(std::max(local.group_capacity, local.group_util) -
-                                           local.group_util);
+      env.imbalance =
+          static_cast<int64_t>(std::max(local.group_capacity, local.group_util) - local.group_util);
       if (env.idle != CpuIdleType::NotIdle && env.imbalance == 0) {
         env.migration_type = MigrationType::Task;
         env.imbalance = 1;
@@ -184,10 +188,10 @@ void calculate_imbalance(const MachineState& m, LbEnv& env, SdLbStats& sds, SgLb
   }
   env.migration_type = MigrationType::Load;
   // Unsigned long arithmetic, as the kernel's.
-  env.imbalance = static_cast<int64_t>(
-      std::min((busiest.avg_load - sds.avg_load) * busiest.group_capacity,
-               (sds.avg_load - local.avg_load) * local.group_capacity) /
-      kSchedCapacityScale);
+  env.imbalance =
+      static_cast<int64_t>(std::min((busiest.avg_load - sds.avg_load) * busiest.group_capacity,
+                                    (sds.avg_load - local.avg_load) * local.group_capacity) /
+                           kSchedCapacityScale);
 }
 
 }  // namespace

@@ -12,14 +12,22 @@ namespace sbm {
 
 const char* group_type_name(GroupType t) {
   switch (t) {
-    case GroupType::Other: return "group_other";
-    case GroupType::HasSpare: return "group_has_spare";
-    case GroupType::FullyBusy: return "group_fully_busy";
-    case GroupType::Misfit: return "group_misfit_task";
-    case GroupType::SmtBalance: return "group_smt_balance";
-    case GroupType::AsymPacking: return "group_asym_packing";
-    case GroupType::Imbalanced: return "group_imbalanced";
-    case GroupType::Overloaded: return "group_overloaded";
+    case GroupType::Other:
+      return "group_other";
+    case GroupType::HasSpare:
+      return "group_has_spare";
+    case GroupType::FullyBusy:
+      return "group_fully_busy";
+    case GroupType::Misfit:
+      return "group_misfit_task";
+    case GroupType::SmtBalance:
+      return "group_smt_balance";
+    case GroupType::AsymPacking:
+      return "group_asym_packing";
+    case GroupType::Imbalanced:
+      return "group_imbalanced";
+    case GroupType::Overloaded:
+      return "group_overloaded";
   }
   return "?";
 }
@@ -39,8 +47,8 @@ uint64_t group_cpu_load(const MachineState& m, const CpuMask& span, const CpuMas
 void update_sd_idle(const MachineState& m, const Profile& era, LbEnv& env, const CpuMask& scanned) {
   for (int i : scanned.cpus()) {
     const Rq& rq = m.rq(i);
-    const bool busy =
-        era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 ? !idle_cpu(rq) : rq.nr_running() > 0;
+    const bool busy = era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 ? !idle_cpu(rq)
+                                                                              : rq.nr_running() > 0;
     if (busy) env.sd_idle = false;
   }
 }
@@ -48,10 +56,14 @@ void update_sd_idle(const MachineState& m, const Profile& era, LbEnv& env, const
 SrcGroupResult find_src_group(const MachineState& m, const LbState& s, const Profile& era,
                               LbEnv& env, const std::vector<SchedGroup>& groups) {
   switch (era.busiest_group_rule) {
-    case BusiestGroupRule::AvgLoad2620: return find_busiest_group_2620(m, env, groups);
-    case BusiestGroupRule::AvgLoad2632: return find_busiest_group_2632(m, env, groups);
-    case BusiestGroupRule::AvgLoad419: return find_busiest_group_419(m, s, env, groups);
-    case BusiestGroupRule::GroupType55: return find_src_group_v6(m, s, env, groups);
+    case BusiestGroupRule::AvgLoad2620:
+      return find_busiest_group_2620(m, env, groups);
+    case BusiestGroupRule::AvgLoad2632:
+      return find_busiest_group_2632(m, env, groups);
+    case BusiestGroupRule::AvgLoad419:
+      return find_busiest_group_419(m, s, env, groups);
+    case BusiestGroupRule::GroupType55:
+      return find_src_group_v6(m, s, env, groups);
   }
   return {};
 }

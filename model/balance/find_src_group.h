@@ -21,8 +21,16 @@ namespace sbm {
 
 // enum group_type. v4.19 uses Other < Imbalanced < Overloaded; v5.5+ uses HasSpare ..
 // Overloaded. One enum keeps both orders (Other is only used by v4.19).
-enum class GroupType { Other, HasSpare, FullyBusy, Misfit, SmtBalance, AsymPacking, Imbalanced,
-                       Overloaded };
+enum class GroupType {
+  Other,
+  HasSpare,
+  FullyBusy,
+  Misfit,
+  SmtBalance,
+  AsymPacking,
+  Imbalanced,
+  Overloaded
+};
 const char* group_type_name(GroupType t);
 
 // struct sg_lb_stats: the union of what each era computes.
@@ -40,20 +48,20 @@ struct SgLbStats {
   unsigned group_weight = 0;
   uint64_t group_capacity_nr = 0;  // 2.6.x group_capacity in tasks (cpu_power / SCALE)
   GroupType group_type = GroupType::Other;
-  bool group_no_capacity = false;  // v4.19
-  bool group_has_capacity = false; // v2.6.32
-  bool group_imb = false;          // v2.6.32 (max - min CPU load > 2 * avg load per task)
-  bool group_smt_balance = false;  // v6.x
-  int cores = 0;                   // v6.x sg->cores
+  bool group_no_capacity = false;   // v4.19
+  bool group_has_capacity = false;  // v2.6.32
+  bool group_imb = false;           // v2.6.32 (max - min CPU load > 2 * avg load per task)
+  bool group_smt_balance = false;   // v6.x
+  int cores = 0;                    // v6.x sg->cores
 };
 
 struct SrcGroupResult {
-  int local = -1;                  // index of the local group in the list
-  int busiest = -1;                // index of the busiest group; -1: balanced (no group)
+  int local = -1;    // index of the local group in the list
+  int busiest = -1;  // index of the busiest group; -1: balanced (no group)
   int64_t imbalance = 0;
   MigrationType migration_type = MigrationType::Load;
-  std::vector<SgLbStats> stats;    // per group, same order as the list
-  std::string decision;            // the branch that decided, in the kernel's words
+  std::vector<SgLbStats> stats;  // per group, same order as the list
+  std::string decision;          // the branch that decided, in the kernel's words
 };
 
 // sched_balance_find_src_group(env) for the era; `groups` is sched_groups_of(this_cpu,

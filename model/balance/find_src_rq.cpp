@@ -4,7 +4,8 @@
 
 namespace sbm {
 
-int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env, const SchedGroup& group) {
+int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env,
+                const SchedGroup& group) {
   const RqDomain& d = env_domain(m, env);
   const uint64_t imbalance = env.imbalance > 0 ? static_cast<uint64_t>(env.imbalance) : 0;
   int busiest = -1;
@@ -15,7 +16,8 @@ int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env, con
   // LBF_ALL_PINNED searches the group again: a CPU outside env->cpus can never be taken out
   // of the search, so the kernel would redo for ever there.
   const bool everywhere = is_mutant(m.profile, Mutant::MigrationOutsideSpan) && env.round == 0;
-  const CpuMask candidates = everywhere ? m.active.andnot(CpuMask::single(env.dst_cpu)) : group.span & env.cpus;
+  const CpuMask candidates =
+      everywhere ? m.active.andnot(CpuMask::single(env.dst_cpu)) : group.span & env.cpus;
   for (int i : candidates.cpus()) {
     const Rq& rq = m.rq(i);
     const unsigned nr = rq.nr_running();

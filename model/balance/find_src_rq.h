@@ -15,6 +15,7 @@
 namespace sbm {
 
 // Returns the busiest CPU, or -1 when none qualifies (lb_nobusyq).
-int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env, const SchedGroup& group);
+int find_src_rq(const MachineState& m, const Profile& era, const LbEnv& env,
+                const SchedGroup& group);
 
 }  // namespace sbm

@@ -4,10 +4,14 @@ namespace sbm {
 
 const char* migration_type_name(MigrationType t) {
   switch (t) {
-    case MigrationType::Load: return "migrate_load";
-    case MigrationType::Util: return "migrate_util";
-    case MigrationType::Task: return "migrate_task";
-    case MigrationType::Misfit: return "migrate_misfit";
+    case MigrationType::Load:
+      return "migrate_load";
+    case MigrationType::Util:
+      return "migrate_util";
+    case MigrationType::Task:
+      return "migrate_task";
+    case MigrationType::Misfit:
+      return "migrate_misfit";
   }
   return "?";
 }

@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "model/balance/rq_lock.h"
 #include "model/balance_event.h"
 #include "model/cpumask.h"
 #include "model/profile.h"
 #include "model/rq.h"
-#include "model/balance/rq_lock.h"
 
 namespace sbm {
 
@@ -29,16 +29,16 @@ enum class MigrationType { Load, Util, Task, Misfit };
 const char* migration_type_name(MigrationType t);
 
 struct LbEnv {
-  int this_cpu = -1;        // whose domain is balanced; sd = rq(this_cpu).sd[level]
+  int this_cpu = -1;  // whose domain is balanced; sd = rq(this_cpu).sd[level]
   int level = 0;
-  int executing_cpu = -1;   // the CPU running the code (this_cpu, or a NOHZ ILB for it)
-  int dst_cpu = -1;         // where tasks go; LBF_DST_PINNED may move it to new_dst_cpu
-  int src_cpu = -1;         // the busiest rq
+  int executing_cpu = -1;  // the CPU running the code (this_cpu, or a NOHZ ILB for it)
+  int dst_cpu = -1;        // where tasks go; LBF_DST_PINNED may move it to new_dst_cpu
+  int src_cpu = -1;        // the busiest rq
   CpuMask dst_grpmask;
   int new_dst_cpu = -1;
   CpuIdleType idle = CpuIdleType::NotIdle;
   long imbalance = 0;
-  CpuMask cpus;             // the CPUs still considered as busiest
+  CpuMask cpus;  // the CPUs still considered as busiest
   unsigned flags = 0;
   unsigned loop = 0;
   unsigned loop_break = 0;
@@ -52,8 +52,8 @@ struct LbEnv {
   uint64_t balance_seq = 0;
   int round = 0;
   unsigned round_nr_running = 0;
-  unsigned examined = 0;    // tasks given to can_migrate_task() this round (env->loop also
-                            // counts the increments that end a pass)
+  unsigned examined = 0;  // tasks given to can_migrate_task() this round (env->loop also
+                          // counts the increments that end a pass)
 };
 
 // env->sd.

@@ -22,7 +22,8 @@ int rq_lock_id(const RqLockLayout& l, int rq) {
 bool rq_lock_before(LockOrder order, const RqLockLayout& l, int rq1, int rq2) {
   const auto i = static_cast<size_t>(rq1), j = static_cast<size_t>(rq2);
   switch (order) {
-    case LockOrder::RqAddress: return l.address.at(i) < l.address.at(j);
+    case LockOrder::RqAddress:
+      return l.address.at(i) < l.address.at(j);
     case LockOrder::RqOrderLess:
       if (l.core_cpu.at(i) != l.core_cpu.at(j)) return l.core_cpu.at(i) < l.core_cpu.at(j);
       return rq1 < rq2;
@@ -30,9 +31,11 @@ bool rq_lock_before(LockOrder order, const RqLockLayout& l, int rq1, int rq2) {
   return false;
 }
 
-bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1, int rq2) {
+bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1,
+                         int rq2) {
   // Registry "inconsistent-lock-order": one path by CPU id, whatever the profile says.
-  if (path == RqLockPath::DoubleLockBalance && is_mutant(p, Mutant::InconsistentLockOrder)) return rq1 < rq2;
+  if (path == RqLockPath::DoubleLockBalance && is_mutant(p, Mutant::InconsistentLockOrder))
+    return rq1 < rq2;
   return rq_lock_before(p.lock_order, l, rq1, rq2);
 }
 
@@ -41,7 +44,9 @@ RqLocks::RqLocks(RqLockLayout layout)
       holder_(static_cast<size_t>(layout_.nr_cpus()), -1),
       stamp_(static_cast<size_t>(layout_.nr_cpus()), 0) {}
 
-int RqLocks::holder(int rq) const { return holder_.at(static_cast<size_t>(rq_lock_id(layout_, rq))); }
+int RqLocks::holder(int rq) const {
+  return holder_.at(static_cast<size_t>(rq_lock_id(layout_, rq)));
+}
 
 std::vector<int> RqLocks::held_by(int cpu) const {
   std::vector<int> held;
@@ -93,8 +98,8 @@ void double_rq_unlock(RqLocks& locks, int cpu, int rq1, int rq2, BalanceEventSin
   locks.unlock(cpu, rq1, "double_rq_unlock", sink);
 }
 
-bool double_lock_balance(LockOrder order, bool config_preempt, RqLocks& locks, int cpu,
-                         int this_rq, int busiest, BalanceEventSink& sink) {
+bool double_lock_balance(LockOrder order, bool config_preempt, RqLocks& locks, int cpu, int this_rq,
+                         int busiest, BalanceEventSink& sink) {
   const std::string site = "double_lock_balance";
   if (!config_preempt) {
     if (rq_lock_id(locks.layout(), this_rq) == rq_lock_id(locks.layout(), busiest)) return false;

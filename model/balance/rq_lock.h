@@ -26,8 +26,8 @@
 namespace sbm {
 
 struct RqLockLayout {
-  std::vector<uint64_t> address;  // &cpu_rq(cpu): by default increasing with the CPU id
-  std::vector<int> core_cpu;      // rq->core->cpu: the first CPU of the SMT core
+  std::vector<uint64_t> address;    // &cpu_rq(cpu): by default increasing with the CPU id
+  std::vector<int> core_cpu;        // rq->core->cpu: the first CPU of the SMT core
   bool core_sched_enabled = false;  // sched_core_enabled(): siblings share the core lock
 
   int nr_cpus() const { return static_cast<int>(address.size()); }
@@ -53,7 +53,8 @@ enum class RqLockPath { DoubleRqLock, DoubleLockBalance };
 // double_lock_balance() path goes by plain CPU id instead, which disagrees with the address
 // order when per-CPU addresses do not grow with the CPU id (ppc64 kexec, spec/bugs.md #22) and
 // with rq_order_less() when SMT siblings are numbered apart (SmtNumbering::Split).
-bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1, int rq2);
+bool rq_lock_path_before(const Profile& p, const RqLockLayout& l, RqLockPath path, int rq1,
+                         int rq2);
 
 // Who holds which rq lock, and the primitive operations on it.
 class RqLocks {
@@ -96,8 +97,8 @@ void double_rq_unlock(RqLocks& locks, int cpu, int rq1, int rq2, BalanceEventSin
 //             nested (false); else drop this_rq and double_rq_lock() both (true);
 //   PREEMPT:  always drop this_rq and double_rq_lock() (true).
 // v2.6.20 returns void but drops this_rq in the same case; the result says so anyway.
-bool double_lock_balance(LockOrder order, bool config_preempt, RqLocks& locks, int cpu,
-                         int this_rq, int busiest, BalanceEventSink& sink);
+bool double_lock_balance(LockOrder order, bool config_preempt, RqLocks& locks, int cpu, int this_rq,
+                         int busiest, BalanceEventSink& sink);
 // double_unlock_balance(this_rq, busiest): drops busiest unless it shares this_rq's lock.
 void double_unlock_balance(RqLocks& locks, int cpu, int this_rq, int busiest,
                            BalanceEventSink& sink);

@@ -11,14 +11,29 @@ SchedBalanceDomains::SchedBalanceDomains(int cpu, CpuIdleType idle, int executin
 
 void SchedBalanceDomains::step(MachineState& m, SchedBalanceRq& balancer, BalanceEventSink& sink) {
   switch (phase_) {
-    case Phase::Start: start(m, sink); break;
-    case Phase::Visit: visit(m, sink); break;
-    case Phase::Acquire: acquire(m, sink); break;
-    case Phase::Balance: balance(m, balancer, sink); break;
-    case Phase::Release: release(m, sink); break;
-    case Phase::MinUpdate: min_update(m, sink); break;
-    case Phase::Finish: finish(m, sink); break;
-    case Phase::Done: break;
+    case Phase::Start:
+      start(m, sink);
+      break;
+    case Phase::Visit:
+      visit(m, sink);
+      break;
+    case Phase::Acquire:
+      acquire(m, sink);
+      break;
+    case Phase::Balance:
+      balance(m, balancer, sink);
+      break;
+    case Phase::Release:
+      release(m, sink);
+      break;
+    case Phase::MinUpdate:
+      min_update(m, sink);
+      break;
+    case Phase::Finish:
+      finish(m, sink);
+      break;
+    case Phase::Done:
+      break;
   }
 }
 
@@ -51,7 +66,8 @@ bool SchedBalanceDomains::decay(MachineState& m, RqDomain& d) const {
   const WrapOps& o = m.ops;
   const uint64_t hz = m.profile.hz;
   switch (m.profile.need_decay) {
-    case NeedDecay::None: return false;
+    case NeedDecay::None:
+      return false;
     case NeedDecay::Sticky:
       if (!time_after(o, m.jiffies, d.next_decay_max_lb_cost)) return false;
       d.next_decay_max_lb_cost = o.add(m.jiffies, hz);
@@ -119,7 +135,8 @@ void SchedBalanceDomains::acquire(MachineState& m, BalanceEventSink& sink) {
   phase_ = holds_token_ ? Phase::Balance : Phase::MinUpdate;
 }
 
-void SchedBalanceDomains::balance(MachineState& m, SchedBalanceRq& balancer, BalanceEventSink& sink) {
+void SchedBalanceDomains::balance(MachineState& m, SchedBalanceRq& balancer,
+                                  BalanceEventSink& sink) {
   const Profile& p = m.profile;
   const uint64_t last_balance = m.rq(cpu_).sd[static_cast<size_t>(level_)].sd.last_balance;
   if (time_after_eq(m.ops, m.jiffies, m.ops.add(last_balance, interval_))) {
@@ -133,7 +150,7 @@ void SchedBalanceDomains::balance(MachineState& m, SchedBalanceRq& balancer, Bal
       // 2.6.x: "idle = CPU_NOT_IDLE"; v4.19+: LBF_DST_PINNED may have moved the pull
       // elsewhere, so ask idle_cpu() again.
       idle_ = p.idle_after_pull == IdleAfterPull::NotIdle || !idle_cpu(rq) ? CpuIdleType::NotIdle
-                                                                          : CpuIdleType::Idle;
+                                                                           : CpuIdleType::Idle;
       busy_ = pass_cpu_busy(p, rq, idle_);
     }
     d.sd.last_balance = m.jiffies;
@@ -204,8 +221,8 @@ void SchedBalanceSoftirq::step(MachineState& m, SchedBalanceRq& balancer, NohzHo
       sink.emit(SoftirqEntryEvent{cpu_, p.sched_softirq_vec});
       // v2.6.20: "idle = !this_rq->nr_running ? SCHED_IDLE : NOT_IDLE" here; later the
       // value the tick stored (idle_at_tick, then idle_balance).
-      const bool idle = p.idle_sampling == IdleSampling::InSoftirq ? rq.nr_running() == 0
-                                                                   : rq.idle_balance;
+      const bool idle =
+          p.idle_sampling == IdleSampling::InSoftirq ? rq.nr_running() == 0 : rq.idle_balance;
       idle_ = idle ? CpuIdleType::Idle : CpuIdleType::NotIdle;
       if (nohz_on && p.nohz_pass_before_local) {
         phase_ = Phase::NohzBefore;
@@ -225,7 +242,8 @@ void SchedBalanceSoftirq::step(MachineState& m, SchedBalanceRq& balancer, NohzHo
       break;
     case Phase::Local:
       pass_->step(m, balancer, sink);
-      if (pass_->done()) phase_ = nohz_on && !p.nohz_pass_before_local ? Phase::NohzAfter : Phase::Exit;
+      if (pass_->done())
+        phase_ = nohz_on && !p.nohz_pass_before_local ? Phase::NohzAfter : Phase::Exit;
       break;
     case Phase::NohzAfter:
       nohz.idle_balance_after_local(m, cpu_, idle_, balancer, sink);
@@ -235,7 +253,8 @@ void SchedBalanceSoftirq::step(MachineState& m, SchedBalanceRq& balancer, NohzHo
       sink.emit(SoftirqExitEvent{cpu_, p.sched_softirq_vec});
       phase_ = Phase::Done;
       break;
-    case Phase::Done: break;
+    case Phase::Done:
+      break;
   }
 }
 

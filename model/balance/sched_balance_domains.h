@@ -37,8 +37,8 @@ struct BalanceOutcome {
 class SchedBalanceRq {
  public:
   virtual ~SchedBalanceRq() = default;
-  virtual BalanceOutcome balance(MachineState& m, const BalanceCall& call,
-                                 bool& continue_balancing, BalanceEventSink& sink) = 0;
+  virtual BalanceOutcome balance(MachineState& m, const BalanceCall& call, bool& continue_balancing,
+                                 BalanceEventSink& sink) = 0;
 };
 
 // Where NOHZ idle balancing attaches (spec/kernel-facts.md §3, §7). Each hook runs as one atomic
@@ -54,14 +54,14 @@ class NohzHooks {
   virtual void balancer_kick(MachineState&, int /*cpu*/, BalanceEventSink&) {}
   // nohz_idle_balance(), 4.17+: at softirq entry, before the local pass; true when it
   // handled the softirq and the local pass must not run.
-  virtual bool idle_balance_before_local(MachineState&, int /*cpu*/, CpuIdleType,
-                                         SchedBalanceRq&, BalanceEventSink&) {
+  virtual bool idle_balance_before_local(MachineState&, int /*cpu*/, CpuIdleType, SchedBalanceRq&,
+                                         BalanceEventSink&) {
     return false;
   }
   // run_rebalance_domains() 2.6.21-3.2: the owner balances the other nohz CPUs after
   // its own pass.
-  virtual void idle_balance_after_local(MachineState&, int /*cpu*/, CpuIdleType,
-                                        SchedBalanceRq&, BalanceEventSink&) {}
+  virtual void idle_balance_after_local(MachineState&, int /*cpu*/, CpuIdleType, SchedBalanceRq&,
+                                        BalanceEventSink&) {}
 };
 
 // rebalance_domains(rq, idle) / sched_balance_domains(rq, idle) for rq(cpu), executed on
@@ -89,7 +89,7 @@ class SchedBalanceDomains {
   Phase phase() const { return phase_; }
   int cpu() const { return cpu_; }
   int executing_cpu() const { return executing_cpu_; }
-  int level() const { return level_; }            // the domain being worked on
+  int level() const { return level_; }  // the domain being worked on
   CpuIdleType idle() const { return idle_; }
   bool busy() const { return busy_; }
   uint64_t next_balance() const { return next_balance_; }

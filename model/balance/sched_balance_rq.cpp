@@ -31,7 +31,7 @@ struct Balance {
   int local = -1;
   int64_t ld_moved = 0;
   bool active_balance = false;
-  bool need_unlock = false;     // v6.19: holds sched_balance_running
+  bool need_unlock = false;  // v6.19: holds sched_balance_running
   bool serialize_busy = false;
   bool not_designated = false;  // should_we_balance() said another CPU balances
 
@@ -46,9 +46,12 @@ struct Balance {
 // env->cpus at the start (Profile::lb_cpus_init).
 CpuMask initial_cpus(const MachineState& m, const Profile& era, const CpuMask& span) {
   switch (era.lb_cpus_init) {
-    case LbCpusInit::AllCpus: return CpuMask::range(0, m.nr_cpu_ids() - 1);
-    case LbCpusInit::ActiveCpus: return m.active;
-    case LbCpusInit::SpanAndActive: return span & m.active;
+    case LbCpusInit::AllCpus:
+      return CpuMask::range(0, m.nr_cpu_ids() - 1);
+    case LbCpusInit::ActiveCpus:
+      return m.active;
+    case LbCpusInit::SpanAndActive:
+      return span & m.active;
   }
   return span & m.active;
 }
@@ -82,7 +85,8 @@ unsigned move_round(Balance& b) {
     if (env.idle == CpuIdleType::NewlyIdle) {
       // load_balance_newidle(): schedule() holds this_rq; double_lock_balance() takes busiest.
       locks.lock(cpu, env.dst_cpu, "schedule", b.sink);
-      double_lock_balance(order, b.era.config_preempt, locks, cpu, env.dst_cpu, env.src_cpu, b.sink);
+      double_lock_balance(order, b.era.config_preempt, locks, cpu, env.dst_cpu, env.src_cpu,
+                          b.sink);
       moved = detach_tasks(b.m, b.era, env, b.sink);
       attach_tasks(b.m, b.era, env, b.sink);
       double_unlock_balance(locks, cpu, env.dst_cpu, env.src_cpu, b.sink);
@@ -113,7 +117,8 @@ void more_balance(Balance& b) {
   for (;;) {
     const unsigned cur = move_round(b);
     // v2.6.32 move_tasks() returns "total_load_moved > 0"; the others count tasks.
-    b.ld_moved += b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2632 ? (cur > 0 ? 1 : 0) : cur;
+    b.ld_moved +=
+        b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2632 ? (cur > 0 ? 1 : 0) : cur;
     if (env.flags & kLbfNeedBreak) {  // take a breather, then go on with the same loop
       env.flags &= ~kLbfNeedBreak;
       continue;
@@ -167,27 +172,37 @@ Exit pull(Balance& b) {
     SdStats& st = b.sd().stats;
     const auto imb = static_cast<unsigned long>(std::max<int64_t>(env.imbalance, 0));
     switch (env.migration_type) {  // update_lb_imbalance_stat(); one sum before v17 (6.14)
-      case MigrationType::Load: st.lb_imbalance_load[b.stat()] += imb; break;
-      case MigrationType::Util: st.lb_imbalance_util[b.stat()] += imb; break;
-      case MigrationType::Task: st.lb_imbalance_task[b.stat()] += imb; break;
-      case MigrationType::Misfit: st.lb_imbalance_misfit[b.stat()] += imb; break;
+      case MigrationType::Load:
+        st.lb_imbalance_load[b.stat()] += imb;
+        break;
+      case MigrationType::Util:
+        st.lb_imbalance_util[b.stat()] += imb;
+        break;
+      case MigrationType::Task:
+        st.lb_imbalance_task[b.stat()] += imb;
+        break;
+      case MigrationType::Misfit:
+        st.lb_imbalance_misfit[b.stat()] += imb;
+        break;
     }
     env.src_cpu = busiest;
     b.ld_moved = 0;
     if (b.era.all_pinned_before_nr_running_test) env.flags |= kLbfAllPinned;
     const unsigned nr = m.rq(busiest).nr_running();
     if (nr <= 1) return Exit::Unbalanced;
-    if (b.era.affinity_flags && !b.era.all_pinned_before_nr_running_test) env.flags |= kLbfAllPinned;
+    if (b.era.affinity_flags && !b.era.all_pinned_before_nr_running_test)
+      env.flags |= kLbfAllPinned;
     env.loop_max = std::min(b.era.sysctl_sched_nr_migrate, nr);
     env.round++;
     env.round_nr_running = nr;
     env.examined = 0;
     more_balance(b);
     if (b.era.affinity_flags && b.has_parent() && (env.flags & kLbfSomePinned) && env.imbalance > 0)
-      b.s.sgc_imbalance[parent_group_key(b)] = true;  // we failed to reach balance because of affinity
+      b.s.sgc_imbalance[parent_group_key(b)] =
+          true;  // we failed to reach balance because of affinity
     // v2.6.20 load_balance_newidle() redoes whenever nothing moved, not only when all pinned.
-    const bool redo_newidle_2620 = newidle_26 && b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 &&
-                                   b.ld_moved == 0;
+    const bool redo_newidle_2620 =
+        newidle_26 && b.era.busiest_group_rule == BusiestGroupRule::AvgLoad2620 && b.ld_moved == 0;
     if (!(env.flags & kLbfAllPinned) && !redo_newidle_2620) return Exit::Unbalanced;
     env.cpus.clear(busiest);
     if (b.era.lb_cpus_init == LbCpusInit::SpanAndActive) {
@@ -261,7 +276,8 @@ void balanced_tail(Balance& b, Exit from, bool one_pinned) {
     sd.sd.nr_balance_failed = 0;
   }
   b.ld_moved = 0;
-  if (balance_interval_backoff_applies(b.p(), env.idle, env.migration_type == MigrationType::Misfit)) {
+  if (balance_interval_backoff_applies(b.p(), env.idle,
+                                       env.migration_type == MigrationType::Misfit)) {
     sd.sd.balance_interval = static_cast<unsigned>(balance_interval_backoff(
         WrapOps{32}, sd.sd.balance_interval, sd.max_interval, (env.flags & kLbfAllPinned) != 0,
         b.p().max_pinned_interval, b.p().mutant));
@@ -306,8 +322,8 @@ BalanceOutcome sched_balance_rq(MachineState& m, LbState& s, const Profile& era,
   } else {
     balanced_tail(b, exit, false);
   }
-  sched_balance_rq_unserialize(m.sched_balance_running, env.executing_cpu, env.this_cpu,
-                               env.level, b.need_unlock, sink);
+  sched_balance_rq_unserialize(m.sched_balance_running, env.executing_cpu, env.this_cpu, env.level,
+                               b.need_unlock, sink);
   BalanceOutcome out;
   out.moved = static_cast<int>(b.ld_moved);
   out.serialize_busy = b.serialize_busy;

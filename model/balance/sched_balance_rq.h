@@ -19,11 +19,11 @@
 //          moved; 2.6.x: -1 on a busy SMT domain that moved nothing)
 #pragma once
 
-#include "model/balance_event.h"
 #include "model/balance/lb_env.h"
+#include "model/balance/sched_balance_domains.h"
+#include "model/balance_event.h"
 #include "model/profile.h"
 #include "model/rq.h"
-#include "model/balance/sched_balance_domains.h"
 
 namespace sbm {
 

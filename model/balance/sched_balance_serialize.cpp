@@ -10,7 +10,8 @@ void emit_busy(const SchedBalanceRunning& token, int executing_cpu, int for_cpu,
 }
 
 // The store that makes `executing_cpu` the holder.
-void take(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level, BalanceEventSink& sink) {
+void take(SchedBalanceRunning& token, int executing_cpu, int for_cpu, int level,
+          BalanceEventSink& sink) {
   token = SchedBalanceRunning{executing_cpu, for_cpu, level};
   sink.emit(SerializeEvent{executing_cpu, for_cpu, level, SerializeAction::Acquire, executing_cpu});
 }
@@ -31,8 +32,9 @@ bool serialize_caller(const Profile& p, CpuIdleType idle) {
   return idle != CpuIdleType::NewlyIdle || p.serialize_newidle;
 }
 
-SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc, CpuIdleType idle,
-                           int executing_cpu, int for_cpu, int level, BalanceEventSink& sink) {
+SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc,
+                           CpuIdleType idle, int executing_cpu, int for_cpu, int level,
+                           BalanceEventSink& sink) {
   switch (pc) {
     case SerializePc::Outside:
       if (!serialize_caller(p, idle)) return SerializePc::Unserialized;
@@ -42,7 +44,8 @@ SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, Seriali
         emit_busy(token, executing_cpu, for_cpu, level, sink);
         return SerializePc::Outside;
       }
-      if (serialize_try_acquire(token, executing_cpu, for_cpu, level, sink)) return SerializePc::Inside;
+      if (serialize_try_acquire(token, executing_cpu, for_cpu, level, sink))
+        return SerializePc::Inside;
       // Registry "trylock-fail-balances": the "goto out" after a failed trylock is missing.
       return is_mutant(p, Mutant::TrylockFailBalances) ? SerializePc::Inside : SerializePc::Outside;
     case SerializePc::Checked:

@@ -75,14 +75,15 @@ enum class SerializePc {
 //   trylock-fail-balances: a busy token still goes Inside, without the token, and the
 //                          release at the end frees the holder's token.
 // The era-switch mutant newidle-unserialized acts through serialize_caller().
-SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc, CpuIdleType idle,
-                           int executing_cpu, int for_cpu, int level, BalanceEventSink& sink);
+SerializePc serialize_step(const Profile& p, SchedBalanceRunning& token, SerializePc pc,
+                           CpuIdleType idle, int executing_cpu, int for_cpu, int level,
+                           BalanceEventSink& sink);
 
 enum class SerializeTry {
   NotNeeded,    // no SD_SERIALIZE, NEWLY_IDLE before 522fb20fbdbe, or another placement
   AlreadyHeld,  // need_unlock: kept across "goto redo"
   Acquired,
-  Busy,         // the caller goes to out_balanced
+  Busy,  // the caller goes to out_balanced
 };
 
 // v6.19 sched_balance_rq(), right after should_we_balance() passed:

@@ -13,12 +13,11 @@ TriggerResult sched_balance_trigger(MachineState& m, int cpu, NohzHooks& nohz,
   const bool attached = !on_null_domain(m.rq(cpu));
   const bool active = m.active.test(cpu);
   // 2.6.21-3.2: the owner branches come first in trigger_load_balance().
-  const bool defers = nohz_on && p.nohz_model == NohzModel::OwnerLoadBalancer &&
-                      nohz.trigger_defers(m, cpu, sink);
+  const bool defers =
+      nohz_on && p.nohz_model == NohzModel::OwnerLoadBalancer && nohz.trigger_defers(m, cpu, sink);
 
   Rq& rq = m.rq(cpu);
-  const bool idle =
-      p.idle_sampling == IdleSampling::AtTick ? rq.idle_balance : idle_cpu(rq);
+  const bool idle = p.idle_sampling == IdleSampling::AtTick ? rq.idle_balance : idle_cpu(rq);
   sink.emit(TickEvent{cpu, m.jiffies, idle, rq.next_balance, attached, active, defers});
 
   TriggerResult r;
@@ -44,7 +43,8 @@ TriggerResult sched_balance_trigger(MachineState& m, int cpu, NohzHooks& nohz,
   return r;
 }
 
-TriggerResult sched_tick_balance(MachineState& m, int cpu, NohzHooks& nohz, BalanceEventSink& sink) {
+TriggerResult sched_tick_balance(MachineState& m, int cpu, NohzHooks& nohz,
+                                 BalanceEventSink& sink) {
   sched_tick_sample_idle(m, cpu);
   return sched_balance_trigger(m, cpu, nohz, sink);
 }

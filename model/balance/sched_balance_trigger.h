@@ -14,9 +14,9 @@
 // (rq->idle_at_tick in 2.6.21-3.x).
 #pragma once
 
+#include "model/balance/sched_balance_domains.h"
 #include "model/balance_event.h"
 #include "model/rq.h"
-#include "model/balance/sched_balance_domains.h"
 
 namespace sbm {
 
@@ -42,7 +42,6 @@ TriggerResult sched_balance_trigger(MachineState& m, int cpu, NohzHooks& nohz,
                                     BalanceEventSink& sink);
 
 // The balancing part of one tick on `cpu`: sample the idle state, then the trigger.
-TriggerResult sched_tick_balance(MachineState& m, int cpu, NohzHooks& nohz,
-                                 BalanceEventSink& sink);
+TriggerResult sched_tick_balance(MachineState& m, int cpu, NohzHooks& nohz, BalanceEventSink& sink);
 
 }  // namespace sbm

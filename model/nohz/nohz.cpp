@@ -6,9 +6,7 @@ namespace sbm {
 
 namespace {
 
-bool nohz_on(const Profile& p, NohzModel model) {
-  return p.config_no_hz && p.nohz_model == model;
-}
+bool nohz_on(const Profile& p, NohzModel model) { return p.config_no_hz && p.nohz_model == model; }
 
 }  // namespace
 
@@ -29,7 +27,8 @@ bool NohzIdleBalancer::trigger_defers(MachineState& m, int cpu, BalanceEventSink
 }
 
 void NohzIdleBalancer::balancer_kick(MachineState& m, int cpu, BalanceEventSink& sink) {
-  if (nohz_on(m.profile, NohzModel::KickIdleLoadBalancer)) nohz_era::nohz_balancer_kick(m, cpu, sink);
+  if (nohz_on(m.profile, NohzModel::KickIdleLoadBalancer))
+    nohz_era::nohz_balancer_kick(m, cpu, sink);
 }
 
 bool NohzIdleBalancer::idle_balance_before_local(MachineState& m, int cpu, CpuIdleType idle,
@@ -47,7 +46,8 @@ void NohzIdleBalancer::idle_balance_after_local(MachineState& m, int cpu, CpuIdl
 bool nohz_stop_tick(MachineState& m, int cpu, BalanceEventSink& sink) {
   if (nohz_on(m.profile, NohzModel::OwnerLoadBalancer))
     return nohz_era::select_nohz_load_balancer(m, cpu, true, sink);
-  if (nohz_on(m.profile, NohzModel::KickIdleLoadBalancer)) nohz_era::nohz_balance_enter_idle(m, cpu, sink);
+  if (nohz_on(m.profile, NohzModel::KickIdleLoadBalancer))
+    nohz_era::nohz_balance_enter_idle(m, cpu, sink);
   return false;
 }
 

@@ -28,9 +28,9 @@
 // itself getting work (!idle_cpu()). The whole ILB walk is one atomic step.
 #pragma once
 
+#include "model/balance/sched_balance_domains.h"
 #include "model/balance_event.h"
 #include "model/rq.h"
-#include "model/balance/sched_balance_domains.h"
 
 namespace sbm {
 

@@ -22,8 +22,8 @@
 #include <utility>
 #include <vector>
 
-#include "model/balance_event.h"
 #include "model/balance/balance_interval.h"
+#include "model/balance_event.h"
 #include "model/cpumask.h"
 #include "model/jiffies.h"
 #include "model/profile.h"
@@ -67,8 +67,8 @@ struct IlbWalkFold {
 
 // The loop of _nohz_idle_balance() on this_cpu over `idle_cpus` at jiffies `now`.
 template <class Ops, class Walker>
-IlbWalkFold<Ops> ilb_walk_fold(const Ops& o, const IlbWalkRule& r, const CpuMask& idle_cpus, int this_cpu,
-                               typename Ops::Value now, Walker& w) {
+IlbWalkFold<Ops> ilb_walk_fold(const Ops& o, const IlbWalkRule& r, const CpuMask& idle_cpus,
+                               int this_cpu, typename Ops::Value now, Walker& w) {
   IlbWalkFold<Ops> f{{o.add(now, o.lit(r.horizon)), o.truth(false)}, true, {}, {}};
   for (int balance_cpu : ilb_walk_order(r.walk, idle_cpus, this_cpu)) {
     if (!w.idle(balance_cpu)) {
@@ -102,15 +102,19 @@ IlbWalkFold<Ops> ilb_walk_fold(const Ops& o, const IlbWalkRule& r, const CpuMask
 // next_balance", reached after an abort only before 3ea2f097b17e. `current` is its value
 // when the walk ends (v4.19's own pass may have moved it).
 template <class Ops>
-typename Ops::Value nohz_next_balance_after_walk(const Ops& o, const IlbWalkRule& r, const IlbWalkFold<Ops>& f,
+typename Ops::Value nohz_next_balance_after_walk(const Ops& o, const IlbWalkRule& r,
+                                                 const IlbWalkFold<Ops>& f,
                                                  typename Ops::Value current) {
-  return o.select(o.land(f.next.updated, o.truth(f.complete || r.write_after_abort)), f.next.value, current);
+  return o.select(o.land(f.next.updated, o.truth(f.complete || r.write_after_abort)), f.next.value,
+                  current);
 }
 
 // The event a walk ends with (machine integers).
-inline IlbPassEndEvent ilb_pass_end_event(int this_cpu, unsigned flags, uint64_t now, const CpuMask& idle_cpus,
-                                          const IlbWalkFold<WrapOps>& f, uint64_t before, uint64_t after) {
-  return IlbPassEndEvent{this_cpu, flags, f.complete, now, idle_cpus, f.skipped_busy, f.folded, before, after};
+inline IlbPassEndEvent ilb_pass_end_event(int this_cpu, unsigned flags, uint64_t now,
+                                          const CpuMask& idle_cpus, const IlbWalkFold<WrapOps>& f,
+                                          uint64_t before, uint64_t after) {
+  return IlbPassEndEvent{this_cpu,       flags,    f.complete, now,  idle_cpus,
+                         f.skipped_busy, f.folded, before,     after};
 }
 
 }  // namespace sbm

@@ -43,7 +43,7 @@ void nohz_balancer_kick(MachineState& m, int cpu, BalanceEventSink& sink) {
   const WrapOps& o = m.ops;
   Rq& rq = m.rq(cpu);
   if (rq.idle_balance) return;
-  nohz_balance_exit_idle(m, cpu, sink);  // first busy tick after tickless idle
+  nohz_balance_exit_idle(m, cpu, sink);       // first busy tick after tickless idle
   if (m.nohz.idle_cpus_mask.empty()) return;  // atomic_read(&nohz.nr_cpus) == 0
 
   const uint64_t now = m.jiffies;
@@ -180,9 +180,11 @@ IlbWalkRule ilb_walk_rule(const Profile& p) {
 // requested bit; v4.19 goes on to atomic_fetch_or(), finds a kick bit set and returns
 // too, so one path serves both.
 void kick_ilb(MachineState& m, int this_cpu, unsigned flags, BalanceEventSink& sink) {
-  NohzKickEvent e{this_cpu, -1, flags, m.jiffies, m.nohz.next_balance, 0, m.nohz.needs_update, false};
+  NohzKickEvent e{this_cpu, -1, flags, m.jiffies, m.nohz.next_balance, 0, m.nohz.needs_update,
+                  false};
   switch (m.profile.nohz_kick_next_balance) {
-    case NohzKickNextBalance::None: break;
+    case NohzKickNextBalance::None:
+      break;
     case NohzKickNextBalance::Increment:  // v4.19: nohz.next_balance++ (spec/bugs.md #11)
       m.nohz.next_balance = m.ops.add(m.nohz.next_balance, 1);
       break;

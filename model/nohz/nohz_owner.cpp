@@ -89,8 +89,8 @@ bool owner_trigger_defers(MachineState& m, int cpu, BalanceEventSink& sink) {
 void owner_balance_others(MachineState& m, int cpu, CpuIdleType idle, SchedBalanceRq& balancer,
                           BalanceEventSink& sink) {
   if (idle != CpuIdleType::Idle || m.nohz.load_balancer != cpu) return;
-  IlbPassEndEvent end{cpu, 0, true, m.jiffies, m.nohz.idle_cpus_mask, {}, {},
-                      m.rq(cpu).next_balance, 0};
+  IlbPassEndEvent end{
+      cpu, 0, true, m.jiffies, m.nohz.idle_cpus_mask, {}, {}, m.rq(cpu).next_balance, 0};
   end.candidates.clear(cpu);
   for (int balance_cpu : m.nohz.idle_cpus_mask.cpus()) {
     if (balance_cpu == cpu) continue;

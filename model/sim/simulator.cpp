@@ -5,12 +5,12 @@
 #include <iterator>
 
 #include "model/balance/active_balance.h"
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/lb_load.h"
-#include "model/nohz/nohz.h"
-#include "model/profile.h"
 #include "model/balance/sched_balance_rq.h"
 #include "model/balance/sched_balance_trigger.h"
+#include "model/nohz/nohz.h"
+#include "model/profile.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/topology/sched_hotplug.h"
 #include "model/topology/sd_defaults.h"
 
@@ -18,23 +18,34 @@ namespace sbm {
 
 const char* task_event_result_name(TaskEventResult r) {
   switch (r) {
-    case TaskEventResult::Done: return "done";
-    case TaskEventResult::NoSuchTask: return "no such task";
-    case TaskEventResult::WrongState: return "wrong state";
-    case TaskEventResult::NoAllowedCpu: return "no allowed online CPU";
-    case TaskEventResult::BadCpu: return "CPU not online";
+    case TaskEventResult::Done:
+      return "done";
+    case TaskEventResult::NoSuchTask:
+      return "no such task";
+    case TaskEventResult::WrongState:
+      return "wrong state";
+    case TaskEventResult::NoAllowedCpu:
+      return "no allowed online CPU";
+    case TaskEventResult::BadCpu:
+      return "CPU not online";
   }
   return "?";
 }
 
 const char* hotplug_result_name(HotplugResult r) {
   switch (r) {
-    case HotplugResult::Done: return "done";
-    case HotplugResult::BadCpu: return "no such CPU";
-    case HotplugResult::LastCpu: return "last online CPU";
-    case HotplugResult::WrongState: return "already in that state";
-    case HotplugResult::Busy: return "softirq in flight or stopper work queued";
-    case HotplugResult::NoMachine: return "topology from a dump: no machine to rebuild from";
+    case HotplugResult::Done:
+      return "done";
+    case HotplugResult::BadCpu:
+      return "no such CPU";
+    case HotplugResult::LastCpu:
+      return "last online CPU";
+    case HotplugResult::WrongState:
+      return "already in that state";
+    case HotplugResult::Busy:
+      return "softirq in flight or stopper work queued";
+    case HotplugResult::NoMachine:
+      return "topology from a dump: no machine to rebuild from";
   }
   return "?";
 }
@@ -67,12 +78,12 @@ struct Simulator::Impl {
   std::vector<SimTask> tasks{SimTask{}};  // by pid; pid 0 unused
   std::vector<Task> parked{Task{}};       // a sleeping task's struct, by pid
   std::vector<CpuSim> cpus;
-  std::deque<TaskEvent> pending;          // this jiffy's workload events, in order
+  std::deque<TaskEvent> pending;  // this jiffy's workload events, in order
   // CPUs with an enabled action (and workload_actor() while events are pending), with each
   // one's index in `actors` so that adding and removing are O(1).
   std::vector<int> actors;
   std::vector<int> actor_pos;
-  std::vector<int> dirty;                 // CPUs an event touched during the current step
+  std::vector<int> dirty;  // CPUs an event touched during the current step
   SimSummary summary;
   uint64_t tick_index = 0;
 
@@ -171,7 +182,8 @@ struct Simulator::Impl {
   void tick(int cpu, BalanceEventSink& sink) {
     Rq& rq = m.rq(cpu);
     const uint64_t now = rq_clock_task_ns(m);
-    auto curr = std::find_if(rq.tasks.begin(), rq.tasks.end(), [](const Task& t) { return t.running; });
+    auto curr =
+        std::find_if(rq.tasks.begin(), rq.tasks.end(), [](const Task& t) { return t.running; });
     if (curr != rq.tasks.end()) {
       curr->exec_start_ns = now;
       if (rq.tasks.size() > 1) {
@@ -334,8 +346,9 @@ struct Simulator::Impl {
         if (!e.cpus_allowed.test(where->first)) {
           Task t_moved = dequeue(where->first, where->second);
           st.cpu = e.cpu = place(e.cpus_allowed, -1);
-          moved = TaskMigrateEvent{e.pid, where->first, e.cpu, where->first, -1, where->first,
-                                   e.cpus_allowed, 0, false, MigrateReason::Affinity};
+          moved = TaskMigrateEvent{e.pid, where->first,           e.cpu,          where->first,
+                                   -1,    where->first,           e.cpus_allowed, 0,
+                                   false, MigrateReason::Affinity};
           enqueue(e.cpu, std::move(t_moved));
         }
         return TaskEventResult::Done;
@@ -348,7 +361,8 @@ struct Simulator::Impl {
   // hotplug waits for quiescence, the stand-in for stop_machine() / RCU (spec/simulator.md).
   bool hotplug_busy() const {
     if (own_balancer && !own_balancer->state.stopper_work.empty()) return true;
-    return std::any_of(cpus.begin(), cpus.end(), [](const CpuSim& c) { return c.softirq.has_value(); });
+    return std::any_of(cpus.begin(), cpus.end(),
+                       [](const CpuSim& c) { return c.softirq.has_value(); });
   }
 
   HotplugResult hotplug_allowed(int cpu, bool up) const {
@@ -380,7 +394,8 @@ struct Simulator::Impl {
     while (!m.rq(cpu).tasks.empty()) {
       Task t = dequeue(cpu, 0);
       const FallbackRq to = select_fallback_rq(m, cpu, t);
-      TaskMigrateEvent moved{t.pid, cpu, to.cpu, cpu, -1, cpu, t.cpus_allowed, 0, false, MigrateReason::Hotplug};
+      TaskMigrateEvent moved{
+          t.pid, cpu, to.cpu, cpu, -1, cpu, t.cpus_allowed, 0, false, MigrateReason::Hotplug};
       enqueue(to.cpu, std::move(t));
       sink.emit(moved);
     }
@@ -470,7 +485,8 @@ std::optional<std::pair<Topology, CpuMask>> initial_topology(const SimConfig& c,
       error = "machine: " + bad;
       return std::nullopt;
     }
-    return std::pair{build_sched_domains(c.machine, c.profile.version, jiffies), online_cpus(c.machine)};
+    return std::pair{build_sched_domains(c.machine, c.profile.version, jiffies),
+                     online_cpus(c.machine)};
   }
   Topology t = *c.topology;
   fill_sd_init_defaults(t, c.profile.version);
@@ -480,7 +496,8 @@ std::optional<std::pair<Topology, CpuMask>> initial_topology(const SimConfig& c,
     for (const SchedDomain& sd : chain.domains) {
       if (!sd.span) {
         error = "CPU" + std::to_string(cpu) + "'s domain " + sd.name + " has no span: a " +
-                t.source.format + " dump prints none; simulate a sched_verbose boot log or "
+                t.source.format +
+                " dump prints none; simulate a sched_verbose boot log or "
                 "/proc/schedstat";
         error_line = sd.line;
         return std::nullopt;
@@ -513,7 +530,8 @@ Simulator::Build Simulator::create(const SimConfig& config) {
   const uint64_t jiffies = initial_jiffies(config.profile.hz);
   auto start = initial_topology(config, jiffies, b.error, b.error_line);
   if (!start) return b;
-  MachineBuild mb = make_machine(start->first, config.profile, MachineOptions{jiffies, start->second, {}});
+  MachineBuild mb =
+      make_machine(start->first, config.profile, MachineOptions{jiffies, start->second, {}});
   if (!mb.machine) {
     b.error = mb.error;
     return b;
@@ -563,8 +581,12 @@ StepInfo Simulator::step(SimObserver& observer) {
     info = {kinds[n == 1 ? 0 : s.sched_rng.below(n)], actor};
     CpuSim& c = s.cpus[static_cast<size_t>(actor)];
     switch (info.kind) {
-      case StepKind::Tick: s.tick(actor, sink); break;
-      case StepKind::Softirq: s.softirq_step(actor, sink); break;
+      case StepKind::Tick:
+        s.tick(actor, sink);
+        break;
+      case StepKind::Softirq:
+        s.softirq_step(actor, sink);
+        break;
       case StepKind::Stopper:
         run_stopper_work(s.m, s.own_balancer->state, s.m.profile, sink);
         break;
@@ -576,9 +598,12 @@ StepInfo Simulator::step(SimObserver& observer) {
         nohz_restart_tick(s.m, actor, sink);
         c.nohz_idle = false;
         break;
-      case StepKind::Ipi: nohz_ipi(s.m, actor, sink); break;
+      case StepKind::Ipi:
+        nohz_ipi(s.m, actor, sink);
+        break;
       case StepKind::Task:
-      case StepKind::JiffyEnd: break;
+      case StepKind::JiffyEnd:
+        break;
     }
     s.dirty.push_back(actor);
   }
@@ -640,7 +665,8 @@ bool Simulator::at_jiffy_boundary() const { return impl_->actors.empty(); }
 std::vector<const SchedBalanceDomains*> Simulator::passes_in_flight() const {
   std::vector<const SchedBalanceDomains*> out;
   for (const CpuSim& c : impl_->cpus)
-    if (c.softirq && c.softirq->pass() && !c.softirq->pass()->done()) out.push_back(&*c.softirq->pass());
+    if (c.softirq && c.softirq->pass() && !c.softirq->pass()->done())
+      out.push_back(&*c.softirq->pass());
   return out;
 }
 

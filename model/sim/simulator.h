@@ -18,13 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "model/balance/sched_balance_domains.h"
 #include "model/balance_event.h"
 #include "model/profile.h"
 #include "model/rq.h"
-#include "model/balance/sched_balance_domains.h"
 #include "model/sim/sim_rng.h"
-#include "model/topology/topology_spec.h"
 #include "model/sim/workload.h"
+#include "model/topology/topology_spec.h"
 
 namespace sbm {
 
@@ -39,23 +39,23 @@ class SimObserver : public BalanceEventSink {
 
 // What a run did, for `sbm demo` and `sbm trace gen` summaries.
 struct SimSummary {
-  uint64_t ticks = 0;           // jiffies advanced
+  uint64_t ticks = 0;  // jiffies advanced
   uint64_t steps = 0;
-  uint64_t cpu_ticks = 0;       // tick steps
-  uint64_t softirqs = 0;        // SCHED softirq runs completed
-  uint64_t passes = 0;          // sched_balance_domains() passes started (any executing CPU)
-  uint64_t balances = 0;        // sched_balance_rq() calls from the pass
-  uint64_t migrations = 0;      // tasks moved by balancing (active balance included)
-  uint64_t active_balances = 0; // stopper runs
-  uint64_t serialize_busy = 0;  // SD_SERIALIZE token found taken
-  uint64_t task_events = 0;     // workload events executed (rejected ones included)
+  uint64_t cpu_ticks = 0;        // tick steps
+  uint64_t softirqs = 0;         // SCHED softirq runs completed
+  uint64_t passes = 0;           // sched_balance_domains() passes started (any executing CPU)
+  uint64_t balances = 0;         // sched_balance_rq() calls from the pass
+  uint64_t migrations = 0;       // tasks moved by balancing (active balance included)
+  uint64_t active_balances = 0;  // stopper runs
+  uint64_t serialize_busy = 0;   // SD_SERIALIZE token found taken
+  uint64_t task_events = 0;      // workload events executed (rejected ones included)
 };
 
 struct SimConfig {
   MachineSpec machine;
   // A topology read from a dump, simulated instead of the era's build of `machine` (which is
-  // then unused): fields the dump lacks come from sd_init() (model/topology/sd_defaults.h), every CPU
-  // it describes is online, nodes come from its cpu_node map (one node when it has none), and
+  // then unused): fields the dump lacks come from sd_init() (model/topology/sd_defaults.h), every
+  // CPU it describes is online, nodes come from its cpu_node map (one node when it has none), and
   // hotplug is refused (no machine description to rebuild the domains from).
   std::optional<Topology> topology;
   Profile profile;
@@ -89,7 +89,7 @@ const char* hotplug_result_name(HotplugResult r);
 enum class StepKind { Tick, Softirq, Stopper, TickStop, TickRestart, Ipi, Task, JiffyEnd };
 struct StepInfo {
   StepKind kind = StepKind::Tick;
-  int cpu = -1;                 // the acting CPU (-1 for Task and JiffyEnd)
+  int cpu = -1;  // the acting CPU (-1 for Task and JiffyEnd)
 };
 
 class Simulator {

@@ -6,11 +6,16 @@ namespace sbm {
 
 const char* task_event_kind_name(TaskEventKind k) {
   switch (k) {
-    case TaskEventKind::Fork: return "fork";
-    case TaskEventKind::Exit: return "exit";
-    case TaskEventKind::Sleep: return "sleep";
-    case TaskEventKind::Wake: return "wake";
-    case TaskEventKind::SetAffinity: return "set_affinity";
+    case TaskEventKind::Fork:
+      return "fork";
+    case TaskEventKind::Exit:
+      return "exit";
+    case TaskEventKind::Sleep:
+      return "sleep";
+    case TaskEventKind::Wake:
+      return "wake";
+    case TaskEventKind::SetAffinity:
+      return "set_affinity";
   }
   return "?";
 }
@@ -176,9 +181,9 @@ const std::vector<Entry>& entries() {
        make<ChurnWorkload>},
       {{"numa-imbalance", "two CPU-bound tasks per CPU on the first CPU's node, none elsewhere"},
        make<NumaImbalanceWorkload>},
-      {{"busy", "one CPU-bound task per CPU plus one more on every even CPU"},
-       make<BusyWorkload>},
-      {{"wasted-cores", "a heavy task alone on the first CPU, two light ones on the second, the rest idle"},
+      {{"busy", "one CPU-bound task per CPU plus one more on every even CPU"}, make<BusyWorkload>},
+      {{"wasted-cores",
+        "a heavy task alone on the first CPU, two light ones on the second, the rest idle"},
        make<WastedCoresWorkload>},
   };
   return e;

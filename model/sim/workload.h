@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "model/cpumask.h"
-#include "model/sim/sim_rng.h"
 #include "model/rq.h"
+#include "model/sim/sim_rng.h"
 #include "model/topology/topology_spec.h"
 
 namespace sbm {
@@ -27,11 +27,11 @@ const char* task_event_kind_name(TaskEventKind k);  // "fork", "exit", ...
 
 struct TaskEvent {
   TaskEventKind kind = TaskEventKind::Fork;
-  int pid = 0;                    // Fork: 0 lets the simulator number it (pids count from 1)
-  int cpu = -1;                   // Fork: where it starts; after execution: the task's CPU
-  CpuMask cpus_allowed;           // Fork, SetAffinity; empty at Fork: every CPU
+  int pid = 0;                       // Fork: 0 lets the simulator number it (pids count from 1)
+  int cpu = -1;                      // Fork: where it starts; after execution: the task's CPU
+  CpuMask cpus_allowed;              // Fork, SetAffinity; empty at Fork: every CPU
   unsigned long load_weight = 1024;  // Fork: se.load.weight
-  unsigned long util = 1024;      // Fork: Task::util (1024 = CPU-bound)
+  unsigned long util = 1024;         // Fork: Task::util (1024 = CPU-bound)
 
   bool operator==(const TaskEvent&) const = default;
 };
@@ -41,7 +41,7 @@ enum class TaskState { Runnable, Sleeping, Exited };
 struct SimTask {
   int pid = 0;
   TaskState state = TaskState::Exited;
-  int cpu = -1;                   // Runnable: its rq; Sleeping: the CPU it slept on
+  int cpu = -1;  // Runnable: its rq; Sleeping: the CPU it slept on
 };
 
 struct WorkloadView {

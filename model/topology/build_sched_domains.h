@@ -9,9 +9,9 @@
 // between eras is in BuildOptions (build_options.h).
 #pragma once
 
-#include "model/topology/build_options.h"
 #include "model/kernel_version.h"
 #include "model/topology.h"
+#include "model/topology/build_options.h"
 #include "model/topology/topology_spec.h"
 
 namespace sbm {

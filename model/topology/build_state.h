@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "model/topology.h"
 #include "model/topology/build_options.h"
 #include "model/topology/sched_domain_topology.h"
-#include "model/topology.h"
 #include "model/topology/topology_spec.h"
 
 namespace sbm::build {

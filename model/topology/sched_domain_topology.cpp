@@ -27,7 +27,8 @@ SchedDomainTopology sched_domain_topology(const MachineSpec& spec, const BuildOp
   SchedDomainTopology t;
   // cpu_smt_flags() and cpu_core_flags() (include/linux/sched/topology.h); the pre-v3.16
   // SD_SIBLING_INIT / SD_MC_INIT carried the same two topology flags.
-  t.levels.push_back(level(LevelKind::Smt, opts.level_names == LevelNames::SiblingMcCpu ? "SIBLING" : "SMT",
+  t.levels.push_back(level(LevelKind::Smt,
+                           opts.level_names == LevelNames::SiblingMcCpu ? "SIBLING" : "SMT",
                            {SdFlag::ShareCpucapacity, SdFlag::ShareLlc}));
   if (opts.cluster_level) {
     // cpu_cluster_flags(): SD_SHARE_PKG_RESOURCES, plus SD_CLUSTER from v6.7 (b95303e0aeaf).

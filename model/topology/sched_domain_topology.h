@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "model/topology/build_options.h"
 #include "model/cpumask.h"
 #include "model/kernel_version.h"
 #include "model/sd_flags.h"
+#include "model/topology/build_options.h"
 #include "model/topology/topology_spec.h"
 
 namespace sbm {
@@ -25,11 +25,11 @@ inline constexpr int kSdNodesPerDomain = 16;
 
 struct TopologyLevel {
   LevelKind kind = LevelKind::Smt;
-  std::string name;       // sd->name in that era: "SMT" ("SIBLING" < v3.16), "CLS", "MC",
-                          // "PKG" ("DIE" v3.16-v6.6, "CPU" < v3.16), "NODE", "NUMA",
-                          // "ALLNODES" (< v3.5)
-  SdFlags sd_flags;       // tl->sd_flags(): cpu_smt_flags(), cpu_core_flags(), cpu_numa_flags()
-  int numa_distance = 0;  // sched_domains_numa_distance[tl->numa_level]; NODE and NUMA only
+  std::string name;          // sd->name in that era: "SMT" ("SIBLING" < v3.16), "CLS", "MC",
+                             // "PKG" ("DIE" v3.16-v6.6, "CPU" < v3.16), "NODE", "NUMA",
+                             // "ALLNODES" (< v3.5)
+  SdFlags sd_flags;          // tl->sd_flags(): cpu_smt_flags(), cpu_core_flags(), cpu_numa_flags()
+  int numa_distance = 0;     // sched_domains_numa_distance[tl->numa_level]; NODE and NUMA only
   int nodes_per_domain = 0;  // NODE before v3.5: kSdNodesPerDomain (sched_domain_node_span())
 };
 

@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/nohz/nohz.h"
+#include "model/topology/build_sched_domains.h"
 
 namespace sbm {
 
@@ -15,14 +15,17 @@ void rebuild_sched_domains(MachineState& m, const MachineSpec& spec) {
   MachineSpec now = spec;
   now.online = m.active;
   const Topology topology = build_sched_domains(now, m.profile.version, m.jiffies);
-  MachineBuild fresh = make_machine(topology, m.profile, MachineOptions{m.jiffies, m.online, m.active});
+  MachineBuild fresh =
+      make_machine(topology, m.profile, MachineOptions{m.jiffies, m.online, m.active});
   // build_sched_domains() sets every field make_machine() needs: a failure here is a broken
   // invariant of the model, not bad input.
   if (!fresh.machine) throw std::logic_error("rebuild_sched_domains: " + fresh.error);
   for (int cpu = 0; cpu < m.nr_cpu_ids(); ++cpu) {
     std::vector<RqDomain>& sd = m.rq(cpu).sd;
-    if (cpu < fresh.machine->nr_cpu_ids()) sd = std::move(fresh.machine->rq(cpu).sd);
-    else sd.clear();
+    if (cpu < fresh.machine->nr_cpu_ids())
+      sd = std::move(fresh.machine->rq(cpu).sd);
+    else
+      sd.clear();
   }
 }
 

@@ -13,9 +13,15 @@ namespace {
 
 // sd->name per era (model/topology/sched_domain_topology.h) and the 2.6.x ALLNODES level.
 constexpr std::array<std::pair<std::string_view, LevelKind>, 10> kLevelNames{{
-    {"SMT", LevelKind::Smt}, {"SIBLING", LevelKind::Smt}, {"CLS", LevelKind::Cls},
-    {"MC", LevelKind::Mc}, {"PKG", LevelKind::Pkg}, {"DIE", LevelKind::Pkg},
-    {"CPU", LevelKind::Pkg}, {"NODE", LevelKind::Node}, {"NUMA", LevelKind::Numa},
+    {"SMT", LevelKind::Smt},
+    {"SIBLING", LevelKind::Smt},
+    {"CLS", LevelKind::Cls},
+    {"MC", LevelKind::Mc},
+    {"PKG", LevelKind::Pkg},
+    {"DIE", LevelKind::Pkg},
+    {"CPU", LevelKind::Pkg},
+    {"NODE", LevelKind::Node},
+    {"NUMA", LevelKind::Numa},
     {"ALLNODES", LevelKind::AllNodes},
 }};
 
@@ -39,16 +45,24 @@ TopologyLevel level_of(const SchedDomain& sd, const BuildOptions& opts) {
   }
   // cpu_smt_flags(), cpu_core_flags(), cpu_numa_flags() (kernel/sched/topology.c, v6.17).
   switch (tl.kind) {
-    case LevelKind::Smt: tl.sd_flags = {SdFlag::ShareCpucapacity, SdFlag::ShareLlc}; break;
+    case LevelKind::Smt:
+      tl.sd_flags = {SdFlag::ShareCpucapacity, SdFlag::ShareLlc};
+      break;
     case LevelKind::Cls:
-    case LevelKind::Mc: tl.sd_flags = {SdFlag::ShareLlc}; break;
-    case LevelKind::Numa: tl.sd_flags = {SdFlag::Numa}; tl.numa_distance = 20; break;
+    case LevelKind::Mc:
+      tl.sd_flags = {SdFlag::ShareLlc};
+      break;
+    case LevelKind::Numa:
+      tl.sd_flags = {SdFlag::Numa};
+      tl.numa_distance = 20;
+      break;
     case LevelKind::Node:
       // Before v3.5 the NODE level spans the nearest nodes and takes SD_NODE_INIT.
       if (opts.sched_domain_node_span) tl.nodes_per_domain = kSdNodesPerDomain;
       break;
     case LevelKind::Pkg:
-    case LevelKind::AllNodes: break;
+    case LevelKind::AllNodes:
+      break;
   }
   return tl;
 }

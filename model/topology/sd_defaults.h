@@ -1,8 +1,8 @@
 // What a dump leaves out, filled in the way the kernel would have set it, so that a topology
 // read from a real machine can be simulated (`sbm trace gen --topology FILE`). A sched_verbose
 // dmesg dump prints spans, groups and flags but no tunables; a schedstat dump prints no flags.
-// For every domain missing any of them, sd_init() of the era (model/topology/sd_init.h) is run for the
-// domain's level and span weight, and only the missing fields are taken from it.
+// For every domain missing any of them, sd_init() of the era (model/topology/sd_init.h) is run for
+// the domain's level and span weight, and only the missing fields are taken from it.
 //
 // The level comes from sd->name ("SMT"/"SIBLING", "CLS", "MC", "PKG"/"DIE"/"CPU", "NODE",
 // "NUMA", "ALLNODES"), else from the flags the dump shows (SD_SHARE_CPUCAPACITY: SMT,

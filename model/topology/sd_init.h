@@ -17,11 +17,11 @@
 // era has (sd_flag_layout()).
 #pragma once
 
-#include "model/topology/build_options.h"
 #include "model/kernel_version.h"
-#include "model/topology/sched_domain_topology.h"
 #include "model/sd_flags.h"
 #include "model/topology.h"
+#include "model/topology/build_options.h"
+#include "model/topology/sched_domain_topology.h"
 
 namespace sbm {
 
@@ -35,8 +35,7 @@ struct SdInit {
   unsigned balance_interval;  // ms
 };
 
-SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era,
-               const BuildOptions& opts);
+SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era, const BuildOptions& opts);
 // The same with build_options_for(era).
 SdInit sd_init(const TopologyLevel& tl, int sd_weight, KernelVersion era);
 

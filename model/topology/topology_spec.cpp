@@ -62,8 +62,8 @@ std::string check_distance(const MachineSpec& spec) {
 }
 
 std::string cpu_mask_text(const char* what, int cpu, const CpuMask& m) {
-  return std::string("the ") + what + " mask of CPU " + std::to_string(cpu) + " (" + m.to_cpulist() +
-         ")";
+  return std::string("the ") + what + " mask of CPU " + std::to_string(cpu) + " (" +
+         m.to_cpulist() + ")";
 }
 
 // The rules of ArchMasks (topology_spec.h): a partition per level, nested in the next level,
@@ -84,7 +84,8 @@ std::string check_masks(const MachineSpec& spec) {
     nodes[static_cast<size_t>(a.node[cpu])].set(static_cast<int>(cpu));
   }
   for (int node = 0; node < spec.nodes; ++node)
-    if (nodes[static_cast<size_t>(node)].empty()) return "node " + std::to_string(node) + " has no CPU";
+    if (nodes[static_cast<size_t>(node)].empty())
+      return "node " + std::to_string(node) + " has no CPU";
   const std::pair<const char*, const std::vector<CpuMask>*> levels[] = {
       {"smt", &a.smt}, {"cluster", &a.cluster}, {"coregroup", &a.coregroup}};
   for (size_t l = 0; l < std::size(levels); ++l) {
@@ -94,13 +95,15 @@ std::string check_masks(const MachineSpec& spec) {
       const CpuMask& m = (*masks)[cpu];
       if (!m.test(c)) return cpu_mask_text(what, c, m) + " does not hold the CPU";
       if (m.last() >= static_cast<int>(n))
-        return cpu_mask_text(what, c, m) + " is beyond the machine's " + std::to_string(n) + " CPUs";
+        return cpu_mask_text(what, c, m) + " is beyond the machine's " + std::to_string(n) +
+               " CPUs";
       for (int other : m.cpus())
         if ((*masks)[static_cast<size_t>(other)] != m)
           return cpu_mask_text(what, c, m) + " and " +
                  cpu_mask_text(what, other, (*masks)[static_cast<size_t>(other)]) + " overlap";
       const bool last = l + 1 == std::size(levels);
-      const CpuMask& outer = last ? nodes[static_cast<size_t>(a.node[cpu])] : (*levels[l + 1].second)[cpu];
+      const CpuMask& outer =
+          last ? nodes[static_cast<size_t>(a.node[cpu])] : (*levels[l + 1].second)[cpu];
       if (!m.subset_of(outer))
         return cpu_mask_text(what, c, m) + " is not inside " +
                cpu_mask_text(last ? "node" : levels[l + 1].first, c, outer);

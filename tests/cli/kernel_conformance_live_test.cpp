@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
-#include <iostream>
 #include <string>
 #include <thread>
 
@@ -23,13 +23,14 @@
 namespace {
 
 namespace fs = std::filesystem;
-using sbm::testing::SbmRun;
 using sbm::testing::sbm;
+using sbm::testing::SbmRun;
 using sbm::testing::slurp;
 
 std::string live_skip_reason() {
   if (::geteuid() != 0) return "recording needs root";
-  if (slurp("/proc/filesystems").find("\ttracefs\n") == std::string::npos) return "this kernel has no tracefs";
+  if (slurp("/proc/filesystems").find("\ttracefs\n") == std::string::npos)
+    return "this kernel has no tracefs";
   return "";
 }
 
@@ -52,7 +53,8 @@ Judged record_and_check(const std::string& name, const std::string& workload) {
   const fs::path dir = fs::path(SBM_BUILD_DIR) / "live-traces";
   fs::create_directories(dir);
   const std::string trace = (dir / (name + ".trace")).string();
-  const SbmRun rec = sbm("trace record --seconds 3 -o " + trace + " -- sh -c \"" + workload + " wait\"");
+  const SbmRun rec =
+      sbm("trace record --seconds 3 -o " + trace + " -- sh -c \"" + workload + " wait\"");
   EXPECT_EQ(rec.status, 0) << rec.err;
   const SbmRun check = sbm("trace check --keep-going --json " + trace);
   Judged j{nlohmann::json::parse(check.out, nullptr, false), trace};
@@ -65,9 +67,10 @@ Judged record_and_check(const std::string& name, const std::string& workload) {
   for (const auto& v : j.report["violations"]) ADD_FAILURE() << name << ": " << v.dump();
   EXPECT_EQ(j.report["unparsed"], 0);
   const auto& c = j.report["cadence"];
-  const double raises = c["tick_raises"].get<double>(), judged = c["tick_raises_judged"].get<double>();
-  std::cout << name << ": NB-4 judged " << judged << " of " << raises << " tick raises, " << c["ticks_judged"]
-            << " of " << c["ticks"] << " ticks\n";
+  const double raises = c["tick_raises"].get<double>(),
+               judged = c["tick_raises_judged"].get<double>();
+  std::cout << name << ": NB-4 judged " << judged << " of " << raises << " tick raises, "
+            << c["ticks_judged"] << " of " << c["ticks"] << " ticks\n";
   EXPECT_GE(judged, 0.9 * raises) << name << ": " << c.dump();
   EXPECT_GT(raises, 0) << name;
   bool nb4 = false;
@@ -99,7 +102,8 @@ TEST_F(KernelConformance, EveryCpuBusy) {
 // What a kernel clamping at HZ*N/10 would show: every tick raise of SCHED_SOFTIRQ that ends a
 // gap of `clamp` jiffies on its CPU is removed with the pass it starts (the jiffy is the tick's
 // now= over TICK_NSEC). Returns the edited trace and how many raises went.
-std::pair<std::string, int> without_raises_ending(const std::string& trace, int64_t clamp, uint64_t tick_nsec) {
+std::pair<std::string, int> without_raises_ending(const std::string& trace, int64_t clamp,
+                                                  uint64_t tick_nsec) {
   std::istringstream in(trace);
   std::ostringstream out;
   std::map<std::string, int64_t> tick, last;
@@ -114,7 +118,8 @@ std::pair<std::string, int> without_raises_ending(const std::string& trace, int6
       out << line << "\n";
       continue;
     }
-    if (const std::size_t now = line.find("function=tick_nohz_handler now="); now != std::string::npos) {
+    if (const std::size_t now = line.find("function=tick_nohz_handler now=");
+        now != std::string::npos) {
       tick[cpu] = static_cast<int64_t>(std::stoull(line.substr(now + 31)) / tick_nsec);
     } else if (line.find("softirq_raise: vec=7") != std::string::npos && tick.count(cpu) &&
                line.find(" d.h") != std::string::npos) {
@@ -125,8 +130,9 @@ std::pair<std::string, int> without_raises_ending(const std::string& trace, int6
         drop_pass[cpu] = 2;
         continue;
       }
-    } else if (drop_pass[cpu] > 0 && line.find(drop_pass[cpu] == 2 ? "softirq_entry: vec=7" : "softirq_exit: vec=7") !=
-                                         std::string::npos) {
+    } else if (drop_pass[cpu] > 0 &&
+               line.find(drop_pass[cpu] == 2 ? "softirq_entry: vec=7" : "softirq_exit: vec=7") !=
+                   std::string::npos) {
       --drop_pass[cpu];
       continue;
     }
@@ -139,16 +145,20 @@ std::pair<std::string, int> without_raises_ending(const std::string& trace, int6
 // every raise that ends a 25-jiffy gap removed, NB-4 rejects it.
 TEST_F(KernelConformance, PinnedImbalance) {
   if (cpus() < 2) GTEST_SKIP() << "needs two CPUs";
-  const Judged j = record_and_check("pinned-imbalance", spinner(0, 4) + " " + spinner(0, 4) + " " + spinner(1, 4) + " ");
+  const Judged j = record_and_check(
+      "pinned-imbalance", spinner(0, 4) + " " + spinner(0, 4) + " " + spinner(1, 4) + " ");
   const std::string text = slurp(j.trace);
   const std::size_t hz_at = text.find("\n# hz: ");
   ASSERT_NE(hz_at, std::string::npos) << "the recording says no HZ";
   const unsigned hz = static_cast<unsigned>(std::stoul(text.substr(hz_at + 7)));
   const int64_t clamp = hz * static_cast<int64_t>(cpus() - 1) / 10;  // max_load_balance_interval
-  const auto [edited, dropped] = without_raises_ending(text, clamp, (1'000'000'000ull + hz / 2) / hz);
-  ASSERT_GT(dropped, 0) << "no tick raise ended a " << clamp
-                        << "-jiffy gap: CPU1's balance_interval did not reach the clamp in this recording";
-  const std::string path = j.trace.substr(0, j.trace.size() - 6) + "-clamp-" + std::to_string(2 * clamp) + ".trace";
+  const auto [edited, dropped] =
+      without_raises_ending(text, clamp, (1'000'000'000ull + hz / 2) / hz);
+  ASSERT_GT(dropped, 0)
+      << "no tick raise ended a " << clamp
+      << "-jiffy gap: CPU1's balance_interval did not reach the clamp in this recording";
+  const std::string path =
+      j.trace.substr(0, j.trace.size() - 6) + "-clamp-" + std::to_string(2 * clamp) + ".trace";
   std::ofstream(path) << edited;
   const SbmRun check = sbm("trace check --json " + path);
   EXPECT_EQ(check.status, 1) << check.out.substr(0, 2000);
@@ -156,7 +166,8 @@ TEST_F(KernelConformance, PinnedImbalance) {
   ASSERT_FALSE(r.is_discarded());
   ASSERT_FALSE(r["violations"].empty());
   EXPECT_EQ(r["violations"][0]["id"], "NB-4") << r["violations"][0].dump();
-  std::cout << "pinned-imbalance: " << dropped << " raises ending a " << clamp << "-jiffy gap removed: "
+  std::cout << "pinned-imbalance: " << dropped << " raises ending a " << clamp
+            << "-jiffy gap removed: "
             << r["violations"][0]["expected"].get<std::string>().substr(0, 120) << "\n";
 }
 

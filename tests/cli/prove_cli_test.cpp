@@ -10,14 +10,16 @@
 
 namespace {
 
-using sbm::testing::SbmRun;
 using sbm::testing::sbm;
+using sbm::testing::SbmRun;
 using sbm::testing::temp_dir;
 
 TEST(CliProve, ProvedWithinBoundStatesItsBounds) {
   const SbmRun r = sbm("prove serialize interval-bounds");
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("serialize (SER-1): proved within bound [cpus=4 steps=8]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("serialize (SER-1): proved within bound [cpus=4 steps=8]"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("interval-bounds (INT-1): proved within bound"), std::string::npos) << r.out;
 }
 
@@ -52,7 +54,8 @@ TEST(CliProve, JsonCarriesVerdictBoundsAndTheSameCounterexampleEveryRun) {
   EXPECT_EQ(res["property_id"], "NB-1");
   EXPECT_EQ(res["bounds"]["jiffies-bits"], 32);
   EXPECT_EQ(res["counterexample"]["kind"], "trace");
-  EXPECT_EQ(res["counterexample"]["text"], nlohmann::json::parse(b.out)["results"][0]["counterexample"]["text"])
+  EXPECT_EQ(res["counterexample"]["text"],
+            nlohmann::json::parse(b.out)["results"][0]["counterexample"]["text"])
       << "deterministic: the same query gives the same counterexample";
 }
 

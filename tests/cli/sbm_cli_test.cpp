@@ -16,12 +16,14 @@
 
 namespace {
 
-using sbm::testing::SbmRun;
 using sbm::testing::sbm;
+using sbm::testing::SbmRun;
 using sbm::testing::slurp;
 using sbm::testing::temp_dir;
 
-std::string data(const std::string& name) { return std::string(SBM_DATA_DIR) + "/topologies/" + name; }
+std::string data(const std::string& name) {
+  return std::string(SBM_DATA_DIR) + "/topologies/" + name;
+}
 
 const char* kOkSamples[] = {
     "003-x86-nehalem-numa-2.6.37rc1-revert-ok.txt", "005-arm64-juno-biglittle-hotplug-ok.txt",
@@ -33,7 +35,8 @@ const char* kOkSamples[] = {
 TEST(CliVersion, NamesReleaseAndCommit) {
   const SbmRun r = sbm("--version");
   EXPECT_EQ(r.status, 0);
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^sbm \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown: .*)\)\n$)")))
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex(R"(^sbm \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown: .*)\)\n$)")))
       << r.out;
 }
 
@@ -51,17 +54,23 @@ TEST(CliTopologyCheck, VerdictSaysWhatItRestsOnAndRequireFailsIt) {
   const std::string partial = data("003-x86-nehalem-numa-2.6.37rc1-revert-ok.txt");
   const SbmRun r = sbm("topology check -q " + partial);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find(": sound as far as the input shows: 13 of 18 checks judged (5 not checkable: TOPO-"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find(
+          ": sound as far as the input shows: 13 of 18 checks judged (5 not checkable: TOPO-"),
+      std::string::npos)
       << r.out;
-  EXPECT_NE(sbm("topology check -q 2s-numa").out.find("result: 2s-numa: sound: 18 of 18 checks judged\n"),
-            std::string::npos);
+  EXPECT_NE(
+      sbm("topology check -q 2s-numa").out.find("result: 2s-numa: sound: 18 of 18 checks judged\n"),
+      std::string::npos);
   EXPECT_EQ(sbm("topology check -q --require all 2s-numa").status, 0);
   const SbmRun all = sbm("topology check -q --require all " + partial);
   EXPECT_EQ(all.status, 1) << all.out;
   EXPECT_NE(all.out.find("REQUIRED CHECKS NOT JUDGED: TOPO-"), std::string::npos) << all.out;
   EXPECT_EQ(sbm("topology check -q --require TOPO-NOPE 2s-numa").status, 2);
-  EXPECT_EQ(sbm("topology check -q 2s-numa " + data("034-schedstat-domain-lines-without-cpu-lines.txt")).status, 3);
+  EXPECT_EQ(
+      sbm("topology check -q 2s-numa " + data("034-schedstat-domain-lines-without-cpu-lines.txt"))
+          .status,
+      3);
   EXPECT_EQ(sbm("topology check -q 2s-numa --require all " + partial).status, 1);
   EXPECT_EQ(sbm("topology check -q 2s-numa /nonexistent/dump.txt " + partial).status, 2);
 }
@@ -72,7 +81,8 @@ TEST(CliTopologyCheck, NothingCheckableIsSaidSoWithExitThree) {
   const std::string stripped = data("034-schedstat-domain-lines-without-cpu-lines.txt");
   const SbmRun r = sbm("topology check " + stripped);
   EXPECT_EQ(r.status, 3) << r.out << r.err;
-  EXPECT_NE(r.out.find("result: " + stripped + ": NOT CHECKABLE: 0 of 18 checks judged (18 not checkable: TOPO-"),
+  EXPECT_NE(r.out.find("result: " + stripped +
+                       ": NOT CHECKABLE: 0 of 18 checks judged (18 not checkable: TOPO-"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("note: 4 domain lines come without the cpuN lines"), std::string::npos);
@@ -82,17 +92,22 @@ TEST(CliTopologyCheck, NothingCheckableIsSaidSoWithExitThree) {
   const std::string cat = data("033-qemu-arm64-sysctl-cat-name-flags.txt");
   const SbmRun c = sbm("topology check --era v5.6 " + cat);
   EXPECT_EQ(c.status, 0) << c.out << c.err;
-  EXPECT_NE(c.out.find("result: " + cat + ": sound as far as the input shows: 2 of 18 checks judged (16 not checkable:"),
-            std::string::npos)
+  EXPECT_NE(
+      c.out.find("result: " + cat +
+                 ": sound as far as the input shows: 2 of 18 checks judged (16 not checkable:"),
+      std::string::npos)
       << c.out;
 }
 
 TEST(CliTopologyCheck, AssumedEraIsANote) {
   const SbmRun r = sbm("topology check " + data("031-x86_64-athlon64-x2-2.6.12.1-ok.txt"));
   EXPECT_EQ(r.status, 1) << r.out;
-  EXPECT_NE(r.out.find("note: TOPO-DEGENERATE: the input does not say its kernel"), std::string::npos)
+  EXPECT_NE(r.out.find("note: TOPO-DEGENERATE: the input does not say its kernel"),
+            std::string::npos)
       << r.out;
-  EXPECT_EQ(sbm("topology check --era v2.6.12 " + data("031-x86_64-athlon64-x2-2.6.12.1-ok.txt")).status, 0);
+  EXPECT_EQ(
+      sbm("topology check --era v2.6.12 " + data("031-x86_64-athlon64-x2-2.6.12.1-ok.txt")).status,
+      0);
 }
 
 TEST(CliTopologyCheck, DiameterThreeDumpIsBrokenWhereTheKernelSaidSo) {
@@ -100,13 +115,14 @@ TEST(CliTopologyCheck, DiameterThreeDumpIsBrokenWhereTheKernelSaidSo) {
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN: CPU0 domain-1 (NUMA)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN: CPU3 domain-1 (NUMA)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("004-qemu-arm64-numa-diameter3-broken.txt:"), std::string::npos) << "violations carry file:line";
+  EXPECT_NE(r.out.find("004-qemu-arm64-numa-diameter3-broken.txt:"), std::string::npos)
+      << "violations carry file:line";
   EXPECT_NE(r.out.find("VIOLATED"), std::string::npos);
 }
 
 TEST(CliTopologyCheck, JsonIsParseableAndCarriesTheVerdict) {
-  const SbmRun r = sbm("topology check --json " + data("004-qemu-arm64-numa-diameter3-broken.txt") + " " +
-                    data("023-x86-tigerlake-nuc11-smt-ok.txt"));
+  const SbmRun r = sbm("topology check --json " + data("004-qemu-arm64-numa-diameter3-broken.txt") +
+                       " " + data("023-x86-tigerlake-nuc11-smt-ok.txt"));
   EXPECT_EQ(r.status, 1);
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["result"], "violated");
@@ -115,13 +131,15 @@ TEST(CliTopologyCheck, JsonIsParseableAndCarriesTheVerdict) {
   EXPECT_EQ(j["files"][1]["result"], "sound");
   bool found = false;
   for (const auto& v : j["files"][0]["violations"])
-    found |= v["id"] == "TOPO-GROUPS-SPAN" && v["cpu"] == 0 && v["level"] == 1 && v["line"].get<int>() > 0;
+    found |= v["id"] == "TOPO-GROUPS-SPAN" && v["cpu"] == 0 && v["level"] == 1 &&
+             v["line"].get<int>() > 0;
   EXPECT_TRUE(found) << j["files"][0]["violations"].dump(1);
 }
 
 TEST(CliTopologyCheck, JunitReportHasOneCasePerInvariant) {
   const auto xml = temp_dir() / "topo.xml";
-  const SbmRun r = sbm("topology check -q --junit " + xml.string() + " " + data("004-qemu-arm64-numa-diameter3-broken.txt"));
+  const SbmRun r = sbm("topology check -q --junit " + xml.string() + " " +
+                       data("004-qemu-arm64-numa-diameter3-broken.txt"));
   EXPECT_EQ(r.status, 1);
   const std::string text = slurp(xml);
   EXPECT_NE(text.find("<testsuites"), std::string::npos);
@@ -158,28 +176,33 @@ TEST(CliTopologyCheck, MissingFileAndUnknownSpecAreUsageErrors) {
 }
 
 TEST(CliTopologyCheck, ReadsStandardInput) {
-  const SbmRun r = sbm("topology check -", "cat " + data("023-x86-tigerlake-nuc11-smt-ok.txt") + " | ");
+  const SbmRun r =
+      sbm("topology check -", "cat " + data("023-x86-tigerlake-nuc11-smt-ok.txt") + " | ");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("<stdin>"), std::string::npos);
 }
 
 TEST(CliTopologyBuild, EveryPresetBuildsAndChecksSoundThroughAPipe) {
-  for (const char* preset : {"laptop", "2s-numa", "4n-ring", "kunpeng", "big-numa", "segmented-bus"}) {
-    const SbmRun r = sbm("topology check -q -", std::string(SBM_BINARY) + " topology build " + preset + " | ");
+  for (const char* preset :
+       {"laptop", "2s-numa", "4n-ring", "kunpeng", "big-numa", "segmented-bus"}) {
+    const SbmRun r =
+        sbm("topology check -q -", std::string(SBM_BINARY) + " topology build " + preset + " | ");
     EXPECT_EQ(r.status, 0) << preset << "\n" << r.out << r.err;
   }
 }
 
 TEST(CliTopologyBuild, OldBuilderReproducesTheDiameterBug) {
-  const SbmRun r = sbm("topology check -q -", std::string(SBM_BINARY) + " topology build segmented-bus --era v5.8 | ");
+  const SbmRun r = sbm("topology check -q -",
+                       std::string(SBM_BINARY) + " topology build segmented-bus --era v5.8 | ");
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN"), std::string::npos) << r.out;
 }
 
 TEST(CliTopologyBuild, EveryFormatRoundTripsThroughCheck) {
   for (const char* format : {"dmesg", "debugfs", "sysctl", "schedstat"}) {
-    const SbmRun r = sbm("topology check -q --era v6.17 -",
-                      std::string(SBM_BINARY) + " topology build 2s-numa --era v6.17 --format " + format + " | ");
+    const SbmRun r = sbm(
+        "topology check -q --era v6.17 -",
+        std::string(SBM_BINARY) + " topology build 2s-numa --era v6.17 --format " + format + " | ");
     EXPECT_EQ(r.status, 0) << format << "\n" << r.out << r.err;
   }
 }
@@ -198,19 +221,26 @@ TEST(CliTopologyBuild, BadSpecAndBadFormatAreUsageErrors) {
   EXPECT_EQ(sbm("topology build laptop --era banana").status, 2);
 }
 
-std::string sysfs(const std::string& shape) { return std::string(SBM_DATA_DIR) + "/sysfs/" + shape; }
+std::string sysfs(const std::string& shape) {
+  return std::string(SBM_DATA_DIR) + "/sysfs/" + shape;
+}
 
 TEST(CliTopologyHost, AFixtureBuildsChecksSoundAndShows) {
   const SbmRun b = sbm("topology build host:" + sysfs("x86-hybrid-adl") + " --era v6.17");
   ASSERT_EQ(b.status, 0) << b.err;
-  EXPECT_NE(b.out.find("CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=SMT\n"), std::string::npos) << b.out;
-  EXPECT_NE(b.out.find("CPU12 attaching sched-domain(s):\n domain-0: span=12-15 level=CLS\n"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=SMT\n"),
+            std::string::npos)
+      << b.out;
+  EXPECT_NE(b.out.find("CPU12 attaching sched-domain(s):\n domain-0: span=12-15 level=CLS\n"),
+            std::string::npos)
+      << b.out;
   const SbmRun c = sbm("topology check -q host:" + sysfs("x86-2s-numa"));
   EXPECT_EQ(c.status, 0) << c.out << c.err;
   const SbmRun t = sbm("topology show host:" + sysfs("arm64-rk3399"));
   EXPECT_EQ(t.status, 0) << t.err;
   EXPECT_NE(t.out.find("PKG span=0-5"), std::string::npos) << t.out;
-  const SbmRun g = sbm("trace gen --topology host:" + sysfs("x86-vm-2cpu") + " --ticks 20 --profile v6.17");
+  const SbmRun g =
+      sbm("trace gen --topology host:" + sysfs("x86-vm-2cpu") + " --ticks 20 --profile v6.17");
   EXPECT_EQ(g.status, 0) << g.err;
 }
 
@@ -220,8 +250,10 @@ TEST(CliTopologyHost, BadSysfsFilesAreBadInputAtLineOne) {
   const auto broken = [&](const std::string& rel, const std::string& text) {
     std::filesystem::remove_all(root);
     std::filesystem::copy(sysfs("x86-desktop-smt"), root, std::filesystem::copy_options::recursive);
-    if (text.empty()) std::filesystem::remove(root / rel);
-    else std::ofstream(root / rel) << text << "\n";
+    if (text.empty())
+      std::filesystem::remove(root / rel);
+    else
+      std::ofstream(root / rel) << text << "\n";
     return sbm("topology build host:" + root.string());
   };
   const std::string cpu = (root / "devices/system/cpu").string();
@@ -233,7 +265,8 @@ TEST(CliTopologyHost, BadSysfsFilesAreBadInputAtLineOne) {
   EXPECT_EQ(r.err.rfind(cpu + "/cpu1/topology/thread_siblings_list:1: error: ", 0), 0u) << r.err;
   r = broken("devices/system/cpu/cpu6/cache/index3/shared_cpu_list", "0-5");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, cpu + "/cpu6/cache/index3/shared_cpu_list:1: error: '0-5' does not hold CPU 6\n");
+  EXPECT_EQ(r.err,
+            cpu + "/cpu6/cache/index3/shared_cpu_list:1: error: '0-5' does not hold CPU 6\n");
   EXPECT_EQ(sbm("topology build host:").status, 2);
 }
 
@@ -247,7 +280,8 @@ TEST(CliTopologyHost, LiveHostBuildsAndMatchesItsCopy) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(copy)) {
     if (!e.is_regular_file()) continue;
     const std::filesystem::path real = "/sys" / std::filesystem::relative(e.path(), copy);
-    if (slurp(real) != slurp(e.path())) GTEST_SKIP() << real << " differs from the copy: not the machine of the fixture";
+    if (slurp(real) != slurp(e.path()))
+      GTEST_SKIP() << real << " differs from the copy: not the machine of the fixture";
   }
   const SbmRun fixture = sbm("topology build host:" + copy.string() + " --era v6.17");
   EXPECT_EQ(live.out, fixture.out);
@@ -276,9 +310,13 @@ TEST(CliDemo, RunsAndChecks) {
   const SbmRun r = sbm("demo");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("TOPO invariants:"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN"), std::string::npos) << "demo shows the v5.8 bug being caught";
-  EXPECT_NE(r.out.find("\n0 violations\n"), std::string::npos) << "the simulation holds every property" << r.out;
-  EXPECT_NE(r.out.find("serialize (SER-1): proved within bound [cpus=6 steps=8]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TOPO-GROUPS-SPAN"), std::string::npos)
+      << "demo shows the v5.8 bug being caught";
+  EXPECT_NE(r.out.find("\n0 violations\n"), std::string::npos)
+      << "the simulation holds every property" << r.out;
+  EXPECT_NE(r.out.find("serialize (SER-1): proved within bound [cpus=6 steps=8]"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("next-balance (NB-1): counterexample"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("counterexample.trace:47: NB-1: CPU0: expected written"), std::string::npos)
       << "the mutant's counterexample is rejected by the unmutated replay" << r.out;
@@ -291,7 +329,8 @@ TEST(CliDemo, RunsAndChecks) {
 namespace {
 
 TEST(CliTraceGen, SameArgumentsSameBytesAndAKernelLikeHeader) {
-  const std::string args = "trace gen --topology 2s-numa --profile v6.17 --ticks 300 --seed 7 --workload churn";
+  const std::string args =
+      "trace gen --topology 2s-numa --profile v6.17 --ticks 300 --seed 7 --workload churn";
   const SbmRun a = sbm(args);
   const SbmRun b = sbm(args);
   ASSERT_EQ(a.status, 0) << a.err;
@@ -300,12 +339,14 @@ TEST(CliTraceGen, SameArgumentsSameBytesAndAKernelLikeHeader) {
   EXPECT_NE(a.out.find("# profile: v6.17"), std::string::npos);
   EXPECT_NE(a.out.find("softirq_raise: vec=7 [action=SCHED]"), std::string::npos);
   EXPECT_NE(a.err.find("300 ticks"), std::string::npos) << a.err;
-  const SbmRun other_seed = sbm("trace gen --topology 2s-numa --profile v6.17 --ticks 300 --seed 8 --workload churn");
+  const SbmRun other_seed =
+      sbm("trace gen --topology 2s-numa --profile v6.17 --ticks 300 --seed 8 --workload churn");
   EXPECT_NE(a.out, other_seed.out);
 }
 
 TEST(CliTraceGen, OldProfileUsesVectorSix) {
-  const SbmRun r = sbm("trace gen --topology laptop --profile v2.6.20 --ticks 50 --workload spread");
+  const SbmRun r =
+      sbm("trace gen --topology laptop --profile v2.6.20 --ticks 50 --workload spread");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("softirq_raise: vec=6 [action=SCHED]"), std::string::npos);
   EXPECT_EQ(r.out.find("vec=7"), std::string::npos);
@@ -326,7 +367,8 @@ TEST(CliTraceGen, HotplugEveryNJiffiesIsSeededAndReproducible) {
     ++events;
   EXPECT_EQ(events, 10u);
   EXPECT_NE(a.err.find(", 10 hotplugs"), std::string::npos) << a.err;
-  EXPECT_EQ(sbm("trace gen --topology laptop --ticks 200 --seed 4 --hz 100").out.find("sched_balance_hotplug"),
+  EXPECT_EQ(sbm("trace gen --topology laptop --ticks 200 --seed 4 --hz 100")
+                .out.find("sched_balance_hotplug"),
             std::string::npos);
 }
 
@@ -342,7 +384,8 @@ TEST(CliTraceGen, SimulatesADumpFileAsRead) {
   const std::string debugfs = data("009-power-lpar-dlpar-debugfs-ok.txt");
   const SbmRun spanless = sbm("trace gen --topology " + debugfs);
   EXPECT_EQ(spanless.status, 2);
-  EXPECT_NE(spanless.err.find(debugfs + ":4: error: CPU0's domain SMT has no span"), std::string::npos)
+  EXPECT_NE(spanless.err.find(debugfs + ":4: error: CPU0's domain SMT has no span"),
+            std::string::npos)
       << spanless.err;
   EXPECT_EQ(sbm("trace gen --topology " + nuc + " --hotplug 10").status, 2);
 }

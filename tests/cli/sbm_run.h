@@ -29,7 +29,8 @@ inline std::string slurp(const std::filesystem::path& p) {
 // A directory of this test process (ctest runs each test in its own process).
 inline std::filesystem::path temp_dir() {
   static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("sbm_cli_test_" + std::to_string(::getpid()));
+    auto d =
+        std::filesystem::temp_directory_path() / ("sbm_cli_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d;
   }();

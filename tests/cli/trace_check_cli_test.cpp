@@ -18,17 +18,22 @@
 
 namespace {
 
-using sbm::testing::SbmRun;
 using sbm::testing::sbm;
+using sbm::testing::SbmRun;
 using sbm::testing::slurp;
 using sbm::testing::temp_dir;
 
-std::string sample(const std::string& name) { return std::string(SBM_DATA_DIR) + "/traces/" + name; }
-std::string corpus(const std::string& name) { return std::string(SBM_TRACE_CORPUS_DIR) + "/" + name; }
+std::string sample(const std::string& name) {
+  return std::string(SBM_DATA_DIR) + "/traces/" + name;
+}
+std::string corpus(const std::string& name) {
+  return std::string(SBM_TRACE_CORPUS_DIR) + "/" + name;
+}
 
 TEST(CliTraceCheck, RealSamplesConform) {
-  for (const char* f : {"001-kprateek-zen3-stream-wakeup-migrate.txt", "004-kprateek-epyc-softirq-sched-vec7.txt",
-                        "014-trappy-arm6cpu-trace-cmd-report-not-raw.txt"}) {
+  for (const char* f :
+       {"001-kprateek-zen3-stream-wakeup-migrate.txt", "004-kprateek-epyc-softirq-sched-vec7.txt",
+        "014-trappy-arm6cpu-trace-cmd-report-not-raw.txt"}) {
     const SbmRun r = sbm("trace check " + sample(f));
     EXPECT_EQ(r.status, 0) << f << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find("result: " + sample(f) + ": conforms"), std::string::npos) << r.out;
@@ -40,35 +45,43 @@ TEST(CliTraceCheck, ViolationStopsAtTheFirstWithItsCpuContext) {
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("nb3-entry-without-raise.trace:8: NB-3: CPU0:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("previous events on CPU0:"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("softirq_exit: vec=7"), std::string::npos) << "the line before the violation" << r.out;
+  EXPECT_NE(r.out.find("softirq_exit: vec=7"), std::string::npos)
+      << "the line before the violation" << r.out;
   EXPECT_NE(r.out.find("stopped at the first violation"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("VIOLATED: 1 violation of NB-3"), std::string::npos) << r.out;
 }
 
 TEST(CliTraceCheck, KeepGoingReportsEveryViolation) {
   const std::string file = (temp_dir() / "two.trace").string();
-  std::ofstream(file) << slurp(corpus("mig6-wrong-orig.trace")) << slurp(corpus("nb3-exit-without-entry.trace"));
-  EXPECT_NE(sbm("trace check -q " + file).out.find("VIOLATED: 1 violation of MIG-6; "), std::string::npos);
+  std::ofstream(file) << slurp(corpus("mig6-wrong-orig.trace"))
+                      << slurp(corpus("nb3-exit-without-entry.trace"));
+  EXPECT_NE(sbm("trace check -q " + file).out.find("VIOLATED: 1 violation of MIG-6; "),
+            std::string::npos);
   const SbmRun r = sbm("trace check -q --keep-going " + file);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("VIOLATED: 2 violations of MIG-6 NB-3"), std::string::npos) << r.out;
 }
 
 TEST(CliTraceCheck, StandardInputAndOptions) {
-  const SbmRun r = sbm("trace check --profile v6.17 -", "cat " + corpus("nb3-vec-mismatch.trace") + " | ");
+  const SbmRun r =
+      sbm("trace check --profile v6.17 -", "cat " + corpus("nb3-vec-mismatch.trace") + " | ");
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("<stdin>:6: NB-3"), std::string::npos) << r.out;
   EXPECT_EQ(sbm("trace check --profile v2.6.20 " + corpus("nb3-v2.6.20-vec6.trace")).status, 0);
-  EXPECT_EQ(sbm("trace check " + corpus("wc2-over-threshold.trace")).status, 0) << "3 ms is under the default";
+  EXPECT_EQ(sbm("trace check " + corpus("wc2-over-threshold.trace")).status, 0)
+      << "3 ms is under the default";
   EXPECT_EQ(sbm("trace check --idle-threshold 2 " + corpus("wc2-over-threshold.trace")).status, 1);
 }
 
 TEST(CliTraceCheck, BadInputAndUsageExitTwo) {
   const SbmRun missing = sbm("trace check /nonexistent/trace.txt");
   EXPECT_EQ(missing.status, 2);
-  EXPECT_NE(missing.err.find("/nonexistent/trace.txt: error: cannot open the file"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/trace.txt: error: cannot open the file"),
+            std::string::npos)
+      << missing.err;
   EXPECT_EQ(sbm("trace check --profile v9.99 " + corpus("nb3-raise-entry-exit.trace")).status, 2);
-  EXPECT_EQ(sbm("trace check --idle-threshold 0 " + corpus("nb3-raise-entry-exit.trace")).status, 2);
+  EXPECT_EQ(sbm("trace check --idle-threshold 0 " + corpus("nb3-raise-entry-exit.trace")).status,
+            2);
   EXPECT_EQ(sbm("trace check").status, 2);
 }
 
@@ -91,8 +104,10 @@ TEST(CliTraceCheck, InputWithoutEventsIsBadInput) {
   } cases[] = {
       {write("empty.trace", ""), "error: empty input: no trace event to check"},
       {write("random.bin", random), "error: binary data, not a trace"},
-      {write("prose.txt", "hello\nworld\n"), "error: no trace event read (2 lines, 2 of them not read"},
-      {write("long.txt", std::string(10 * 1024 * 1024, 'x') + "\n"), "error: no trace event read (1 line"},
+      {write("prose.txt", "hello\nworld\n"),
+       "error: no trace event read (2 lines, 2 of them not read"},
+      {write("long.txt", std::string(10 * 1024 * 1024, 'x') + "\n"),
+       "error: no trace event read (1 line"},
   };
   for (const auto& c : cases) {
     const SbmRun r = sbm("trace check " + c.file);
@@ -113,7 +128,8 @@ TEST(CliTraceCheck, GzipTraceIsReadByContent) {
   const SbmRun as_plain = sbm("trace check -q " + plain);
   ASSERT_EQ(as_plain.status, 1) << as_plain.out;
   const std::string finding = as_plain.out.substr(as_plain.out.find(":8: NB-3: CPU0:"));
-  for (const SbmRun& r : {sbm("trace check -q " + packed), sbm("trace check -q -", "cat " + packed + " | ")}) {
+  for (const SbmRun& r :
+       {sbm("trace check -q " + packed), sbm("trace check -q -", "cat " + packed + " | ")}) {
     EXPECT_EQ(r.status, 1) << r.out << r.err;
     EXPECT_NE(r.out.find(finding.substr(0, finding.find('\n'))), std::string::npos) << r.out;
   }
@@ -130,24 +146,33 @@ TEST(CliTraceCheck, VerdictSaysWhatItRestsOn) {
   const std::string file = corpus("nb3-raise-entry-exit.trace");
   const SbmRun plain = sbm("trace check " + file);
   EXPECT_EQ(plain.status, 0) << plain.out;
-  EXPECT_NE(plain.out.find(": conforms as far as the input shows: 1 of 7 checks judged (6 not checkable: MIG-5 "),
-            std::string::npos)
+  EXPECT_NE(
+      plain.out.find(
+          ": conforms as far as the input shows: 1 of 7 checks judged (6 not checkable: MIG-5 "),
+      std::string::npos)
       << plain.out;
   EXPECT_EQ(sbm("trace check --require NB-3 " + file).status, 0) << "NB-3 judged this trace";
   const SbmRun nb4 = sbm("trace check --require NB-3,NB-4 " + file);
   EXPECT_EQ(nb4.status, 1) << nb4.out;
-  EXPECT_NE(nb4.out.find(": REQUIRED CHECK NOT JUDGED: NB-4; 1 of 7 checks judged"), std::string::npos) << nb4.out;
+  EXPECT_NE(nb4.out.find(": REQUIRED CHECK NOT JUDGED: NB-4; 1 of 7 checks judged"),
+            std::string::npos)
+      << nb4.out;
   const SbmRun all = sbm("trace check --require all " + file);
   EXPECT_EQ(all.status, 1);
-  EXPECT_NE(all.out.find("REQUIRED CHECKS NOT JUDGED: MIG-5 MIG-6 WC-2 NB-4 NOHZ-4 MIG-7;"), std::string::npos)
+  EXPECT_NE(all.out.find("REQUIRED CHECKS NOT JUDGED: MIG-5 MIG-6 WC-2 NB-4 NOHZ-4 MIG-7;"),
+            std::string::npos)
       << all.out;
   const SbmRun replay_only = sbm("trace check --require SER-1 " + file);
-  EXPECT_EQ(replay_only.status, 1) << "a required check that did not run (no sbm events) did not judge";
+  EXPECT_EQ(replay_only.status, 1)
+      << "a required check that did not run (no sbm events) did not judge";
   const SbmRun unknown = sbm("trace check --require XX-1 " + file);
   EXPECT_EQ(unknown.status, 2);
-  EXPECT_NE(unknown.err.find("--require: unknown check 'XX-1' (known: all, MIG-5"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("--require: unknown check 'XX-1' (known: all, MIG-5"),
+            std::string::npos)
+      << unknown.err;
 
-  const nlohmann::json j = nlohmann::json::parse(sbm("trace check --json --require NB-4 " + file).out);
+  const nlohmann::json j =
+      nlohmann::json::parse(sbm("trace check --json --require NB-4 " + file).out);
   EXPECT_EQ(j["result"], "required not judged");
   EXPECT_EQ(j["judged"]["judged"], 1);
   EXPECT_EQ(j["judged"]["total"], 7);
@@ -155,15 +180,21 @@ TEST(CliTraceCheck, VerdictSaysWhatItRestsOn) {
   const std::string xml = (temp_dir() / "require.xml").string();
   EXPECT_EQ(sbm("trace check -q --require NB-4 --junit " + xml + " " + file).status, 1);
   const std::string report = slurp(xml);
-  EXPECT_NE(report.find("NB-4: required (--require) but not checkable from this input"), std::string::npos) << report;
-  EXPECT_NE(report.find("<skipped message="), std::string::npos) << "the checks not required are still skipped";
+  EXPECT_NE(report.find("NB-4: required (--require) but not checkable from this input"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("<skipped message="), std::string::npos)
+      << "the checks not required are still skipped";
 
   const std::string waking = (temp_dir() / "waking.trace").string();
   std::ofstream(waking) << "# tracer: nop\n"
-                        << "  bash-12 [000] d..2. 100.000000: sched_waking: comm=foo pid=13 prio=120 target_cpu=001\n";
+                        << "  bash-12 [000] d..2. 100.000000: sched_waking: comm=foo pid=13 "
+                           "prio=120 target_cpu=001\n";
   const SbmRun none = sbm("trace check " + waking);
   EXPECT_EQ(none.status, 3) << none.out << none.err;
-  EXPECT_NE(none.out.find(": NOT CHECKABLE: 0 of 7 checks judged (7 not checkable:"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find(": NOT CHECKABLE: 0 of 7 checks judged (7 not checkable:"),
+            std::string::npos)
+      << none.out;
 }
 
 TEST(CliTraceCheck, UnparsedLinesAreWarningsNotErrors) {
@@ -176,7 +207,8 @@ TEST(CliTraceCheck, UnparsedLinesAreWarningsNotErrors) {
 }
 
 TEST(CliTraceCheck, JsonParsesAndCarriesTheVerdict) {
-  const SbmRun ok = sbm("trace check --json " + sample("014-trappy-arm6cpu-trace-cmd-report-not-raw.txt"));
+  const SbmRun ok =
+      sbm("trace check --json " + sample("014-trappy-arm6cpu-trace-cmd-report-not-raw.txt"));
   EXPECT_EQ(ok.status, 0);
   const nlohmann::json j = nlohmann::json::parse(ok.out);
   EXPECT_EQ(j["result"], "conforms");
@@ -199,7 +231,9 @@ TEST(CliTraceCheck, JunitWritesOneCasePerInvariant) {
   const SbmRun r = sbm("trace check -q --junit " + xml + " " + corpus("mig6-wrong-orig.trace"));
   EXPECT_EQ(r.status, 1);
   const std::string text = slurp(xml);
-  EXPECT_NE(text.find("<testsuites name=\"sbm trace check\" tests=\"7\" failures=\"1\""), std::string::npos) << text;
+  EXPECT_NE(text.find("<testsuites name=\"sbm trace check\" tests=\"7\" failures=\"1\""),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("name=\"MIG-6\">"), std::string::npos) << text;
   EXPECT_NE(text.find("<skipped"), std::string::npos) << text;
 }
@@ -224,9 +258,11 @@ TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
   while (std::getline(in, line)) {
     ++n;
     const size_t at = line.find(" new=");
-    if (!faulty && line.find("sched_balance_next_balance:") != std::string::npos && line.find("written=1") != std::string::npos) {
+    if (!faulty && line.find("sched_balance_next_balance:") != std::string::npos &&
+        line.find("written=1") != std::string::npos) {
       const size_t end = line.find(' ', at + 1);
-      line.replace(at + 5, end - at - 5, std::to_string(std::stoull(line.substr(at + 5, end - at - 5)) + 3));
+      line.replace(at + 5, end - at - 5,
+                   std::to_string(std::stoull(line.substr(at + 5, end - at - 5)) + 3));
       faulty = n;
     }
     text += line + "\n";
@@ -235,14 +271,16 @@ TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
   std::ofstream(bad) << text;
   const SbmRun r = sbm("trace check " + bad);
   EXPECT_EQ(r.status, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("gen-bad.trace:" + std::to_string(faulty) + ": NB-1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gen-bad.trace:" + std::to_string(faulty) + ": NB-1"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("VIOLATED: 1 violation of NB-1"), std::string::npos) << r.out;
   // The replay reports at the jiffy's end; the context is still the lines before the fault:
   // the candidates the minimum was taken over.
   const size_t ctx = r.out.find("previous events on CPU");
   ASSERT_NE(ctx, std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sched_balance_candidate:", ctx), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("sched_balance_tick:", ctx), std::string::npos) << "no line after the fault" << r.out;
+  EXPECT_EQ(r.out.find("sched_balance_tick:", ctx), std::string::npos)
+      << "no line after the fault" << r.out;
   // --topology: the same machine as a SPEC conforms; another machine's domains do not fit.
   EXPECT_EQ(sbm("trace check -q --topology 2s-numa " + good).status, 0);
   EXPECT_NE(sbm("trace check -q --topology laptop " + good).status, 0);
@@ -257,12 +295,15 @@ TEST(CliTraceCheck, MalformedSbmEventsAreErrorsButTheCheckGoesOn) {
   std::ofstream(file) << text;
   const SbmRun r = sbm("trace check -q " + file);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.err.find(": error: sched_balance_domain: field interval: expected an integer, found 'x'"), std::string::npos)
+  EXPECT_NE(
+      r.err.find(": error: sched_balance_domain: field interval: expected an integer, found 'x'"),
+      std::string::npos)
       << r.err;
   // Nothing readable: every sbm event broken.
   const std::string none = (temp_dir() / "none.trace").string();
-  std::ofstream(none) << "# profile: v6.17\n"
-                      << "          <idle>-0       [000] d.h1. 0.000000: sched_balance_tick: cpu=0 jiffies=x\n";
+  std::ofstream(none)
+      << "# profile: v6.17\n"
+      << "          <idle>-0       [000] d.h1. 0.000000: sched_balance_tick: cpu=0 jiffies=x\n";
   EXPECT_EQ(sbm("trace check " + none).status, 2);
 }
 
@@ -271,14 +312,20 @@ TEST(CliTraceCheck, MalformedSbmEventsAreErrorsButTheCheckGoesOn) {
 // a kernel excerpt with vec=7 conforms to every era from v2.6.32 on.
 TEST(CliTraceCheck, ProfileAutoNamesTheProfilesATraceConformsTo) {
   const std::string gen = (temp_dir() / "v419.trace").string();
-  ASSERT_EQ(sbm("trace gen --topology 2s-numa --profile v4.19 --ticks 300 --seed 3 --workload churn -o " + gen).status, 0);
+  ASSERT_EQ(
+      sbm("trace gen --topology 2s-numa --profile v4.19 --ticks 300 --seed 3 --workload churn -o " +
+          gen)
+          .status,
+      0);
   const SbmRun r = sbm("trace check --profile auto " + gen);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("result: " + gen + ": conforms to v4.19\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("profile v2.6.20: VIOLATED: 1 violation of NB-3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("profile v2.6.20: VIOLATED: 1 violation of NB-3"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("profile v4.19: conforms"), std::string::npos) << r.out;
 
-  const SbmRun j = sbm("trace check --profile auto --json " + sample("004-kprateek-epyc-softirq-sched-vec7.txt"));
+  const SbmRun j = sbm("trace check --profile auto --json " +
+                       sample("004-kprateek-epyc-softirq-sched-vec7.txt"));
   EXPECT_EQ(j.status, 0) << j.out << j.err;
   const nlohmann::json doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["profile"], "auto");
@@ -291,7 +338,8 @@ TEST(CliTraceCheck, ProfileAutoNamesTheProfilesATraceConformsTo) {
   // No profile fits: exit 1. The same fault breaks every era.
   const std::string bad = (temp_dir() / "no-profile.trace").string();
   std::ofstream(bad) << slurp(corpus("nb3-exit-without-entry.trace"));
-  const SbmRun none = sbm("trace check --profile auto --junit " + (temp_dir() / "auto.xml").string() + " " + bad);
+  const SbmRun none =
+      sbm("trace check --profile auto --junit " + (temp_dir() / "auto.xml").string() + " " + bad);
   EXPECT_EQ(none.status, 1) << none.out;
   EXPECT_NE(none.out.find("conforms to no profile"), std::string::npos) << none.out;
   EXPECT_NE(slurp((temp_dir() / "auto.xml").string()).find("[v6.19]"), std::string::npos);
@@ -301,7 +349,8 @@ TEST(CliTraceCheck, HelpSaysWhatIsAndIsNotChecked) {
   const SbmRun r = sbm("trace check --help");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("WC-2"), std::string::npos);
-  for (const char* id : {"NB-4", "NOHZ-4", "MIG-7"}) EXPECT_NE(r.out.find(id), std::string::npos) << id;
+  for (const char* id : {"NB-4", "NOHZ-4", "MIG-7"})
+    EXPECT_NE(r.out.find(id), std::string::npos) << id;
   EXPECT_NE(r.out.find("Not checked on mainline events"), std::string::npos) << r.out;
 }
 

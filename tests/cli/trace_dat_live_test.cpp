@@ -33,10 +33,17 @@ using testing::sbm;
 using testing::slurp;
 using testing::temp_dir;
 
-const std::vector<std::string> kEvents = {
-    "irq/softirq_raise",         "irq/softirq_entry",        "irq/softirq_exit",   "sched/sched_switch",
-    "sched/sched_wakeup",        "sched/sched_waking",       "sched/sched_migrate_task",
-    "timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit", "ipi/ipi_send_cpu", "timer/tick_stop"};
+const std::vector<std::string> kEvents = {"irq/softirq_raise",
+                                          "irq/softirq_entry",
+                                          "irq/softirq_exit",
+                                          "sched/sched_switch",
+                                          "sched/sched_wakeup",
+                                          "sched/sched_waking",
+                                          "sched/sched_migrate_task",
+                                          "timer/hrtimer_expire_entry",
+                                          "timer/hrtimer_expire_exit",
+                                          "ipi/ipi_send_cpu",
+                                          "timer/tick_stop"};
 
 bool write_file(const fs::path& p, const std::string& text) {
   std::ofstream f(p);
@@ -78,7 +85,8 @@ class TracefsInstance {
       dir_.clear();
       return;
     }
-    if (buffer_kb && !write_file(dir_ / "buffer_size_kb", std::to_string(buffer_kb))) why_ = "cannot size the buffer";
+    if (buffer_kb && !write_file(dir_ / "buffer_size_kb", std::to_string(buffer_kb)))
+      why_ = "cannot size the buffer";
     for (const std::string& e : kEvents)
       if (fs::exists(dir_ / "events" / e) && !write_file(dir_ / "events" / e / "enable", "1"))
         why_ = "cannot enable " + e;
@@ -116,7 +124,8 @@ class TracefsInstance {
     write_file(dir_ / "tracing_on", "0");
     // tracefs files say size 0: copied by reading, not by copy_file().
     if (!write_file(text, slurp(dir_ / "trace"))) return false;
-    const std::string cmd = "trace-cmd extract -B " + name_ + " -o " + dat.string() + " >/dev/null 2>&1";
+    const std::string cmd =
+        "trace-cmd extract -B " + name_ + " -o " + dat.string() + " >/dev/null 2>&1";
     return std::system(cmd.c_str()) == 0 && fs::exists(dat);
   }
 
@@ -142,8 +151,8 @@ std::vector<Rec> read_all_text(const fs::path& p) {
   std::vector<Rec> out;
   while (const TraceRecord* r = reader.next())
     if (r->kind == TraceRecordKind::Event || r->kind == TraceRecordKind::LostEvents)
-      out.push_back({r->kind, r->cpu, r->pid, r->timestamp_us(), std::string(r->comm), std::string(r->flags),
-                     std::string(r->event), std::string(r->fields)});
+      out.push_back({r->kind, r->cpu, r->pid, r->timestamp_us(), std::string(r->comm),
+                     std::string(r->flags), std::string(r->event), std::string(r->fields)});
   return out;
 }
 
@@ -191,8 +200,8 @@ void expect_same_records(const std::vector<Rec>& text, const std::vector<Rec>& d
     ASSERT_EQ(t.size(), d.size()) << "CPU " << cpu;
     for (std::size_t i = 0; i < t.size(); ++i) {
       const Rec &a = *t[i], &b = *d[i];
-      SCOPED_TRACE("CPU " + std::to_string(cpu) + " record " + std::to_string(i) + ": " + a.event + ": " + a.fields +
-                   " | " + b.fields);
+      SCOPED_TRACE("CPU " + std::to_string(cpu) + " record " + std::to_string(i) + ": " + a.event +
+                   ": " + a.fields + " | " + b.fields);
       ASSERT_EQ(a.event, b.event);
       EXPECT_EQ(a.us, b.us);
       EXPECT_EQ(a.pid, b.pid);
@@ -203,7 +212,8 @@ void expect_same_records(const std::vector<Rec>& text, const std::vector<Rec>& d
       for (std::size_t k = 0; k < x.size(); ++k) {
         EXPECT_EQ(x[k].key, y[k].key);
         if (x[k].key == "hrtimer") {
-          auto [it, fresh] = pointer_text_to_dat.emplace(std::string(x[k].value), std::string(y[k].value));
+          auto [it, fresh] =
+              pointer_text_to_dat.emplace(std::string(x[k].value), std::string(y[k].value));
           EXPECT_EQ(it->second, y[k].value) << "hrtimer " << x[k].value << " maps to two pointers";
         } else if (field_int(x[k].value) && field_int(y[k].value)) {
           EXPECT_EQ(*field_int(x[k].value), *field_int(y[k].value));  // %03d prints 000, 0 here
@@ -224,7 +234,8 @@ class TraceDatLive : public ::testing::Test {
     dat_ = new fs::path(temp_dir() / "live.dat");
     TracefsInstance instance("sbm_trace_dat_" + std::to_string(::getpid()));
     why_ = new std::string(instance.why());
-    if (why_->empty() && !instance.record(*text_, *dat_)) *why_ = "tracing or trace-cmd extract failed";
+    if (why_->empty() && !instance.record(*text_, *dat_))
+      *why_ = "tracing or trace-cmd extract failed";
   }
   void SetUp() override {
     if (!why_->empty()) GTEST_SKIP() << *why_;
@@ -246,7 +257,8 @@ TEST_F(TraceDatLive, RecordsAreTheTextTraceRecords) {
   std::map<std::string, int> names;
   for (const Rec& r : dat) ++names[r.event];
   // The events the checks read are there (the tick fires every jiffy on a busy CPU).
-  for (const char* e : {"sched_switch", "hrtimer_expire_entry", "hrtimer_expire_exit", "softirq_raise"})
+  for (const char* e :
+       {"sched_switch", "hrtimer_expire_entry", "hrtimer_expire_exit", "softirq_raise"})
     EXPECT_GT(names[e], 0) << e;
   expect_same_records(text, dat);
 }
@@ -259,7 +271,8 @@ TEST_F(TraceDatLive, CheckSummaryIsTheTextTraces) {
   ASSERT_TRUE(t.status == 0 || t.status == 1) << t.err;
   EXPECT_EQ(d.status, t.status) << d.err;
   const nlohmann::json a = nlohmann::json::parse(t.out), b = nlohmann::json::parse(d.out);
-  for (const char* key : {"events", "events_by_name", "gaps", "unparsed", "checks", "cadence", "result"})
+  for (const char* key :
+       {"events", "events_by_name", "gaps", "unparsed", "checks", "cadence", "result"})
     EXPECT_EQ(a[key], b[key]) << key;
   // Standard input: the trace.dat is known by its magic, not its name.
   const testing::SbmRun s = sbm("trace check -" + opts, "cat " + dat_->string() + " | ");
@@ -271,7 +284,8 @@ TEST_F(TraceDatLive, CheckSummaryIsTheTextTraces) {
 
 // Without --hz, the trace.dat does not say its HZ: NB-4 is not judged, and says why.
 TEST_F(TraceDatLive, WithoutHzTheCadenceIsNotJudged) {
-  const testing::SbmRun r = sbm("trace check " + dat_->string() + " --keep-going --profile v6.17 --topology host");
+  const testing::SbmRun r =
+      sbm("trace check " + dat_->string() + " --keep-going --profile v6.17 --topology host");
   EXPECT_NE(r.out.find("NB-4: not checkable"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--hz"), std::string::npos) << r.out;
 }
@@ -281,7 +295,8 @@ TEST_F(TraceDatLive, TruncatedIsBadInput) {
   const fs::path cut = temp_dir() / "cut.dat";
   // Cuts that lose data or a section (a cut inside the final option section's closing word,
   // which loses nothing read, is not one of them: libtracecmd reads such a file whole).
-  for (const std::size_t keep : {all.size() / 4, all.size() / 2, all.size() * 3 / 4, all.size() - 1000}) {
+  for (const std::size_t keep :
+       {all.size() / 4, all.size() / 2, all.size() * 3 / 4, all.size() - 1000}) {
     write_file(cut, all.substr(0, keep));
     const testing::SbmRun r = sbm("trace check " + cut.string());
     EXPECT_EQ(r.status, 2) << keep;
@@ -315,7 +330,8 @@ TEST(TraceDatBadInput, MagicWithoutATraceDatIsBadInput) {
   write_file(p, std::string(kTraceDatMagic) + "\x06" + std::string(64, 'x'));
   testing::SbmRun r = sbm("trace check " + p.string());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find(p.string() + ": error: not a readable trace.dat"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(p.string() + ": error: not a readable trace.dat"), std::string::npos)
+      << r.err;
   r = sbm("trace check -", "cat " + p.string() + " | ");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("<stdin>: error: not a readable trace.dat"), std::string::npos) << r.err;

@@ -58,7 +58,8 @@ std::optional<Expectation> expectation_of(const std::string& text) {
       for (std::string id; words >> id;) e.ids->insert(id);
       return e;
     }
-    if (line.find("verdict: ok") != std::string::npos) return Expectation{true, std::set<std::string>{}};
+    if (line.find("verdict: ok") != std::string::npos)
+      return Expectation{true, std::set<std::string>{}};
     if (line.find("verdict: broken") != std::string::npos) return Expectation{false, std::nullopt};
   }
   return std::nullopt;
@@ -78,8 +79,8 @@ TEST_P(TopologyCorpus, CheckGivesTheStatedResult) {
   const auto expected = expectation_of(text);
   ASSERT_TRUE(expected) << GetParam() << ": no '# expect:' or 'verdict:' header line";
   const DumpReadResult read = read_topology_dump(text, GetParam(), DumpReadOptions{era_of(text)});
-  ASSERT_TRUE(read.errors.empty()) << GetParam() << ":" << read.errors.front().line << ": "
-                                   << read.errors.front().message;
+  ASSERT_TRUE(read.errors.empty())
+      << GetParam() << ":" << read.errors.front().line << ": " << read.errors.front().message;
   ASSERT_TRUE(read.topology);
   const TopoCheckReport report = check_topology(*read.topology);
   std::set<std::string> fired;

@@ -34,10 +34,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct CorpusCase {
-  std::string stem;                // file name without .trace
-  bool replay = false;             // in traces/corpus/replay/
+  std::string stem;     // file name without .trace
+  bool replay = false;  // in traces/corpus/replay/
   std::optional<bool> conforms;
-  std::set<std::string> ids;       // the IDs `# expect: violated` names
+  std::set<std::string> ids;  // the IDs `# expect: violated` names
   std::string why;
   std::string profile, hz, jiffies_bits;  // header values as written ("" when absent)
   bool crosses_jiffies_wrap = false;      // a sched_balance_tick's jiffies went down
@@ -124,8 +124,10 @@ TEST_P(TraceCorpus, CheckGivesTheStatedResult) {
   const CorpusCase c = run_case(GetParam());
   ASSERT_TRUE(c.conforms) << GetParam() << ": no '# expect:' header line";
   EXPECT_FALSE(c.why.empty()) << GetParam() << ": no '# why:' header line";
-  if (*c.conforms) EXPECT_TRUE(c.fired.empty()) << GetParam() << ": fired " << *c.fired.begin();
-  else EXPECT_EQ(c.fired, c.ids) << GetParam();
+  if (*c.conforms)
+    EXPECT_TRUE(c.fired.empty()) << GetParam() << ": fired " << *c.fired.begin();
+  else
+    EXPECT_EQ(c.fired, c.ids) << GetParam();
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
@@ -136,8 +138,8 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, TraceCorpus, ::testing::ValuesIn(corpus_files()), test_name);
-INSTANTIATE_TEST_SUITE_P(Replay, TraceCorpus, ::testing::ValuesIn(corpus_files(SBM_REPLAY_CORPUS_DIR)),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(Replay, TraceCorpus,
+                         ::testing::ValuesIn(corpus_files(SBM_REPLAY_CORPUS_DIR)), test_name);
 
 // ---- Coverage of the corpus as a whole ----
 
@@ -195,14 +197,16 @@ std::string file_prefix(std::string_view id) {
   return prefix;
 }
 
-bool any_case(const std::vector<CorpusCase>& cases, const std::function<bool(const CorpusCase&)>& pred) {
+bool any_case(const std::vector<CorpusCase>& cases,
+              const std::function<bool(const CorpusCase&)>& pred) {
   return std::any_of(cases.begin(), cases.end(), pred);
 }
 
 bool is_conforming(const CorpusCase& c) { return c.conforms.value_or(false); }
 
 // A conforming file named after `id` in which it held over events it reads.
-bool exercises(const CorpusCase& c, const std::string& id, const std::vector<std::string_view>& events) {
+bool exercises(const CorpusCase& c, const std::string& id,
+               const std::vector<std::string_view>& events) {
   if (!is_conforming(c) || !c.stem.starts_with(file_prefix(id) + "-")) return false;
   const auto o = c.outcomes.find(id);
   if (o == c.outcomes.end() || o->second != CheckOutcome::Holds) return false;
@@ -230,12 +234,14 @@ std::vector<std::string> coverage_gaps(const std::vector<CorpusCase>& cases) {
                      "-* in which it holds over the events it reads");
   }
   const auto conforming_replay = [&](const std::function<bool(const CorpusCase&)>& pred) {
-    return any_case(cases, [&](const CorpusCase& c) { return c.replay && is_conforming(c) && pred(c); });
+    return any_case(cases,
+                    [&](const CorpusCase& c) { return c.replay && is_conforming(c) && pred(c); });
   };
   for (const std::string& p : profile_names())
     if (!conforming_replay([&](const CorpusCase& c) { return c.profile == p; }))
       gaps.push_back("profile " + p + ": no conforming replay case");
-  if (!conforming_replay([](const CorpusCase& c) { return c.jiffies_bits == "32" && c.crosses_jiffies_wrap; }))
+  if (!conforming_replay(
+          [](const CorpusCase& c) { return c.jiffies_bits == "32" && c.crosses_jiffies_wrap; }))
     gaps.push_back("jiffies-bits 32: no conforming replay case across the wrap");
   for (const char* hz : {"100", "1000"})
     if (!conforming_replay([&](const CorpusCase& c) { return c.hz == hz; }))
@@ -271,10 +277,11 @@ TEST(TraceCorpusCoverage, EveryIdProfileAndClockIsCovered) {
 TEST(TraceCorpusCoverage, EachRequirementFailsWithoutItsCases) {
   for (const std::string& id : trace_check_ids()) {
     SCOPED_TRACE(id);
-    EXPECT_TRUE(has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.ids.count(id) > 0; })),
-                        id + ": no violating case"));
-    const std::string conforming_gap =
-        id + ": no conforming case " + file_prefix(id) + "-* in which it holds over the events it reads";
+    EXPECT_TRUE(
+        has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.ids.count(id) > 0; })),
+                id + ": no violating case"));
+    const std::string conforming_gap = id + ": no conforming case " + file_prefix(id) +
+                                       "-* in which it holds over the events it reads";
     const auto about_id = [&](const CorpusCase& c) {
       return is_conforming(c) && c.stem.starts_with(file_prefix(id) + "-");
     };
@@ -291,8 +298,9 @@ TEST(TraceCorpusCoverage, EachRequirementFailsWithoutItsCases) {
   for (const std::string& p : profile_names())
     EXPECT_TRUE(has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.profile == p; })),
                         "profile " + p + ": no conforming replay case"));
-  EXPECT_TRUE(has_gap(coverage_gaps(without([](const CorpusCase& c) { return c.crosses_jiffies_wrap; })),
-                      "jiffies-bits 32: no conforming replay case across the wrap"));
+  EXPECT_TRUE(
+      has_gap(coverage_gaps(without([](const CorpusCase& c) { return c.crosses_jiffies_wrap; })),
+              "jiffies-bits 32: no conforming replay case across the wrap"));
   for (const char* hz : {"100", "1000"})
     EXPECT_TRUE(has_gap(coverage_gaps(without([&](const CorpusCase& c) { return c.hz == hz; })),
                         std::string("hz ") + hz + ": no conforming replay case"));

@@ -32,7 +32,8 @@ int run_file(const std::filesystem::path& p) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FILE|DIR...  (runs the fuzz target once on each input)\n", argv[0]);
+    std::fprintf(stderr, "usage: %s FILE|DIR...  (runs the fuzz target once on each input)\n",
+                 argv[0]);
     return 2;
   }
   std::size_t inputs = 0;

@@ -24,9 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   sbm::MachineSpec spec = *parsed.spec;
   const std::string canonical = sbm::format_machine_spec(spec);
   sbm::SpecParse again = sbm::parse_machine_spec(canonical);
-  if (!again.spec) fuzz_fail("the canonical SPEC '%s' does not parse: %s", canonical.c_str(), again.error.c_str());
+  if (!again.spec)
+    fuzz_fail("the canonical SPEC '%s' does not parse: %s", canonical.c_str(), again.error.c_str());
   again.spec->text = spec.text;
-  if (!(*again.spec == spec)) fuzz_fail("the canonical SPEC '%s' parses to another machine", canonical.c_str());
+  if (!(*again.spec == spec))
+    fuzz_fail("the canonical SPEC '%s' parses to another machine", canonical.c_str());
   if (spec.nodes != 1 || spec.nr_cpus() > 256) return 0;
   const sbm::Topology topo = sbm::build_sched_domains(spec, sbm::kNewestModelledKernel, 0);
   const sbm::TopoCheckReport report = sbm::check_topology(topo);

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
   for (const sbm::DumpDiagnostic& d : read.errors) {
     if (d.line < 0 || d.line > lines)
-      fuzz_fail("diagnostic at line %d of an input of %d lines: %s", d.line, lines, d.message.c_str());
+      fuzz_fail("diagnostic at line %d of an input of %d lines: %s", d.line, lines,
+                d.message.c_str());
   }
   if (!read.topology) return 0;
   const sbm::Topology& topo = *read.topology;

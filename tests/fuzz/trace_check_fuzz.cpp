@@ -30,7 +30,8 @@ namespace {
 
 std::vector<sbm::Violation> check_once(const std::string& text, const std::string& profile) {
   sbm::TraceCheckLane lane;
-  if (!profile.empty()) lane.mainline.era = sbm::find_profile(profile).profile->version;  // as checker_options()
+  if (!profile.empty())
+    lane.mainline.era = sbm::find_profile(profile).profile->version;  // as checker_options()
   lane.replay.profile = profile;
   sbm::TraceCheck check(lane);
   std::istringstream in(text);
@@ -58,7 +59,8 @@ void mapped_reads_as_the_stream(const std::string& text) {
   const int fd = memfd_create("sbm-fuzz-trace", 0);
   if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
     fuzz_fail("memfd: %s", std::strerror(errno));
-  std::optional<sbm::MappedFile> file = sbm::MappedFile::open("/proc/self/fd/" + std::to_string(fd));
+  std::optional<sbm::MappedFile> file =
+      sbm::MappedFile::open("/proc/self/fd/" + std::to_string(fd));
   close(fd);  // the mapping keeps the file
   if (!file) fuzz_fail("an in-memory file of %zu bytes could not be mapped", text.size());
   std::istringstream in(text);
@@ -68,7 +70,8 @@ void mapped_reads_as_the_stream(const std::string& text) {
     const sbm::TraceRecord* a = stream.next();
     const sbm::TraceRecord* b = mapped.next();
     if (a == nullptr && b == nullptr) return;
-    if (a == nullptr || b == nullptr) fuzz_fail("the %s reader ends first", a == nullptr ? "stream" : "mapped");
+    if (a == nullptr || b == nullptr)
+      fuzz_fail("the %s reader ends first", a == nullptr ? "stream" : "mapped");
     if (const std::string diff = sbm::testing::record_differences(*a, *b); !diff.empty())
       fuzz_fail("line %llu: the mapped file's record differs from the stream's in %s",
                 static_cast<unsigned long long>(a->line), diff.c_str());

@@ -31,10 +31,14 @@ std::string name_of(const ::testing::TestParamInfo<Expected>& info) {
 ColumnResult run(KillColumn column, Mutant m) {
   const Deadline none;
   switch (column) {
-    case KillColumn::Property: return property_column(m, none);
-    case KillColumn::Replay: return replay_column(m, none);
-    case KillColumn::Corpus: return corpus_column(m, SBM_TRACE_CORPUS_ROOT, none);
-    case KillColumn::Z3: return z3_column(m, none);
+    case KillColumn::Property:
+      return property_column(m, none);
+    case KillColumn::Replay:
+      return replay_column(m, none);
+    case KillColumn::Corpus:
+      return corpus_column(m, SBM_TRACE_CORPUS_ROOT, none);
+    case KillColumn::Z3:
+      return z3_column(m, none);
   }
   return {};
 }
@@ -60,7 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Expected{"next-balance-all-domains", KillColumn::Property, "NB-1"},
                       Expected{"next-balance-all-domains", KillColumn::Replay, "NB-1"},
                       Expected{"numa-diameter-groups", KillColumn::Property, "TOPO-GROUPS-SPAN"},
-                      Expected{"overlap-groups-cpu0-view", KillColumn::Property, "TOPO-GROUP-CHILD"},
+                      Expected{"overlap-groups-cpu0-view", KillColumn::Property,
+                               "TOPO-GROUP-CHILD"},
                       Expected{"degenerate-stale-flags", KillColumn::Property, "TOPO-GROUP-FLAGS"},
                       Expected{"nohz-next-balance-overwrite", KillColumn::Property, "NOHZ-2"},
                       Expected{"nohz-next-balance-overwrite", KillColumn::Replay, "NOHZ-2"},
@@ -91,8 +96,11 @@ TEST_P(UnmutatedModel, PassesEveryCase) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Columns, UnmutatedModel,
-                         ::testing::Values(KillColumn::Property, KillColumn::Replay, KillColumn::Corpus),
-                         [](const ::testing::TestParamInfo<KillColumn>& i) { return std::string(kill_column_name(i.param)); });
+                         ::testing::Values(KillColumn::Property, KillColumn::Replay,
+                                           KillColumn::Corpus),
+                         [](const ::testing::TestParamInfo<KillColumn>& i) {
+                           return std::string(kill_column_name(i.param));
+                         });
 
 // The corpus column judges with the mutated oracle: it has golden traces to judge.
 TEST(CorpusColumn, ReadsEveryGoldenTrace) {

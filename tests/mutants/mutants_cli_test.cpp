@@ -35,8 +35,10 @@ TEST(MutantsCli, ABudgetTooSmallToDecideExitsUnknown) {
 }
 
 TEST(TraceGenMutant, TheUnmutatedReplayRejectsTheMutantsTrace) {
-  const std::string gen = "trace gen --topology laptop --profile v6.17 --ticks 300 --workload churn";
-  const auto bad = sbm("trace check -", std::string(SBM_BINARY) + " " + gen + " --mutant migration-outside-span 2>/dev/null | ");
+  const std::string gen =
+      "trace gen --topology laptop --profile v6.17 --ticks 300 --workload churn";
+  const auto bad = sbm("trace check -", std::string(SBM_BINARY) + " " + gen +
+                                            " --mutant migration-outside-span 2>/dev/null | ");
   EXPECT_EQ(bad.status, 1) << bad.out;
   EXPECT_NE(bad.out.find("MIG-3"), std::string::npos) << bad.out;
   const auto good = sbm("trace check -", std::string(SBM_BINARY) + " " + gen + " 2>/dev/null | ");

@@ -20,9 +20,10 @@ std::size_t first_control_byte_one_at_a_time(const std::string& s) {
 RC_GTEST_PROP(ByteScanProps, ControlScansAgreeWithOneByteAtATime, ()) {
   // Mostly printable, as trace lines are, so that a control byte lands at any place of a
   // vector or past the last whole one.
-  const auto byte = rc::gen::weightedOneOf<char>({{20, rc::gen::inRange(' ', '\x7f')},
-                                                  {1, rc::gen::element('\t', '\n', '\r', '\x7f', '\x1f', '\0')},
-                                                  {1, rc::gen::arbitrary<char>()}});
+  const auto byte =
+      rc::gen::weightedOneOf<char>({{20, rc::gen::inRange(' ', '\x7f')},
+                                    {1, rc::gen::element('\t', '\n', '\r', '\x7f', '\x1f', '\0')},
+                                    {1, rc::gen::arbitrary<char>()}});
   const std::string s = *rc::gen::container<std::string>(byte);
   const std::size_t expected = first_control_byte_one_at_a_time(s);
   RC_ASSERT(first_control_byte(s) == expected);

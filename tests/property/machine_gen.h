@@ -16,7 +16,9 @@ namespace sbm::testgen {
 // An integer in [lo, hi), uniform whatever the test's size (rc::gen::inRange grows with
 // it, which would make the first hundred machines mostly single CPUs). Still shrinks
 // towards lo.
-inline int pick(int lo, int hi) { return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange(lo, hi)); }
+inline int pick(int lo, int hi) {
+  return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange(lo, hi));
+}
 
 // One element of a non-empty vector, uniformly.
 template <typename T>
@@ -47,7 +49,8 @@ inline rc::Gen<MachineSpec> gen_machine(int max_cpus, int min_nodes = 1, bool ho
                  [&](int n) { return n >= min_nodes; });
     m.nodes = pick_from(numa.empty() ? node_counts : numa);
     if (m.nodes > 1) {
-      m.distance.assign(static_cast<size_t>(m.nodes), std::vector<int>(static_cast<size_t>(m.nodes)));
+      m.distance.assign(static_cast<size_t>(m.nodes),
+                        std::vector<int>(static_cast<size_t>(m.nodes)));
       for (int a = 0; a < m.nodes; ++a) {
         m.distance[static_cast<size_t>(a)][static_cast<size_t>(a)] = kLocalDistance;
         for (int b = a + 1; b < m.nodes; ++b) {

@@ -6,9 +6,9 @@
 #include <rapidcheck/gtest.h>
 
 #include "model/balance/active_balance.h"
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/lb_load.h"
 #include "model/balance/sched_balance_rq.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/lock_invariants.h"
 #include "properties/mig_invariants.h"
 #include "tests/property/machine_gen.h"
@@ -35,7 +35,8 @@ RC_GTEST_PROP(MigLockProps, BalancesKeepMigrationAndLockInvariants, ()) {
   // groups that leave the domain span (spec/bugs.md #2, #8), and a balance can then move a task
   // outside the span, which MIG-3 reports (Mig3.FiresOnBug8Groups); here the topology is sane.
   const BuildOptions sane = build_options_for(kNewestModelledKernel);
-  MachineBuild built = make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz), sane), p);
+  MachineBuild built =
+      make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz), sane), p);
   RC_ASSERT(built.machine.has_value());
   MachineState m = std::move(*built.machine);
   advance_jiffies(m, 5);
@@ -72,8 +73,9 @@ RC_GTEST_PROP(MigLockProps, BalancesKeepMigrationAndLockInvariants, ()) {
       run_stopper_work(m, lb.state, m.profile, sink);
     } else {
       const int level = pick(0, static_cast<int>(m.rq(cpu).sd.size()));
-      const CpuIdleType idle = pick(0, 4) == 0 ? CpuIdleType::NewlyIdle
-                               : idle_cpu(m.rq(cpu)) ? CpuIdleType::Idle : CpuIdleType::NotIdle;
+      const CpuIdleType idle = pick(0, 4) == 0       ? CpuIdleType::NewlyIdle
+                               : idle_cpu(m.rq(cpu)) ? CpuIdleType::Idle
+                                                     : CpuIdleType::NotIdle;
       bool cont = true;
       lb.balance(m, BalanceCall{cpu, cpu, level, idle}, cont, sink);
     }

@@ -1,6 +1,6 @@
 // Stateful property (rc::state): random command sequences (tick, step, fork, exit, sleep,
-// wake, set affinity, CPU hotplug) drive the simulator (model/sim/simulator.h) for every profile on small
-// topologies, and every property of properties/check_all.h is checked after every command.
+// wake, set affinity, CPU hotplug) drive the simulator (model/sim/simulator.h) for every profile on
+// small topologies, and every property of properties/check_all.h is checked after every command.
 // The model is the abstract task table (which pids live, runnable or asleep, and where they
 // may run) and the online CPUs; the system under test is the simulator with its property checker.
 //
@@ -175,7 +175,8 @@ struct TaskCommand final : SimCommand {
 struct SetAffinity final : SimCommand {
   int pid;
   CpuMask allowed;
-  explicit SetAffinity(const SimModel& m) : pid(gen_live_pid(m, std::nullopt)), allowed(gen_mask(m)) {}
+  explicit SetAffinity(const SimModel& m)
+      : pid(gen_live_pid(m, std::nullopt)), allowed(gen_mask(m)) {}
   void checkPreconditions(const SimModel& m) const override {
     RC_PRE(live(m, pid, std::nullopt) && allowed.intersects(m.online));
   }
@@ -224,7 +225,9 @@ struct Hotplug final : SimCommand {
     apply(next);
     check_after(next, s);
   }
-  void show(std::ostream& os) const override { os << "cpu_" << (online ? "up" : "down") << " cpu=" << cpu; }
+  void show(std::ostream& os) const override {
+    os << "cpu_" << (online ? "up" : "down") << " cpu=" << cpu;
+  }
 };
 
 // Runs one random command sequence against a fresh simulator of `spec` under `profile`.
@@ -260,10 +263,8 @@ void run_commands(const char* spec, const char* profile_name, const char* test_n
   RC_ASSERT(sut.checker.violations().empty());
 }
 
-#define SIM_STATEFUL(name, spec, profile)                                              \
-  RC_GTEST_PROP(SimStateful, name, ()) {                                               \
-    run_commands(spec, profile, "SimStateful." #name);                                 \
-  }
+#define SIM_STATEFUL(name, spec, profile) \
+  RC_GTEST_PROP(SimStateful, name, ()) { run_commands(spec, profile, "SimStateful." #name); }
 
 SIM_STATEFUL(Laptop_v2_6_20, "laptop", "v2.6.20")
 SIM_STATEFUL(Laptop_v2_6_32, "laptop", "v2.6.32")

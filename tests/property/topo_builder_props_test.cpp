@@ -54,8 +54,7 @@ RC_GTEST_PROP(TopoBuilderProps, BuiltNumaHierarchiesSatisfyEveryTopoInvariant, (
 // generator's machines have at most 8 nodes, where every NODE domain spans the cpu_map.
 RC_GTEST_PROP(TopoBuilderProps, Built2_6xHierarchiesViolateNoTopoInvariant, ()) {
   const MachineSpec m = *testgen::gen_machine(128, 2);
-  const KernelVersion era =
-      *rc::gen::element(KernelVersion{2, 6, 20}, KernelVersion{2, 6, 32});
+  const KernelVersion era = *rc::gen::element(KernelVersion{2, 6, 20}, KernelVersion{2, 6, 32});
   expect_no_violation(m, era, build_sched_domains(m, era, 0));
 }
 

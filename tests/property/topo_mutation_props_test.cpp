@@ -37,7 +37,9 @@ struct Mutation {
 SchedDomain& dom(Topology& t, const Site& s) {
   return t.cpus.at(s.cpu).domains.at(static_cast<size_t>(s.level));
 }
-SchedGroup& grp(Topology& t, const Site& s) { return dom(t, s).groups->at(static_cast<size_t>(s.group)); }
+SchedGroup& grp(Topology& t, const Site& s) {
+  return dom(t, s).groups->at(static_cast<size_t>(s.group));
+}
 
 // Calls fn(site, sd, child, parent) for every domain of every CPU.
 template <typename Fn>
@@ -67,7 +69,9 @@ const std::vector<Mutation>& mutations() {
   using Out = std::vector<Site>;
   using D = const SchedDomain*;
   static const std::vector<Mutation> kAll = {
-      {"drop a CPU from a group", {"TOPO-GROUPS-SPAN"}, true,
+      {"drop a CPU from a group",
+       {"TOPO-GROUPS-SPAN"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D) {
            if (overlapping(sd)) return;  // another group may still cover the CPU
@@ -80,7 +84,9 @@ const std::vector<Mutation>& mutations() {
          grp(t, s).span.clear(s.x);
          grp(t, s).balance_mask->clear(s.x);
        }},
-      {"widen a child span inside its parent", {"TOPO-GROUPS-SPAN"}, true,
+      {"widen a child span inside its parent",
+       {"TOPO-GROUPS-SPAN"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D parent) {
            if (parent == nullptr) return;
@@ -89,7 +95,9 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) { dom(t, s).span->set(s.x); }},
-      {"widen a child span beyond its parent", {"TOPO-PARENT-SPAN"}, true,
+      {"widen a child span beyond its parent",
+       {"TOPO-PARENT-SPAN"},
+       true,
        [](const Topology& t) {
          const int outside = t.all_cpus().last() + 1;
          return collect(t, [&](Out& out, Site s, const SchedDomain&, D, D parent) {
@@ -97,18 +105,23 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) { dom(t, s).span->set(s.x); }},
-      {"swap group order so the local group is not first", {"TOPO-GROUP-CPU"}, true,
+      {"swap group order so the local group is not first",
+       {"TOPO-GROUP-CPU"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D) {
            for (size_t g = 1; g < sd.groups->size(); ++g)
-             if (!(*sd.groups)[g].span.test(s.cpu)) out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
+             if (!(*sd.groups)[g].span.test(s.cpu))
+               out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
          });
        },
        [](Topology& t, const Site& s) {
          auto& g = *dom(t, s).groups;
          std::swap(g[0], g[static_cast<size_t>(s.group)]);
        }},
-      {"shrink a parent", {"TOPO-PARENT-SPAN"}, true,
+      {"shrink a parent",
+       {"TOPO-PARENT-SPAN"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D parent) {
            if (parent == nullptr) return;
@@ -120,17 +133,22 @@ const std::vector<Mutation>& mutations() {
        [](Topology& t, const Site& s) {
          t.cpus.at(s.cpu).domains.at(static_cast<size_t>(s.level + 1)).span->clear(s.x);
        }},
-      {"empty a group", {"TOPO-GROUP-EMPTY"}, true,
+      {"empty a group",
+       {"TOPO-GROUP-EMPTY"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D) {
-           for (size_t g = 0; g < sd.groups->size(); ++g) out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
+           for (size_t g = 0; g < sd.groups->size(); ++g)
+             out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
          });
        },
        [](Topology& t, const Site& s) {
          grp(t, s).span = CpuMask();
          grp(t, s).balance_mask = CpuMask();
        }},
-      {"duplicate a CPU into a second group", {"TOPO-GROUP-REPEAT"}, true,
+      {"duplicate a CPU into a second group",
+       {"TOPO-GROUP-REPEAT"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D) {
            if (overlapping(sd) || sd.groups->size() < 2) return;
@@ -141,7 +159,9 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) { grp(t, s).span.set(s.x); }},
-      {"clear a shared-child flag in the child", {"TOPO-FLAGS-CHILD"}, true,
+      {"clear a shared-child flag in the child",
+       {"TOPO-FLAGS-CHILD"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D child, D) {
            if (child == nullptr) return;
@@ -151,9 +171,13 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) {
-         t.cpus.at(s.cpu).domains.at(static_cast<size_t>(s.level - 1)).flags->clear(static_cast<SdFlag>(s.x));
+         t.cpus.at(s.cpu)
+             .domains.at(static_cast<size_t>(s.level - 1))
+             .flags->clear(static_cast<SdFlag>(s.x));
        }},
-      {"clear a shared-parent flag in the parent", {"TOPO-FLAGS-PARENT"}, true,
+      {"clear a shared-parent flag in the parent",
+       {"TOPO-FLAGS-PARENT"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D parent) {
            if (parent == nullptr) return;
@@ -163,9 +187,13 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) {
-         t.cpus.at(s.cpu).domains.at(static_cast<size_t>(s.level + 1)).flags->clear(static_cast<SdFlag>(s.x));
+         t.cpus.at(s.cpu)
+             .domains.at(static_cast<size_t>(s.level + 1))
+             .flags->clear(static_cast<SdFlag>(s.x));
        }},
-      {"keep a single-CPU base domain", {"TOPO-DEGENERATE"}, true,
+      {"keep a single-CPU base domain",
+       {"TOPO-DEGENERATE"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain&, D child, D) {
            if (child == nullptr) out.push_back(s);
@@ -180,21 +208,29 @@ const std::vector<Mutation>& mutations() {
          lone.groups->assign(1, sg);
          chain.insert(chain.begin(), lone);
        }},
-      {"zero a group's capacity", {"TOPO-GROUP-CAPACITY"}, true,
+      {"zero a group's capacity",
+       {"TOPO-GROUP-CAPACITY"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D) {
-           for (size_t g = 0; g < sd.groups->size(); ++g) out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
+           for (size_t g = 0; g < sd.groups->size(); ++g)
+             out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
          });
        },
        [](Topology& t, const Site& s) { grp(t, s).capacity = 0; }},
-      {"empty a balance mask", {"TOPO-MASK"}, true,
+      {"empty a balance mask",
+       {"TOPO-MASK"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D, D) {
-           for (size_t g = 0; g < sd.groups->size(); ++g) out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
+           for (size_t g = 0; g < sd.groups->size(); ++g)
+             out.push_back({s.cpu, s.level, static_cast<int>(g), -1});
          });
        },
        [](Topology& t, const Site& s) { grp(t, s).balance_mask = CpuMask(); }},
-      {"make the first group differ from the child", {"TOPO-GROUP-CHILD"}, true,
+      {"make the first group differ from the child",
+       {"TOPO-GROUP-CHILD"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D child, D) {
            const CpuMask want = child != nullptr ? *child->span : CpuMask::single(s.cpu);
@@ -203,10 +239,16 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) { grp(t, s).span.set(s.x); }},
-      {"drop the CPU from its own span", {"TOPO-SPAN-CPU"}, true,
-       [](const Topology& t) { return collect(t, [](Out& out, Site s, const SchedDomain&, D, D) { out.push_back(s); }); },
+      {"drop the CPU from its own span",
+       {"TOPO-SPAN-CPU"},
+       true,
+       [](const Topology& t) {
+         return collect(t, [](Out& out, Site s, const SchedDomain&, D, D) { out.push_back(s); });
+       },
        [](Topology& t, const Site& s) { dom(t, s).span->clear(s.cpu); }},
-      {"overlap two spans of one level", {"TOPO-SPAN-SANE"}, true,
+      {"overlap two spans of one level",
+       {"TOPO-SPAN-SANE"},
+       true,
        [](const Topology& t) {
          return collect(t, [&](Out& out, Site s, const SchedDomain& sd, D, D) {
            if (overlapping(sd)) return;
@@ -219,13 +261,16 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) { dom(t, s).span->set(s.x); }},
-      {"drop a domain from one CPU's chain", {"TOPO-SPAN-AGREE", "TOPO-MASK-REACH"}, false,
+      {"drop a domain from one CPU's chain",
+       {"TOPO-SPAN-AGREE", "TOPO-MASK-REACH"},
+       false,
        [](const Topology& t) {
          return collect(t, [&](Out& out, Site s, const SchedDomain& sd, D, D parent) {
            if (overlapping(sd) || parent == nullptr) return;
            const auto& chain = t.cpus.at(s.cpu).domains;
-           const auto same = std::count_if(chain.begin(), chain.end(),
-                                           [&](const SchedDomain& o) { return *o.span == *sd.span; });
+           const auto same = std::count_if(chain.begin(), chain.end(), [&](const SchedDomain& o) {
+             return *o.span == *sd.span;
+           });
            if (same == 1) out.push_back(s);
          });
        },
@@ -233,7 +278,9 @@ const std::vector<Mutation>& mutations() {
          auto& chain = t.cpus.at(s.cpu).domains;
          chain.erase(chain.begin() + s.level);
        }},
-      {"split a shared group in two", {"TOPO-GROUPS-AGREE"}, false,
+      {"split a shared group in two",
+       {"TOPO-GROUPS-AGREE"},
+       false,
        [](const Topology& t) {
          return collect(t, [&](Out& out, Site s, const SchedDomain& sd, D, D) {
            if (overlapping(sd) || holders(t, *sd.span).weight() < 2) return;
@@ -249,7 +296,9 @@ const std::vector<Mutation>& mutations() {
          grp(t, s).balance_mask->clear(s.x);
          dom(t, s).groups->push_back(part);
        }},
-      {"put a CPU that never reaches the group in its balance mask", {"TOPO-MASK-REACH"}, true,
+      {"put a CPU that never reaches the group in its balance mask",
+       {"TOPO-MASK-REACH"},
+       true,
        [](const Topology& t) {
          return collect(t, [&](Out& out, Site s, const SchedDomain& sd, D, D) {
            for (size_t g = 0; g < sd.groups->size(); ++g) {
@@ -261,14 +310,19 @@ const std::vector<Mutation>& mutations() {
          });
        },
        [](Topology& t, const Site& s) { grp(t, s).balance_mask->set(s.x); }},
-      {"drop the top domain", {"TOPO-ROOT-SPAN"}, false,
+      {"drop the top domain",
+       {"TOPO-ROOT-SPAN"},
+       false,
        [](const Topology& t) {
          return collect(t, [&](Out& out, Site s, const SchedDomain&, D child, D parent) {
-           if (parent == nullptr && child != nullptr && *child->span != *t.root_span) out.push_back(s);
+           if (parent == nullptr && child != nullptr && *child->span != *t.root_span)
+             out.push_back(s);
          });
        },
        [](Topology& t, const Site& s) { t.cpus.at(s.cpu).domains.pop_back(); }},
-      {"give the local group a flag its child lacks", {"TOPO-GROUP-FLAGS"}, true,
+      {"give the local group a flag its child lacks",
+       {"TOPO-GROUP-FLAGS"},
+       true,
        [](const Topology& t) {
          return collect(t, [](Out& out, Site s, const SchedDomain& sd, D child, D) {
            const SdFlags have = child != nullptr ? *child->flags : SdFlags{};
@@ -294,9 +348,9 @@ void expect_caught(const std::string& what, int max_cpus, int min_nodes = 1) {
   const std::vector<Site> sites = m.sites(t);
   RC_PRE(!sites.empty());
   const Site site = testgen::pick_from(sites);
-  RC_LOG() << "sbm topology build '" << format_machine_spec(spec) << "' --era " << era.str()
-           << "\n" << m.what << " at CPU" << site.cpu << " domain-" << site.level << " group "
-           << site.group << " x " << site.x << "\n";
+  RC_LOG() << "sbm topology build '" << format_machine_spec(spec) << "' --era " << era.str() << "\n"
+           << m.what << " at CPU" << site.cpu << " domain-" << site.level << " group " << site.group
+           << " x " << site.x << "\n";
   m.apply(t, site);
   const TopoCheckReport r = check_topology(t);
   for (const Violation& v : r.violations)
@@ -334,8 +388,9 @@ Topology arbitrary_topology() {
       sd.name = testgen::pick_from(kNames);
       sd.topology_level = pick(-1, 3);
       if (pick(0, 4) != 0) sd.span = mask();
-      if (pick(0, 2) == 0) sd.flags = SdFlags{static_cast<SdFlag>(pick(0, kSdFlagCount)),
-                                              static_cast<SdFlag>(pick(0, kSdFlagCount))};
+      if (pick(0, 2) == 0)
+        sd.flags = SdFlags{static_cast<SdFlag>(pick(0, kSdFlagCount)),
+                           static_cast<SdFlag>(pick(0, kSdFlagCount))};
       if (pick(0, 4) != 0) {
         sd.groups.emplace();
         for (int g = pick(0, 5); g > 0; --g) {
@@ -368,40 +423,57 @@ RC_GTEST_PROP(TopoMutationProps, ArbitraryStructuresAreReportedNotCrashedOn, ())
 
 TEST(TopoMutationProps, EveryTopoIdHasAMutation) {
   std::vector<std::string> covered;
-  for (const Mutation& m : mutations()) covered.insert(covered.end(), m.expect.begin(), m.expect.end());
+  for (const Mutation& m : mutations())
+    covered.insert(covered.end(), m.expect.begin(), m.expect.end());
   for (const InvariantInfo& info : topo_invariants())
     EXPECT_NE(std::find(covered.begin(), covered.end(), info.id), covered.end()) << info.id;
 }
 
-RC_GTEST_PROP(TopoMutationProps, DroppedGroupCpu, ()) { expect_caught("drop a CPU from a group", 64); }
-RC_GTEST_PROP(TopoMutationProps, WidenedChildSpan, ()) { expect_caught("widen a child span inside its parent", 64); }
-RC_GTEST_PROP(TopoMutationProps, ChildBeyondParent, ()) { expect_caught("widen a child span beyond its parent", 64); }
+RC_GTEST_PROP(TopoMutationProps, DroppedGroupCpu, ()) {
+  expect_caught("drop a CPU from a group", 64);
+}
+RC_GTEST_PROP(TopoMutationProps, WidenedChildSpan, ()) {
+  expect_caught("widen a child span inside its parent", 64);
+}
+RC_GTEST_PROP(TopoMutationProps, ChildBeyondParent, ()) {
+  expect_caught("widen a child span beyond its parent", 64);
+}
 RC_GTEST_PROP(TopoMutationProps, LocalGroupNotFirst, ()) {
   expect_caught("swap group order so the local group is not first", 64);
 }
 RC_GTEST_PROP(TopoMutationProps, ShrunkParent, ()) { expect_caught("shrink a parent", 64); }
 RC_GTEST_PROP(TopoMutationProps, EmptiedGroup, ()) { expect_caught("empty a group", 64); }
-RC_GTEST_PROP(TopoMutationProps, DuplicatedCpu, ()) { expect_caught("duplicate a CPU into a second group", 64); }
+RC_GTEST_PROP(TopoMutationProps, DuplicatedCpu, ()) {
+  expect_caught("duplicate a CPU into a second group", 64);
+}
 RC_GTEST_PROP(TopoMutationProps, SharedChildFlagCleared, ()) {
   expect_caught("clear a shared-child flag in the child", 64);
 }
 RC_GTEST_PROP(TopoMutationProps, SharedParentFlagCleared, ()) {
   expect_caught("clear a shared-parent flag in the parent", 64, 3);
 }
-RC_GTEST_PROP(TopoMutationProps, SingleCpuDomainKept, ()) { expect_caught("keep a single-CPU base domain", 64); }
+RC_GTEST_PROP(TopoMutationProps, SingleCpuDomainKept, ()) {
+  expect_caught("keep a single-CPU base domain", 64);
+}
 RC_GTEST_PROP(TopoMutationProps, ZeroCapacity, ()) { expect_caught("zero a group's capacity", 64); }
-RC_GTEST_PROP(TopoMutationProps, EmptyBalanceMask, ()) { expect_caught("empty a balance mask", 64); }
+RC_GTEST_PROP(TopoMutationProps, EmptyBalanceMask, ()) {
+  expect_caught("empty a balance mask", 64);
+}
 RC_GTEST_PROP(TopoMutationProps, FirstGroupNotChild, ()) {
   expect_caught("make the first group differ from the child", 64);
 }
-RC_GTEST_PROP(TopoMutationProps, CpuOutsideOwnSpan, ()) { expect_caught("drop the CPU from its own span", 64); }
+RC_GTEST_PROP(TopoMutationProps, CpuOutsideOwnSpan, ()) {
+  expect_caught("drop the CPU from its own span", 64);
+}
 RC_GTEST_PROP(TopoMutationProps, PartiallyOverlappingSpans, ()) {
   expect_caught("overlap two spans of one level", 64);
 }
 RC_GTEST_PROP(TopoMutationProps, DomainMissingOnOneCpu, ()) {
   expect_caught("drop a domain from one CPU's chain", 64);
 }
-RC_GTEST_PROP(TopoMutationProps, SplitSharedGroup, ()) { expect_caught("split a shared group in two", 64); }
+RC_GTEST_PROP(TopoMutationProps, SplitSharedGroup, ()) {
+  expect_caught("split a shared group in two", 64);
+}
 RC_GTEST_PROP(TopoMutationProps, UnreachingCpuInMask, ()) {
   expect_caught("put a CPU that never reaches the group in its balance mask", 64, 3);
 }

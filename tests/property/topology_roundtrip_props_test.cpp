@@ -15,8 +15,9 @@
 namespace sbm {
 namespace {
 
-const std::vector<KernelVersion> kEras = {{2, 6, 20}, {2, 6, 32}, {3, 10, 0}, {4, 19, 0}, {5, 8, 0},
-                                          {5, 10, 0}, {6, 9, 0},  {6, 13, 0}, {6, 17, 0}, {6, 19, 0}};
+const std::vector<KernelVersion> kEras = {{2, 6, 20}, {2, 6, 32}, {3, 10, 0}, {4, 19, 0},
+                                          {5, 8, 0},  {5, 10, 0}, {6, 9, 0},  {6, 13, 0},
+                                          {6, 17, 0}, {6, 19, 0}};
 
 // Which fields a format must give back, so the comparison below cannot pass vacuously.
 struct Carries {
@@ -33,13 +34,25 @@ struct Format {
 const std::vector<Format> kFormats = {
     {"dmesg", write_dmesg,
      [](KernelVersion era) {
-       return Carries{true, true, false, false, era >= KernelVersion{2, 6, 27}, era >= KernelVersion{4, 14, 0}};
+       return Carries{true,
+                      true,
+                      false,
+                      false,
+                      era >= KernelVersion{2, 6, 27},
+                      era >= KernelVersion{4, 14, 0}};
      }},
-    {"debugfs", write_debugfs, [](KernelVersion) { return Carries{false, false, true, true, true}; }},
+    {"debugfs", write_debugfs,
+     [](KernelVersion) {
+       return Carries{false, false, true, true, true};
+     }},
     {"sysctl", write_sysctl,
-     [](KernelVersion era) { return Carries{false, false, true, true, era >= KernelVersion{2, 6, 28}}; }},
+     [](KernelVersion era) {
+       return Carries{false, false, true, true, era >= KernelVersion{2, 6, 28}};
+     }},
     {"schedstat", write_schedstat,
-     [](KernelVersion era) { return Carries{true, false, false, false, era >= KernelVersion{6, 14, 0}}; }},
+     [](KernelVersion era) {
+       return Carries{true, false, false, false, era >= KernelVersion{6, 14, 0}};
+     }},
 };
 
 void compare_domain(const SchedDomain& built, const SchedDomain& read, const Carries& must) {
@@ -57,8 +70,10 @@ void compare_domain(const SchedDomain& built, const SchedDomain& read, const Car
     const SchedGroup& rg = (*read.groups)[g];
     const SchedGroup& bg = (*built.groups)[g];
     RC_ASSERT(rg.span == bg.span);
-    if (must.balance_mask) RC_ASSERT(rg.effective_balance_mask() == bg.effective_balance_mask());
-    else if (rg.balance_mask) RC_ASSERT(*rg.balance_mask == bg.effective_balance_mask());
+    if (must.balance_mask)
+      RC_ASSERT(rg.effective_balance_mask() == bg.effective_balance_mask());
+    else if (rg.balance_mask)
+      RC_ASSERT(*rg.balance_mask == bg.effective_balance_mask());
     if (rg.capacity) RC_ASSERT(*rg.capacity == *bg.capacity);
   }
 }
@@ -71,7 +86,8 @@ RC_GTEST_PROP(TopologyRoundTripProps, EveryWriterReadsBackWhatItPrinted, ()) {
   RC_LOG() << format.name << " at " << era.str() << " for " << format_machine_spec(spec) << "\n";
   const Topology built = build_sched_domains(spec, era, 0);
   // A machine whose CPUs all attach the NULL domain prints nothing in the file-based formats.
-  RC_PRE(std::any_of(built.cpus.begin(), built.cpus.end(), [](const auto& c) { return !c.second.domains.empty(); }));
+  RC_PRE(std::any_of(built.cpus.begin(), built.cpus.end(),
+                     [](const auto& c) { return !c.second.domains.empty(); }));
   const std::string text = format.write(built, era);
   DumpReadOptions options;
   options.era = era;

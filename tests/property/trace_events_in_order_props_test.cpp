@@ -3,8 +3,8 @@
 // read_trace_event_the_long_way() answers: the same kind, the same event field for field, the
 // same error. For every event the simulator writes, as written and bent off that layout (items
 // swapped, dropped, repeated, unknown ones added, keys made longer, blanks doubled or made tabs,
-// values made empty, signed, overlong or not numbers, an item put in brackets): the in-order reading must
-// never change what a line means, only how fast it is read.
+// values made empty, signed, overlong or not numbers, an item put in brackets): the in-order
+// reading must never change what a line means, only how fast it is read.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -35,12 +35,14 @@ const std::map<std::string, std::vector<WrittenLine>>& written_lines() {
     std::map<std::string, std::vector<WrittenLine>> out;
     for (const char* profile : {"v2.6.20", "v2.6.32", "v4.19", "v6.17"}) {
       for (const char* workload : {"churn", "numa-imbalance"}) {
-        const testing::GeneratedTrace g = testing::generate_trace("2s-numa", profile, workload, 200, 15, 5);
+        const testing::GeneratedTrace g =
+            testing::generate_trace("2s-numa", profile, workload, 200, 15, 5);
         std::istringstream text(g.text);
         for (std::string line; std::getline(text, line);) {
           const TraceRecord r = read_trace_line(line, 1);
           if (r.kind != TraceRecordKind::Event) continue;
-          WrittenLine w{line.substr(0, static_cast<std::size_t>(r.fields.data() - line.data())), {}};
+          WrittenLine w{line.substr(0, static_cast<std::size_t>(r.fields.data() - line.data())),
+                        {}};
           std::istringstream fields{std::string(r.fields)};
           for (std::string item; std::getline(fields, item, ' ');) w.items.push_back(item);
           auto& of_name = out[std::string(r.event)];
@@ -54,9 +56,9 @@ const std::map<std::string, std::vector<WrittenLine>>& written_lines() {
 }
 
 // Values a field may hold that the writer never prints.
-const std::vector<std::string> kOddValues = {"",     "x",          "-1",         "-",     "1x",  "2",    "01",  "0",
-                                             "1",    "4294967296", "2147483648", "SCHED", "1,2", "1->2", "a b",
-                                             "12345678901234567890"};
+const std::vector<std::string> kOddValues = {
+    "",  "x",          "-1",         "-",     "1x",  "2",    "01",  "0",
+    "1", "4294967296", "2147483648", "SCHED", "1,2", "1->2", "a b", "12345678901234567890"};
 
 std::string value_of(const std::string& item) {
   const std::size_t eq = item.find('=');
@@ -83,23 +85,38 @@ std::string bent_line(const WrittenLine& w) {
     const std::size_t i = *rc::gen::inRange<std::size_t>(0, items.size());
     const std::size_t j = *rc::gen::inRange<std::size_t>(0, items.size());
     switch (*rc::gen::inRange(0, 8)) {
-      case 0: std::swap(items[i], items[j]); break;
-      case 1: items.erase(items.begin() + static_cast<std::ptrdiff_t>(i)); break;
-      case 2: items.insert(items.begin() + static_cast<std::ptrdiff_t>(i), items[j]); break;
+      case 0:
+        std::swap(items[i], items[j]);
+        break;
+      case 1:
+        items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      case 2:
+        items.insert(items.begin() + static_cast<std::ptrdiff_t>(i), items[j]);
+        break;
       case 3: {
         const std::string unknown = *rc::gen::element<std::string>("zz=1", "x", "[k=v]");
         items.insert(items.begin() + static_cast<std::ptrdiff_t>(i), unknown);
         break;
       }
-      case 4: items[i] = value_replaced(items[i], *rc::gen::elementOf(kOddValues)); break;
-      case 5: items[i] = "[" + items[i] + "]"; break;
-      case 6: items[i] = key_lengthened(items[i]); break;
-      default: items[i] = value_replaced(items[j], value_of(items[i])); break;  // another item's key
+      case 4:
+        items[i] = value_replaced(items[i], *rc::gen::elementOf(kOddValues));
+        break;
+      case 5:
+        items[i] = "[" + items[i] + "]";
+        break;
+      case 6:
+        items[i] = key_lengthened(items[i]);
+        break;
+      default:
+        items[i] = value_replaced(items[j], value_of(items[i]));
+        break;  // another item's key
     }
   }
   std::string line = w.head;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) line += *rc::gen::weightedElement<std::string>({{12, " "}, {1, "  "}, {1, "\t"}, {1, " \t"}});
+    if (i > 0)
+      line += *rc::gen::weightedElement<std::string>({{12, " "}, {1, "  "}, {1, "\t"}, {1, " \t"}});
     line += items[i];
   }
   if (*rc::gen::inRange(0, 8) == 0) line += " ";
@@ -135,10 +152,11 @@ RC_GTEST_PROP(TraceEventsInOrderProps, InOrderReadingAgreesWithTheLongWay, ()) {
   RC_ASSERT(differ == "");
 }
 
-std::string joined(const std::string& head, const std::vector<std::string>& items, std::size_t odd_gap = 0,
-                   const std::string& gap = " ") {
+std::string joined(const std::string& head, const std::vector<std::string>& items,
+                   std::size_t odd_gap = 0, const std::string& gap = " ") {
   std::string line = head;
-  for (std::size_t i = 0; i < items.size(); ++i) line += (i == 0 ? "" : i == odd_gap ? gap : " ") + items[i];
+  for (std::size_t i = 0; i < items.size(); ++i)
+    line += (i == 0 ? "" : i == odd_gap ? gap : " ") + items[i];
   return line;
 }
 
@@ -153,16 +171,17 @@ TEST(TraceEventsInOrder, EveryWrittenEventAgreesWithTheLongWay) {
       ++read;
     }
   EXPECT_GT(read, 1000u);
-  for (const char* name : {"sched_balance_tick", "sched_balance_domain", "sched_balance_result", "sched_migrate_task",
-                           "sched_balance_detach", "sched_balance_active", "sched_balance_ilb_end",
-                           "sched_balance_hotplug", "sched_balance_rq_lock", "sched_balance_serialize",
-                           "sched_wakeup_new", "softirq_raise", "sched_balance_nohz_kick", "sched_balance_nohz_idle"})
+  for (const char* name :
+       {"sched_balance_tick", "sched_balance_domain", "sched_balance_result", "sched_migrate_task",
+        "sched_balance_detach", "sched_balance_active", "sched_balance_ilb_end",
+        "sched_balance_hotplug", "sched_balance_rq_lock", "sched_balance_serialize",
+        "sched_wakeup_new", "softirq_raise", "sched_balance_nohz_kick", "sched_balance_nohz_idle"})
     EXPECT_TRUE(written_lines().contains(name)) << name;
 }
 
 // In one line of each event: every odd value in every item, every key made longer, and a tab
-// or two blanks before each item. Each case is met on every run, not only when the property draws it (a flag
-// written "01" once took 7,000 draws to find).
+// or two blanks before each item. Each case is met on every run, not only when the property draws
+// it (a flag written "01" once took 7,000 draws to find).
 TEST(TraceEventsInOrder, EveryOddValueAndGapAgreesWithTheLongWay) {
   for (const auto& [name, of_name] : written_lines()) {
     const WrittenLine& w = of_name.front();

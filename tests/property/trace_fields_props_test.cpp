@@ -18,9 +18,11 @@ namespace {
 
 // Keys as trace lines print them, comm-like ones (whose values may hold blanks) included, and
 // keys that start with another one ("cpus", "levels"), which are not it.
-const std::vector<std::string> kKeys = {"cpu",     "pid",          "comm",    "prev_comm", "vec", "action", "jiffies",
-                                        "next_balance", "allowed", "level", "due", "x", "cpus", "levels"};
-const std::vector<std::string> kValues = {"0", "7", "4294892296", "SCHED", "0-3,8", "8->16", "Web Content", "a:b", ""};
+const std::vector<std::string> kKeys = {"cpu",    "pid",     "comm",         "prev_comm", "vec",
+                                        "action", "jiffies", "next_balance", "allowed",   "level",
+                                        "due",    "x",       "cpus",         "levels"};
+const std::vector<std::string> kValues = {"0",     "7",           "4294892296", "SCHED", "0-3,8",
+                                          "8->16", "Web Content", "a:b",        ""};
 // Items without a value: a compact sched_switch's pieces, a bare flag.
 const std::vector<std::string> kBare = {"==>", "[120]", "R", "*LLC:", "=x"};
 
@@ -30,8 +32,10 @@ RC_GTEST_PROP(TraceFieldsProps, ForwardReadingAgreesWithTheSplitText, ()) {
   for (const std::string& k : picked_keys) {
     if (*rc::gen::inRange(0, 4) == 0) line += *rc::gen::elementOf(kBare) + " ";
     std::string v = *rc::gen::elementOf(kValues);
-    if (v.empty() && *rc::gen::arbitrary<bool>()) line += "[" + k + "=SCHED] ";
-    else line += k + "=" + v + " ";
+    if (v.empty() && *rc::gen::arbitrary<bool>())
+      line += "[" + k + "=SCHED] ";
+    else
+      line += k + "=" + v + " ";
   }
   if (*rc::gen::arbitrary<bool>()) line += "  \t";
   std::vector<TraceField> split;
@@ -66,8 +70,10 @@ void check_number_at_cursor(const std::string& line, const std::vector<std::stri
     const std::optional<std::string_view> v = slow.find(key);
     RC_LOG() << "line '" << line << "' key " << key << " length " << length << "\n";
     T want{};
-    const bool plain = v && !v->empty() && std::from_chars(v->data(), v->data() + v->size(), want).ptr == v->data() + v->size() &&
-                       (v->front() != '+');
+    const bool plain =
+        v && !v->empty() &&
+        std::from_chars(v->data(), v->data() + v->size(), want).ptr == v->data() + v->size() &&
+        (v->front() != '+');
     if (length != 0) {
       RC_ASSERT(v.has_value());
       RC_ASSERT(length == v->size());
@@ -81,9 +87,21 @@ void check_number_at_cursor(const std::string& line, const std::vector<std::stri
 }
 
 RC_GTEST_PROP(TraceFieldsProps, NumberAtCursorAgreesWithTheLongWay, ()) {
-  const std::vector<std::string> values = {"0", "7", "-1", "-0", "007", "4294892296", "18446744073709551615",
-                                           "99999999999999999999", "2147483647", "2147483648", "8->16", "1x", "",
-                                           "+3", "SCHED"};
+  const std::vector<std::string> values = {"0",
+                                           "7",
+                                           "-1",
+                                           "-0",
+                                           "007",
+                                           "4294892296",
+                                           "18446744073709551615",
+                                           "99999999999999999999",
+                                           "2147483647",
+                                           "2147483648",
+                                           "8->16",
+                                           "1x",
+                                           "",
+                                           "+3",
+                                           "SCHED"};
   const auto keys = *rc::gen::unique<std::vector<std::string>>(rc::gen::elementOf(kKeys));
   std::string line;
   for (const std::string& k : keys) {

@@ -22,26 +22,37 @@ std::string pad_right(const std::string& s, std::size_t width) {
 }
 
 // Each part of the prefix: mostly what ftrace prints, sometimes what it never does.
-const std::vector<std::string> kComms = {"<idle>", "kworker/0:1", "gnome-shell", "Web Content", "a-12",
-                                         "[x]", "x [1] y", "x ", "", "cc1plus", "0123456789abcdef", "perf"};
-const std::vector<std::string> kPids = {"0", "7", "1234567", "123456789", "1234567890", "", "x", "-1"};
-const std::vector<std::string> kCpus = {"[007]", "[0]", "[1234]", "[1234567890]", "[]", "[07", "[x]", "(12) [003]"};
-const std::vector<std::string> kFlags = {"d.h1.", "d.h1", "..s1.", "dNh2", "d.h1..", "d:h1.", "", "123"};
-const std::vector<std::string> kStamps = {"0.000000:", "12345.678901:", "1.123456789:", "    3.000001:", "1.12345:",
-                                          "12345678901.000001:", "1.000001", "1.000001:x", "1.0000011:", ".000001:",
-                                          "1.00x001:", "1.000 01:", "1.000001234x:"};
-const std::vector<std::string> kBlanks = {" ", "", "\t", "   "};  // between pid and [cpu], and after it
-const std::vector<std::string> kTails = {" sched_balance_tick: cpu=7 jiffies=4294892296", " sched_switch:", "", " e:",
-                                         "  softirq_raise: vec=7 [action=SCHED]", " sched:sched_migrate_task: pid=1"};
+const std::vector<std::string> kComms = {"<idle>", "kworker/0:1", "gnome-shell",      "Web Content",
+                                         "a-12",   "[x]",         "x [1] y",          "x ",
+                                         "",       "cc1plus",     "0123456789abcdef", "perf"};
+const std::vector<std::string> kPids = {"0",          "7", "1234567", "123456789",
+                                        "1234567890", "",  "x",       "-1"};
+const std::vector<std::string> kCpus = {"[007]", "[0]", "[1234]", "[1234567890]",
+                                        "[]",    "[07", "[x]",    "(12) [003]"};
+const std::vector<std::string> kFlags = {"d.h1.",  "d.h1",  "..s1.", "dNh2",
+                                         "d.h1..", "d:h1.", "",      "123"};
+const std::vector<std::string> kStamps = {
+    "0.000000:",           "12345.678901:", "1.123456789:", "    3.000001:", "1.12345:",
+    "12345678901.000001:", "1.000001",      "1.000001:x",   "1.0000011:",    ".000001:",
+    "1.00x001:",           "1.000 01:",     "1.000001234x:"};
+const std::vector<std::string> kBlanks = {" ", "", "\t",
+                                          "   "};  // between pid and [cpu], and after it
+const std::vector<std::string> kTails = {" sched_balance_tick: cpu=7 jiffies=4294892296",
+                                         " sched_switch:",
+                                         "",
+                                         " e:",
+                                         "  softirq_raise: vec=7 [action=SCHED]",
+                                         " sched:sched_migrate_task: pid=1"};
 
 // The line of the parts picked, the comm padded to `comm_width` and the pid to `pid_width`.
 struct Prefix {
-  std::string comm = "<idle>", pid = "0", cpu = "[007]", flags = "d.h1.", stamp = "0.000000:", tail = " e: f";
+  std::string comm = "<idle>", pid = "0", cpu = "[007]", flags = "d.h1.",
+              stamp = "0.000000:", tail = " e: f";
   std::string before_cpu = " ", after_cpu = " ";
   std::size_t comm_width = 16, pid_width = 7;
   std::string line() const {
-    return pad_left(comm, comm_width) + "-" + pad_right(pid, pid_width) + before_cpu + cpu + after_cpu +
-           (flags.empty() ? "" : flags + " ") + stamp + tail;
+    return pad_left(comm, comm_width) + "-" + pad_right(pid, pid_width) + before_cpu + cpu +
+           after_cpu + (flags.empty() ? "" : flags + " ") + stamp + tail;
   }
 };
 
@@ -63,7 +74,8 @@ RC_GTEST_PROP(TracePrefixProps, FtraceLayoutShortcutAgreesWithTheLongWay, ()) {
     const std::size_t at = *rc::gen::inRange<std::size_t>(0, line.size());
     line[at] = *rc::gen::element(' ', '-', '[', ']', ':', '.', '0', '9', 'x', '\t');
   }
-  RC_ASSERT(testing::record_differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)) == "");
+  RC_ASSERT(testing::record_differences(read_trace_line(line, 1),
+                                        read_trace_line_the_long_way(line, 1)) == "");
 }
 
 // Every variant of every part, the others as ftrace prints them: each odd case is met on every
@@ -98,7 +110,10 @@ TEST(TracePrefix, EveryPartVariantAgreesWithTheLongWay) {
       lines.push_back(p.line());
     }
   for (const std::string& line : lines)
-    EXPECT_EQ(testing::record_differences(read_trace_line(line, 1), read_trace_line_the_long_way(line, 1)), "") << line;
+    EXPECT_EQ(testing::record_differences(read_trace_line(line, 1),
+                                          read_trace_line_the_long_way(line, 1)),
+              "")
+        << line;
 }
 
 // The six fraction digits of a raw ftrace line are read as one word (read_six_digits()); the
@@ -113,7 +128,8 @@ TEST(TracePrefix, SixFractionDigitsReadAsOneWordAgreeWithTheDigitLoop) {
     for (const char c : std::string("0123456789") + odd) {
       std::string frac = "123456:";
       frac[at] = c;
-      const std::string line = "          <idle>-0       [007] d.h1. 42." + frac + " sched_balance_tick: cpu=7";
+      const std::string line =
+          "          <idle>-0       [007] d.h1. 42." + frac + " sched_balance_tick: cpu=7";
       const TraceRecord r = read_trace_line(line, 1);
       EXPECT_EQ(testing::record_differences(r, read_trace_line_the_long_way(line, 1)), "") << line;
       if (r.kind != TraceRecordKind::Event) continue;
@@ -134,7 +150,8 @@ TEST(TracePrefix, SixFractionDigitsReadAsOneWordAgreeWithTheDigitLoop) {
 }
 
 TEST(TracePrefix, FtraceLayoutIsReadAtItsPlaces) {
-  const std::string line = "          <idle>-0       [007] d.h1. 12.000001: sched_balance_tick: cpu=7";
+  const std::string line =
+      "          <idle>-0       [007] d.h1. 12.000001: sched_balance_tick: cpu=7";
   const TraceRecord r = read_trace_line(line, 3);
   ASSERT_EQ(r.kind, TraceRecordKind::Event) << r.error;
   EXPECT_EQ(r.comm, "<idle>");

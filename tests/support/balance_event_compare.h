@@ -27,10 +27,13 @@ void for_each_printed_item(const E& e, const Tuple& items, F& f) {
 
 // The same kind on the same CPU, and equal in every member the trace line of that kind carries.
 inline bool same_in_trace(const TaskEvent& a, const TaskEvent& b) {
-  bool same = a.kind == b.kind && a.*trace_fields::Schema<TaskEvent>::cpu == b.*trace_fields::Schema<TaskEvent>::cpu;
+  bool same = a.kind == b.kind &&
+              a.*trace_fields::Schema<TaskEvent>::cpu == b.*trace_fields::Schema<TaskEvent>::cpu;
   auto compare = [&](const auto& item) {
-    if constexpr (requires { item.member; }) same = same && a.*item.member == b.*item.member;
-    else if constexpr (requires { item.pid; }) same = same && a.*item.pid == b.*item.pid;
+    if constexpr (requires { item.member; })
+      same = same && a.*item.member == b.*item.member;
+    else if constexpr (requires { item.pid; })
+      same = same && a.*item.pid == b.*item.pid;
   };
   for_each_printed_item(a, trace_fields::Schema<TaskEvent>::items, compare);
   return same;

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "model/balance_event.h"
 #include "model/balance/lb_env.h"
+#include "model/balance/sched_balance_rq.h"
+#include "model/balance_event.h"
 #include "model/profile.h"
 #include "model/rq.h"
-#include "model/balance/sched_balance_rq.h"
 #include "tests/support/sched_balance_testing.h"
 
 namespace sbm::testing {

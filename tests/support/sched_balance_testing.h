@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "model/balance/balance_interval.h"
-#include "model/profile.h"
-#include "model/rq.h"
 #include "model/balance/sched_balance_domains.h"
 #include "model/balance/sched_balance_serialize.h"
+#include "model/profile.h"
+#include "model/rq.h"
 #include "model/topology.h"
 
 namespace sbm::testing {
@@ -77,10 +77,10 @@ inline Topology mc_numa_topology(int nr_cpus = 4) {
 
 // What the double does for one call.
 struct ScriptStep {
-  int moved = 0;                   // tasks "pulled"
-  bool should_we_balance = true;   // false: clears continue_balancing, out_balanced
-  bool all_pinned = false;         // the balanced path with LBF_ALL_PINNED
-  bool adds_tasks = true;          // false: pulled elsewhere (LBF_DST_PINNED), rq stays idle
+  int moved = 0;                  // tasks "pulled"
+  bool should_we_balance = true;  // false: clears continue_balancing, out_balanced
+  bool all_pinned = false;        // the balanced path with LBF_ALL_PINNED
+  bool adds_tasks = true;         // false: pulled elsewhere (LBF_DST_PINNED), rq stays idle
 };
 
 // A scripted load_balance()/sched_balance_rq(): counts lb_count, runs the v6.19
@@ -119,12 +119,12 @@ class ScriptedBalancer final : public SchedBalanceRq {
       d.stats.lb_balanced[SdStats::index(call.idle)]++;
       d.sd.nr_balance_failed = 0;
       if (balance_interval_backoff_applies(m.profile, call.idle, false))
-        d.sd.balance_interval = static_cast<unsigned>(balance_interval_backoff(
-            WrapOps{32}, d.sd.balance_interval, d.max_interval, step.all_pinned,
-            m.profile.max_pinned_interval));
+        d.sd.balance_interval = static_cast<unsigned>(
+            balance_interval_backoff(WrapOps{32}, d.sd.balance_interval, d.max_interval,
+                                     step.all_pinned, m.profile.max_pinned_interval));
     }
-    sched_balance_rq_unserialize(m.sched_balance_running, call.executing_cpu, call.cpu,
-                                 call.level, need_unlock, sink);
+    sched_balance_rq_unserialize(m.sched_balance_running, call.executing_cpu, call.cpu, call.level,
+                                 need_unlock, sink);
     return out;
   }
 };

@@ -37,7 +37,9 @@ class RecordingObserver final : public SimObserver {
  public:
   void emit(const BalanceEvent& e) override { events.push_back(e); }
   template <class T>
-  std::vector<T> of_type() const { return events_of_type<T>(events); }
+  std::vector<T> of_type() const {
+    return events_of_type<T>(events);
+  }
   std::vector<BalanceEvent> events;
 };
 

@@ -40,8 +40,9 @@ class KeepingTraceObserver final : public SimObserver {
   GeneratedTrace& keep_;
 };
 
-inline GeneratedTrace generate_trace(const char* spec, const char* profile, const char* workload, uint64_t ticks,
-                                     uint64_t hotplug_period = 0, uint64_t seed = 1) {
+inline GeneratedTrace generate_trace(const char* spec, const char* profile, const char* workload,
+                                     uint64_t ticks, uint64_t hotplug_period = 0,
+                                     uint64_t seed = 1) {
   GeneratedTrace g;
   Simulator sim = make_sim(sim_config(spec, profile, workload, seed));
   std::ostringstream out;
@@ -51,7 +52,8 @@ inline GeneratedTrace generate_trace(const char* spec, const char* profile, cons
   for (uint64_t done = 1; done <= ticks; ++done) {
     sim.run_jiffy(observer);
     if (const auto r = hotplug.due(done, sim.machine()))
-      g.hotplugs += (r->online ? sim.cpu_up(r->cpu, observer) : sim.cpu_down(r->cpu, observer)) == HotplugResult::Done;
+      g.hotplugs += (r->online ? sim.cpu_up(r->cpu, observer) : sim.cpu_down(r->cpu, observer)) ==
+                    HotplugResult::Done;
   }
   g.text = out.str();
   return g;

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/topology/build_sched_domains.h"
-#include "model/nohz/nohz.h"
 #include "model/balance/sched_balance_serialize.h"
+#include "model/nohz/nohz.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/prove_encodings.h"
 
 namespace sbm {
@@ -15,8 +15,8 @@ uint64_t numeral(const z3::expr& e) { return e.simplify().get_numeral_uint64(); 
 
 RC_GTEST_PROP(EncodingAgreement, SerializeStepMatchesTheModel, ()) {
   const unsigned cpus = *rc::gen::inRange(1u, 7u);
-  const Mutant mutant = *rc::gen::element(Mutant::None, Mutant::CheckThenSet, Mutant::TrylockFailBalances,
-                                          Mutant::NewidleUnserialized);
+  const Mutant mutant = *rc::gen::element(Mutant::None, Mutant::CheckThenSet,
+                                          Mutant::TrylockFailBalances, Mutant::NewidleUnserialized);
   // Each step: a CPU and whether it acts as a newly idle caller (it matters from Outside).
   const auto schedule = *rc::gen::container<std::vector<std::pair<unsigned, bool>>>(
       rc::gen::pair(rc::gen::inRange(0u, cpus), rc::gen::arbitrary<bool>()));
@@ -32,13 +32,18 @@ RC_GTEST_PROP(EncodingAgreement, SerializeStepMatchesTheModel, ()) {
   for (const auto& [cpu, newidle] : schedule) {
     const int holder_before = token.holder;
     const SerializePc was = pc[cpu];
-    if (was == SerializePc::Outside) idle[cpu] = newidle ? CpuIdleType::NewlyIdle : CpuIdleType::Idle;
-    pc[cpu] = serialize_step(p, token, was, idle[cpu], static_cast<int>(cpu), static_cast<int>(cpu), 0, sink);
+    if (was == SerializePc::Outside)
+      idle[cpu] = newidle ? CpuIdleType::NewlyIdle : CpuIdleType::Idle;
+    pc[cpu] = serialize_step(p, token, was, idle[cpu], static_cast<int>(cpu), static_cast<int>(cpu),
+                             0, sink);
     z3::expr released_by_other = c.bool_val(false);
-    enc = prove::serialize_encoded_step(p, enc, c.bv_val(cpu, 8), c.bool_val(newidle), released_by_other);
-    for (unsigned i = 0; i < cpus; ++i) RC_ASSERT(numeral(enc.pc[i]) == static_cast<uint64_t>(pc[i]));
+    enc = prove::serialize_encoded_step(p, enc, c.bv_val(cpu, 8), c.bool_val(newidle),
+                                        released_by_other);
+    for (unsigned i = 0; i < cpus; ++i)
+      RC_ASSERT(numeral(enc.pc[i]) == static_cast<uint64_t>(pc[i]));
     RC_ASSERT(numeral(enc.holder) == (token.held() ? static_cast<uint64_t>(token.holder) : cpus));
-    const bool model_released_by_other = was == SerializePc::Inside && holder_before != static_cast<int>(cpu);
+    const bool model_released_by_other =
+        was == SerializePc::Inside && holder_before != static_cast<int>(cpu);
     RC_ASSERT(released_by_other.simplify().is_true() == model_released_by_other);
   }
 }
@@ -50,15 +55,17 @@ RC_GTEST_PROP(EncodingAgreement, NohzKickWriteMatchesKickIlb, ()) {
   apply_mutant(mutant, p, nullptr);
   MachineSpec spec;
   spec.cores = 4;
-  MachineState m = *make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz)), p).machine;
+  MachineState m =
+      *make_machine(build_sched_domains(spec, p.version, initial_jiffies(p.hz)), p).machine;
   const unsigned bits = p.jiffies_bits;
   m.jiffies = m.ops.lit(*rc::gen::arbitrary<uint64_t>());
   m.nohz.next_balance = m.ops.lit(*rc::gen::arbitrary<uint64_t>());
-  const unsigned flags = *rc::gen::element(kNohzBalanceKick | kNohzStatsKick, kNohzStatsKick, kNohzKickMask,
-                                            kNohzNextKick | kNohzStatsKick);
+  const unsigned flags = *rc::gen::element(kNohzBalanceKick | kNohzStatsKick, kNohzStatsKick,
+                                           kNohzKickMask, kNohzNextKick | kNohzStatsKick);
   z3::context c;
-  const z3::expr expected = prove::nohz_kick_encoded(p, c.bv_val(m.jiffies, bits), c.bv_val(m.nohz.next_balance, bits),
-                                                     c.bool_val((flags & kNohzBalanceKick) != 0));
+  const z3::expr expected =
+      prove::nohz_kick_encoded(p, c.bv_val(m.jiffies, bits), c.bv_val(m.nohz.next_balance, bits),
+                               c.bool_val((flags & kNohzBalanceKick) != 0));
   NullEventSink sink;
   kick_ilb(m, 0, flags, sink);
   RC_ASSERT(numeral(expected) == m.nohz.next_balance);

@@ -91,7 +91,8 @@ TEST_P(ProveMutant, FindsACounterexampleTheCheckerRejectsWithTheSameId) {
   ASSERT_FALSE(ids.empty()) << write_counterexample(*r.cex);
   for (const std::string& id : ids) EXPECT_EQ(id, c.id) << write_counterexample(*r.cex);
   // Deterministic: the same query gives the same file.
-  EXPECT_EQ(write_counterexample(*run(c.query, options("v6.17", c.mutant)).cex), write_counterexample(*r.cex));
+  EXPECT_EQ(write_counterexample(*run(c.query, options("v6.17", c.mutant)).cex),
+            write_counterexample(*r.cex));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -119,7 +120,8 @@ TEST(ProveQueries, NextBalanceCounterexampleAtBothWidths) {
     o.bounds["jiffies-bits"] = bits;
     const QueryResult r = run("next-balance", o);
     ASSERT_EQ(r.verdict, ProofVerdict::Counterexample) << bits;
-    EXPECT_NE(write_counterexample(*r.cex).find("# jiffies-bits: 32"), std::string::npos);  // 32 bits are tried first
+    EXPECT_NE(write_counterexample(*r.cex).find("# jiffies-bits: 32"),
+              std::string::npos);  // 32 bits are tried first
   }
 }
 
@@ -140,10 +142,13 @@ TEST(ProveQueries, SerializeNewidleUnserializedGivesACounterexampleUnderV619) {
   ASSERT_FALSE(ids.empty()) << write_counterexample(*r.cex);
   for (const std::string& id : ids) EXPECT_EQ(id, "SER-1") << write_counterexample(*r.cex);
   // The file shows the newly idle balance returning while another CPU holds the token.
-  EXPECT_NE(write_counterexample(*r.cex).find("idle=CPU_NEWLY_IDLE"), std::string::npos) << write_counterexample(*r.cex);
-  EXPECT_NE(write_counterexample(*r.cex).find("action=acquire"), std::string::npos) << write_counterexample(*r.cex);
-  EXPECT_EQ(write_counterexample(*run("serialize", options("v6.19", Mutant::NewidleUnserialized)).cex),
-            write_counterexample(*r.cex));
+  EXPECT_NE(write_counterexample(*r.cex).find("idle=CPU_NEWLY_IDLE"), std::string::npos)
+      << write_counterexample(*r.cex);
+  EXPECT_NE(write_counterexample(*r.cex).find("action=acquire"), std::string::npos)
+      << write_counterexample(*r.cex);
+  EXPECT_EQ(
+      write_counterexample(*run("serialize", options("v6.19", Mutant::NewidleUnserialized)).cex),
+      write_counterexample(*r.cex));
 }
 
 TEST(ProveQueries, SerializeProvedOnEveryEraUnmutated) {
@@ -151,13 +156,15 @@ TEST(ProveQueries, SerializeProvedOnEveryEraUnmutated) {
   for (const std::string& profile : profile_names())
     EXPECT_EQ(run("serialize", options(profile)).verdict, ProofVerdict::Proved) << profile;
   // The mutant changes nothing where newidle never took the token.
-  EXPECT_EQ(run("serialize", options("v6.17", Mutant::NewidleUnserialized)).verdict, ProofVerdict::Proved);
+  EXPECT_EQ(run("serialize", options("v6.17", Mutant::NewidleUnserialized)).verdict,
+            ProofVerdict::Proved);
 }
 
 TEST(ProveQueries, LockOrderMutantNeedsAnOrderTheLayoutBreaks) {
   // v4.19 orders by rq address, and default_rq_lock_layout() gives addresses that grow with
   // the CPU id, so the CPU-id path agrees with it: no deadlock on such machines.
-  EXPECT_EQ(run("lock-order", options("v4.19", Mutant::InconsistentLockOrder)).verdict, ProofVerdict::Proved);
+  EXPECT_EQ(run("lock-order", options("v4.19", Mutant::InconsistentLockOrder)).verdict,
+            ProofVerdict::Proved);
 }
 
 TEST(ProveQueries, NohzNextBalanceCounterexampleOnV419ItsOwnBug) {
@@ -185,15 +192,20 @@ TEST(ProveQueries, NohzNextBalanceWalkCounterexamplesOfBothNohzMutants) {
   // The ILB's own next_balance left out: a complete walk whose minimum misses it.
   const QueryResult own = run("nohz-next-balance", options("v6.17", Mutant::NohzIlbOwnNotFolded));
   ASSERT_EQ(own.verdict, ProofVerdict::Counterexample);
-  EXPECT_NE(own.cex->summary.front().find("the walk completes"), std::string::npos) << own.cex->summary.front();
-  EXPECT_NE(write_counterexample(*own.cex).find("sched_balance_ilb_end"), std::string::npos) << write_counterexample(*own.cex);
+  EXPECT_NE(own.cex->summary.front().find("the walk completes"), std::string::npos)
+      << own.cex->summary.front();
+  EXPECT_NE(write_counterexample(*own.cex).find("sched_balance_ilb_end"), std::string::npos)
+      << write_counterexample(*own.cex);
   // v4.19's write after an abort: the walk is checked before the kick, so its counterexample
   // is a walk the ILB left part-way.
-  const QueryResult overwrite = run("nohz-next-balance", options("v6.17", Mutant::NohzNextBalanceOverwrite));
+  const QueryResult overwrite =
+      run("nohz-next-balance", options("v6.17", Mutant::NohzNextBalanceOverwrite));
   ASSERT_EQ(overwrite.verdict, ProofVerdict::Counterexample);
-  EXPECT_NE(overwrite.cex->summary.front().find("the ILB gets work after visiting"), std::string::npos)
+  EXPECT_NE(overwrite.cex->summary.front().find("the ILB gets work after visiting"),
+            std::string::npos)
       << overwrite.cex->summary.front();
-  EXPECT_EQ(rejected_ids(*overwrite.cex), std::vector<std::string>{"NOHZ-2"}) << write_counterexample(*overwrite.cex);
+  EXPECT_EQ(rejected_ids(*overwrite.cex), std::vector<std::string>{"NOHZ-2"})
+      << write_counterexample(*overwrite.cex);
 }
 
 TEST(ProveQueries, NohzNextBalanceStatesWhatEachEraClaims) {

@@ -19,8 +19,9 @@ struct Sweep {
 };
 
 constexpr Sweep kSweeps[] = {
-    {"topo-builder", "cpus", 2, 8},   {"next-balance", "domains", 1, 8}, {"serialize", "cpus", 2, 8},
-    {"interval-bounds", "cpus", 2, 64}, {"balance-interval", "cpus", 2, 64}, {"lock-order", "cpus", 2, 8},
+    {"topo-builder", "cpus", 2, 8},      {"next-balance", "domains", 1, 8},
+    {"serialize", "cpus", 2, 8},         {"interval-bounds", "cpus", 2, 64},
+    {"balance-interval", "cpus", 2, 64}, {"lock-order", "cpus", 2, 8},
     {"nohz-next-balance", "cpus", 2, 8},
 };
 
@@ -30,8 +31,10 @@ int main(int argc, char** argv) {
   double limit_s = 60;
   std::string profile = "v6.17";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--limit")) limit_s = std::atof(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--profile")) profile = argv[i + 1];
+    if (!std::strcmp(argv[i], "--limit"))
+      limit_s = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--profile"))
+      profile = argv[i + 1];
   }
   const sbm::ProfileLookup lookup = sbm::find_profile(profile);
   if (!lookup.profile || !(limit_s > 0)) {
@@ -52,8 +55,10 @@ int main(int argc, char** argv) {
       if (std::string(sw.query) == "serialize") o.bounds["steps"] = 2 * v;
       const auto start = std::chrono::steady_clock::now();
       const sbm::QueryResult r = q->run(o);
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::printf("  %s=%-3u %-14s %8.2f s\n", sw.bound, v, std::string(sbm::verdict_name(r.verdict)).c_str(), s);
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::printf("  %s=%-3u %-14s %8.2f s\n", sw.bound, v,
+                  std::string(sbm::verdict_name(r.verdict)).c_str(), s);
       std::fflush(stdout);
       if (r.verdict != sbm::ProofVerdict::Proved || s > limit_s) break;
       largest = v;

@@ -40,8 +40,8 @@ void BM_SimTicks(benchmark::State& state) {
   sim.run_ticks(10, none);  // past the first passes, which every CPU runs at once
   for (auto _ : state) sim.run_jiffy(none);
   state.SetItemsProcessed(state.iterations());
-  state.counters["ticks_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                     benchmark::Counter::kIsRate);
+  state.counters["ticks_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["cpu_ticks_per_s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * static_cast<double>(state.range(0)),
       benchmark::Counter::kIsRate);

@@ -21,7 +21,11 @@ std::string big_4096_spec() {
   for (int a = 0; a < 16; ++a) {
     if (a) distance += '/';
     for (int b = 0; b < 16; ++b) {
-      const int d = a == b ? 10 : a / 2 == b / 2 ? 12 : a / 4 == b / 4 ? 20 : a / 8 == b / 8 ? 30 : 40;
+      const int d = a == b           ? 10
+                    : a / 2 == b / 2 ? 12
+                    : a / 4 == b / 4 ? 20
+                    : a / 8 == b / 8 ? 30
+                                     : 40;
       distance += (b ? ":" : "") + std::to_string(d);
     }
   }
@@ -51,14 +55,19 @@ void BM_Check(benchmark::State& state, const std::string& text) {
 void BM_ReadDmesg(benchmark::State& state, const std::string& text) {
   const std::string dump = write_dmesg(build_sched_domains(spec_of(text), kEra, 0), kEra);
   for (auto _ : state) benchmark::DoNotOptimize(read_topology_dump(dump, "bench"));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(dump.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(dump.size()));
 }
 
 BENCHMARK_CAPTURE(BM_Build, big_numa, std::string("big-numa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Check, big_numa, std::string("big-numa"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ReadDmesg, big_numa, std::string("big-numa"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Build, numa4096, big_4096_spec())->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK_CAPTURE(BM_Check, numa4096, big_4096_spec())->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_Build, numa4096, big_4096_spec())
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_Check, numa4096, big_4096_spec())
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace sbm

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"
 #include "traces/trace_reader.h"
@@ -80,10 +80,12 @@ void BM_ReadTrace(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
   state.SetItemsProcessed(static_cast<int64_t>(records));
   state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
-  state.counters["records_per_s"] = benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
-  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
-  state.counters["MB_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * text.size()) / 1e6,
-                                                  benchmark::Counter::kIsRate);
+  state.counters["records_per_s"] =
+      benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["MB_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * text.size()) / 1e6, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReadTrace)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
@@ -99,12 +101,15 @@ void BM_ReadEvents(benchmark::State& state) {
   uint64_t events = 0;
   for (auto _ : state)
     read_whole_trace(text, records, events, [&](const TraceRecord& r) {
-      if (in_order) read_trace_event(r, fields, event);
-      else read_trace_event_the_long_way(r, fields, event);
+      if (in_order)
+        read_trace_event(r, fields, event);
+      else
+        read_trace_event_the_long_way(r, fields, event);
       benchmark::DoNotOptimize(event.kind);
     });
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
-  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReadEvents)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 

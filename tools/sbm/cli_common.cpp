@@ -10,8 +10,8 @@
 
 #include <sys/utsname.h>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
+#include "model/topology/build_sched_domains.h"
 #include "traces/host_topology/host_machine.h"
 #include "traces/topology_dump/read.h"
 
@@ -20,10 +20,14 @@ namespace sbm::cli {
 int worse(int a, int b) {
   const auto rank = [](int status) {
     switch (status) {
-      case kConforms: return 0;
-      case kUnknown: return 1;
-      case kViolation: return 2;
-      default: return 3;
+      case kConforms:
+        return 0;
+      case kUnknown:
+        return 1;
+      case kViolation:
+        return 2;
+      default:
+        return 3;
     }
   };
   return rank(a) >= rank(b) ? a : b;
@@ -48,7 +52,9 @@ std::string read_input(const std::string& path) {
 std::optional<KernelVersion> parse_era_option(const std::string& text, const std::string& option) {
   if (text.empty()) return std::nullopt;
   const auto v = parse_kernel_version(text);
-  if (!v) throw UsageError(option + ": expected a kernel version such as v6.17 or 2.6.32, found '" + text + "'");
+  if (!v)
+    throw UsageError(option + ": expected a kernel version such as v6.17 or 2.6.32, found '" +
+                     text + "'");
   return v;
 }
 
@@ -66,15 +72,22 @@ KernelVersion running_kernel_era() {
   utsname u{};
   if (uname(&u) != 0) throw UsageError("host: uname() failed; give --era");
   const auto running = parse_kernel_version(u.release);
-  if (!running) throw UsageError(std::string("host: cannot read the kernel release '") + u.release + "'; give --era");
+  if (!running)
+    throw UsageError(std::string("host: cannot read the kernel release '") + u.release +
+                     "'; give --era");
   const std::optional<std::string> era = profile_for_release(*running);
-  if (!era) throw UsageError("host: the running kernel " + running->str() + " is older than every profile; give --era");
+  if (!era)
+    throw UsageError("host: the running kernel " + running->str() +
+                     " is older than every profile; give --era");
   return find_profile(*era).profile->version;
 }
 
 MachineSpec host_machine(const std::string& arg) {
   const std::string root = arg == "host" ? "/sys" : arg.substr(5);
-  if (root.empty()) throw UsageError("'host:' needs a directory: host:DIR reads DIR/devices/system/cpu and DIR/devices/system/node");
+  if (root.empty())
+    throw UsageError(
+        "'host:' needs a directory: host:DIR reads DIR/devices/system/cpu and "
+        "DIR/devices/system/node");
   const SysfsRead read = read_sysfs_topology(root);
   if (!read.topology) throw InputError(read.file, 1, read.error);
   HostMachine host = host_machine_spec(*read.topology, arg);
@@ -99,7 +112,8 @@ LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion
     DumpReadResult r = read_topology_dump(text, name, options);
     if (!r.errors.empty()) {
       InputError e(name, r.errors.front().line, r.errors.front().message);
-      for (size_t i = 1; i < r.errors.size(); ++i) e.more.emplace_back(r.errors[i].line, r.errors[i].message);
+      for (size_t i = 1; i < r.errors.size(); ++i)
+        e.more.emplace_back(r.errors[i].line, r.errors[i].message);
       throw e;
     }
     if (!r.topology) throw InputError(name, 1, "no sched-domain content found");

@@ -14,10 +14,10 @@ namespace sbm::cli {
 
 // Exit status of every command.
 enum Exit : int {
-  kConforms = 0,       // conforms / proved within bound / sound
-  kViolation = 1,      // violation or counterexample
-  kBadInput = 2,       // bad input or usage
-  kUnknown = 3,        // solver timeout or resource limit; never reported as proved
+  kConforms = 0,   // conforms / proved within bound / sound
+  kViolation = 1,  // violation or counterexample
+  kBadInput = 2,   // bad input or usage
+  kUnknown = 3,    // solver timeout or resource limit; never reported as proved
 };
 
 // Bad input with a location: printed as "file:line: error: message", exit 2. A reader

@@ -4,9 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "properties/prove.h"
@@ -33,9 +33,11 @@ void print_check(const Topology& topo) {
   const TopoCheckReport r = check_topology(topo);
   int held = 0, checked_domains = 0;
   for (const CheckSummary& c : r.checks) held += c.outcome == CheckOutcome::Holds;
-  for (const DomainVerdict& d : r.domains) checked_domains += d.outcome != CheckOutcome::NotCheckable;
-  std::cout << "TOPO invariants: " << held << " of " << r.checks.size() << " hold over " << checked_domains
-            << " (CPU, domain) pairs; " << r.violations.size() << " violations\n";
+  for (const DomainVerdict& d : r.domains)
+    checked_domains += d.outcome != CheckOutcome::NotCheckable;
+  std::cout << "TOPO invariants: " << held << " of " << r.checks.size() << " hold over "
+            << checked_domains << " (CPU, domain) pairs; " << r.violations.size()
+            << " violations\n";
   for (const Violation& v : r.violations) std::cout << "  " << format_violation(v) << "\n";
 }
 
@@ -70,11 +72,13 @@ void simulate_2s_numa() {
   checker.flush(*build.sim);
   const SimSummary& s = build.sim->summary();
   std::cout << "balancing: " << s.passes << " sched_balance_domains() passes, " << s.balances
-            << " sched_balance_rq() calls, " << s.migrations << " tasks migrated (" << s.active_balances
-            << " by active balance), SD_SERIALIZE token busy " << s.serialize_busy << " times\n";
+            << " sched_balance_rq() calls, " << s.migrations << " tasks migrated ("
+            << s.active_balances << " by active balance), SD_SERIALIZE token busy "
+            << s.serialize_busy << " times\n";
   for (const TaskMigrateEvent& m : observer.first_migrations)
-    std::cout << "  migration: pid " << m.pid << " CPU" << m.from_cpu << " -> CPU" << m.to_cpu << " (balance of CPU"
-              << m.cpu << " domain-" << m.level << (m.active ? ", active balance" : "") << ")\n";
+    std::cout << "  migration: pid " << m.pid << " CPU" << m.from_cpu << " -> CPU" << m.to_cpu
+              << " (balance of CPU" << m.cpu << " domain-" << m.level
+              << (m.active ? ", active balance" : "") << ")\n";
   std::cout << "properties:";
   for (const CheckSummary& c : checker.summary())
     std::cout << " " << c.id << "=" << outcome_name(c.outcome) << "(" << c.instances << ")";
@@ -84,7 +88,9 @@ void simulate_2s_numa() {
 
 void print_result(const QueryResult& r) {
   std::cout << r.query << " (" << r.property_id << "): "
-            << (r.verdict == ProofVerdict::Proved ? "proved within bound" : std::string(verdict_name(r.verdict))) << " [";
+            << (r.verdict == ProofVerdict::Proved ? "proved within bound"
+                                                  : std::string(verdict_name(r.verdict)))
+            << " [";
   for (size_t i = 0; i < r.bounds.size(); ++i)
     std::cout << (i ? " " : "") << r.bounds[i].name << "=" << r.bounds[i].value;
   std::cout << "]\n";
@@ -95,7 +101,8 @@ void print_result(const QueryResult& r) {
 // A bounded proof, then the same kind of query on a buggy variant of the model, whose
 // counterexample trace the unmutated model's replay rejects.
 void prove_and_mutate() {
-  std::cout << "\n== 5. bounded proofs with Z3 (sbm prove), and a buggy variant of the model (--mutant)\n";
+  std::cout << "\n== 5. bounded proofs with Z3 (sbm prove), and a buggy variant of the model "
+               "(--mutant)\n";
   ProveOptions po;
   po.profile = *find_profile("v6.17").profile;
   po.build = build_options_for(po.profile.version);
@@ -115,7 +122,8 @@ void prove_and_mutate() {
   TraceCheck check(TraceCheckLane{}, /*stop_at_first=*/false, "counterexample.trace");
   check_trace(reader, check);
   std::cout << "its trace, replayed into the unmutated model (sbm trace check):\n";
-  for (const Violation& v : check.result().violations) std::cout << "  " << format_violation(v) << "\n";
+  for (const Violation& v : check.result().violations)
+    std::cout << "  " << format_violation(v) << "\n";
 }
 
 int run_demo() {
@@ -129,9 +137,10 @@ int run_demo() {
   // spec/bugs.md #8: before 585b6d2723dc (v5.13) overlapping NUMA groups were built from a
   // sibling's child domain even when it reached past the span (NUMA diameter > 2).
   const KernelVersion before_fix{5, 8, 0};
-  std::cout << "\n== 2. the same builder at " << before_fix.str()
-            << " on preset segmented-bus (4 nodes in a chain, distances 10/20/30/40)\n"
-            << "   the kernel printed \"ERROR: groups don't span domain->span\" here (spec/bugs.md #8)\n";
+  std::cout
+      << "\n== 2. the same builder at " << before_fix.str()
+      << " on preset segmented-bus (4 nodes in a chain, distances 10/20/30/40)\n"
+      << "   the kernel printed \"ERROR: groups don't span domain->span\" here (spec/bugs.md #8)\n";
   const Topology bus = build_preset("segmented-bus", before_fix);
   std::cout << render_topology_tree(bus);
   print_check(bus);
@@ -150,7 +159,8 @@ int run_demo() {
 void add_demo_command(CLI::App& app, int& status) {
   CLI::App* d = app.add_subcommand(
       "demo",
-      "Build realistic topologies with the model and check every TOPO invariant, simulate one under "
+      "Build realistic topologies with the model and check every TOPO invariant, simulate one "
+      "under "
       "v6.17 checking every balancing property, prove a bounded query with Z3 and show a buggy "
       "variant's counterexample rejected by trace replay");
   d->callback([&status] { status = run_demo(); });

@@ -26,7 +26,7 @@ struct MutantsOptions {
   bool json = false;
   std::vector<std::string> mutants;
   double budget_s = 540;  // fits a 10-minute CI job (spec/mutants.md, timings)
-  std::string corpus;  // empty: default_corpus_dir()
+  std::string corpus;     // empty: default_corpus_dir()
 };
 
 // The corpus when --corpus is not given, found from the executable (no source path is compiled
@@ -34,8 +34,11 @@ struct MutantsOptions {
 // time (tools/CMakeLists.txt); installed, share/sbm/corpus beside bin/.
 std::string default_corpus_dir() {
   std::error_code ec;
-  const std::filesystem::path dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
-  if (ec) throw UsageError("--corpus: cannot locate the executable (/proc/self/exe: " + ec.message() + "); give --corpus DIR");
+  const std::filesystem::path dir =
+      std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  if (ec)
+    throw UsageError("--corpus: cannot locate the executable (/proc/self/exe: " + ec.message() +
+                     "); give --corpus DIR");
   std::ifstream in(dir / "sbm-corpus");
   std::string path;
   if (in && std::getline(in, path) && !path.empty()) return path;
@@ -52,18 +55,22 @@ std::string seconds_text(double s) {
 // "cut" (the budget ran out first), "n/a" (nothing to try).
 std::string cell(const ColumnResult& c) {
   if (c.killed) {
-    std::string s = c.id + " (case " + std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
+    std::string s =
+        c.id + " (case " + std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
     if (c.events) s += ", event " + std::to_string(c.events);
     return s + ")";
   }
-  if (c.budget_cut) return "cut at " + std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
+  if (c.budget_cut)
+    return "cut at " + std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
   if (c.total_cases == 0) return "n/a";
   return "-";
 }
 
 nlohmann::json column_json(const ColumnResult& c) {
-  nlohmann::json j = {{"killed", c.killed},         {"cases", c.cases},
-                      {"total_cases", c.total_cases}, {"seconds", c.seconds},
+  nlohmann::json j = {{"killed", c.killed},
+                      {"cases", c.cases},
+                      {"total_cases", c.total_cases},
+                      {"seconds", c.seconds},
                       {"budget_cut", c.budget_cut}};
   if (c.killed) {
     j["id"] = c.id;
@@ -78,7 +85,8 @@ nlohmann::json column_json(const ColumnResult& c) {
 
 nlohmann::json columns_json(const MutantResult& r) {
   nlohmann::json j = nlohmann::json::object();
-  for (KillColumn c : kKillColumns) j[kill_column_name(c)] = column_json(r.columns[static_cast<size_t>(c)]);
+  for (KillColumn c : kKillColumns)
+    j[kill_column_name(c)] = column_json(r.columns[static_cast<size_t>(c)]);
   return j;
 }
 
@@ -95,28 +103,35 @@ std::string matrix_text(const MatrixResult& m) {
   o << std::left << std::setw(28) << "mutant";
   for (KillColumn c : kKillColumns) o << std::setw(30) << kill_column_name(c);
   o << "verdict\n";
-  row("(unmutated model)", m.baseline, m.baseline.killed() ? "FAILS" : m.baseline.budget_cut() ? "unknown" : "passes");
+  row("(unmutated model)", m.baseline,
+      m.baseline.killed()       ? "FAILS"
+      : m.baseline.budget_cut() ? "unknown"
+                                : "passes");
   int killed = 0, survivors = 0;
   for (const MutantResult& r : m.mutants) {
     killed += r.killed();
     survivors += survived(r);
-    row(std::string(r.mutant->name), r, r.killed() ? "killed" : survived(r) ? "SURVIVED" : "unknown");
+    row(std::string(r.mutant->name), r,
+        r.killed()    ? "killed"
+        : survived(r) ? "SURVIVED"
+                      : "unknown");
   }
   o << "\n";
   for (const MutantResult& r : m.mutants)
     for (KillColumn c : kKillColumns)
       if (const ColumnResult& col = r.columns[static_cast<size_t>(c)]; col.killed) {
-        o << r.mutant->name << ": " << kill_column_name(c) << " in " << col.where << ": " << col.observed
-          << "\n  reproduce: " << col.reproduce << "\n";
+        o << r.mutant->name << ": " << kill_column_name(c) << " in " << col.where << ": "
+          << col.observed << "\n  reproduce: " << col.reproduce << "\n";
         break;
       }
   for (KillColumn c : kKillColumns)
     if (const ColumnResult& col = m.baseline.columns[static_cast<size_t>(c)]; col.killed)
-      o << "unmutated model fails " << kill_column_name(c) << " in " << col.where << ": " << col.observed << "\n";
+      o << "unmutated model fails " << kill_column_name(c) << " in " << col.where << ": "
+        << col.observed << "\n";
   o << m.mutants.size() << " mutants: " << killed << " killed, " << survivors << " survived";
   if (m.budget_cut) o << ", budget cut some columns short";
-  o << "; the unmutated model " << (m.baseline.killed() ? "FAILS a check" : "passes every checker") << "; "
-    << seconds_text(m.seconds) << " s\n";
+  o << "; the unmutated model " << (m.baseline.killed() ? "FAILS a check" : "passes every checker")
+    << "; " << seconds_text(m.seconds) << " s\n";
   return o.str();
 }
 
@@ -136,9 +151,10 @@ nlohmann::json matrix_json(const MatrixResult& m, double budget_s) {
     if (survived(r)) survivors.push_back(r.mutant->name);
   }
   return {{"mutants", mutants},
-          {"baseline", {{"passed", !m.baseline.killed() && !m.baseline.budget_cut()},
-                        {"columns", columns_json(m.baseline)},
-                        {"seconds", m.baseline.seconds}}},
+          {"baseline",
+           {{"passed", !m.baseline.killed() && !m.baseline.budget_cut()},
+            {"columns", columns_json(m.baseline)},
+            {"seconds", m.baseline.seconds}}},
           {"survivors", survivors},
           {"budget_s", budget_s},
           {"budget_cut", m.budget_cut},
@@ -151,7 +167,9 @@ int run_mutants(const MutantsOptions& o) {
   mo.trace_corpus_dir = o.corpus.empty() ? default_corpus_dir() : o.corpus;
   for (const std::string& name : o.mutants) {
     const MutantInfo* m = find_mutant(name);
-    if (!m) throw UsageError("--mutant: unknown mutant '" + name + "' (known: " + std::string(mutant_names()) + ")");
+    if (!m)
+      throw UsageError("--mutant: unknown mutant '" + name +
+                       "' (known: " + std::string(mutant_names()) + ")");
     mo.mutants.push_back(m->id);
   }
   const bool tty = ::isatty(STDERR_FILENO);
@@ -161,8 +179,9 @@ int run_mutants(const MutantsOptions& o) {
   std::cout << (o.json ? matrix_json(m, o.budget_s).dump(2) + "\n" : matrix_text(m));
   const bool any_survivor = std::any_of(m.mutants.begin(), m.mutants.end(), survived);
   if (m.baseline.killed() || any_survivor) return kViolation;
-  const bool undecided = m.baseline.budget_cut() ||
-                         std::any_of(m.mutants.begin(), m.mutants.end(), [](const MutantResult& r) { return !r.killed(); });
+  const bool undecided =
+      m.baseline.budget_cut() || std::any_of(m.mutants.begin(), m.mutants.end(),
+                                             [](const MutantResult& r) { return !r.killed(); });
   return undecided ? kUnknown : kConforms;
 }
 
@@ -178,10 +197,12 @@ void add_mutants_command(CLI::App& app, int& status) {
       "the golden trace corpus with the mutant as oracle, Z3 queries. Exit 1 when a mutant\n"
       "survives or the unmutated model fails a check, 3 when the budget ran out first.");
   c->add_flag("--json", o->json, "Machine-readable output");
-  c->add_option("--mutant", o->mutants, "Only this mutant (repeatable); default all: " + std::string(mutant_names()));
+  c->add_option("--mutant", o->mutants,
+                "Only this mutant (repeatable); default all: " + std::string(mutant_names()));
   c->add_option("--budget", o->budget_s, "Wall-clock seconds for the whole run (default 540)")
       ->check(CLI::PositiveNumber);
-  c->add_option("--corpus", o->corpus, "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
+  c->add_option("--corpus", o->corpus,
+                "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
                 "share/sbm/corpus beside bin/; in a build tree, the source tree's traces/corpus)");
   c->callback([o, &status] { status = run_mutants(*o); });
 }

@@ -12,8 +12,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "model/topology/build_options.h"
 #include "model/mutants.h"
+#include "model/topology/build_options.h"
 #include "properties/prove.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
@@ -43,10 +43,13 @@ std::map<std::string, unsigned> parse_bounds(const std::vector<std::string>& ite
   std::map<std::string, unsigned> out;
   for (const std::string& item : items) {
     const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--bound: expected K=V, found '" + item + "'");
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("--bound: expected K=V, found '" + item + "'");
     const std::string value = item.substr(eq + 1);
-    if (value.empty() || value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos)
-      throw UsageError("--bound: expected a number after '" + item.substr(0, eq + 1) + "', found '" + value + "'");
+    if (value.empty() || value.size() > 6 ||
+        value.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError("--bound: expected a number after '" + item.substr(0, eq + 1) +
+                       "', found '" + value + "'");
     out[item.substr(0, eq)] = static_cast<unsigned>(std::stoul(value));
   }
   return out;
@@ -54,7 +57,8 @@ std::map<std::string, unsigned> parse_bounds(const std::vector<std::string>& ite
 
 std::string bounds_text(const std::vector<QueryBound>& bounds) {
   std::string s;
-  for (const QueryBound& b : bounds) s += (s.empty() ? "" : " ") + b.name + "=" + std::to_string(b.value);
+  for (const QueryBound& b : bounds)
+    s += (s.empty() ? "" : " ") + b.name + "=" + std::to_string(b.value);
   return s;
 }
 
@@ -68,26 +72,35 @@ void print_text(const Timed& t) {
   const QueryResult& r = t.result;
   std::cout << r.query << " (" << r.property_id << "): ";
   switch (r.verdict) {
-    case ProofVerdict::Proved: std::cout << "proved within bound"; break;
-    case ProofVerdict::Counterexample: std::cout << "COUNTEREXAMPLE"; break;
-    case ProofVerdict::Unknown: std::cout << "unknown (" << r.reason << "), not a proof"; break;
+    case ProofVerdict::Proved:
+      std::cout << "proved within bound";
+      break;
+    case ProofVerdict::Counterexample:
+      std::cout << "COUNTEREXAMPLE";
+      break;
+    case ProofVerdict::Unknown:
+      std::cout << "unknown (" << r.reason << "), not a proof";
+      break;
   }
   std::cout << " [" << bounds_text(r.bounds) << "] in " << seconds_text(t.seconds) << "\n";
   if (r.verdict == ProofVerdict::Proved && !r.reason.empty()) std::cout << "  " << r.reason << "\n";
   if (!r.cex) return;
   for (const std::string& line : r.cex->summary) std::cout << "  " << line << "\n";
   if (!t.cex_file.empty())
-    std::cout << "  counterexample " << counterexample_kind_name(r.cex->kind) << " written to " << t.cex_file
-              << "; check it with: sbm " << counterexample_kind_name(r.cex->kind) << " check " << t.cex_file << "\n";
+    std::cout << "  counterexample " << counterexample_kind_name(r.cex->kind) << " written to "
+              << t.cex_file << "; check it with: sbm " << counterexample_kind_name(r.cex->kind)
+              << " check " << t.cex_file << "\n";
 }
 
 nlohmann::json result_json(const Timed& t) {
   const QueryResult& r = t.result;
   nlohmann::json bounds = nlohmann::json::object();
   for (const QueryBound& b : r.bounds) bounds[b.name] = b.value;
-  nlohmann::json j = {{"query", r.query},       {"property_id", r.property_id},
+  nlohmann::json j = {{"query", r.query},
+                      {"property_id", r.property_id},
                       {"verdict", std::string(verdict_name(r.verdict))},
-                      {"bounds", bounds},       {"seconds", t.seconds},
+                      {"bounds", bounds},
+                      {"seconds", t.seconds},
                       {"reason", r.reason}};
   if (r.cex) {
     j["counterexample"] = {{"kind", counterexample_kind_name(r.cex->kind)},
@@ -106,10 +119,13 @@ int run_prove(const ProveCliOptions& o) {
   po.build = build_options_for(po.profile.version);
   if (!o.mutant.empty()) {
     const MutantInfo* m = find_mutant(o.mutant);
-    if (!m) throw UsageError("--mutant: unknown mutant '" + o.mutant + "' (known: " + std::string(mutant_names()) + ")");
+    if (!m)
+      throw UsageError("--mutant: unknown mutant '" + o.mutant +
+                       "' (known: " + std::string(mutant_names()) + ")");
     apply_mutant(m->id, po.profile, &po.build);
   }
-  if (!(o.timeout_s > 0) || o.timeout_s > 86400) throw UsageError("--timeout: expected seconds in (0, 86400]");
+  if (!(o.timeout_s > 0) || o.timeout_s > 86400)
+    throw UsageError("--timeout: expected seconds in (0, 86400]");
   po.timeout_ms = static_cast<unsigned>(o.timeout_s * 1000);
   po.bounds = parse_bounds(o.bounds);
 
@@ -135,7 +151,8 @@ int run_prove(const ProveCliOptions& o) {
       for (const QueryBound& b : q->default_bounds) has = has || b.name == name;
       if (!has) continue;
       used = true;
-      if (const std::string e = check_bounds(*q, {{name, value}}); !e.empty()) throw UsageError("--bound: " + e);
+      if (const std::string e = check_bounds(*q, {{name, value}}); !e.empty())
+        throw UsageError("--bound: " + e);
     }
     if (!used) throw UsageError("--bound: no selected query has a bound '" + name + "'");
   }
@@ -146,7 +163,8 @@ int run_prove(const ProveCliOptions& o) {
     ProveOptions qo = po;
     qo.bounds.clear();
     for (const QueryBound& b : q->default_bounds)
-      if (const auto it = po.bounds.find(b.name); it != po.bounds.end()) qo.bounds[b.name] = it->second;
+      if (const auto it = po.bounds.find(b.name); it != po.bounds.end())
+        qo.bounds[b.name] = it->second;
     const auto start = std::chrono::steady_clock::now();
     Timed t{q->run(qo), 0, ""};
     t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -156,23 +174,31 @@ int run_prove(const ProveCliOptions& o) {
       out << write_counterexample(*t.result.cex);
       if (!out) throw UsageError("--cex: cannot write " + t.cex_file);
     }
-    if (t.result.verdict == ProofVerdict::Counterexample) status = kViolation;
-    else if (t.result.verdict == ProofVerdict::Unknown && status != kViolation) status = kUnknown;
+    if (t.result.verdict == ProofVerdict::Counterexample)
+      status = kViolation;
+    else if (t.result.verdict == ProofVerdict::Unknown && status != kViolation)
+      status = kUnknown;
     if (!o.json) print_text(t);
     runs.push_back(std::move(t));
   }
   if (o.json) {
     nlohmann::json results = nlohmann::json::array();
     for (const Timed& t : runs) results.push_back(result_json(t));
-    const std::string mutant = po.profile.mutant == Mutant::None ? "" : std::string(mutant_info(po.profile.mutant).name);
-    std::cout << nlohmann::json{{"profile", po.profile.name}, {"mutant", mutant}, {"results", results}}.dump(2) << "\n";
+    const std::string mutant =
+        po.profile.mutant == Mutant::None ? "" : std::string(mutant_info(po.profile.mutant).name);
+    std::cout << nlohmann::json{{"profile", po.profile.name},
+                                {"mutant", mutant},
+                                {"results", results}}
+                     .dump(2)
+              << "\n";
   }
   return status;
 }
 
 std::string prove_help() {
   std::string s =
-      "Bounded Z3 queries over the model (spec/queries.md). Each result gives its bounds, time and\n"
+      "Bounded Z3 queries over the model (spec/queries.md). Each result gives its bounds, time "
+      "and\n"
       "proved / counterexample / unknown; a timeout is never a proof. Queries:\n";
   for (const QueryInfo& q : query_catalogue()) {
     s += "  " + q.name + " (" + q.property_id + "): " + q.statement + "\n    bounds:";
@@ -191,9 +217,11 @@ void add_prove_command(CLI::App& app, int& status) {
   c->add_option("query", o->queries, "Query names, or all")->required();
   c->add_option("--bound", o->bounds, "Override a bound, K=V (repeatable)");
   c->add_option("--profile", o->profile, "Kernel-era profile (default v6.17)");
-  c->add_option("--timeout", o->timeout_s, "Seconds per solver call (default 60); a timeout is unknown, exit 3");
+  c->add_option("--timeout", o->timeout_s,
+                "Seconds per solver call (default 60); a timeout is unknown, exit 3");
   c->add_option("--mutant", o->mutant, "Query a buggy variant of the model (model/mutants.h)");
-  c->add_option("--cex", o->cex, "Write a counterexample to FILE (FILE.QUERY when several queries run)");
+  c->add_option("--cex", o->cex,
+                "Write a counterexample to FILE (FILE.QUERY when several queries run)");
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->callback([o, &status] { status = run_prove(*o); });
 }

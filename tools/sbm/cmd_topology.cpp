@@ -31,7 +31,8 @@ int count_domains(const Topology& t) {
 
 const SchedDomain* domain_of(const Topology& t, int cpu, int level) {
   const CpuDomains* chain = t.find(cpu);
-  if (chain == nullptr || level < 0 || static_cast<size_t>(level) >= chain->domains.size()) return nullptr;
+  if (chain == nullptr || level < 0 || static_cast<size_t>(level) >= chain->domains.size())
+    return nullptr;
   return &chain->domains[static_cast<size_t>(level)];
 }
 
@@ -53,8 +54,11 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   const Topology& t = lt.topology;
   std::cout << "== " << file << ": " << t.source.format;
   if (t.era) std::cout << ", " << t.era->str();
-  std::cout << ", " << count(t.cpus.size(), "CPU") << ", " << count(static_cast<size_t>(count_domains(t)), "domain");
-  if (lt.ignored_lines > 0) std::cout << ", " << count(static_cast<size_t>(lt.ignored_lines), "unrelated line") << " ignored";
+  std::cout << ", " << count(t.cpus.size(), "CPU") << ", "
+            << count(static_cast<size_t>(count_domains(t)), "domain");
+  if (lt.ignored_lines > 0)
+    std::cout << ", " << count(static_cast<size_t>(lt.ignored_lines), "unrelated line")
+              << " ignored";
   std::cout << "\n";
   for (const std::string& note : all_notes(lt, r)) std::cout << "note: " << note << "\n";
   if (!quiet) {
@@ -72,14 +76,19 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   std::cout << "result: " << file << ": " << verdict_text(violations, judged, "sound") << "\n";
 }
 
-nlohmann::json file_json(const std::string& file, const LoadedTopology& lt, const TopoCheckReport& r,
-                         const std::vector<Violation>& violations, const Judged& judged) {
+nlohmann::json file_json(const std::string& file, const LoadedTopology& lt,
+                         const TopoCheckReport& r, const std::vector<Violation>& violations,
+                         const Judged& judged) {
   const Topology& t = lt.topology;
-  nlohmann::json j = {{"file", file}, {"format", t.source.format},
+  nlohmann::json j = {{"file", file},
+                      {"format", t.source.format},
                       {"result", verdict_word(verdict_of(violations, judged), "sound")},
-                      {"verdict", verdict_text(violations, judged, "sound")}, {"judged", judged_json(judged)},
-                      {"cpus", t.cpus.size()}, {"domains_total", count_domains(t)},
-                      {"ignored_lines", lt.ignored_lines}, {"notes", all_notes(lt, r)}};
+                      {"verdict", verdict_text(violations, judged, "sound")},
+                      {"judged", judged_json(judged)},
+                      {"cpus", t.cpus.size()},
+                      {"domains_total", count_domains(t)},
+                      {"ignored_lines", lt.ignored_lines},
+                      {"notes", all_notes(lt, r)}};
   if (t.era) j["era"] = t.era->str();
   nlohmann::json domains = nlohmann::json::array();
   for (const DomainVerdict& d : r.domains) {
@@ -122,16 +131,20 @@ int run_check(const CheckOptions& o) {
       const TopoCheckReport r = check_topology(lt.topology);
       const std::vector<Violation> violations = with_file(r.violations, name);
       const Judged judged = judged_of(r.checks, required);
-      if (o.json) files.push_back(file_json(name, lt, r, violations, judged));
-      else print_text(name, lt, r, violations, judged, o.quiet);
+      if (o.json)
+        files.push_back(file_json(name, lt, r, violations, judged));
+      else
+        print_text(name, lt, r, violations, judged, o.quiet);
       suites.push_back(junit_suite(name, r.checks, violations, required));
       status = worse(status, verdict_exit(verdict_of(violations, judged)));
     } catch (const InputError& e) {
       report_error(e);
       nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
-      for (const auto& [line, message] : e.more) errors.push_back({{"line", line}, {"message", message}});
+      for (const auto& [line, message] : e.more)
+        errors.push_back({{"line", line}, {"message", message}});
       files.push_back({{"file", name}, {"result", "error"}, {"errors", errors}});
-      suites.push_back(JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}});
+      suites.push_back(
+          JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}});
       status = kBadInput;
     }
   }
@@ -140,7 +153,8 @@ int run_check(const CheckOptions& o) {
                          : status == kViolation ? "violated"
                          : status == kUnknown   ? "not checkable"
                                                 : "error";
-    std::cout << nlohmann::json{{"command", "topology check"}, {"result", result}, {"files", files}}.dump(2)
+    std::cout << nlohmann::json{{"command", "topology check"}, {"result", result}, {"files", files}}
+                     .dump(2)
               << "\n";
   }
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm topology check", suites));
@@ -150,8 +164,10 @@ int run_check(const CheckOptions& o) {
 // The output formats of `topology build`, each a writer of traces/topology_dump/write.h.
 using DumpWriter = std::string (*)(const Topology&, KernelVersion);
 const std::map<std::string, DumpWriter>& dump_writers() {
-  static const std::map<std::string, DumpWriter> kWriters = {
-      {"dmesg", write_dmesg}, {"debugfs", write_debugfs}, {"sysctl", write_sysctl}, {"schedstat", write_schedstat}};
+  static const std::map<std::string, DumpWriter> kWriters = {{"dmesg", write_dmesg},
+                                                             {"debugfs", write_debugfs},
+                                                             {"sysctl", write_sysctl},
+                                                             {"schedstat", write_schedstat}};
   return kWriters;
 }
 
@@ -172,7 +188,8 @@ int run_build(const BuildOptions& o) {
   const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
   std::error_code ec;
   if (!names_host(o.spec) && std::filesystem::exists(o.spec, ec))
-    throw UsageError("'" + o.spec + "' is a file; 'topology build' takes a SPEC (use 'topology show' for dumps)");
+    throw UsageError("'" + o.spec +
+                     "' is a file; 'topology build' takes a SPEC (use 'topology show' for dumps)");
   const LoadedTopology lt = load_topology(o.spec, era);
   const KernelVersion out_era = lt.topology.era.value_or(kNewestModelledKernel);
   write_output(o.output, dump_writers().at(o.format)(lt.topology, out_era));
@@ -196,7 +213,8 @@ std::string presets_help() {
   std::string s = "Presets:\n";
   for (const MachinePreset& p : machine_presets()) {
     std::string name(p.name);
-    s += "  " + name + std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') + std::string(p.description) + "\n";
+    s += "  " + name + std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') +
+         std::string(p.description) + "\n";
   }
   return s;
 }
@@ -217,20 +235,26 @@ void add_topology_commands(CLI::App& app, int& status) {
       "named check that could not judge a failure. With many files the exit is the worst one's.\n"
       "Exit: 0 sound, 1 violations or a required check not judged, 2 unreadable input, 3 not\n"
       "checkable (no check could look at the input, e.g. a listing of level names only).");
-  c->add_option("files", check->files, "Dump files, or - for standard input; a SPEC checks a built topology")
+  c->add_option("files", check->files,
+                "Dump files, or - for standard input; a SPEC checks a built topology")
       ->required();
   c->add_flag("--json", check->json, "Print one JSON document instead of text");
-  c->add_option("--junit", check->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
-  c->add_flag("-q,--quiet", check->quiet, "Print violations and the summary only, not every domain");
-  c->add_option("--era", check->era, "Kernel the dump came from (e.g. v5.4), where the text is ambiguous");
+  c->add_option("--junit", check->junit,
+                "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_flag("-q,--quiet", check->quiet,
+              "Print violations and the summary only, not every domain");
+  c->add_option("--era", check->era,
+                "Kernel the dump came from (e.g. v5.4), where the text is ambiguous");
   c->add_option("--require", check->require,
                 "Fail (exit 1) when one of these checks could not judge a dump: ID[,ID...] or all")
       ->type_name("ID,...");
   c->footer(
       "Examples:\n"
       "  dmesg | sbm topology check -\n"
-      "  sbm topology check --era v2.6.12 old-boot.log     (single-CPU domains were kept before v2.6.13)\n"
-      "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} output)\n"
+      "  sbm topology check --era v2.6.12 old-boot.log     (single-CPU domains were kept before "
+      "v2.6.13)\n"
+      "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} "
+      "output)\n"
       "  sbm topology check --require all boot.log         (fail unless every TOPO check judged)");
   c->callback([check, &status] { status = run_check(*check); });
 
@@ -249,21 +273,31 @@ void add_topology_commands(CLI::App& app, int& status) {
             "  sbm topology build host\n"
             "  sbm topology build host:tests/data/sysfs/x86-2s-numa --format debugfs\n");
   b->add_option("spec", build->spec, "Preset name, SPEC, host or host:DIR")->required();
-  b->add_option("--era", build->era, "Kernel version whose builder and print format to use (default: host's kernel, a SPEC's era=, else v6.19)");
-  b->add_option("--format", build->format, "Output format: dmesg (sched_verbose, the era's layout), debugfs, sysctl, schedstat")
+  b->add_option("--era", build->era,
+                "Kernel version whose builder and print format to use (default: host's kernel, a "
+                "SPEC's era=, else v6.19)");
+  b->add_option(
+       "--format", build->format,
+       "Output format: dmesg (sched_verbose, the era's layout), debugfs, sysctl, schedstat")
       ->check(CLI::IsMember(dump_writer_names()));
   b->add_option("-o,--output", build->output, "Write to FILE instead of standard output");
   b->callback([build, &status] { status = run_build(*build); });
 
   auto show = std::make_shared<ShowOptions>();
-  CLI::App* s = topo->add_subcommand("show", "Show a dump, SPEC or host machine as a tree of distinct domains, or as Graphviz DOT");
-  s->footer("Examples:\n"
-            "  sbm topology show kunpeng\n"
-            "  sbm topology show host\n"
-            "  sbm topology show host:tests/data/sysfs/x86-hybrid-adl --dot | dot -Tsvg > adl.svg\n");
-  s->add_option("input", show->input, "Dump file, - for standard input, SPEC, host or host:DIR (sysfs)")->required();
+  CLI::App* s = topo->add_subcommand(
+      "show",
+      "Show a dump, SPEC or host machine as a tree of distinct domains, or as Graphviz DOT");
+  s->footer(
+      "Examples:\n"
+      "  sbm topology show kunpeng\n"
+      "  sbm topology show host\n"
+      "  sbm topology show host:tests/data/sysfs/x86-hybrid-adl --dot | dot -Tsvg > adl.svg\n");
+  s->add_option("input", show->input,
+                "Dump file, - for standard input, SPEC, host or host:DIR (sysfs)")
+      ->required();
   s->add_flag("--dot", show->dot, "Print Graphviz DOT (render with: dot -Tsvg)");
-  s->add_option("--era", show->era, "Kernel version (for SPECs: the builder's era; for dumps: a hint)");
+  s->add_option("--era", show->era,
+                "Kernel version (for SPECs: the builder's era; for dumps: a hint)");
   s->callback([show, &status] { status = run_show(*show); });
 }
 

@@ -6,11 +6,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/mutants.h"
-#include "model/topology/sched_hotplug.h"
 #include "model/profile.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
+#include "model/topology/sched_hotplug.h"
 #include "model/topology/topology_spec.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
@@ -41,7 +41,9 @@ Profile lookup_profile(const GenOptions& o) {
   if (!p.profile) throw UsageError("--profile: " + p.error);
   if (!o.mutant.empty()) {
     const MutantInfo* m = find_mutant(o.mutant);
-    if (!m) throw UsageError("--mutant: unknown mutant '" + o.mutant + "' (known: " + std::string(mutant_names()) + ")");
+    if (!m)
+      throw UsageError("--mutant: unknown mutant '" + o.mutant +
+                       "' (known: " + std::string(mutant_names()) + ")");
     // The simulator builds its topology with the era's own options: a builder mutant
     // (numa-diameter-groups, ...) changes nothing here; `sbm mutants` checks those builds.
     apply_mutant(m->id, *p.profile, nullptr);
@@ -70,10 +72,12 @@ int run_gen(const GenOptions& o) {
   const bool from_dump = names_a_dump(o.topology);
   if (from_dump) {
     if (o.hotplug != 0)
-      throw UsageError("--hotplug needs a topology SPEC: a dump has no machine description to "
-                       "rebuild the domains from");
+      throw UsageError(
+          "--hotplug needs a topology SPEC: a dump has no machine description to "
+          "rebuild the domains from");
     LoadedTopology loaded = load_topology(o.topology, std::nullopt);
-    for (const std::string& note : loaded.notes) std::cerr << display_name(o.topology) << ": note: " << note << "\n";
+    for (const std::string& note : loaded.notes)
+      std::cerr << display_name(o.topology) << ": note: " << note << "\n";
     config.topology = std::move(loaded.topology);
   } else {
     const SpecParse spec = machine_spec_of(o.topology);
@@ -109,9 +113,9 @@ int run_gen(const GenOptions& o) {
   out.flush();
   const SimSummary& s = sim.summary();
   std::cerr << "sbm trace gen: " << s.ticks << " ticks, " << s.steps << " steps, " << s.passes
-            << " balancing passes, " << s.balances << " balances, " << s.migrations << " migrations, "
-            << s.active_balances << " active balances, " << s.serialize_busy << " serialize-busy, "
-            << hotplugs << " hotplugs\n";
+            << " balancing passes, " << s.balances << " balances, " << s.migrations
+            << " migrations, " << s.active_balances << " active balances, " << s.serialize_busy
+            << " serialize-busy, " << hotplugs << " hotplugs\n";
   return kConforms;
 }
 
@@ -119,7 +123,8 @@ std::string workloads_help() {
   std::string s = "Workloads:\n";
   for (const WorkloadInfo& w : workload_names()) {
     std::string name(w.name);
-    s += "  " + name + std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') + std::string(w.description) + "\n";
+    s += "  " + name + std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') +
+         std::string(w.description) + "\n";
   }
   s += "Profiles: ";
   for (const std::string& p : profile_names()) s += p + " ";
@@ -129,7 +134,10 @@ std::string workloads_help() {
 }  // namespace
 
 void add_trace_commands(CLI::App& app, int& status) {
-  CLI::App* trace = app.add_subcommand("trace", "Generate kernel-like balancing traces with the simulator (gen), record the running kernel's (record), and check any trace, a kernel's or another balancer's, against the model (check)");
+  CLI::App* trace = app.add_subcommand(
+      "trace",
+      "Generate kernel-like balancing traces with the simulator (gen), record the running kernel's "
+      "(record), and check any trace, a kernel's or another balancer's, against the model (check)");
   trace->require_subcommand(1);
   auto gen = std::make_shared<GenOptions>();
   CLI::App* g = trace->add_subcommand(
@@ -138,22 +146,26 @@ void add_trace_commands(CLI::App& app, int& status) {
       "ftrace-style text trace (spec/trace-format.md). Same arguments, same bytes.");
   g->footer(workloads_help());
   g->add_option("--topology", gen->topology,
-                 "Topology SPEC or preset, or host / host:DIR (this machine's sysfs, or a copy rooted at DIR), "
-                 "built for the profile's era (default laptop); or a dump "
-                 "FILE (or - for stdin) in any format 'sbm topology check' reads, simulated as "
-                 "read, with the flags and tunables it lacks taken from the era's sd_init()");
+                "Topology SPEC or preset, or host / host:DIR (this machine's sysfs, or a copy "
+                "rooted at DIR), "
+                "built for the profile's era (default laptop); or a dump "
+                "FILE (or - for stdin) in any format 'sbm topology check' reads, simulated as "
+                "read, with the flags and tunables it lacks taken from the era's sd_init()");
   g->add_option("--profile", gen->profile, "Kernel-era profile (default v6.17)");
-  g->add_option("--ticks", gen->ticks, "Jiffies to simulate (default 1000)")->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
-  g->add_option("--seed", gen->seed, "Seed of the step interleaving and random workloads (default 1)");
+  g->add_option("--ticks", gen->ticks, "Jiffies to simulate (default 1000)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  g->add_option("--seed", gen->seed,
+                "Seed of the step interleaving and random workloads (default 1)");
   g->add_option("--workload", gen->workload, "Named workload (default churn)");
   g->add_option("--hz", gen->hz, "CONFIG_HZ (default: the profile's)");
-  g->add_option("--jiffies-bits", gen->jiffies_bits, "Width of jiffies, 32 or 64 (default: the profile's)");
+  g->add_option("--jiffies-bits", gen->jiffies_bits,
+                "Width of jiffies, 32 or 64 (default: the profile's)");
   g->add_option("--hotplug", gen->hotplug,
-                 "Every N jiffies take a random CPU down or bring an offline one up (seeded; "
-                 "default 0: never; spec/simulator.md \"CPU hotplug\")");
+                "Every N jiffies take a random CPU down or bring an offline one up (seeded; "
+                "default 0: never; spec/simulator.md \"CPU hotplug\")");
   g->add_option("--mutant", gen->mutant,
-                 "Simulate a buggy variant of the model (spec/mutants.md); 'sbm trace check' of the "
-                 "trace then replays it against the unmutated model");
+                "Simulate a buggy variant of the model (spec/mutants.md); 'sbm trace check' of the "
+                "trace then replays it against the unmutated model");
   g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
   g->callback([gen, &status] { status = run_gen(*gen); });
   add_trace_check_command(trace, status);

@@ -115,21 +115,23 @@ LaneVerdict lane_verdict(const TraceCheckResult& run, const RequiredChecks& requ
 }
 
 void print_header(const std::string& name, const MainlineCheckSummary& s) {
-  std::cout << "== " << name << ": " << s.lines << " lines, " << s.events << " events, " << s.unparsed
-            << " unparsed, " << s.gaps << " gaps\n";
+  std::cout << "== " << name << ": " << s.lines << " lines, " << s.events << " events, "
+            << s.unparsed << " unparsed, " << s.gaps << " gaps\n";
 }
 
-void print_text(const std::string& name, const TraceCheckResult& run, const LaneVerdict& verdict, bool quiet) {
+void print_text(const std::string& name, const TraceCheckResult& run, const LaneVerdict& verdict,
+                bool quiet) {
   const MainlineCheckSummary& s = run.summary;
   print_header(name, s);
   if (!quiet) {
     std::cout << "events: " << counts_text(s.events_by_name) << "\n";
     if (run.replayed())
-      std::cout << "replay: " << run.replay.balance_events << " balancing events in " << run.replay.windows
-                << " windows, " << run.replay.malformed << " malformed, " << run.replay.dropped_windows
-                << " windows dropped at gaps or malformed events\n";
+      std::cout << "replay: " << run.replay.balance_events << " balancing events in "
+                << run.replay.windows << " windows, " << run.replay.malformed << " malformed, "
+                << run.replay.dropped_windows << " windows dropped at gaps or malformed events\n";
   }
-  if (!s.unknown_events.empty()) std::cout << "unknown events: " << counts_text(s.unknown_events) << "\n";
+  if (!s.unknown_events.empty())
+    std::cout << "unknown events: " << counts_text(s.unknown_events) << "\n";
   for (const Violation& v : run.violations) {
     std::cout << format_violation(v) << "\n";
     if (!run.context.empty()) {
@@ -137,26 +139,31 @@ void print_text(const std::string& name, const TraceCheckResult& run, const Lane
       for (const std::string& line : run.context) std::cout << "  | " << line << "\n";
     }
   }
-  if (run.stopped) std::cout << "stopped at the first violation (--keep-going checks the whole trace)\n";
+  if (run.stopped)
+    std::cout << "stopped at the first violation (--keep-going checks the whole trace)\n";
   std::cout << checks_summary_text(run.checks());
   for (const std::string& note : s.notes) std::cout << "note: " << note << "\n";
   for (const std::string& note : run.cadence.notes) std::cout << "note: " << note << "\n";
   if (run.replayed()) {
-    if (!run.replay.not_checkable.empty()) std::cout << "note: replay not checkable: " << run.replay.not_checkable << "\n";
+    if (!run.replay.not_checkable.empty())
+      std::cout << "note: replay not checkable: " << run.replay.not_checkable << "\n";
     for (const std::string& note : run.replay.notes) std::cout << "note: replay: " << note << "\n";
   }
   std::cout << "result: " << name << ": " << verdict.text << "\n";
 }
 
 // --profile auto: which profiles the trace conforms to, and where each other one departs.
-std::vector<std::string> conforming_profiles(const TraceCheck& check, const RequiredChecks& required) {
+std::vector<std::string> conforming_profiles(const TraceCheck& check,
+                                             const RequiredChecks& required) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < check.lanes(); ++i)
-    if (lane_verdict(check.result(i), required).verdict == Verdict::Good) out.push_back(check.profile(i));
+    if (lane_verdict(check.result(i), required).verdict == Verdict::Good)
+      out.push_back(check.profile(i));
   return out;
 }
 
-void print_auto_text(const std::string& name, const TraceCheck& check, const RequiredChecks& required, bool quiet) {
+void print_auto_text(const std::string& name, const TraceCheck& check,
+                     const RequiredChecks& required, bool quiet) {
   // The lane that read furthest saw the whole trace (the others stopped at a violation).
   const MainlineCheckSummary& read = check.furthest().summary;
   print_header(name, read);
@@ -180,7 +187,8 @@ void print_auto_text(const std::string& name, const TraceCheck& check, const Req
   std::cout << "\n";
 }
 
-nlohmann::json run_json(const std::string& name, const TraceCheckResult& run, const LaneVerdict& verdict) {
+nlohmann::json run_json(const std::string& name, const TraceCheckResult& run,
+                        const LaneVerdict& verdict) {
   const MainlineCheckSummary& s = run.summary;
   nlohmann::json violations = nlohmann::json::array();
   for (const Violation& v : run.violations) {
@@ -191,14 +199,20 @@ nlohmann::json run_json(const std::string& name, const TraceCheckResult& run, co
   nlohmann::json checks = nlohmann::json::array();
   for (const CheckSummary& c : run.checks()) checks.push_back(check_summary_json(c));
   nlohmann::json unparsed = nlohmann::json::array();
-  for (const auto& [line, reason] : s.first_unparsed) unparsed.push_back({{"line", line}, {"error", reason}});
+  for (const auto& [line, reason] : s.first_unparsed)
+    unparsed.push_back({{"line", line}, {"error", reason}});
   nlohmann::json replay = nullptr;
   if (run.replayed()) {
     const ReplaySummary& r = run.replay;
     nlohmann::json malformed = nlohmann::json::array();
-    for (const auto& [line, reason] : r.first_malformed) malformed.push_back({{"line", line}, {"error", reason}});
-    replay = {{"balance_events", r.balance_events}, {"windows", r.windows},       {"malformed", r.malformed},
-              {"first_malformed", malformed},       {"dropped_windows", r.dropped_windows}, {"not_checkable", r.not_checkable},
+    for (const auto& [line, reason] : r.first_malformed)
+      malformed.push_back({{"line", line}, {"error", reason}});
+    replay = {{"balance_events", r.balance_events},
+              {"windows", r.windows},
+              {"malformed", r.malformed},
+              {"first_malformed", malformed},
+              {"dropped_windows", r.dropped_windows},
+              {"not_checkable", r.not_checkable},
               {"notes", r.notes}};
   }
   return {{"command", "trace check"},
@@ -218,10 +232,11 @@ nlohmann::json run_json(const std::string& name, const TraceCheckResult& run, co
           {"gaps", s.gaps},
           {"violations", violations},
           {"checks", checks},
-          {"cadence", {{"ticks", run.cadence.ticks},
-                       {"ticks_judged", run.cadence.ticks_judged},
-                       {"tick_raises", run.cadence.tick_raises},
-                       {"tick_raises_judged", run.cadence.judged_raises}}},
+          {"cadence",
+           {{"ticks", run.cadence.ticks},
+            {"ticks_judged", run.cadence.ticks_judged},
+            {"tick_raises", run.cadence.tick_raises},
+            {"tick_raises_judged", run.cadence.judged_raises}}},
           {"notes", s.notes},
           {"cadence_notes", run.cadence.notes}};
 }
@@ -242,8 +257,8 @@ void print_read_problems(const std::string& name, const TraceCheckResult& run) {
 
 // A trace.dat (spec/trace-format.md, "trace.dat"): one that does not open or read to its end is
 // bad input.
-void check_trace_dat(std::unique_ptr<TraceDatReader> dat, const std::string& error, const std::string& name,
-                     TraceCheck& check) {
+void check_trace_dat(std::unique_ptr<TraceDatReader> dat, const std::string& error,
+                     const std::string& name, TraceCheck& check) {
   if (!dat) throw InputError(name, 0, error);
   check_trace(*dat, check);
   if (!dat->error().empty()) throw InputError(name, 0, dat->error());
@@ -260,8 +275,9 @@ void check_stream(std::istream& in, const std::string& name, TraceCheck& check) 
     TraceReader reader(input.stream());
     check_trace(reader, check);
   } else if (input.error().empty()) {
-    throw InputError(name, 0, (input.compression().empty() ? "" : input.compression() + " holding ") +
-                                  refused_input_reason(input.kind()));
+    throw InputError(name, 0,
+                     (input.compression().empty() ? "" : input.compression() + " holding ") +
+                         refused_input_reason(input.kind()));
   }
   if (!input.error().empty()) throw InputError(name, 0, input.error());
 }
@@ -270,9 +286,11 @@ void check_stream(std::istream& in, const std::string& name, TraceCheck& check) 
 // FIFO, a compressed file, an empty one).
 void check_file(const std::string& file, const std::string& name, TraceCheck& check) {
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw InputError(name, 0, "is a directory; expected a trace file");
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(name, 0, "is a directory; expected a trace file");
   std::optional<MappedFile> mapped = MappedFile::open(file);
-  const TraceInputKind kind = mapped ? sniff_trace_input(mapped->text().substr(0, kSniffBytes)) : TraceInputKind::Empty;
+  const TraceInputKind kind =
+      mapped ? sniff_trace_input(mapped->text().substr(0, kSniffBytes)) : TraceInputKind::Empty;
   if (kind == TraceInputKind::TraceDat) {
     std::string error;
     check_trace_dat(TraceDatReader::open_file(file, error), error, name, check);
@@ -291,7 +309,8 @@ void check_file(const std::string& file, const std::string& name, TraceCheck& ch
 void require_events(const std::string& name, const MainlineCheckSummary& s) {
   if (s.events > 0) return;
   std::string what = std::to_string(s.lines) + " line" + (s.lines == 1 ? "" : "s");
-  if (s.unparsed > 0) what += ", " + std::to_string(s.unparsed) + " of them not read as trace lines";
+  if (s.unparsed > 0)
+    what += ", " + std::to_string(s.unparsed) + " of them not read as trace lines";
   throw InputError(name, 0, "no trace event read (" + what + ")");
 }
 
@@ -303,18 +322,21 @@ int run_trace_check(const TraceCheckOptions& o) {
     lanes.push_back(make_lane(o, p));
   const RequiredChecks required(o.require, trace_check_ids());
   TraceCheck check(lanes, !o.keep_going, name);
-  if (o.file == "-") check_stream(std::cin, name, check);
-  else check_file(o.file, name, check);
+  if (o.file == "-")
+    check_stream(std::cin, name, check);
+  else
+    check_file(o.file, name, check);
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
   print_read_problems(name, read);
   require_events(name, read.summary);
   // sbm events, none of them readable: there is nothing to replay.
-  const bool unreadable = read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
+  const bool unreadable =
+      read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
   std::vector<JUnitSuite> suites;
   for (std::size_t i = 0; i < check.lanes(); ++i)
-    suites.push_back(junit_suite(automatic ? name + " [" + check.profile(i) + "]" : name, check.result(i).checks(),
-                                 check.result(i).violations, required));
+    suites.push_back(junit_suite(automatic ? name + " [" + check.profile(i) + "]" : name,
+                                 check.result(i).checks(), check.result(i).violations, required));
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm trace check", suites));
   if (automatic) {
     const std::vector<std::string> ok = conforming_profiles(check, required);
@@ -325,8 +347,11 @@ int run_trace_check(const TraceCheckOptions& o) {
         j["profile"] = check.profile(i);
         profiles.push_back(std::move(j));
       }
-      const nlohmann::json doc = {{"command", "trace check"}, {"file", name},         {"profile", "auto"},
-                                  {"conforms_to", ok},       {"result", ok.empty() ? "violated" : "conforms"},
+      const nlohmann::json doc = {{"command", "trace check"},
+                                  {"file", name},
+                                  {"profile", "auto"},
+                                  {"conforms_to", ok},
+                                  {"result", ok.empty() ? "violated" : "conforms"},
                                   {"profiles", profiles}};
       std::cout << doc.dump(2) << "\n";
     } else {
@@ -336,8 +361,10 @@ int run_trace_check(const TraceCheckOptions& o) {
   }
   const TraceCheckResult& run = check.result();
   const LaneVerdict verdict = lane_verdict(run, required);
-  if (o.json) std::cout << run_json(name, run, verdict).dump(2) << "\n";
-  else print_text(name, run, verdict, o.quiet);
+  if (o.json)
+    std::cout << run_json(name, run, verdict).dump(2) << "\n";
+  else
+    print_text(name, run, verdict, o.quiet);
   return unreadable ? kBadInput : verdict_exit(verdict.verdict);
 }
 
@@ -351,24 +378,24 @@ std::string check_help() {
       "Check a kernel trace (ftrace text, trace-cmd report, perf script, sbm's own format, or\n"
       "trace-cmd's binary trace.dat, known by its magic, from a file or standard input) on what\n"
       "its mainline events allow (spec/invariants.md, section 8):\n";
-  for (const InvariantInfo& i : mainline_trace_invariants())
-    s += help_row(i);
-  s +=
-      "Events used: sched_switch, sched_wakeup, sched_wakeup_new, sched_waking, sched_migrate_task,\n"
-      "softirq_raise/entry/exit, sched_process_exit, and the comm-pid column of every line.\n"
-      "MIG-5 and WC-2 need sched_switch; the raise half of NB-3 needs softirq_raise. Facts start\n"
-      "unknown (excerpts start mid-stream) and are forgotten at lost-events markers (gaps).\n"
-      "Affinity is not in the trace: WC-2 skips per-CPU kthreads (comm name/N) only.\n"
-      "Given the machine (the header's # profile:, # hz: and # topology-dump:, as sbm trace record\n"
-      "writes them, or --profile and --topology), kernel events also judge periodic balancing:\n";
-  for (const InvariantInfo& i : machine_trace_invariants())
-    s += help_row(i);
+  for (const InvariantInfo& i : mainline_trace_invariants()) s += help_row(i);
+  s += "Events used: sched_switch, sched_wakeup, sched_wakeup_new, sched_waking, "
+       "sched_migrate_task,\n"
+       "softirq_raise/entry/exit, sched_process_exit, and the comm-pid column of every line.\n"
+       "MIG-5 and WC-2 need sched_switch; the raise half of NB-3 needs softirq_raise. Facts start\n"
+       "unknown (excerpts start mid-stream) and are forgotten at lost-events markers (gaps).\n"
+       "Affinity is not in the trace: WC-2 skips per-CPU kthreads (comm name/N) only.\n"
+       "Given the machine (the header's # profile:, # hz: and # topology-dump:, as sbm trace "
+       "record\n"
+       "writes them, or --profile and --topology), kernel events also judge periodic balancing:\n";
+  for (const InvariantInfo& i : machine_trace_invariants()) s += help_row(i);
   s +=
       "NB-4 reads the tick (timer:hrtimer_expire_entry/exit), NOHZ-4 the csd:csd_* events of\n"
       "nohz_csd_func; NB-4 keeps every hidden last_balance / balance_interval / next_balance the\n"
       "trace allows and reports how many tick raises it judged.\n"
       "Not checked on mainline events: the rest of the balancing model (which domains a pass\n"
-      "visits, next_balance values, serialization, the ILB's choices): it needs the sched_balance_*\n"
+      "visits, next_balance values, serialization, the ILB's choices): it needs the "
+      "sched_balance_*\n"
       "events.\n"
       "A trace with sched_balance_* events (sbm trace gen, spec/trace-format.md) is also replayed\n"
       "into the balancing model, one jiffy at a time, on the machine of its header (# profile:,\n"
@@ -378,9 +405,11 @@ std::string check_help() {
       if (i.id == id) s += help_row(i);
   s +=
       "A malformed sbm event is an error of its line; the check goes on without it.\n"
-      "--profile auto runs every profile side by side over one read of the trace, each stopping at\n"
+      "--profile auto runs every profile side by side over one read of the trace, each stopping "
+      "at\n"
       "its first violation, and prints which profiles the trace conforms to.\n"
-      "gzip and zstd input is unpacked (known by content, from a file or standard input); an input\n"
+      "gzip and zstd input is unpacked (known by content, from a file or standard input); an "
+      "input\n"
       "from which no event is read (empty, binary, not a trace) is bad input, never \"conforms\".\n"
       "The verdict says how many checks judged the input and which could not; --require makes a\n"
       "named check that could not judge a failure.\n"
@@ -395,32 +424,40 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   auto o = std::make_shared<TraceCheckOptions>();
   CLI::App* c = trace->add_subcommand("check", check_help());
   c->add_option("file", o->file, "Trace file, or - for standard input")->required();
-  c->add_option("--profile", o->profile,
-                "Kernel-era profile (e.g. v2.6.20, v6.17): picks the SCHED softirq vec (6 before v2.6.32, "
-                "7 from it) and the model the sbm events replay into (default: the trace's # profile:, and any "
-                "vec with action=SCHED); 'auto' checks against every profile and reports those the trace "
-                "conforms to (exit 0 if any)");
-  c->add_option("--topology", o->topology,
-                "Replay on this machine instead of the trace's embedded dump: a SPEC (preset or key=value, "
-                "or host / host:DIR for a sysfs tree; built for the profile's era) or a topology dump FILE");
+  c->add_option(
+      "--profile", o->profile,
+      "Kernel-era profile (e.g. v2.6.20, v6.17): picks the SCHED softirq vec (6 before v2.6.32, "
+      "7 from it) and the model the sbm events replay into (default: the trace's # profile:, and "
+      "any "
+      "vec with action=SCHED); 'auto' checks against every profile and reports those the trace "
+      "conforms to (exit 0 if any)");
+  c->add_option(
+      "--topology", o->topology,
+      "Replay on this machine instead of the trace's embedded dump: a SPEC (preset or key=value, "
+      "or host / host:DIR for a sysfs tree; built for the profile's era) or a topology dump FILE");
   c->add_option("--hz", o->hz,
-                "The kernel's HZ (CONFIG_HZ), for a trace that does not say it (a trace.dat, ftrace's text): "
+                "The kernel's HZ (CONFIG_HZ), for a trace that does not say it (a trace.dat, "
+                "ftrace's text): "
                 "NB-4 and the replay count jiffies with it (default: the trace's # hz:)")
       ->check(CLI::PositiveNumber);
   c->add_option("--idle-threshold", o->idle_threshold_ms,
                 "WC-2: report a CPU idle this many ms while a task waits elsewhere (default 100)")
       ->check(CLI::PositiveNumber);
-  c->add_flag("--keep-going", o->keep_going, "Check the whole trace instead of stopping at the first violation");
+  c->add_flag("--keep-going", o->keep_going,
+              "Check the whole trace instead of stopping at the first violation");
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
-  c->add_option("--junit", o->junit, "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_option("--junit", o->junit,
+                "Also write a JUnit XML report to FILE (one test case per invariant)");
   c->add_flag("-q,--quiet", o->quiet, "Print violations and the summary only");
-  c->add_option("--require", o->require,
-                "Fail (exit 1) when one of these checks could not judge the input: ID[,ID...] or all")
+  c->add_option(
+       "--require", o->require,
+       "Fail (exit 1) when one of these checks could not judge the input: ID[,ID...] or all")
       ->type_name("ID,...");
   c->footer(
       "Examples:\n"
       "  trace-cmd report | sbm trace check - --keep-going\n"
-      "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary file\n"
+      "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary "
+      "file\n"
       "  sbm trace check run.trace --profile auto --json");
   c->callback([o, &status] { status = run_trace_check(*o); });
 }

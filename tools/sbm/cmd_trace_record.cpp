@@ -42,7 +42,7 @@ using Clock = std::chrono::steady_clock;
 
 struct RecordOptions {
   std::string output = "-";
-  double seconds = 0;  // 0: until the command ends
+  double seconds = 0;               // 0: until the command ends
   std::vector<std::string> events;  // as given; empty: default_record_events()
   unsigned buffer_kb = 8192;
   std::vector<std::string> command;
@@ -95,15 +95,19 @@ std::string signal_name(int sig) {
 // An argument as a shell reads it back, on one line: POSIX quoting, or bash's $'...' when it
 // holds a control character (a newline would break the header line it is written into).
 std::string shell_quote(const std::string& arg) {
-  const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                           "0123456789_-+=.,/:@%") == std::string::npos;
+  const bool plain = !arg.empty() && arg.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789_-+=.,/:@%") == std::string::npos;
   if (plain) return arg;
   if (std::any_of(arg.begin(), arg.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
     std::string q = "$'";
     for (const unsigned char c : arg) {
-      if (c == '\\' || c == '\'') q += std::string("\\") + static_cast<char>(c);
-      else if (c == '\n') q += "\\n";
-      else if (c == '\t') q += "\\t";
+      if (c == '\\' || c == '\'')
+        q += std::string("\\") + static_cast<char>(c);
+      else if (c == '\n')
+        q += "\\n";
+      else if (c == '\t')
+        q += "\\t";
       else if (c < 0x20 || c == 0x7f) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "\\x%02x", c);
@@ -139,7 +143,8 @@ std::string seconds_text(double s) {
 
 // The command that records the same way, defaults spelled out.
 std::string generator_line(const RecordOptions& o, const std::vector<TraceEventName>& events) {
-  std::string line = "sbm trace record -e " + event_list(events) + " --buffer-kb " + std::to_string(o.buffer_kb);
+  std::string line =
+      "sbm trace record -e " + event_list(events) + " --buffer-kb " + std::to_string(o.buffer_kb);
   if (o.seconds > 0) line += " --seconds " + seconds_text(o.seconds);
   if (!o.command.empty()) line += " -- " + joined(o.command);
   return line;
@@ -166,23 +171,29 @@ RecordHeader record_header(const RecordOptions& o, const std::vector<TraceEventN
   if (config) h.hz = kconfig_hz(*config);
   if (!h.hz)
     std::cerr << "sbm trace record: note: CONFIG_HZ not found (/proc/config.gz"
-              << (config ? " has no CONFIG_HZ" : " not readable") << "): the trace has no # hz: line\n";
+              << (config ? " has no CONFIG_HZ" : " not readable")
+              << "): the trace has no # hz: line\n";
   const std::optional<KernelVersion> release = parse_kernel_version(h.kernel);
-  if (const auto profile = release ? profile_for_release(*release) : std::nullopt) h.profile = *profile;
-  else std::cerr << "sbm trace record: note: no sbm profile fits kernel " << h.kernel << ": the trace has no # profile: line\n";
+  if (const auto profile = release ? profile_for_release(*release) : std::nullopt)
+    h.profile = *profile;
+  else
+    std::cerr << "sbm trace record: note: no sbm profile fits kernel " << h.kernel
+              << ": the trace has no # profile: line\n";
   h.recorded = "events=" + event_list(events) + " buffer-kb=" + std::to_string(o.buffer_kb);
   if (o.seconds > 0) h.recorded += " seconds=" + seconds_text(o.seconds);
   if (!o.command.empty()) h.recorded += " command=" + joined(o.command);
   // The host's sched domains as the kernel of its era builds them from /sys (spec/topology-
   // builder.md, "The host"), printed as that era's sched_verbose: `sbm trace check` replays
   // and judges NB-4 and MIG-7 on them.
-  if (const auto era = h.profile.empty() ? std::nullopt : std::optional(find_profile(h.profile).profile->version)) {
+  if (const auto era = h.profile.empty()
+                           ? std::nullopt
+                           : std::optional(find_profile(h.profile).profile->version)) {
     try {
       std::istringstream dump(write_dmesg(load_topology("host", era).topology, *era));
       for (std::string line; std::getline(dump, line);) h.topology_dump.push_back(line);
     } catch (const std::exception& e) {
-      std::cerr << "sbm trace record: note: the host's sched domains could not be built (" << e.what()
-                << "): the trace has no # topology-dump: lines\n";
+      std::cerr << "sbm trace record: note: the host's sched domains could not be built ("
+                << e.what() << "): the trace has no # topology-dump: lines\n";
     }
   }
   return h;
@@ -210,7 +221,9 @@ class Output {
     while (!text.empty()) {
       const ssize_t n = ::write(fd_, text.data(), text.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw UsageError("cannot write " + name() + ": " + (n < 0 ? std::strerror(errno) : "no progress"));
+      if (n <= 0)
+        throw UsageError("cannot write " + name() + ": " +
+                         (n < 0 ? std::strerror(errno) : "no progress"));
       text.remove_prefix(static_cast<std::size_t>(n));
     }
   }
@@ -292,8 +305,10 @@ class Command {
   void wait() {
     int s = 0;
     while (!status_) {
-      if (::waitpid(pid_, &s, 0) == pid_) status_ = s;
-      else if (errno != EINTR) status_ = 0;  // not our child any more: nothing to wait for
+      if (::waitpid(pid_, &s, 0) == pid_)
+        status_ = s;
+      else if (errno != EINTR)
+        status_ = 0;  // not our child any more: nothing to wait for
     }
   }
   std::string outcome() const {
@@ -321,7 +336,8 @@ bool drain(int pipe_fd, LostEventsTally& tally, Output& out) {
     const ssize_t n = ::read(pipe_fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno != EAGAIN)
-      throw UsageError(std::string("cannot read the instance's trace_pipe: ") + std::strerror(errno));
+      throw UsageError(std::string("cannot read the instance's trace_pipe: ") +
+                       std::strerror(errno));
     if (n <= 0) {
       dry = true;
       break;
@@ -341,7 +357,8 @@ bool drain(int pipe_fd, LostEventsTally& tally, Output& out) {
 
 int run_record(const RecordOptions& o) {
   if (o.seconds <= 0 && o.command.empty())
-    throw UsageError("trace record: say how long: --seconds S, or -- COMMAND [ARGS...] to record while it runs");
+    throw UsageError(
+        "trace record: say how long: --seconds S, or -- COMMAND [ARGS...] to record while it runs");
   std::vector<TraceEventName> events;
   for (const std::string& e : o.events) {
     TraceEventNameParse p = parse_trace_event_name(e);
@@ -410,14 +427,18 @@ int run_record(const RecordOptions& o) {
   for (std::size_t cpu = 0; cpu < stats.size(); ++cpu) {
     recorded += stats[cpu].read_events + stats[cpu].entries;
     lost_total += stats[cpu].lost();
-    lost += (lost.empty() ? "" : ", ") + std::string("cpu") + std::to_string(cpu) + " " + std::to_string(stats[cpu].lost());
+    lost += (lost.empty() ? "" : ", ") + std::string("cpu") + std::to_string(cpu) + " " +
+            std::to_string(stats[cpu].lost());
   }
-  std::cerr << "sbm trace record: " << recorded << " events in " << std::fixed << std::setprecision(2) << elapsed
-            << " s (" << static_cast<uint64_t>(elapsed > 0 ? recorded / elapsed : 0) << "/s); lost events: " << lost
-            << "; " << stopped << "\n";
+  std::cerr << "sbm trace record: " << recorded << " events in " << std::fixed
+            << std::setprecision(2) << elapsed << " s ("
+            << static_cast<uint64_t>(elapsed > 0 ? recorded / elapsed : 0)
+            << "/s); lost events: " << lost << "; " << stopped << "\n";
   if (lost_total > 0)
-    std::cerr << "sbm trace record: note: events were lost (the buffer filled faster than it was read); a larger "
-                 "--buffer-kb keeps them. A finding of 'sbm trace check' just before a gap may rest on them "
+    std::cerr << "sbm trace record: note: events were lost (the buffer filled faster than it was "
+                 "read); a larger "
+                 "--buffer-kb keeps them. A finding of 'sbm trace check' just before a gap may "
+                 "rest on them "
                  "(spec/trace-format.md, \"Recorded kernel traces\")\n";
   // Something left behind (an instance holds its ring buffers' memory) is an error.
   const std::vector<std::string> left = instance.remove();
@@ -430,26 +451,38 @@ std::string default_events_help() {
   std::string s;
   const std::vector<TraceEventName>& events = default_record_events();
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i == 0 || events[i].system != events[i - 1].system) s += (i == 0 ? "  " : "\n  ") + events[i].system + ":";
+    if (i == 0 || events[i].system != events[i - 1].system)
+      s += (i == 0 ? "  " : "\n  ") + events[i].system + ":";
     s += " " + events[i].event;
   }
   return s + "\n";
 }
 
 std::string record_help() {
-  return "Record the running kernel's scheduler events into a trace 'sbm trace check' reads, through a\n"
-         "private ftrace instance (tracefs instances/sbm-PID; tracefs is mounted on a temporary directory\n"
-         "when it is not mounted yet), while COMMAND runs or for S seconds, whichever ends first (a command\n"
-         "still running then is sent SIGTERM). Needs root. The output is the instance's trace_pipe text,\n"
-         "streamed while recording, after a header (# generator, # kernel, # hz from /proc/config.gz,\n"
-         "# profile: the newest sbm profile not after the kernel, # recorded) and followed by the ring\n"
-         "buffer's lost-event counts per CPU (a CPU:N [LOST M EVENTS] marker for losses the text did not\n"
-         "show; spec/trace-format.md, \"Recorded kernel traces\"). SIGINT or SIGTERM stop the recording\n"
-         "(and the command) and it ends as usual; the instance is removed and tracefs unmounted in every\n"
+  return "Record the running kernel's scheduler events into a trace 'sbm trace check' reads, "
+         "through a\n"
+         "private ftrace instance (tracefs instances/sbm-PID; tracefs is mounted on a temporary "
+         "directory\n"
+         "when it is not mounted yet), while COMMAND runs or for S seconds, whichever ends first "
+         "(a command\n"
+         "still running then is sent SIGTERM). Needs root. The output is the instance's trace_pipe "
+         "text,\n"
+         "streamed while recording, after a header (# generator, # kernel, # hz from "
+         "/proc/config.gz,\n"
+         "# profile: the newest sbm profile not after the kernel, # recorded) and followed by the "
+         "ring\n"
+         "buffer's lost-event counts per CPU (a CPU:N [LOST M EVENTS] marker for losses the text "
+         "did not\n"
+         "show; spec/trace-format.md, \"Recorded kernel traces\"). SIGINT or SIGTERM stop the "
+         "recording\n"
+         "(and the command) and it ends as usual; the instance is removed and tracefs unmounted in "
+         "every\n"
          "case. Default events (-e names others instead):\n" +
          default_events_help() +
-         "Exit: 0 recorded (whatever the command's status, which is printed), 2 bad usage, no tracefs or\n"
-         "no permission, an unknown event, a command that cannot run, or output that cannot be written.";
+         "Exit: 0 recorded (whatever the command's status, which is printed), 2 bad usage, no "
+         "tracefs or\n"
+         "no permission, an unknown event, a command that cannot run, or output that cannot be "
+         "written.";
 }
 
 }  // namespace
@@ -460,8 +493,9 @@ void add_trace_record_command(CLI::App* trace, int& status) {
   r->add_option("-o,--output", o->output, "Write the trace to FILE (default -: standard output)");
   r->add_option("--seconds", o->seconds, "Record for S seconds (with a command: at most S seconds)")
       ->check(CLI::PositiveNumber);
-  r->add_option("-e,--event", o->events,
-                "Record EVENT instead of the defaults: SYSTEM:EVENT or EVENT, repeated or comma-separated")
+  r->add_option(
+       "-e,--event", o->events,
+       "Record EVENT instead of the defaults: SYSTEM:EVENT or EVENT, repeated or comma-separated")
       ->delimiter(',')
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

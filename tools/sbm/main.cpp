@@ -3,9 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "sbm_version.h"  // SBM_COMMIT, written at build time (tools/version.cmake)
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
-#include "sbm_version.h"  // SBM_COMMIT, written at build time (tools/version.cmake)
 
 int main(int argc, char** argv) {
   using namespace sbm::cli;
@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
       "Start with 'sbm demo'; every command has --help.",
       "sbm");
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("sbm ") + SBM_VERSION + " (commit " + SBM_COMMIT + ")");
+  app.set_version_flag("--version",
+                       std::string("sbm ") + SBM_VERSION + " (commit " + SBM_COMMIT + ")");
   int status = kConforms;
   add_topology_commands(app, status);
   add_trace_commands(app, status);

@@ -7,10 +7,10 @@
 #include <set>
 #include <sstream>
 
-#include "model/topology/build_options.h"
-#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_options.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "properties/prove.h"
@@ -24,16 +24,21 @@ namespace sbm {
 
 const char* kill_column_name(KillColumn c) {
   switch (c) {
-    case KillColumn::Property: return "property";
-    case KillColumn::Replay: return "replay";
-    case KillColumn::Corpus: return "corpus";
-    case KillColumn::Z3: return "z3";
+    case KillColumn::Property:
+      return "property";
+    case KillColumn::Replay:
+      return "replay";
+    case KillColumn::Corpus:
+      return "corpus";
+    case KillColumn::Z3:
+      return "z3";
   }
   return "?";
 }
 
 bool MutantResult::killed() const {
-  return std::any_of(columns.begin(), columns.end(), [](const ColumnResult& c) { return c.killed; });
+  return std::any_of(columns.begin(), columns.end(),
+                     [](const ColumnResult& c) { return c.killed; });
 }
 
 std::vector<std::string> MutantResult::killed_by() const {
@@ -46,7 +51,8 @@ std::vector<std::string> MutantResult::killed_by() const {
 }
 
 bool MutantResult::budget_cut() const {
-  return std::any_of(columns.begin(), columns.end(), [](const ColumnResult& c) { return c.budget_cut; });
+  return std::any_of(columns.begin(), columns.end(),
+                     [](const ColumnResult& c) { return c.budget_cut; });
 }
 
 std::string SimCase::name() const {
@@ -81,12 +87,15 @@ const std::vector<SimCase>& sim_cases() {
 }
 
 Deadline::Deadline(double seconds)
-    : end_(std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() + seconds),
+    : end_(std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+               .count() +
+           seconds),
       set_(true) {}
 
 bool Deadline::expired() const {
   if (!set_) return false;
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() > end_;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+             .count() > end_;
 }
 
 namespace {
@@ -127,8 +136,8 @@ Simulator make_case_sim(const SimCase& c, Mutant mutant) {
 
 std::string gen_command(const SimCase& c, Mutant mutant) {
   return "sbm trace gen --topology " + c.topology + " --profile " + c.profile + " --ticks " +
-         std::to_string(c.ticks) + " --seed " + std::to_string(c.seed) + " --workload " + c.workload +
-         mutant_option(mutant);
+         std::to_string(c.ticks) + " --seed " + std::to_string(c.seed) + " --workload " +
+         c.workload + mutant_option(mutant);
 }
 
 // The machine presets the builder cases build, for the era that has every builder switch the
@@ -147,7 +156,8 @@ bool builder_case(const MachinePreset& preset, Mutant mutant, ColumnResult& r) {
   r.id = v.id;
   r.where = "topology build " + std::string(preset.name) + " (v6.17)";
   r.observed = one_line(v);
-  r.reproduce = "sbm topology build " + std::string(preset.name) + " --era v6.17 | sbm topology check -";
+  r.reproduce =
+      "sbm topology build " + std::string(preset.name) + " --era v6.17 | sbm topology check -";
   return true;
 }
 
@@ -185,8 +195,9 @@ bool simulator_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
     events.window.clear();
   }
   if (found.empty()) return false;
-  const Violation& v = *std::min_element(found.begin(), found.end(),
-                                         [](const Violation& a, const Violation& b) { return a.line < b.line; });
+  const Violation& v =
+      *std::min_element(found.begin(), found.end(),
+                        [](const Violation& a, const Violation& b) { return a.line < b.line; });
   r.id = v.id;
   r.where = c.name();
   r.observed = one_line(v);
@@ -240,7 +251,8 @@ std::optional<CorpusExpectation> read_expectation(const std::string& path) {
         e->ids = x->ids;
       }
     } else if (rec->key == "profile") {
-      if (const ProfileLookup p = find_profile(rec->value); p.profile) options.era = p.profile->version;
+      if (const ProfileLookup p = find_profile(rec->value); p.profile)
+        options.era = p.profile->version;
     } else if (rec->key == "idle-threshold-ms") {
       options.idle_threshold_ns = std::stoull(std::string(rec->value)) * 1'000'000;
     }
@@ -267,7 +279,8 @@ bool corpus_case(const std::string& path, Mutant mutant, ColumnResult& r) {
   const std::set<std::string>& expected = e->conforms ? std::set<std::string>{} : e->ids;
   if (fired == expected) return false;
   // The first ID on which the verdicts differ: one that fired unexpectedly, else one missed.
-  const auto extra = std::find_if(out.begin(), out.end(), [&](const Violation& v) { return !expected.count(v.id); });
+  const auto extra = std::find_if(out.begin(), out.end(),
+                                  [&](const Violation& v) { return !expected.count(v.id); });
   const std::string name = std::filesystem::path(path).filename().string();
   if (extra != out.end()) {
     r.id = extra->id;
@@ -333,17 +346,22 @@ ColumnResult property_column(Mutant mutant, const Deadline& deadline) {
 ColumnResult replay_column(Mutant mutant, const Deadline& deadline) {
   const std::vector<SimCase>& sims = sim_cases();
   std::vector<SimCase> traced;
-  std::copy_if(sims.begin(), sims.end(), std::back_inserter(traced), [](const SimCase& c) { return !c.no_hz; });
+  std::copy_if(sims.begin(), sims.end(), std::back_inserter(traced),
+               [](const SimCase& c) { return !c.no_hz; });
   return run_column(traced.size(), deadline,
                     [&](size_t i, ColumnResult& r) { return replay_case(traced[i], mutant, r); });
 }
 
-ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir, const Deadline& deadline) {
-  const std::vector<std::string> files = trace_corpus_dir.empty() ? std::vector<std::string>{}
-                                                                  : corpus_files(trace_corpus_dir);
-  ColumnResult r = run_column(files.size(), deadline,
-                              [&](size_t i, ColumnResult& out) { return corpus_case(files[i], mutant, out); });
-  if (files.empty()) r.note = "no trace corpus (" + (trace_corpus_dir.empty() ? std::string("none given") : trace_corpus_dir) + ")";
+ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir,
+                           const Deadline& deadline) {
+  const std::vector<std::string> files =
+      trace_corpus_dir.empty() ? std::vector<std::string>{} : corpus_files(trace_corpus_dir);
+  ColumnResult r = run_column(files.size(), deadline, [&](size_t i, ColumnResult& out) {
+    return corpus_case(files[i], mutant, out);
+  });
+  if (files.empty())
+    r.note = "no trace corpus (" +
+             (trace_corpus_dir.empty() ? std::string("none given") : trace_corpus_dir) + ")";
   return r;
 }
 
@@ -370,7 +388,8 @@ ColumnResult z3_column(Mutant mutant, const Deadline& deadline) {
     apply_mutant(mutant, po.profile, &po.build);
     po.timeout_ms = kZ3TimeoutMs;
     const QueryResult qr = q.run(po);
-    if (qr.verdict == ProofVerdict::Unknown) out.note += q.name + " (" + profile + "): unknown, " + qr.reason + "; ";
+    if (qr.verdict == ProofVerdict::Unknown)
+      out.note += q.name + " (" + profile + "): unknown, " + qr.reason + "; ";
     if (qr.verdict != ProofVerdict::Counterexample) return false;
     out.id = qr.property_id;
     out.where = q.name + " (" + profile + ")";
@@ -398,20 +417,31 @@ MatrixResult run_kill_matrix(const MatrixOptions& options,
     for (size_t k = 0; k <= which.size(); ++k) {
       const Mutant m = k == 0 ? Mutant::None : which[k - 1];
       MutantResult& r = k == 0 ? out.baseline : out.mutants[k - 1];
-      if (progress) progress(std::string(kill_column_name(c)) + ": " + (k == 0 ? "unmutated model" : std::string(mutant_info(m).name)));
+      if (progress)
+        progress(std::string(kill_column_name(c)) + ": " +
+                 (k == 0 ? "unmutated model" : std::string(mutant_info(m).name)));
       ColumnResult& col = r.columns[static_cast<size_t>(c)];
       switch (c) {
-        case KillColumn::Property: col = property_column(m, deadline); break;
-        case KillColumn::Replay: col = replay_column(m, deadline); break;
-        case KillColumn::Corpus: col = corpus_column(m, options.trace_corpus_dir, deadline); break;
-        case KillColumn::Z3: col = z3_column(m, deadline); break;
+        case KillColumn::Property:
+          col = property_column(m, deadline);
+          break;
+        case KillColumn::Replay:
+          col = replay_column(m, deadline);
+          break;
+        case KillColumn::Corpus:
+          col = corpus_column(m, options.trace_corpus_dir, deadline);
+          break;
+        case KillColumn::Z3:
+          col = z3_column(m, deadline);
+          break;
       }
       r.seconds += col.seconds;
     }
   }
   out.seconds = now_s() - start;
   out.budget_cut = out.baseline.budget_cut() ||
-                   std::any_of(out.mutants.begin(), out.mutants.end(), [](const MutantResult& r) { return r.budget_cut(); });
+                   std::any_of(out.mutants.begin(), out.mutants.end(),
+                               [](const MutantResult& r) { return r.budget_cut(); });
   return out;
 }
 

@@ -15,10 +15,11 @@
 //             the mutated profile and BuildOptions: killed by a counterexample
 //
 // The columns run one after the other over every mutant (the baseline first), so a tight
-// budget cuts the solver, not the cheap columns. Each column stops at its first kill and reports the property ID, the case, and how soon:
-// cases tried (1 = the first) and the number of events (trace line for replay and corpus)
-// until the first violation. The case lists are fixed and ordered, so a result is the same
-// on every run; only a wall-clock budget can cut a run short, and then the results say so.
+// budget cuts the solver, not the cheap columns. Each column stops at its first kill and reports
+// the property ID, the case, and how soon: cases tried (1 = the first) and the number of events
+// (trace line for replay and corpus) until the first violation. The case lists are fixed and
+// ordered, so a result is the same on every run; only a wall-clock budget can cut a run short, and
+// then the results say so.
 #pragma once
 
 #include <array>
@@ -47,8 +48,8 @@ struct ColumnResult {
   uint64_t events = 0;       // events (trace line for replay/corpus) until the first violation
   std::string reproduce;     // a command that shows it again
   double seconds = 0;
-  bool budget_cut = false;   // stopped by the budget before trying every case
-  std::string note;          // why the column has nothing to try, when it has not
+  bool budget_cut = false;  // stopped by the budget before trying every case
+  std::string note;         // why the column has nothing to try, when it has not
 };
 
 struct MutantResult {
@@ -64,9 +65,9 @@ struct MutantResult {
 };
 
 struct MatrixOptions {
-  std::vector<Mutant> mutants;  // empty: the whole registry
-  double budget_s = 120;        // wall-clock seconds for the whole run
-  std::string trace_corpus_dir; // holds mainline/ and replay/; empty: no corpus column
+  std::vector<Mutant> mutants;   // empty: the whole registry
+  double budget_s = 120;         // wall-clock seconds for the whole run
+  std::string trace_corpus_dir;  // holds mainline/ and replay/; empty: no corpus column
 };
 
 struct MatrixResult {
@@ -111,7 +112,8 @@ class Deadline {
 // The columns one by one, for `mutant` (Mutant::None: the baseline).
 ColumnResult property_column(Mutant mutant, const Deadline& deadline);
 ColumnResult replay_column(Mutant mutant, const Deadline& deadline);
-ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir, const Deadline& deadline);
+ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir,
+                           const Deadline& deadline);
 ColumnResult z3_column(Mutant mutant, const Deadline& deadline);
 
 }  // namespace sbm

@@ -24,11 +24,20 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -62,7 +71,8 @@ nlohmann::json violation_json(const Violation& v) {
 }
 
 nlohmann::json check_summary_json(const CheckSummary& c) {
-  nlohmann::json j = {{"id", c.id}, {"outcome", outcome_name(c.outcome)}, {"instances", c.instances}};
+  nlohmann::json j = {
+      {"id", c.id}, {"outcome", outcome_name(c.outcome)}, {"instances", c.instances}};
   if (!c.reason.empty()) j["reason"] = c.reason;
   return j;
 }
@@ -74,7 +84,8 @@ JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>&
     JUnitCase jc{c.id, {}, {}};
     const std::string reason = c.reason.empty() ? "not checkable" : c.reason;
     if (c.outcome == CheckOutcome::NotCheckable && required.required(c.id))
-      jc.failures.push_back(c.id + ": required (--require) but not checkable from this input: " + reason);
+      jc.failures.push_back(c.id +
+                            ": required (--require) but not checkable from this input: " + reason);
     else if (c.outcome == CheckOutcome::NotCheckable)
       jc.skipped = reason;
     for (const Violation& v : violations)
@@ -90,21 +101,28 @@ std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& su
   for (const auto& s : suites)
     for (const auto& c : s.cases) {
       ++tests;
-      if (!c.failures.empty()) ++failures;
-      else if (!c.skipped.empty()) ++skipped;
+      if (!c.failures.empty())
+        ++failures;
+      else if (!c.skipped.empty())
+        ++skipped;
     }
   out += "<testsuites name=\"" + xml_escape(tool) + "\" tests=\"" + std::to_string(tests) +
-         "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" + std::to_string(skipped) + "\">\n";
+         "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" + std::to_string(skipped) +
+         "\">\n";
   for (const auto& s : suites) {
     int sf = 0, ss = 0;
     for (const auto& c : s.cases) {
-      if (!c.failures.empty()) ++sf;
-      else if (!c.skipped.empty()) ++ss;
+      if (!c.failures.empty())
+        ++sf;
+      else if (!c.skipped.empty())
+        ++ss;
     }
-    out += "  <testsuite name=\"" + xml_escape(s.name) + "\" tests=\"" + std::to_string(s.cases.size()) +
-           "\" failures=\"" + std::to_string(sf) + "\" skipped=\"" + std::to_string(ss) + "\">\n";
+    out += "  <testsuite name=\"" + xml_escape(s.name) + "\" tests=\"" +
+           std::to_string(s.cases.size()) + "\" failures=\"" + std::to_string(sf) +
+           "\" skipped=\"" + std::to_string(ss) + "\">\n";
     for (const auto& c : s.cases) {
-      out += "    <testcase classname=\"" + xml_escape(s.name) + "\" name=\"" + xml_escape(c.name) + "\"";
+      out += "    <testcase classname=\"" + xml_escape(s.name) + "\" name=\"" + xml_escape(c.name) +
+             "\"";
       if (c.failures.empty() && c.skipped.empty()) {
         out += "/>\n";
         continue;
@@ -113,8 +131,8 @@ std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& su
       if (!c.failures.empty()) {
         std::string body;
         for (const auto& f : c.failures) body += f + "\n";
-        out += "      <failure message=\"" + xml_escape(c.failures.front()) + "\">" + xml_escape(body) +
-               "</failure>\n";
+        out += "      <failure message=\"" + xml_escape(c.failures.front()) + "\">" +
+               xml_escape(body) + "</failure>\n";
       } else {
         out += "      <skipped message=\"" + xml_escape(c.skipped) + "\"/>\n";
       }
@@ -138,9 +156,12 @@ void write_output(const std::string& path, const std::string& text) {
 std::string checks_summary_text(const std::vector<CheckSummary>& checks) {
   int held = 0, broken = 0, unknown = 0;
   for (const CheckSummary& c : checks) {
-    if (c.outcome == CheckOutcome::Holds) ++held;
-    else if (c.outcome == CheckOutcome::Violated) ++broken;
-    else ++unknown;
+    if (c.outcome == CheckOutcome::Holds)
+      ++held;
+    else if (c.outcome == CheckOutcome::Violated)
+      ++broken;
+    else
+      ++unknown;
   }
   std::string text = "checks: " + std::to_string(held) + " hold, " + std::to_string(broken) +
                      " violated, " + std::to_string(unknown) + " not checkable\n";
@@ -184,7 +205,8 @@ Judged judged_of(const std::vector<CheckSummary>& checks, const RequiredChecks& 
   // A required check the input did not even run (the replay's, on a trace without sbm
   // events) could not judge either.
   for (const std::string& id : required.ids())
-    if (std::none_of(checks.begin(), checks.end(), [&](const CheckSummary& c) { return c.id == id; }))
+    if (std::none_of(checks.begin(), checks.end(),
+                     [&](const CheckSummary& c) { return c.id == id; }))
       j.required_unjudged.push_back(id);
   return j;
 }
@@ -213,22 +235,30 @@ Verdict verdict_of(const std::vector<Violation>& violations, const Judged& j) {
 
 int verdict_exit(Verdict v) {
   switch (v) {
-    case Verdict::Good: return kConforms;
-    case Verdict::NotCheckable: return kUnknown;
-    default: return kViolation;
+    case Verdict::Good:
+      return kConforms;
+    case Verdict::NotCheckable:
+      return kUnknown;
+    default:
+      return kViolation;
   }
 }
 
 std::string verdict_word(Verdict v, const std::string& good) {
   switch (v) {
-    case Verdict::Good: return good;
-    case Verdict::Violated: return "violated";
-    case Verdict::RequiredNotJudged: return "required not judged";
-    default: return "not checkable";
+    case Verdict::Good:
+      return good;
+    case Verdict::Violated:
+      return "violated";
+    case Verdict::RequiredNotJudged:
+      return "required not judged";
+    default:
+      return "not checkable";
   }
 }
 
-std::string verdict_text(const std::vector<Violation>& violations, const Judged& j, const std::string& good) {
+std::string verdict_text(const std::vector<Violation>& violations, const Judged& j,
+                         const std::string& good) {
   const std::string basis = judged_text(j);
   switch (verdict_of(violations, j)) {
     case Verdict::Good:
@@ -236,7 +266,8 @@ std::string verdict_text(const std::vector<Violation>& violations, const Judged&
     case Verdict::NotCheckable:
       return "NOT CHECKABLE: " + basis;
     case Verdict::RequiredNotJudged: {
-      std::string s = "REQUIRED CHECK" + std::string(j.required_unjudged.size() == 1 ? "" : "S") + " NOT JUDGED:";
+      std::string s = "REQUIRED CHECK" + std::string(j.required_unjudged.size() == 1 ? "" : "S") +
+                      " NOT JUDGED:";
       for (const std::string& id : j.required_unjudged) s += " " + id;
       return s + "; " + basis;
     }

@@ -58,13 +58,15 @@ enum class Verdict {
 };
 Verdict verdict_of(const std::vector<Violation>& violations, const Judged& j);
 int verdict_exit(Verdict v);
-// The JSON "result": `good` ("conforms", "sound"), "violated", "required not judged", "not checkable".
+// The JSON "result": `good` ("conforms", "sound"), "violated", "required not judged", "not
+// checkable".
 std::string verdict_word(Verdict v, const std::string& good);
 // The verdict in words, with what it rests on: "conforms: 7 of 7 checks judged", "sound as far as
 // the input shows: 2 of 18 checks judged (16 not checkable: ...)", "VIOLATED: 2 violations of MIG-6
 // NB-3; 6 of 7 checks judged", "REQUIRED CHECK NOT JUDGED: NB-4; 4 of 7 checks judged (...)",
 // "NOT CHECKABLE: 0 of 18 checks judged (...)".
-std::string verdict_text(const std::vector<Violation>& violations, const Judged& j, const std::string& good);
+std::string verdict_text(const std::vector<Violation>& violations, const Judged& j,
+                         const std::string& good);
 
 // One JUnit test suite per input; one test case per invariant ID.
 struct JUnitCase {
@@ -73,14 +75,15 @@ struct JUnitCase {
   std::string skipped;                // non-empty: not checkable, with the reason
 };
 struct JUnitSuite {
-  std::string name;                   // the input file
+  std::string name;  // the input file
   std::vector<JUnitCase> cases;
 };
 std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& suites);
 // The cases for one input: every summary, with its violations as failures; a required check
 // that could not judge is a failure too, not a skipped case.
 JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>& checks,
-                       const std::vector<Violation>& violations, const RequiredChecks& required = {});
+                       const std::vector<Violation>& violations,
+                       const RequiredChecks& required = {});
 
 // Writes text to FILE ("-" for stdout); throws UsageError when the file cannot be written.
 void write_output(const std::string& path, const std::string& text);

@@ -10,11 +10,11 @@ namespace {
 
 // A distinct domain of the hierarchy: every CPU's copy of it merged.
 struct Node {
-  std::string label;        // "MC span=0-15"
+  std::string label;  // "MC span=0-15"
   const SchedDomain* sample = nullptr;
-  int sample_cpu = -1;      // the lowest CPU whose chain holds it: its view is shown
-  std::set<int> children;   // node ids
-  CpuMask base_of;          // CPUs for which this is the base domain (rq->sd)
+  int sample_cpu = -1;     // the lowest CPU whose chain holds it: its view is shown
+  std::set<int> children;  // node ids
+  CpuMask base_of;         // CPUs for which this is the base domain (rq->sd)
   bool is_top = false;
 };
 
@@ -68,7 +68,8 @@ Forest build_forest(const Topology& topo) {
 
 std::string group_text(const SchedGroup& sg) {
   std::string s = "{" + sg.span.to_cpulist();
-  if (sg.balance_mask && !(*sg.balance_mask == sg.span)) s += " mask " + sg.balance_mask->to_cpulist();
+  if (sg.balance_mask && !(*sg.balance_mask == sg.span))
+    s += " mask " + sg.balance_mask->to_cpulist();
   return s + "}";
 }
 
@@ -80,7 +81,8 @@ std::string details(const Node& n) {
     out += ", " + std::to_string(groups.size()) + (groups.size() == 1 ? " group" : " groups") + ":";
     constexpr size_t kShown = 8;
     for (size_t i = 0; i < groups.size() && i < kShown; ++i) out += " " + group_text(groups[i]);
-    if (groups.size() > kShown) out += " ... (+" + std::to_string(groups.size() - kShown) + " more)";
+    if (groups.size() > kShown)
+      out += " ... (+" + std::to_string(groups.size() - kShown) + " more)";
   }
   if (sd.span && !(n.base_of.empty()) && !(n.base_of == *sd.span) && !n.children.empty())
     out += "; base domain of CPUs " + n.base_of.to_cpulist();
@@ -126,7 +128,8 @@ std::string render_topology_tree(const Topology& topo) {
   }
   std::set<int> printed;
   for (int r : f.roots) render_node(f, r, 0, printed, os);
-  for (int cpu : f.null_cpus) os << "- CPU" << cpu << ": no sched domains (attached to the NULL domain)\n";
+  for (int cpu : f.null_cpus)
+    os << "- CPU" << cpu << ": no sched domains (attached to the NULL domain)\n";
   return os.str();
 }
 
@@ -145,7 +148,8 @@ std::string render_topology_dot(const Topology& topo) {
   }
   for (size_t i = 0; i < f.nodes.size(); ++i)
     for (int c : f.nodes[i].children) os << "  d" << i << " -> d" << c << ";\n";
-  for (int cpu : f.null_cpus) os << "  null" << cpu << " [label=\"CPU" << cpu << "\\nNULL domain\", shape=ellipse];\n";
+  for (int cpu : f.null_cpus)
+    os << "  null" << cpu << " [label=\"CPU" << cpu << "\\nNULL domain\", shape=ellipse];\n";
   os << "}\n";
   return os.str();
 }

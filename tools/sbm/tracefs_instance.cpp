@@ -106,8 +106,8 @@ void TracefsInstance::write(const std::string& file, const std::string& text) co
   const int e = errno;
   ::close(fd);
   if (n != static_cast<ssize_t>(text.size()))
-    throw UsageError("cannot write '" + text + "' to " + path + ": " + (n < 0 ? errno_text(e) : "short write") +
-                     hint(e));
+    throw UsageError("cannot write '" + text + "' to " + path + ": " +
+                     (n < 0 ? errno_text(e) : "short write") + hint(e));
 }
 
 void TracefsInstance::set_buffer_kb(unsigned kb) { write("buffer_size_kb", std::to_string(kb)); }
@@ -117,17 +117,20 @@ TraceEventName TracefsInstance::resolve(const TraceEventName& e) const {
   std::error_code ec;
   if (!e.system.empty()) {
     if (fs::exists(events / e.system / e.event / "enable", ec)) return e;
-    throw UsageError("-e " + e.str() + ": no such event in tracefs (its list: " + mount_point_ + "/available_events)");
+    throw UsageError("-e " + e.str() + ": no such event in tracefs (its list: " + mount_point_ +
+                     "/available_events)");
   }
   std::vector<std::string> systems;
   for (const auto& sys : fs::directory_iterator(events, ec))
-    if (fs::exists(sys.path() / e.event / "enable", ec)) systems.push_back(sys.path().filename().string());
+    if (fs::exists(sys.path() / e.event / "enable", ec))
+      systems.push_back(sys.path().filename().string());
   std::sort(systems.begin(), systems.end());
   if (systems.empty())
-    throw UsageError("-e " + e.event + ": no such event in tracefs (its list: " + mount_point_ + "/available_events)");
+    throw UsageError("-e " + e.event + ": no such event in tracefs (its list: " + mount_point_ +
+                     "/available_events)");
   if (systems.size() > 1)
-    throw UsageError("-e " + e.event + ": in more than one system (" + systems[0] + ", " + systems[1] +
-                     "); name it as SYSTEM:EVENT");
+    throw UsageError("-e " + e.event + ": in more than one system (" + systems[0] + ", " +
+                     systems[1] + "); name it as SYSTEM:EVENT");
   return TraceEventName{systems[0], e.event};
 }
 
@@ -156,8 +159,10 @@ std::vector<RingBufferStats> TracefsInstance::stats() const {
     if (n.starts_with("cpu") && n.size() > 3 && std::all_of(n.begin() + 3, n.end(), ::isdigit))
       cpus.push_back(std::atoi(n.c_str() + 3));
   }
-  if (ec || cpus.empty()) throw UsageError("cannot list " + dir_ + "/per_cpu: " + (ec ? ec.message() : "no CPUs"));
-  std::vector<RingBufferStats> out(static_cast<std::size_t>(*std::max_element(cpus.begin(), cpus.end())) + 1);
+  if (ec || cpus.empty())
+    throw UsageError("cannot list " + dir_ + "/per_cpu: " + (ec ? ec.message() : "no CPUs"));
+  std::vector<RingBufferStats> out(
+      static_cast<std::size_t>(*std::max_element(cpus.begin(), cpus.end())) + 1);
   for (int cpu : cpus) {
     const std::string path = dir_ + "/per_cpu/cpu" + std::to_string(cpu) + "/stats";
     const RingBufferStatsParse p = parse_ring_buffer_stats(read_small_file(path));
@@ -187,7 +192,8 @@ std::vector<std::string> TracefsInstance::remove() {
       enabled_.pop_back();
       attempt([&] { write("events/" + e.system + "/" + e.event + "/enable", "0"); });
     }
-    if (::rmdir(dir_.c_str()) != 0) failed.push_back("cannot remove the tracefs instance " + dir_ + ": " + errno_text(errno));
+    if (::rmdir(dir_.c_str()) != 0)
+      failed.push_back("cannot remove the tracefs instance " + dir_ + ": " + errno_text(errno));
     dir_.clear();
   }
   if (mounted_here_) {

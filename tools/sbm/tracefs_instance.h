@@ -49,7 +49,7 @@ class TracefsInstance {
 
   std::string mount_point_;  // where tracefs is
   bool mounted_here_ = false;
-  std::string dir_;          // mount_point_/instances/NAME, empty once removed
+  std::string dir_;  // mount_point_/instances/NAME, empty once removed
   std::vector<TraceEventName> enabled_;
   int pipe_fd_ = -1;
 };

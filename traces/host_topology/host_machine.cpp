@@ -57,7 +57,8 @@ HostMachine host_machine_spec(const SysfsTopology& t, std::string text) {
     }
     const SysfsCpu& c = it->second;
     const CpuMask& node_cpus = t.node_cpus[static_cast<size_t>(node)];
-    const CpuGroups g = t.arch == "x86" ? x86_groups(cpu, c, node_cpus) : arch_topology_groups(c, node_cpus);
+    const CpuGroups g =
+        t.arch == "x86" ? x86_groups(cpu, c, node_cpus) : arch_topology_groups(c, node_cpus);
     a.smt.push_back(c.thread_siblings);
     a.cluster.push_back(g.cluster);
     a.coregroup.push_back(g.coregroup);

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 // A bad file: unwinds the reader to read_sysfs_topology(), which reports it.
 struct BadFile : std::runtime_error {
-  BadFile(std::string f, std::string message) : std::runtime_error(std::move(message)), file(std::move(f)) {}
+  BadFile(std::string f, std::string message)
+      : std::runtime_error(std::move(message)), file(std::move(f)) {}
   std::string file;
 };
 
@@ -51,7 +52,8 @@ long read_number(const std::string& path, std::string_view text) {
 // A sibling list: holds its own CPU, cut to the online CPUs.
 CpuMask read_siblings(const std::string& path, int cpu, const CpuMask& online) {
   const CpuMask m = read_cpulist(path);
-  if (!m.test(cpu)) throw BadFile(path, "'" + m.to_cpulist() + "' does not hold CPU " + std::to_string(cpu));
+  if (!m.test(cpu))
+    throw BadFile(path, "'" + m.to_cpulist() + "' does not hold CPU " + std::to_string(cpu));
   return m & online;
 }
 
@@ -59,8 +61,10 @@ CpuMask read_siblings(const std::string& path, int cpu, const CpuMask& online) {
 std::string read_arch(const std::string& path) {
   const std::string line = read_line(path);
   const std::string_view prefix = "cpu:type:";
-  if (line.rfind(prefix, 0) != 0) throw BadFile(path, "expected 'cpu:type:ARCH...', found '" + line + "'");
-  std::string arch = line.substr(prefix.size(), line.find_first_of(",:", prefix.size()) - prefix.size());
+  if (line.rfind(prefix, 0) != 0)
+    throw BadFile(path, "expected 'cpu:type:ARCH...', found '" + line + "'");
+  std::string arch =
+      line.substr(prefix.size(), line.find_first_of(",:", prefix.size()) - prefix.size());
   if (arch != "x86" && arch != "aarch64")
     throw BadFile(path, "architecture '" + arch + "' is not modelled (x86 and aarch64 are)");
   return arch;
@@ -89,12 +93,14 @@ SysfsCpu read_cpu(const std::string& cpu_root, int cpu, const CpuMask& online) {
   SysfsCpu c;
   c.thread_siblings = read_siblings(topo + "thread_siblings_list", cpu, online);
   c.core_siblings = read_siblings(topo + "core_siblings_list", cpu, online);
-  c.cluster_cpus = exists(topo + "cluster_cpus_list") ? read_siblings(topo + "cluster_cpus_list", cpu, online)
-                                                      : c.thread_siblings;
+  c.cluster_cpus = exists(topo + "cluster_cpus_list")
+                       ? read_siblings(topo + "cluster_cpus_list", cpu, online)
+                       : c.thread_siblings;
   c.llc = read_llc(dir, cpu, online);
   if (const std::string cap = dir + "/cpu_capacity"; exists(cap)) {
     const long v = read_number(cap, read_line(cap));
-    if (v < 1 || v > 1024) throw BadFile(cap, "expected a capacity in 1..1024, found " + std::to_string(v));
+    if (v < 1 || v > 1024)
+      throw BadFile(cap, "expected a capacity in 1..1024, found " + std::to_string(v));
     c.capacity = static_cast<unsigned long>(v);
   }
   return c;
@@ -131,11 +137,14 @@ void read_nodes(const std::string& node_root, SysfsTopology& t) {
     const std::string line = read_line(distance);
     for (size_t pos = 0; pos < line.size();) {
       const size_t end = std::min(line.find(' ', pos), line.size());
-      if (end > pos) row.push_back(static_cast<int>(read_number(distance, std::string_view(line).substr(pos, end - pos))));
+      if (end > pos)
+        row.push_back(
+            static_cast<int>(read_number(distance, std::string_view(line).substr(pos, end - pos))));
       pos = end + 1;
     }
     if (row.size() != ids.size())
-      throw BadFile(distance, "expected " + std::to_string(ids.size()) + " distances (one per node directory), found " +
+      throw BadFile(distance, "expected " + std::to_string(ids.size()) +
+                                  " distances (one per node directory), found " +
                                   std::to_string(row.size()));
     if (cpus.empty()) continue;
     kept.push_back(i);

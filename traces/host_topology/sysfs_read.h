@@ -16,10 +16,10 @@ namespace sbm {
 // One online CPU's files. Every mask holds the CPU and is cut to the online CPUs (the kernel
 // clears offline CPUs from them; a stale one is not an error).
 struct SysfsCpu {
-  CpuMask thread_siblings;  // topology/thread_siblings_list: topology_sibling_cpumask()
-  CpuMask cluster_cpus;     // topology/cluster_cpus_list: topology_cluster_cpumask()
-                            // (thread_siblings when the file is absent, before v5.16)
-  CpuMask core_siblings;    // topology/core_siblings_list: topology_core_cpumask(), the package
+  CpuMask thread_siblings;     // topology/thread_siblings_list: topology_sibling_cpumask()
+  CpuMask cluster_cpus;        // topology/cluster_cpus_list: topology_cluster_cpumask()
+                               // (thread_siblings when the file is absent, before v5.16)
+  CpuMask core_siblings;       // topology/core_siblings_list: topology_core_cpumask(), the package
   std::optional<CpuMask> llc;  // cache/indexK/shared_cpu_list of the highest-level data or
                                // unified cache; nullopt without a cache directory
   std::optional<unsigned long> capacity;  // cpu_capacity: arch_scale_cpu_capacity()

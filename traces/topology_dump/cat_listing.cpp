@@ -55,9 +55,9 @@ bool is_value_line(std::string_view text) {
 
 }  // namespace
 
-size_t read_domain_files_cat(const std::vector<DumpLine>& lines, size_t at,
-                             std::string_view marker, ReaderContext& ctx,
-                             DomainFileAssembler& files, std::deque<std::string>& storage) {
+size_t read_domain_files_cat(const std::vector<DumpLine>& lines, size_t at, std::string_view marker,
+                             ReaderContext& ctx, DomainFileAssembler& files,
+                             std::deque<std::string>& storage) {
   const DumpLine& command = lines[at];
   size_t end = at + 1;
   while (end < lines.size() && is_value_line(lines[end].text)) ++end;
@@ -71,7 +71,8 @@ size_t read_domain_files_cat(const std::vector<DumpLine>& lines, size_t at,
     if (!p) {
       ctx.error(command.number, "expected cat arguments '.../" + std::string(marker) +
                                     "N/domainM/<file>' (M a number or *, <file> a name or "
-                                    "{a,b,...}), found " + quoted(arg));
+                                    "{a,b,...}), found " +
+                                    quoted(arg));
       return end;
     }
     (p->domain.empty() ? per_domain : fixed) += p->files.size();

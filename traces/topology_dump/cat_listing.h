@@ -26,8 +26,8 @@ namespace sbm {
 // or a line that is not a value: one word, or flag names), adds one entry per file to
 // files, and returns the index of the first line not consumed. Expanded domain indexes
 // are kept in storage (the entries view them).
-size_t read_domain_files_cat(const std::vector<DumpLine>& lines, size_t at,
-                             std::string_view marker, ReaderContext& ctx,
-                             DomainFileAssembler& files, std::deque<std::string>& storage);
+size_t read_domain_files_cat(const std::vector<DumpLine>& lines, size_t at, std::string_view marker,
+                             ReaderContext& ctx, DomainFileAssembler& files,
+                             std::deque<std::string>& storage);
 
 }  // namespace sbm

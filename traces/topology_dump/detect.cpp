@@ -48,10 +48,14 @@ bool is_domain_files_cat(std::string_view text, std::string_view marker) {
 
 const char* dump_family_name(DumpFamily f) {
   switch (f) {
-    case DumpFamily::Dmesg: return "dmesg";
-    case DumpFamily::Debugfs: return "debugfs";
-    case DumpFamily::Sysctl: return "sysctl";
-    case DumpFamily::Schedstat: return "schedstat";
+    case DumpFamily::Dmesg:
+      return "dmesg";
+    case DumpFamily::Debugfs:
+      return "debugfs";
+    case DumpFamily::Sysctl:
+      return "sysctl";
+    case DumpFamily::Schedstat:
+      return "schedstat";
   }
   return "?";
 }
@@ -89,10 +93,14 @@ bool is_schedstat_line(std::string_view text) {
 
 bool belongs_to(DumpFamily f, std::string_view text) {
   switch (f) {
-    case DumpFamily::Dmesg: return is_dmesg_line(text);
-    case DumpFamily::Debugfs: return is_debugfs_line(text);
-    case DumpFamily::Sysctl: return is_sysctl_line(text);
-    case DumpFamily::Schedstat: return is_schedstat_line(text);
+    case DumpFamily::Dmesg:
+      return is_dmesg_line(text);
+    case DumpFamily::Debugfs:
+      return is_debugfs_line(text);
+    case DumpFamily::Sysctl:
+      return is_sysctl_line(text);
+    case DumpFamily::Schedstat:
+      return is_schedstat_line(text);
   }
   return false;
 }

@@ -26,10 +26,18 @@ DumpReadResult read_topology_dump(std::string_view text, std::string_view file_n
   }
   const DumpFamily family = *detection.family;
   switch (family) {
-    case DumpFamily::Dmesg: read_dmesg(lines, ctx); break;
-    case DumpFamily::Debugfs: read_debugfs(lines, ctx); break;
-    case DumpFamily::Sysctl: read_sysctl(lines, ctx); break;
-    case DumpFamily::Schedstat: read_schedstat(lines, ctx); break;
+    case DumpFamily::Dmesg:
+      read_dmesg(lines, ctx);
+      break;
+    case DumpFamily::Debugfs:
+      read_debugfs(lines, ctx);
+      break;
+    case DumpFamily::Sysctl:
+      read_sysctl(lines, ctx);
+      break;
+    case DumpFamily::Schedstat:
+      read_schedstat(lines, ctx);
+      break;
   }
   for (int f = 0; f < kDumpFamilyCount; ++f) {
     const int n = detection.lines[static_cast<size_t>(f)];

@@ -392,8 +392,8 @@ void DmesgReader::build() {
       ctx_.note(std::to_string(root_span_lines_) +
                 " 'root domain span' lines; the last one is used");
   }
-  const bool new_layout =
-      layout_ == Layout::New || (layout_ == Layout::Unknown && !(era && !dump_style(*era).dmesg_new_layout));
+  const bool new_layout = layout_ == Layout::New || (layout_ == Layout::Unknown &&
+                                                     !(era && !dump_style(*era).dmesg_new_layout));
   topo.source.format = new_layout ? "dmesg-new" : "dmesg-old";
   date_layout(notation);
 }

@@ -58,7 +58,8 @@ TEST(CpuMask, HexRoundTripsThroughPrint) {
 }
 
 TEST(CpuMask, HexRejectsMalformed) {
-  for (const char* s : {"", "0x3", "g", "123456789,0", "1,,2"}) EXPECT_FALSE(parse_cpumask_hex(s).mask) << s;
+  for (const char* s : {"", "0x3", "g", "123456789,0", "1,,2"})
+    EXPECT_FALSE(parse_cpumask_hex(s).mask) << s;
 }
 
 TEST(CpuMask, SetAlgebra) {

@@ -1,6 +1,6 @@
 // The switches derived from a kernel version, pinned on both sides of each boundary: the
-// topology builder's (build_options_for(), model/topology/build_options.h) and the dump style of the
-// topology dump writers and readers (dump_style(), traces/topology_dump/dump_style.h).
+// topology builder's (build_options_for(), model/topology/build_options.h) and the dump style of
+// the topology dump writers and readers (dump_style(), traces/topology_dump/dump_style.h).
 #include <gtest/gtest.h>
 
 #include "model/topology/build_options.h"

@@ -5,9 +5,9 @@
 #include <set>
 #include <string>
 
-#include "model/topology/build_options.h"
 #include "model/mutants.h"
 #include "model/profile.h"
+#include "model/topology/build_options.h"
 
 namespace sbm {
 namespace {
@@ -19,7 +19,8 @@ TEST(MutantRegistry, EveryEntryIsNamedOnceAndFoundByName) {
   for (const MutantInfo& m : mutant_registry()) {
     EXPECT_NE(m.id, Mutant::None);
     EXPECT_TRUE(names.insert(m.name).second) << "duplicate name " << m.name;
-    for (char c : m.name) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') << m.name;
+    for (char c : m.name)
+      EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') << m.name;
     EXPECT_FALSE(m.stands_for.empty()) << m.name;
     EXPECT_FALSE(m.caught_by.empty()) << m.name;
     ASSERT_NE(find_mutant(m.name), nullptr);

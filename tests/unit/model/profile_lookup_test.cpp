@@ -6,7 +6,8 @@ namespace sbm {
 namespace {
 
 TEST(ProfileLookup, AllFiveProfilesByName) {
-  EXPECT_EQ(profile_names(), (std::vector<std::string>{"v2.6.20", "v2.6.32", "v4.19", "v6.17", "v6.19"}));
+  EXPECT_EQ(profile_names(),
+            (std::vector<std::string>{"v2.6.20", "v2.6.32", "v4.19", "v6.17", "v6.19"}));
   for (const std::string& n : profile_names()) {
     const ProfileLookup r = find_profile(n);
     ASSERT_TRUE(r.profile) << r.error;
@@ -51,11 +52,11 @@ TEST(ProfileLookup, OptionsOverrideHzWidthAndNrCpus) {
 }
 
 TEST(ProfileLookup, BadOptionsAreErrors) {
-  EXPECT_EQ(find_profile("v6.17", {.jiffies_bits = 16}).error, "jiffies width must be 32 or 64, found 16");
+  EXPECT_EQ(find_profile("v6.17", {.jiffies_bits = 16}).error,
+            "jiffies width must be 32 or 64, found 16");
   EXPECT_EQ(find_profile("v6.17", {.hz = 0}).error, "HZ must be between 1 and 10000, found 0");
   EXPECT_EQ(find_profile("v6.17", {.nr_cpus = 0}).error, "NR_CPUS must be at least 1");
 }
-
 
 }  // namespace
 }  // namespace sbm

@@ -122,8 +122,8 @@ TEST(ProfileSwitch, NeedDecay_StickyKeepsWalkingPerIterationStops) {
     const uint64_t now = m.jiffies;
     for (RqDomain& d : m.rq(0).sd) {
       d.max_newidle_lb_cost = 256000;
-      d.next_decay_max_lb_cost = now;   // v4.19: not after now
-      d.last_decay_max_lb_cost = now;   // v6.17: not after now + HZ
+      d.next_decay_max_lb_cost = now;  // v4.19: not after now
+      d.last_decay_max_lb_cost = now;  // v6.17: not after now + HZ
     }
     m.rq(0).sd[0].next_decay_max_lb_cost = now - 1;
     m.rq(0).sd[0].last_decay_max_lb_cost = now - 1001;
@@ -155,8 +155,8 @@ TEST(ProfileSwitch, SchedIdleCpuBalancesAsIdleSinceV56) {
     ScriptedBalancer b;
     RecordingEventSink sink = pass(m, 0, CpuIdleType::NotIdle, b);
     // MC: 2 ms, busy x16 = 32 jiffies at HZ=1000.
-    EXPECT_EQ(sink.of_type<DomainVisitEvent>()[0].interval,
-              std::string(name) == "v4.19" ? 32u : 2u) << name;
+    EXPECT_EQ(sink.of_type<DomainVisitEvent>()[0].interval, std::string(name) == "v4.19" ? 32u : 2u)
+        << name;
   }
 }
 
@@ -168,8 +168,9 @@ TEST(ProfileSwitch, IdleAfterPull_NotIdleThenReEvaluated) {
     b.script[{0, 0}] = {.moved = 1, .adds_tasks = false};  // the pull went to another CPU
     pass(m, 0, CpuIdleType::Idle, b);
     ASSERT_EQ(b.calls.size(), 2u) << name;
-    EXPECT_EQ(b.calls[1].idle, std::string(name) == "v2.6.32" ? CpuIdleType::NotIdle
-                                                              : CpuIdleType::Idle) << name;
+    EXPECT_EQ(b.calls[1].idle,
+              std::string(name) == "v2.6.32" ? CpuIdleType::NotIdle : CpuIdleType::Idle)
+        << name;
   }
 }
 
@@ -183,7 +184,8 @@ TEST(ProfileSwitch, RecomputeIntervalAfterBalanceSinceV3) {
     RecordingEventSink sink = pass(m, 0, CpuIdleType::Idle, b);
     // 2.6.32 keeps the idle interval (2); 4.19 recomputes it busy: 2 ms x 16.
     EXPECT_EQ(sink.of_type<NextBalanceCandidateEvent>()[0].candidate,
-              now + (std::string(name) == "v2.6.32" ? 2u : 32u)) << name;
+              now + (std::string(name) == "v2.6.32" ? 2u : 32u))
+        << name;
   }
 }
 
@@ -195,7 +197,8 @@ TEST(ProfileSwitch, PassFoldsNohzNextBalanceOnlyInV419) {
     ScriptedBalancer b;
     pass(m, 0, CpuIdleType::Idle, b);
     EXPECT_EQ(m.nohz.next_balance,
-              std::string(name) == "v4.19" ? m.rq(0).next_balance : m.jiffies + 5000) << name;
+              std::string(name) == "v4.19" ? m.rq(0).next_balance : m.jiffies + 5000)
+        << name;
   }
 }
 
@@ -229,7 +232,8 @@ TEST(ProfileSwitch, SerializeNewidleSinceV619) {
     bool need_unlock = false;
     EXPECT_EQ(sched_balance_rq_serialize(p, token, numa, CpuIdleType::NewlyIdle, 0, 0, 1,
                                          need_unlock, none),
-              expected) << p.name;
+              expected)
+        << p.name;
   }
 }
 
@@ -239,8 +243,8 @@ TEST(ProfileSwitch, SchedSoftirqVectorSixThenSeven) {
     NohzHooks nohz;
     RecordingEventSink sink;
     sched_tick_balance(m, 0, nohz, sink);
-    EXPECT_EQ(sink.of_type<SoftirqRaiseEvent>().at(0).vec,
-              std::string(name) == "v2.6.20" ? 6 : 7) << name;
+    EXPECT_EQ(sink.of_type<SoftirqRaiseEvent>().at(0).vec, std::string(name) == "v2.6.20" ? 6 : 7)
+        << name;
   }
 }
 
@@ -254,7 +258,7 @@ TEST(ProfileSwitch, NohzPassRunsAfterTheLocalOneIn2632AndBeforeItFrom417) {
     SchedBalanceSoftirq(0).run_to_completion(m, b, nohz, none);
     const std::string n = name;
     const std::vector<std::string> expected =
-        n == "v2.6.20" ? std::vector<std::string>{}
+        n == "v2.6.20"   ? std::vector<std::string>{}
         : n == "v2.6.32" ? std::vector<std::string>{"trigger_defers", "after_local"}
                          : std::vector<std::string>{"kick", "before_local"};
     EXPECT_EQ(nohz.calls, expected) << name;
@@ -365,8 +369,9 @@ TEST(ProfileSwitch, LoadBalanceSwitchesPerEra) {
   EXPECT_TRUE(c.active_sd_needs_load_balance_flag);
   for (const Profile* p : {&d, &e}) {
     EXPECT_TRUE(p->dst_grpmask_is_balance_mask && p->all_pinned_before_nr_running_test &&
-                p->detach_clears_all_pinned_on_single && p->out_balanced_keeps_imbalance_if_all_pinned &&
-                p->task_hot_smt_exempt && p->hot_gained_at_detach && p->active_lb_flag);
+                p->detach_clears_all_pinned_on_single &&
+                p->out_balanced_keeps_imbalance_if_all_pinned && p->task_hot_smt_exempt &&
+                p->hot_gained_at_detach && p->active_lb_flag);
     EXPECT_FALSE(p->curr_pinned_sets_all_pinned || p->active_sd_needs_load_balance_flag);
     EXPECT_EQ(p->busiest_group_rule, d.busiest_group_rule);
   }

@@ -60,7 +60,8 @@ TEST(MigLockInvariants, HoldOnTheModelsBalancesInEveryProfile) {
       EXPECT_TRUE(lock1.empty()) << lock1.front().observed;
       const auto lock2 = check_lock2_discipline(l, s.events);
       EXPECT_TRUE(lock2.empty()) << lock2.front().observed;
-      for (const BalanceEvent& e : s.events) migrations += std::holds_alternative<TaskMigrateEvent>(e);
+      for (const BalanceEvent& e : s.events)
+        migrations += std::holds_alternative<TaskMigrateEvent>(e);
     }
     EXPECT_GT(migrations, 0) << "the scenario moves tasks, so the checks looked at some";
   }
@@ -197,7 +198,8 @@ TEST(Lock1, FiresOnCpuIdOrderWhenAddressesDisagree) {
   l.core_cpu = {0, 1};
   using A = RqLockAction;
   const std::vector<BalanceEvent> cpu_order = {lock_ev(0, 0, A::Acquire), lock_ev(0, 1, A::Acquire),
-                                               lock_ev(0, 1, A::Release), lock_ev(0, 0, A::Release)};
+                                               lock_ev(0, 1, A::Release),
+                                               lock_ev(0, 0, A::Release)};
   EXPECT_TRUE(has_id(check_lock1_order(LockOrder::RqAddress, l, cpu_order), "LOCK-1"));
   EXPECT_TRUE(check_lock1_order(LockOrder::RqOrderLess, l, cpu_order).empty());
   // The model's double_rq_lock() under the address order.
@@ -207,7 +209,8 @@ TEST(Lock1, FiresOnCpuIdOrderWhenAddressesDisagree) {
   double_rq_unlock(locks, 0, 0, 1, sink);
   EXPECT_TRUE(check_lock1_order(LockOrder::RqAddress, l, sink.events).empty());
   // A trylock against the order never waits: no violation.
-  const std::vector<BalanceEvent> trylock = {lock_ev(0, 0, A::Acquire), lock_ev(0, 1, A::TryAcquire)};
+  const std::vector<BalanceEvent> trylock = {lock_ev(0, 0, A::Acquire),
+                                             lock_ev(0, 1, A::TryAcquire)};
   EXPECT_TRUE(check_lock1_order(LockOrder::RqAddress, l, trylock).empty());
 }
 
@@ -235,7 +238,8 @@ TEST(Lock1, CycleIsReportedWhereItCloses) {
                                             lock_ev(1, 1, A::Acquire), lock_ev(0, 0, A::Acquire),
                                             lock_ev(2, 2, A::Acquire), lock_ev(2, 3, A::Acquire)};
   const auto v = check_lock1_order(LockOrder::RqAddress, l, events);
-  const auto cycle = std::find_if(v.begin(), v.end(), [](const Violation& x) { return x.cpu == -1; });
+  const auto cycle =
+      std::find_if(v.begin(), v.end(), [](const Violation& x) { return x.cpu == -1; });
   ASSERT_NE(cycle, v.end());
   EXPECT_EQ(cycle->observed, "rq0 -> rq1 -> rq0");
   EXPECT_EQ(cycle->line, 4) << "CPU0 waiting for rq0 while holding rq1 closes it";
@@ -246,13 +250,15 @@ TEST(Lock2, FiresOnLockMisuse) {
   l.address = {0x1000, 0x2000};
   l.core_cpu = {0, 1};
   using A = RqLockAction;
-  EXPECT_TRUE(has_id(check_lock2_discipline(l, {lock_ev(0, 0, A::Acquire), lock_ev(0, 0, A::Acquire),
-                                                lock_ev(0, 0, A::Release)}),
-                     "LOCK-2"));
+  EXPECT_TRUE(has_id(
+      check_lock2_discipline(
+          l, {lock_ev(0, 0, A::Acquire), lock_ev(0, 0, A::Acquire), lock_ev(0, 0, A::Release)}),
+      "LOCK-2"));
   EXPECT_TRUE(has_id(check_lock2_discipline(l, {lock_ev(0, 1, A::Release)}), "LOCK-2"));
   EXPECT_TRUE(has_id(check_lock2_discipline(l, {lock_ev(0, 1, A::Acquire)}), "LOCK-2"));
   EXPECT_TRUE(has_id(check_lock2_discipline(l, {lock_ev(0, 5, A::Acquire)}), "LOCK-2"));
-  EXPECT_TRUE(check_lock2_discipline(l, {lock_ev(0, 1, A::Acquire), lock_ev(0, 1, A::Release)}).empty());
+  EXPECT_TRUE(
+      check_lock2_discipline(l, {lock_ev(0, 1, A::Acquire), lock_ev(0, 1, A::Release)}).empty());
 }
 
 }  // namespace

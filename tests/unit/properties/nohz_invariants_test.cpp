@@ -15,8 +15,8 @@ NohzRules all_rules() { return nohz_rules(profile("v6.17")); }
 
 IlbPassEndEvent walk(bool complete, std::vector<std::pair<int, uint64_t>> folded, uint64_t before,
                      uint64_t after) {
-  IlbPassEndEvent e{2, kNohzBalanceKick | kNohzStatsKick, complete, J, {}, {}, std::move(folded),
-                    before, after};
+  IlbPassEndEvent e{
+      2, kNohzBalanceKick | kNohzStatsKick, complete, J, {}, {}, std::move(folded), before, after};
   for (const auto& [cpu, nb] : e.folded) e.candidates.set(cpu);
   return e;
 }
@@ -53,9 +53,11 @@ TEST(NohzInvariants, Nohz1FiresWhenTheIlbIsBusy) {
 
 TEST(NohzInvariants, CompleteWalkMustWriteTheMinimum) {
   const Profile p = profile("v6.17");
-  const std::vector<BalanceEvent> ok = {walk(true, {{3, J + 7}, {0, J + 4}, {2, J + 9}}, J + 1, J + 4)};
+  const std::vector<BalanceEvent> ok = {
+      walk(true, {{3, J + 7}, {0, J + 4}, {2, J + 9}}, J + 1, J + 4)};
   EXPECT_TRUE(check_nohz2(p, ok).empty());
-  const std::vector<BalanceEvent> bad = {walk(true, {{3, J + 7}, {0, J + 4}, {2, J + 9}}, J + 1, J + 7)};
+  const std::vector<BalanceEvent> bad = {
+      walk(true, {{3, J + 7}, {0, J + 4}, {2, J + 9}}, J + 1, J + 7)};
   const auto v = check_nohz2(p, bad);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].id, "NOHZ-2");
@@ -101,11 +103,14 @@ TEST(NohzInvariants, OwnerFoldPullsTheOwnersNextBalance) {
 TEST(NohzInvariants, KickMustNotPushNextBalancePastTheNextTick) {
   const Profile p = profile("v6.17");
   // BALANCE kick when due: jiffies + 1.
-  EXPECT_TRUE(check_nohz2(p, {NohzKickEvent{0, 1, kNohzBalanceKick, J, J - 3, J + 1, false, true}}).empty());
+  EXPECT_TRUE(check_nohz2(p, {NohzKickEvent{0, 1, kNohzBalanceKick, J, J - 3, J + 1, false, true}})
+                  .empty());
   // STATS kick before it is due leaves it.
-  EXPECT_TRUE(check_nohz2(p, {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 5, false, true}}).empty());
+  EXPECT_TRUE(
+      check_nohz2(p, {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 5, false, true}}).empty());
   // v4.19's nohz.next_balance++ on a stats-only kick.
-  const auto v = check_nohz2(p, {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 6, false, true}});
+  const auto v =
+      check_nohz2(p, {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 6, false, true}});
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].expected, "at most " + std::to_string(J + 5));
   // Not part of v4.19's own rules.
@@ -126,11 +131,13 @@ TEST(NohzInvariants, EnteringIdleEarlierMustSetNeedsUpdate) {
 
 TEST(NohzInvariants, KickWhileNeedsUpdateMustCarryNext) {
   const Profile p = profile("v6.17");
-  EXPECT_TRUE(check_nohz2(p, {NohzKickEvent{0, 1, kNohzNextKick, J, J + 5, J + 5, true, true}}).empty());
-  EXPECT_EQ(check_nohz2(p, {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 5, true, true}}).size(),
-            1u);
-  EXPECT_TRUE(check_nohz2(p, all_rules(), {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 5,
-                                                         false, true}})
+  EXPECT_TRUE(
+      check_nohz2(p, {NohzKickEvent{0, 1, kNohzNextKick, J, J + 5, J + 5, true, true}}).empty());
+  EXPECT_EQ(
+      check_nohz2(p, {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 5, true, true}}).size(),
+      1u);
+  EXPECT_TRUE(check_nohz2(p, all_rules(),
+                          {NohzKickEvent{0, 1, kNohzStatsKick, J, J + 5, J + 5, false, true}})
                   .empty());
 }
 

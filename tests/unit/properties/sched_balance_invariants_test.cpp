@@ -2,9 +2,9 @@
 // broken run (a tampered event stream or state, standing for another implementation).
 #include <gtest/gtest.h>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/sched_balance_domains.h"
 #include "model/balance/sched_balance_trigger.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/interval_invariants.h"
 #include "properties/nb_invariants.h"
 #include "properties/ser_invariants.h"
@@ -247,7 +247,8 @@ TEST(SerInvariants, Ser2HoldsOnV619PassesAndFiresOnATryForADomainNotDue) {
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].id, "SER-2");
   EXPECT_EQ(v[0].line, 2);
-  EXPECT_TRUE(check_ser2(SerializePlacement::BeforeDueTest, not_due).empty()) << "spec/bugs.md #14: allowed up to 6.18";
+  EXPECT_TRUE(check_ser2(SerializePlacement::BeforeDueTest, not_due).empty())
+      << "spec/bugs.md #14: allowed up to 6.18";
   // A due visit, or none in the window, is no finding.
   std::vector<BalanceEvent> due = not_due;
   std::get<DomainVisitEvent>(due[0]).due = true;
@@ -299,7 +300,8 @@ TEST(IntervalInvariants, Bi1AllowsThe26NumaAttachValueBelowMinInterval) {
   const SpecParse spec = parse_machine_spec("sockets=2,cores=2,nodes=2");
   ASSERT_TRUE(spec.spec) << spec.error;
   const Profile p = profile("v2.6.20");
-  MachineState m = testing::machine(build_sched_domains(*spec.spec, p.version, initial_jiffies(p.hz)), p);
+  MachineState m =
+      testing::machine(build_sched_domains(*spec.spec, p.version, initial_jiffies(p.hz)), p);
   const RqDomain& node = m.rq(0).sd.back();
   ASSERT_EQ(node.sd.balance_interval, 1u);
   ASSERT_EQ(node.min_interval, 8u);
@@ -327,10 +329,12 @@ TEST(IntervalInvariants, Bi1TransitionsForbidNewidleDoublingWhereTheEraDoes) {
   EXPECT_EQ(v[0].expected, "2 or 4");  // min_interval 2 is `before`: each value once
   // Three distinct values are all listed; a NEWLY_IDLE doubling with before == min_interval
   // names the one value once.
-  const auto from4 = check_bi1(m, {BalanceResultEvent{0, 0, CpuIdleType::Idle, 0, false, true, 0, 2, 4, 6}});
+  const auto from4 =
+      check_bi1(m, {BalanceResultEvent{0, 0, CpuIdleType::Idle, 0, false, true, 0, 2, 4, 6}});
   ASSERT_EQ(from4.size(), 1u);
   EXPECT_EQ(from4[0].expected, "4, 8 or 2");
-  const auto newidle = check_bi1(m, {BalanceResultEvent{0, 0, CpuIdleType::NewlyIdle, 0, false, true, 0, 2, 2, 4}});
+  const auto newidle =
+      check_bi1(m, {BalanceResultEvent{0, 0, CpuIdleType::NewlyIdle, 0, false, true, 0, 2, 2, 4}});
   ASSERT_EQ(newidle.size(), 1u);
   EXPECT_EQ(newidle[0].expected, "2");
 }

@@ -13,7 +13,9 @@ using testing::mc_numa_topology;
 
 constexpr int kMc = 0, kNuma = 1;  // levels of mc_numa_topology()
 
-MachineState make(const char* profile) { return testing::machine(mc_numa_topology(), testing::profile(profile)); }
+MachineState make(const char* profile) {
+  return testing::machine(mc_numa_topology(), testing::profile(profile));
+}
 
 SerializeEvent token(SerializeAction action, int cpu, int holder) {
   return SerializeEvent{cpu, cpu, kNuma, action, holder};
@@ -26,11 +28,13 @@ BalanceResultEvent returned(int cpu, int level, CpuIdleType idle, bool serialize
 
 // CPU0 holds the token for its NUMA domain while CPU2's balance of its NUMA domain returns.
 std::vector<BalanceEvent> overlap(CpuIdleType idle) {
-  return {token(SerializeAction::Acquire, 0, 0), returned(2, kNuma, idle), token(SerializeAction::Release, 0, 0)};
+  return {token(SerializeAction::Acquire, 0, 0), returned(2, kNuma, idle),
+          token(SerializeAction::Release, 0, 0)};
 }
 
 TEST(Ser1Balances, FiresOnANewlyIdleBalanceWithoutTheTokenUnderV619) {
-  const std::vector<Violation> v = check_ser1_balances(make("v6.19"), overlap(CpuIdleType::NewlyIdle));
+  const std::vector<Violation> v =
+      check_ser1_balances(make("v6.19"), overlap(CpuIdleType::NewlyIdle));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].id, "SER-1");
   EXPECT_EQ(v[0].line, 2);
@@ -45,7 +49,8 @@ TEST(Ser1Balances, HoldsForTheSameNewlyIdleBalanceBefore522fb20fbdbe) {
   Profile tip_between = testing::profile("v6.19");
   tip_between.serialize_newidle = false;  // 3324b2180c17 without 522fb20fbdbe
   EXPECT_TRUE(check_ser1_balances(testing::machine(mc_numa_topology(), tip_between),
-                                  overlap(CpuIdleType::NewlyIdle)).empty());
+                                  overlap(CpuIdleType::NewlyIdle))
+                  .empty());
 }
 
 TEST(Ser1Balances, FiresOnAPeriodicBalanceInEveryEra) {
@@ -67,13 +72,15 @@ TEST(Ser1Balances, HoldsForBalancesThatNeverWentInside) {
 
 TEST(Ser1Balances, HoldsForTheHoldersOwnReturnInBothPlacements) {
   // <= 6.18: sched_balance_domains() releases after sched_balance_rq() returned.
-  const std::vector<BalanceEvent> v617 = {token(SerializeAction::Acquire, 0, 0), returned(0, kNuma, CpuIdleType::Idle),
+  const std::vector<BalanceEvent> v617 = {token(SerializeAction::Acquire, 0, 0),
+                                          returned(0, kNuma, CpuIdleType::Idle),
                                           token(SerializeAction::Release, 0, 0)};
   EXPECT_TRUE(check_ser1_balances(make("v6.17"), v617).empty());
   // 6.19: released at "out:", before the return; another CPU may take it in between.
-  const std::vector<BalanceEvent> v619 = {token(SerializeAction::Acquire, 2, 2), token(SerializeAction::Release, 2, 2),
-                                          token(SerializeAction::Acquire, 0, 0), returned(2, kNuma, CpuIdleType::NewlyIdle),
-                                          token(SerializeAction::Release, 0, 0)};
+  const std::vector<BalanceEvent> v619 = {
+      token(SerializeAction::Acquire, 2, 2), token(SerializeAction::Release, 2, 2),
+      token(SerializeAction::Acquire, 0, 0), returned(2, kNuma, CpuIdleType::NewlyIdle),
+      token(SerializeAction::Release, 0, 0)};
   EXPECT_TRUE(check_ser1_balances(make("v6.19"), v619).empty());
   // Without its own section the same return is a breach.
   const std::vector<BalanceEvent> bare(v619.begin() + 2, v619.end());

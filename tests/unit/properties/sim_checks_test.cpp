@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/check_all.h"
 #include "properties/wc_invariants.h"
 #include "tests/support/sim_testing.h"

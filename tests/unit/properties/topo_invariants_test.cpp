@@ -62,8 +62,8 @@ Topology dump(const std::map<int, std::vector<SchedDomain>>& chains,
   return t;
 }
 
-const SdFlags kSmtFlags{F::BalanceNewidle, F::BalanceExec,      F::BalanceFork, F::WakeAffine,
-                        F::ShareCpucapacity, F::ShareLlc, F::PreferSibling};
+const SdFlags kSmtFlags{F::BalanceNewidle,   F::BalanceExec, F::BalanceFork,  F::WakeAffine,
+                        F::ShareCpucapacity, F::ShareLlc,    F::PreferSibling};
 const SdFlags kMcFlags{F::BalanceNewidle, F::BalanceExec, F::BalanceFork,
                        F::WakeAffine,     F::ShareLlc,    F::PreferSibling};
 const SdFlags kPkgFlags{F::BalanceNewidle, F::BalanceExec, F::BalanceFork, F::WakeAffine,
@@ -108,12 +108,16 @@ Topology uniform(const std::vector<int>& sizes, const std::vector<std::string>& 
 }
 
 // 8 CPUs: SMT pairs, MC of 4, PKG of 8.
-Topology laptop() { return uniform({2, 4, 8}, {"SMT", "MC", "PKG"}, {kSmtFlags, kMcFlags, kPkgFlags}); }
+Topology laptop() {
+  return uniform({2, 4, 8}, {"SMT", "MC", "PKG"}, {kSmtFlags, kMcFlags, kPkgFlags});
+}
 
 SchedDomain& domain(Topology& t, int cpu, int level) {
   return t.cpus.at(cpu).domains.at(static_cast<size_t>(level));
 }
-std::vector<SchedGroup>& groups(Topology& t, int cpu, int level) { return *domain(t, cpu, level).groups; }
+std::vector<SchedGroup>& groups(Topology& t, int cpu, int level) {
+  return *domain(t, cpu, level).groups;
+}
 
 std::vector<Violation> with_id(const TopoCheckReport& r, const std::string& id) {
   std::vector<Violation> out;
@@ -258,8 +262,8 @@ TEST(TopoGroupRepeat, FiresOnARepeatedCpuOutsideNuma) {
 
 TEST(TopoGroupRepeat, HoldsForOverlappingNumaGroups) {
   // Sample 004's CPU1: NUMA groups 0-2 and 2-3 share CPU 2 by design.
-  const Topology t = dump({{1, {dom("NUMA", "0-2", {"1", "2", "0"}),
-                                dom("NUMA", "0-3", {"0-2/1", "2-3/3"})}}});
+  const Topology t =
+      dump({{1, {dom("NUMA", "0-2", {"1", "2", "0"}), dom("NUMA", "0-3", {"0-2/1", "2-3/3"})}}});
   const TopoCheckReport r = check_topology(t);
   EXPECT_TRUE(with_id(r, "TOPO-GROUP-REPEAT").empty());
   EXPECT_EQ(summary(r, "TOPO-GROUP-REPEAT").outcome, CheckOutcome::Holds);
@@ -269,12 +273,14 @@ TEST(TopoGroupRepeat, HoldsForOverlappingNumaGroups) {
 // kernel printed "groups don't span domain->span" for CPU0 domain-1 and CPU3 domain-1.
 Topology sample_004() {
   return dump({
-      {0, {dom("NUMA", "0-1", {"0", "1"}), dom("NUMA", "0-2", {"0-1/0", "1-3/2"}),
-           dom("NUMA", "0-3", {"0-2/0", "1-3/3"})}},
+      {0,
+       {dom("NUMA", "0-1", {"0", "1"}), dom("NUMA", "0-2", {"0-1/0", "1-3/2"}),
+        dom("NUMA", "0-3", {"0-2/0", "1-3/3"})}},
       {1, {dom("NUMA", "0-2", {"1", "2", "0"}), dom("NUMA", "0-3", {"0-2/1", "2-3/3"})}},
       {2, {dom("NUMA", "1-3", {"2", "3", "1"}), dom("NUMA", "0-3", {"1-3/2", "0-1/0"})}},
-      {3, {dom("NUMA", "2-3", {"3", "2"}), dom("NUMA", "1-3", {"2-3/3", "0-2/1"}),
-           dom("NUMA", "0-3", {"1-3/3", "0-2/0"})}},
+      {3,
+       {dom("NUMA", "2-3", {"3", "2"}), dom("NUMA", "1-3", {"2-3/3", "0-2/1"}),
+        dom("NUMA", "0-3", {"1-3/3", "0-2/0"})}},
   });
 }
 
@@ -349,7 +355,8 @@ TEST(TopoParentSpan, FiresWhenTheParentDoesNotContainTheChild) {
 
 TEST(TopoParentSpan, FiresWhenOnlyTheGroupsEscapeTheParent) {
   // As the kernel tests it: groupmask, not the span, against the parent.
-  const Topology t = dump({{0, {dom("MC", "0-1", {"0", "1-2"}), dom("PKG", "0-1,3", {"0-1", "3"})}}});
+  const Topology t =
+      dump({{0, {dom("MC", "0-1", {"0", "1-2"}), dom("PKG", "0-1,3", {"0-1", "3"})}}});
   const auto v = with_id(check_topology(t), "TOPO-PARENT-SPAN");
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].observed, "0-2");
@@ -375,7 +382,8 @@ TEST(TopoGroupCapacity, FiresOnZeroAndIsNotCheckableWithoutCapacities) {
 }
 
 TEST(TopoGroupChild, FiresWhenTheFirstGroupIsNotTheChild) {
-  const Topology t = dump({{0, {dom("NUMA", "0-1", {"0", "1"}), dom("NUMA", "0-3", {"0-2", "2-3"})}}});
+  const Topology t =
+      dump({{0, {dom("NUMA", "0-1", {"0", "1"}), dom("NUMA", "0-3", {"0-2", "2-3"})}}});
   const TopoCheckReport r = check_topology(t);
   const auto v = with_id(r, "TOPO-GROUP-CHILD");
   ASSERT_EQ(v.size(), 1u);
@@ -523,9 +531,9 @@ TEST(TopoSpanSane, NestedSpansOfDifferentLevelsAndNumaOverlapsHold) {
 }
 
 TEST(TopoSpanSane, NeedsLevelNamesOrBuilderLevels) {
-  Topology t = dump({{0, {dom("", "0-3", {"0", "1", "2", "3"})}},
-                     {2, {dom("", "2-5", {"2", "3", "4", "5"})}}},
-                    "dmesg-old");
+  Topology t = dump(
+      {{0, {dom("", "0-3", {"0", "1", "2", "3"})}}, {2, {dom("", "2-5", {"2", "3", "4", "5"})}}},
+      "dmesg-old");
   const CheckSummary s = summary(check_topology(t), "TOPO-SPAN-SANE");
   EXPECT_EQ(s.outcome, CheckOutcome::NotCheckable);
   EXPECT_EQ(s.reason, "the input has no level names (dmesg-old)");
@@ -698,7 +706,8 @@ TEST(TopoGroupFlags, FiresOnANonLocalGroupAndIgnoresPreferSibling) {
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].cpu, 0);
   EXPECT_EQ(v[0].level, 2);
-  EXPECT_NE(v[0].explanation.find("the flags of CPU4's domain-1 (MC), which it stands for"), std::string::npos);
+  EXPECT_NE(v[0].explanation.find("the flags of CPU4's domain-1 (MC), which it stands for"),
+            std::string::npos);
 }
 
 TEST(TopoGroupFlags, BaseDomainGroupsCarryNoFlags) {
@@ -777,8 +786,9 @@ TEST(TopoPartial, HoldsWithAReasonWhenSomePlacesCannotBeChecked) {
 
 TEST(TopoNodeLevel, TwoSixNodeSpansMayOverlap) {
   // 2.6.x NODE spans = the node plus its 15 nearest (sched_domain_node_span()).
-  Topology t = dump({{0, {dom("NODE", "0-2", {"0", "1", "2"})}}, {2, {dom("NODE", "1-3", {"2", "3", "1"})}}},
-                    "dmesg-old");
+  Topology t =
+      dump({{0, {dom("NODE", "0-2", {"0", "1", "2"})}}, {2, {dom("NODE", "1-3", {"2", "3", "1"})}}},
+           "dmesg-old");
   t.era = KernelVersion{2, 6, 32};
   EXPECT_TRUE(with_id(check_topology(t), "TOPO-SPAN-SANE").empty());
   t.era = KernelVersion{4, 19, 0};

@@ -25,8 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kBugsFile = "spec/bugs" ".md";
-constexpr std::string_view kFactsFile = "spec/kernel" "-facts.md";
+constexpr std::string_view kBugsFile =
+    "spec/bugs"
+    ".md";
+constexpr std::string_view kFactsFile =
+    "spec/kernel"
+    "-facts.md";
 constexpr std::string_view kSection = "\xC2\xA7";  // §, UTF-8
 
 // A finding: where, and what is wrong.
@@ -50,7 +54,8 @@ std::vector<size_t> occurrences(std::string_view text, std::string_view needle) 
 }
 
 int line_at(std::string_view text, size_t pos) {
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
 }
 
 bool ends_with_at(std::string_view text, size_t pos, std::string_view what) {
@@ -109,15 +114,16 @@ std::vector<Finding> undefined_citations(const std::string& name, std::string_vi
   for (size_t p : occurrences(text, file))
     for (const std::string& id : cited_after(text, p + file.size(), mark))
       if (!defined.count(id))
-        out.push_back({name, line_at(text, p), std::string(file) + " " + std::string(mark) + id +
-                                                   " names no entry there"});
+        out.push_back({name, line_at(text, p),
+                       std::string(file) + " " + std::string(mark) + id + " names no entry there"});
   return out;
 }
 
 // The IDs of the markdown headings of `level` ("### ") that start with `mark`: "### #12 ..."
 // gives "12", "### §0.1 ..." "0.1", "## 4. ..." "4" (empty mark), "#### TOPO-MASK" and
 // "### MIG-1: ..." their ID.
-std::set<std::string> heading_ids(std::string_view text, std::string_view level, std::string_view mark) {
+std::set<std::string> heading_ids(std::string_view text, std::string_view level,
+                                  std::string_view mark) {
   std::set<std::string> ids;
   const std::string head = "\n" + std::string(level) + std::string(mark);
   for (size_t p : occurrences("\n" + std::string(text), head)) {
@@ -135,14 +141,29 @@ std::set<std::string> heading_ids(std::string_view text, std::string_view level,
 // cited in place of a kernel tag.
 const std::vector<std::string_view>& outside_names() {
   static const std::vector<std::string_view> names = {
-      ".." "/shared", "nhatz11" "/", "0x88888888" "/", "sagsango" "/", "Ankarrr" "/", "70data" "/"};
+      ".."
+      "/shared",
+      "nhatz11"
+      "/",
+      "0x88888888"
+      "/",
+      "sagsango"
+      "/",
+      "Ankarrr"
+      "/",
+      "70data"
+      "/"};
   return names;
 }
 
 // The reference-file names that must carry their "spec/" (a markdown link inside spec/,
 // "[x.md](x.md)", is the one other form allowed).
 const std::vector<std::string_view>& spec_only_names() {
-  static const std::vector<std::string_view> names = {"bugs" ".md", "kernel" "-facts"};
+  static const std::vector<std::string_view> names = {
+      "bugs"
+      ".md",
+      "kernel"
+      "-facts"};
   return names;
 }
 
@@ -150,18 +171,20 @@ std::vector<Finding> outside_references(const std::string& name, std::string_vie
   std::vector<Finding> out;
   for (std::string_view n : outside_names())
     for (size_t p : occurrences(text, n))
-      out.push_back({name, line_at(text, p), "cites " + std::string(n) + " (outside the repository)"});
+      out.push_back(
+          {name, line_at(text, p), "cites " + std::string(n) + " (outside the repository)"});
   for (std::string_view n : spec_only_names())
     for (size_t p : occurrences(text, n))
-      if (!ends_with_at(text, p, "spec/") && !ends_with_at(text, p, "[") && !ends_with_at(text, p, "]("))
+      if (!ends_with_at(text, p, "spec/") && !ends_with_at(text, p, "[") &&
+          !ends_with_at(text, p, "]("))
         out.push_back({name, line_at(text, p), std::string(n) + " without spec/"});
   return out;
 }
 
 // The invariant families (spec/invariants.md §1).
 const std::vector<std::string_view>& families() {
-  static const std::vector<std::string_view> f = {"TOPO", "NB", "SER", "INT", "BI", "MIG",
-                                                   "LOCK", "NOHZ", "WC"};
+  static const std::vector<std::string_view> f = {"TOPO", "NB",   "SER",  "INT", "BI",
+                                                  "MIG",  "LOCK", "NOHZ", "WC"};
   return f;
 }
 
@@ -191,12 +214,15 @@ std::set<std::string> spec_ids(std::string_view invariants_md) {
 }
 
 // IDs on one side only, as findings against spec/invariants.md.
-std::vector<Finding> id_mismatch(const std::set<std::string>& in_code, const std::set<std::string>& in_spec) {
+std::vector<Finding> id_mismatch(const std::set<std::string>& in_code,
+                                 const std::set<std::string>& in_spec) {
   std::vector<Finding> out;
   for (const std::string& id : in_code)
-    if (!in_spec.count(id)) out.push_back({"spec/invariants.md", 0, id + " is checked in code but has no heading"});
+    if (!in_spec.count(id))
+      out.push_back({"spec/invariants.md", 0, id + " is checked in code but has no heading"});
   for (const std::string& id : in_spec)
-    if (!in_code.count(id)) out.push_back({"spec/invariants.md", 0, id + " has a heading but no code checks it"});
+    if (!in_code.count(id))
+      out.push_back({"spec/invariants.md", 0, id + " has a heading but no code checks it"});
   return out;
 }
 
@@ -226,7 +252,8 @@ TEST(SpecReferences, CitationListsAndRangesAreRead) {
   EXPECT_EQ(cited_after(" #2 and #8.", 0, "#"), (std::vector<std::string>{"2", "8"}));
   EXPECT_EQ(cited_after("\n#22 (2.6.16)", 0, "#"), (std::vector<std::string>{"22"}));
   EXPECT_EQ(cited_after(" " + s + "0.7-0.9).", 0, s), (std::vector<std::string>{"0.7", "0.9"}));
-  EXPECT_EQ(cited_after(" " + s + "0.12, " + s + "7; x", 0, s), (std::vector<std::string>{"0.12", "7"}));
+  EXPECT_EQ(cited_after(" " + s + "0.12, " + s + "7; x", 0, s),
+            (std::vector<std::string>{"0.12", "7"}));
   EXPECT_TRUE(cited_after(", by its number", 0, "#").empty());
 }
 
@@ -234,8 +261,9 @@ TEST(SpecReferences, UndefinedBugCitationFires) {
   const std::string good = "// " + std::string(kBugsFile) + " #2 and #17\n";
   EXPECT_TRUE(undefined_citations("a.cpp", good, kBugsFile, "#", bug_entries(kBugsMd)).empty());
   const std::string bad = "x\n// (" + std::string(kBugsFile) + " #1, #99)\n";
-  EXPECT_EQ(undefined_citations("a.cpp", bad, kBugsFile, "#", bug_entries(kBugsMd)),
-            (std::vector<Finding>{{"a.cpp", 2, std::string(kBugsFile) + " #99 names no entry there"}}));
+  EXPECT_EQ(
+      undefined_citations("a.cpp", bad, kBugsFile, "#", bug_entries(kBugsMd)),
+      (std::vector<Finding>{{"a.cpp", 2, std::string(kBugsFile) + " #99 names no entry there"}}));
 }
 
 TEST(SpecReferences, UndefinedSectionCitationFires) {
@@ -247,13 +275,29 @@ TEST(SpecReferences, UndefinedSectionCitationFires) {
 }
 
 TEST(SpecReferences, OutsideAndBareReferencesFire) {
-  EXPECT_TRUE(outside_references("c.h", "// " + std::string(kBugsFile) + " #2; " + std::string(kFactsFile) +
-                                            " " + std::string(kSection) + "7; v6.17")
+  EXPECT_TRUE(outside_references("c.h", "// " + std::string(kBugsFile) + " #2; " +
+                                            std::string(kFactsFile) + " " + std::string(kSection) +
+                                            "7; v6.17")
                   .empty());
-  EXPECT_TRUE(outside_references("README.md", "| [bugs" ".md](bugs" ".md) | ... |").empty());
-  for (const std::string bad : {"see bugs" ".md #3", "(kernel" "-facts " "\xC2\xA7" "9)",
-                                "(.." "/shared/design.md)", "(nhatz11" "/linux-6.17)",
-                                "Ankarrr" "/Linux-2.6.32.60-rts", "70data" "/linux-kernel-2.6.12"}) {
+  EXPECT_TRUE(outside_references("README.md",
+                                 "| [bugs"
+                                 ".md](bugs"
+                                 ".md) | ... |")
+                  .empty());
+  for (const std::string bad : {"see bugs"
+                                ".md #3",
+                                "(kernel"
+                                "-facts "
+                                "\xC2\xA7"
+                                "9)",
+                                "(.."
+                                "/shared/design.md)",
+                                "(nhatz11"
+                                "/linux-6.17)",
+                                "Ankarrr"
+                                "/Linux-2.6.32.60-rts",
+                                "70data"
+                                "/linux-kernel-2.6.12"}) {
     const std::vector<Finding> f = outside_references("c.h", "ok\n" + bad);
     ASSERT_EQ(f.size(), 1u) << bad;
     EXPECT_EQ(f[0].line, 2) << bad;
@@ -261,13 +305,15 @@ TEST(SpecReferences, OutsideAndBareReferencesFire) {
 }
 
 TEST(SpecReferences, InvariantIdsOnOneSideOnlyFire) {
-  const std::string code = R"(Violation v{"NB-1", 0}; ids = {"NOHZ-3", "TOPO-MASK"}; "TOPO-" + name;)";
+  const std::string code =
+      R"(Violation v{"NB-1", 0}; ids = {"NOHZ-3", "TOPO-MASK"}; "TOPO-" + name;)";
   EXPECT_EQ(code_ids(code), (std::set<std::string>{"NB-1", "NOHZ-3", "TOPO-MASK"}));
   const std::string spec = "## 4. NB\n### NB-1\n#### TOPO-MASK\n### WC-9: never checked\n";
   EXPECT_EQ(spec_ids(spec), (std::set<std::string>{"NB-1", "TOPO-MASK", "WC-9"}));
   EXPECT_EQ(id_mismatch(code_ids(code), spec_ids(spec)),
-            (std::vector<Finding>{{"spec/invariants.md", 0, "NOHZ-3 is checked in code but has no heading"},
-                                  {"spec/invariants.md", 0, "WC-9 has a heading but no code checks it"}}));
+            (std::vector<Finding>{
+                {"spec/invariants.md", 0, "NOHZ-3 is checked in code but has no heading"},
+                {"spec/invariants.md", 0, "WC-9 has a heading but no code checks it"}}));
   EXPECT_TRUE(id_mismatch(code_ids(code), spec_ids(spec + "### NOHZ-3\n")).size() == 1u);
 }
 
@@ -283,10 +329,12 @@ std::string read_file(const fs::path& p) {
 std::map<std::string, std::string> source_tree() {
   const fs::path root = SBM_SOURCE_DIR;
   std::map<std::string, std::string> files;
-  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
     const fs::path& p = it->path();
     if (it->is_directory()) {
-      if (p.filename().string().starts_with(".") || fs::exists(p / "CMakeCache.txt")) it.disable_recursion_pending();
+      if (p.filename().string().starts_with(".") || fs::exists(p / "CMakeCache.txt"))
+        it.disable_recursion_pending();
       continue;
     }
     if (!it->is_regular_file()) continue;
@@ -320,9 +368,12 @@ TEST(SpecReferences, EveryCitationInTheTreeNamesAnEntryThatExists) {
   const std::set<std::string> facts = fact_sections(tree_file(std::string(kFactsFile)));
   int citations = 0;
   for (const auto& [name, text] : tree()) {
-    citations += static_cast<int>(occurrences(text, kBugsFile).size() + occurrences(text, kFactsFile).size());
-    for (const Finding& f : undefined_citations(name, text, kBugsFile, "#", bugs)) ADD_FAILURE() << f;
-    for (const Finding& f : undefined_citations(name, text, kFactsFile, kSection, facts)) ADD_FAILURE() << f;
+    citations += static_cast<int>(occurrences(text, kBugsFile).size() +
+                                  occurrences(text, kFactsFile).size());
+    for (const Finding& f : undefined_citations(name, text, kBugsFile, "#", bugs))
+      ADD_FAILURE() << f;
+    for (const Finding& f : undefined_citations(name, text, kFactsFile, kSection, facts))
+      ADD_FAILURE() << f;
   }
   EXPECT_GT(citations, 150);
 }
@@ -336,9 +387,11 @@ TEST(SpecReferences, InvariantIdsInCodeAreTheHeadingsOfInvariantsMd) {
   std::set<std::string> in_code;
   for (const auto& [name, text] : tree())
     for (std::string_view layer : {"model/", "properties/", "traces/", "tools/"})
-      if (name.starts_with(layer) && (name.ends_with(".cpp") || name.ends_with(".h"))) in_code.merge(code_ids(text));
+      if (name.starts_with(layer) && (name.ends_with(".cpp") || name.ends_with(".h")))
+        in_code.merge(code_ids(text));
   EXPECT_GT(in_code.size(), 40u);
-  for (const Finding& f : id_mismatch(in_code, spec_ids(tree_file("spec/invariants.md")))) ADD_FAILURE() << f;
+  for (const Finding& f : id_mismatch(in_code, spec_ids(tree_file("spec/invariants.md"))))
+    ADD_FAILURE() << f;
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ namespace {
 
 TEST(PidTable, EitherSideOfTheFlatBoundAddsFindsAndForgets) {
   PidTable<int> t;
-  for (const int pid : {0, 1, 4242, PidTable<int>::kFlatPids - 1, PidTable<int>::kFlatPids, 4194303, -7}) {
+  for (const int pid :
+       {0, 1, 4242, PidTable<int>::kFlatPids - 1, PidTable<int>::kFlatPids, 4194303, -7}) {
     SCOPED_TRACE(pid);
     EXPECT_EQ(t.find(pid), nullptr);
     EXPECT_THROW(t.at(pid), std::out_of_range);

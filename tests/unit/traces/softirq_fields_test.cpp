@@ -20,12 +20,26 @@ SoftirqFields from_the_split_text(const std::string& text) {
 }
 
 TEST(SoftirqFields, KernelLayoutAndEveryOtherAgreeWithTheSplitText) {
-  const std::vector<std::string> lines = {
-      "vec=7 [action=SCHED]", "vec=7 [action=SCHED] source=nohz_kick", "vec=3 [action=NET_RX]", "vec=7",
-      "softirq=7 action=SCHED", "[action=SCHED] vec=7", "vec=7 action=SCHED", "vec=x [action=SCHED]",
-      "vec=7  [action=SCHED]", "vec=7\t[action=SCHED]", "vec=7 [action=SCHED", "vec=7 [action=]",
-      "vec=-1 [action=SCHED]", "vec=12345678901 [action=SCHED]", "vec=2147483647 [action=SCHED]",
-      "vec=7 [action=SCHED]x", "vec=7 [actions=SCHED]", "vec=7 [action=SCHED] action=TIMER", "", "vec= [action=SCHED]"};
+  const std::vector<std::string> lines = {"vec=7 [action=SCHED]",
+                                          "vec=7 [action=SCHED] source=nohz_kick",
+                                          "vec=3 [action=NET_RX]",
+                                          "vec=7",
+                                          "softirq=7 action=SCHED",
+                                          "[action=SCHED] vec=7",
+                                          "vec=7 action=SCHED",
+                                          "vec=x [action=SCHED]",
+                                          "vec=7  [action=SCHED]",
+                                          "vec=7\t[action=SCHED]",
+                                          "vec=7 [action=SCHED",
+                                          "vec=7 [action=]",
+                                          "vec=-1 [action=SCHED]",
+                                          "vec=12345678901 [action=SCHED]",
+                                          "vec=2147483647 [action=SCHED]",
+                                          "vec=7 [action=SCHED]x",
+                                          "vec=7 [actions=SCHED]",
+                                          "vec=7 [action=SCHED] action=TIMER",
+                                          "",
+                                          "vec= [action=SCHED]"};
   TraceFields scratch;
   for (const std::string& line : lines) {
     const SoftirqFields got = read_softirq_fields(line, scratch);

@@ -36,14 +36,15 @@ struct TraceBuilder {
   }
   std::string prefix(int cpu, const char* flags, int64_t jiffy, int us) const {
     char b[96];
-    std::snprintf(b, sizeof b, "%16s-%-7d [%03d] %s %s: ", pid == 0 ? "<idle>" : comm.c_str(), pid, cpu, flags,
-                  stamp(jiffy, us).c_str());
+    std::snprintf(b, sizeof b, "%16s-%-7d [%03d] %s %s: ", pid == 0 ? "<idle>" : comm.c_str(), pid,
+                  cpu, flags, stamp(jiffy, us).c_str());
     return b;
   }
   void tick(int64_t jiffy, bool raise, int cpu = 1) {
     const int64_t now = (100'000 + jiffy) * 4'000'000 + 25'000;
-    body << prefix(cpu, "d.h..", jiffy, 20) << "hrtimer_expire_entry: hrtimer=00000000d8f19e58 function=tick_nohz_handler now="
-         << now << "\n";
+    body << prefix(cpu, "d.h..", jiffy, 20)
+         << "hrtimer_expire_entry: hrtimer=00000000d8f19e58 function=tick_nohz_handler now=" << now
+         << "\n";
     if (raise) body << prefix(cpu, "dNh..", jiffy, 30) << "softirq_raise: vec=7 [action=SCHED]\n";
     body << prefix(cpu, "dNh..", jiffy, 32) << "hrtimer_expire_exit: hrtimer=00000000d8f19e58\n";
     if (raise) {
@@ -61,7 +62,8 @@ struct TraceBuilder {
 
 // Ticks 0..last with raises at `raises`; the line of each raise's tick exit and of each quiet
 // tick's exit, by jiffy.
-std::string cadence_trace(const std::vector<int64_t>& raises, int64_t last, std::vector<int>* exit_lines = nullptr) {
+std::string cadence_trace(const std::vector<int64_t>& raises, int64_t last,
+                          std::vector<int>* exit_lines = nullptr) {
   TraceBuilder t;
   for (int64_t j = 0; j <= last; ++j) {
     const bool raise = std::find(raises.begin(), raises.end(), j) != raises.end();
@@ -98,7 +100,8 @@ std::vector<int64_t> every(int64_t step, int64_t first, int64_t last) {
 TEST(TickCadence, HoldsOnTheBusyIntervalsOfTheKernel) {
   for (const int64_t step : {7, 15, 25}) {
     const Checked c = check(cadence_trace(every(step, 0, 200), 200));
-    EXPECT_TRUE(c.violations.empty()) << "cadence " << step << ": " << c.violations.front().observed;
+    EXPECT_TRUE(c.violations.empty())
+        << "cadence " << step << ": " << c.violations.front().observed;
     EXPECT_EQ(c.result.cadence.check.outcome, CheckOutcome::Holds) << step;
     EXPECT_EQ(c.result.cadence.ticks, 201u);
     // Every tick after the first pass is judged; the first raise starts the check.
@@ -132,7 +135,8 @@ TEST(TickCadence, FiresOnADueRaiseThatNeverComes) {
   const Checked c = check(cadence_trace({0, 15}, 60, &exits));
   ASSERT_EQ(c.violations.size(), 1u);
   EXPECT_EQ(c.violations[0].line, exits[41]);
-  EXPECT_NE(c.violations[0].expected.find("a SCHED softirq raise at the tick of jiffy +41"), std::string::npos)
+  EXPECT_NE(c.violations[0].expected.find("a SCHED softirq raise at the tick of jiffy +41"),
+            std::string::npos)
       << c.violations[0].expected;
 }
 
@@ -142,7 +146,8 @@ TEST(TickCadence, ClampIsHzTimesOnlineMinusOneOverTen) {
   EXPECT_TRUE(check(cadence_trace(every(25, 0, 200), 200)).violations.empty());
   const Checked fifty = check(cadence_trace(every(50, 0, 200), 200));
   ASSERT_FALSE(fifty.violations.empty());
-  EXPECT_NE(fifty.violations[0].expected.find("jiffy +26"), std::string::npos) << fifty.violations[0].expected;
+  EXPECT_NE(fifty.violations[0].expected.find("jiffy +26"), std::string::npos)
+      << fifty.violations[0].expected;
 }
 
 // The first pass leaves last_balance unknown (the domain may not have been due); after the
@@ -161,25 +166,29 @@ TEST(TickCadence, NewidleMayBringTheNextRaiseForward) {
   // The busy task blocks and CPU1 goes idle at jiffy 17: sched_balance_newidle() may set
   // rq->next_balance to last_balance + the idle interval (1 jiffy), so the tick of 18 may raise.
   const std::string blocks =
-      "            loop-100     [001] d..2.   100.068900: sched_switch: prev_comm=loop prev_pid=100 prev_prio=120 "
+      "            loop-100     [001] d..2.   100.068900: sched_switch: prev_comm=loop "
+      "prev_pid=100 prev_prio=120 "
       "prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
   EXPECT_TRUE(check(early_raise_after(blocks)).violations.empty());
   // Preempted instead (prev_state R): the rq still has the task, newidle does not run.
   const std::string preempted =
-      "            loop-100     [001] d..2.   100.068900: sched_switch: prev_comm=loop prev_pid=100 prev_prio=120 "
+      "            loop-100     [001] d..2.   100.068900: sched_switch: prev_comm=loop "
+      "prev_pid=100 prev_prio=120 "
       "prev_state=R ==> next_comm=other next_pid=101 next_prio=120\n";
   EXPECT_EQ(check(early_raise_after(preempted)).violations.size(), 1u);
   // Blocked while the preempted task is still queued: nr_running > 0, no newidle.
   const std::string blocks_with_queued =
       preempted +
-      "           other-101     [001] d..2.   100.068950: sched_switch: prev_comm=other prev_pid=101 prev_prio=120 "
+      "           other-101     [001] d..2.   100.068950: sched_switch: prev_comm=other "
+      "prev_pid=101 prev_prio=120 "
       "prev_state=S ==> next_comm=loop next_pid=100 next_prio=120\n";
   EXPECT_EQ(check(early_raise_after(blocks_with_queued)).violations.size(), 1u);
   // 6.18 shows a preempted task running again with no sched_switch to it: when it blocks,
   // nothing is left queued, and newidle may run.
   const std::string resumed_unseen =
       preempted +
-      "            loop-100     [001] d..2.   100.068950: sched_switch: prev_comm=loop prev_pid=100 prev_prio=120 "
+      "            loop-100     [001] d..2.   100.068950: sched_switch: prev_comm=loop "
+      "prev_pid=100 prev_prio=120 "
       "prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
   EXPECT_TRUE(check(early_raise_after(resumed_unseen)).violations.empty());
 }
@@ -203,14 +212,16 @@ TEST(TickCadence, AKickedPassStartsTheIdleCpusOver) {
       "          <idle>-0       [001] .Ns..   100.080710: softirq_entry: vec=7 [action=SCHED]\n"
       "          <idle>-0       [001] .Ns..   100.080720: softirq_exit: vec=7 [action=SCHED]\n";
   const std::string kick =
-      "          <idle>-0       [000] d..2.   100.080600: ipi_send_cpu: cpu=1 callsite=kick_ilb+0x75/0xa0 "
+      "          <idle>-0       [000] d..2.   100.080600: ipi_send_cpu: cpu=1 "
+      "callsite=kick_ilb+0x75/0xa0 "
       "callback=nohz_csd_func+0x0/0x50\n";
   EXPECT_TRUE(check(idle_cpu0_with(kick + ipi_raise)).violations.empty());
   // The same raise on CPU1 without a kick starts CPU1 over, not CPU0.
   const Checked unkicked = check(idle_cpu0_with(ipi_raise));
   ASSERT_EQ(unkicked.violations.size(), 1u);
   EXPECT_EQ(unkicked.violations[0].cpu, 0);
-  EXPECT_NE(unkicked.violations[0].expected.find("jiffy +41"), std::string::npos) << unkicked.violations[0].expected;
+  EXPECT_NE(unkicked.violations[0].expected.find("jiffy +41"), std::string::npos)
+      << unkicked.violations[0].expected;
   // Another callback is no kick.
   std::string resched = kick;
   resched.replace(resched.find("nohz_csd_func"), 13, "0x0");

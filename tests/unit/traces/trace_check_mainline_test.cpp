@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/profile.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "tests/support/sim_testing.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_write.h"
@@ -48,29 +48,34 @@ const CheckSummary& outcome(const Checked& c, const std::string& id) {
 }
 
 // One ftrace line in the raw layout of /sys/kernel/tracing/trace (5-character flags).
-std::string line(const std::string& comm, int pid, int cpu, const std::string& ts, const std::string& event,
-                 const std::string& fields) {
+std::string line(const std::string& comm, int pid, int cpu, const std::string& ts,
+                 const std::string& event, const std::string& fields) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "[%03d]", cpu);
-  return "  " + comm + "-" + std::to_string(pid) + " " + buf + " d..2. " + ts + ": " + event + ": " + fields + "\n";
+  return "  " + comm + "-" + std::to_string(pid) + " " + buf + " d..2. " + ts + ": " + event +
+         ": " + fields + "\n";
 }
 
-std::string sched_switch(int cpu, const std::string& ts, int prev, const std::string& state, int next) {
+std::string sched_switch(int cpu, const std::string& ts, int prev, const std::string& state,
+                         int next) {
   const std::string pc = prev == 0 ? "swapper/" + std::to_string(cpu) : "t" + std::to_string(prev);
   const std::string nc = next == 0 ? "swapper/" + std::to_string(cpu) : "t" + std::to_string(next);
   return line(prev == 0 ? "<idle>" : pc, prev, cpu, ts, "sched_switch",
-              "prev_comm=" + pc + " prev_pid=" + std::to_string(prev) + " prev_prio=120 prev_state=" + state +
-                  " ==> next_comm=" + nc + " next_pid=" + std::to_string(next) + " next_prio=120");
+              "prev_comm=" + pc + " prev_pid=" + std::to_string(prev) +
+                  " prev_prio=120 prev_state=" + state + " ==> next_comm=" + nc +
+                  " next_pid=" + std::to_string(next) + " next_prio=120");
 }
 
 std::string softirq(const std::string& kind, int cpu, const std::string& ts, int vec = 7) {
-  return line("t1", 1, cpu, ts, "softirq_" + kind, "vec=" + std::to_string(vec) + " [action=SCHED]");
+  return line("t1", 1, cpu, ts, "softirq_" + kind,
+              "vec=" + std::to_string(vec) + " [action=SCHED]");
 }
 
 std::string wakeup(const std::string& event, int cpu, const std::string& ts, int pid, int target,
                    const std::string& comm = "w") {
   return line("t9", 9, cpu, ts, event,
-              "comm=" + comm + " pid=" + std::to_string(pid) + " prio=120 target_cpu=" + std::to_string(target));
+              "comm=" + comm + " pid=" + std::to_string(pid) +
+                  " prio=120 target_cpu=" + std::to_string(target));
 }
 
 std::string migrate(int cpu, const std::string& ts, int pid, int orig, int dest) {
@@ -90,49 +95,56 @@ void expect_one(const Checked& c, const std::string& id, int line_no, int cpu) {
 // --- MIG-5 --------------------------------------------------------------------------------------
 
 TEST(TraceCheckMig5, FiresWhenASecondCpuSwitchesInARunningTask) {
-  const Checked c = check(sched_switch(0, "1.000000", 0, "R", 100) + sched_switch(1, "1.000100", 0, "R", 100));
+  const Checked c =
+      check(sched_switch(0, "1.000000", 0, "R", 100) + sched_switch(1, "1.000100", 0, "R", 100));
   expect_one(c, "MIG-5", 2, 1);
 }
 
 TEST(TraceCheckMig5, HoldsWhenTheTaskLeftItsCpuFirst) {
-  const Checked c = check(sched_switch(0, "1.000000", 0, "R", 100) + sched_switch(0, "1.000050", 100, "S", 0) +
-                          sched_switch(1, "1.000100", 0, "R", 100));
+  const Checked c =
+      check(sched_switch(0, "1.000000", 0, "R", 100) + sched_switch(0, "1.000050", 100, "S", 0) +
+            sched_switch(1, "1.000100", 0, "R", 100));
   EXPECT_TRUE(c.violations.empty());
   EXPECT_EQ(outcome(c, "MIG-5").outcome, CheckOutcome::Holds);
 }
 
 TEST(TraceCheckMig5, FiresOnTheCommColumnOfARunningTask) {
   // pid 100 is switched in on CPU0, then an event on CPU1 names it in its comm-pid column.
-  const Checked c = check(sched_switch(0, "1.000000", 0, "R", 100) +
-                          line("t100", 100, 1, "1.000100", "sched_stat_runtime", "comm=t100 pid=100 runtime=1 [ns]"));
+  const Checked c = check(
+      sched_switch(0, "1.000000", 0, "R", 100) +
+      line("t100", 100, 1, "1.000100", "sched_stat_runtime", "comm=t100 pid=100 runtime=1 [ns]"));
   expect_one(c, "MIG-5", 2, 1);
 }
 
 TEST(TraceCheckMig5, NotCheckableWithoutSchedSwitch) {
-  const Checked c = check(line("t100", 100, 0, "1.000000", "sched_stat_runtime", "comm=t100 pid=100 runtime=1 [ns]") +
-                          line("t100", 100, 1, "1.000100", "sched_stat_runtime", "comm=t100 pid=100 runtime=1 [ns]"));
+  const Checked c = check(
+      line("t100", 100, 0, "1.000000", "sched_stat_runtime", "comm=t100 pid=100 runtime=1 [ns]") +
+      line("t100", 100, 1, "1.000100", "sched_stat_runtime", "comm=t100 pid=100 runtime=1 [ns]"));
   EXPECT_TRUE(c.violations.empty());
   EXPECT_EQ(outcome(c, "MIG-5").outcome, CheckOutcome::NotCheckable);
 }
 
 TEST(TraceCheckMig5, AMigrationBetweenMovesTheTask) {
-  const Checked c = check(sched_switch(0, "1.000000", 0, "R", 100) + migrate(0, "1.000050", 100, 0, 1) +
-                          sched_switch(1, "1.000100", 0, "R", 100));
+  const Checked c =
+      check(sched_switch(0, "1.000000", 0, "R", 100) + migrate(0, "1.000050", 100, 0, 1) +
+            sched_switch(1, "1.000100", 0, "R", 100));
   EXPECT_TRUE(c.violations.empty());
 }
 
 // --- MIG-6 --------------------------------------------------------------------------------------
 
 TEST(TraceCheckMig6, FiresWhenOrigCpuIsNotWhereTheTaskWas) {
-  const Checked c = check(wakeup("sched_wakeup", 1, "2.000000", 500, 3) + migrate(1, "2.000010", 500, 4, 1));
+  const Checked c =
+      check(wakeup("sched_wakeup", 1, "2.000000", 500, 3) + migrate(1, "2.000010", 500, 4, 1));
   expect_one(c, "MIG-6", 2, 1);
   EXPECT_EQ(c.violations[0].expected, "orig_cpu=3");
   EXPECT_EQ(c.violations[0].observed, "orig_cpu=4");
 }
 
 TEST(TraceCheckMig6, HoldsAlongAWakeMigrateChain) {
-  const Checked c = check(wakeup("sched_waking", 1, "2.000000", 500, 3) + migrate(1, "2.000010", 500, 3, 5) +
-                          wakeup("sched_wakeup", 5, "2.000020", 500, 5) + migrate(2, "2.000030", 500, 5, 2));
+  const Checked c =
+      check(wakeup("sched_waking", 1, "2.000000", 500, 3) + migrate(1, "2.000010", 500, 3, 5) +
+            wakeup("sched_wakeup", 5, "2.000020", 500, 5) + migrate(2, "2.000030", 500, 5, 2));
   EXPECT_TRUE(c.violations.empty());
   EXPECT_EQ(outcome(c, "MIG-6").outcome, CheckOutcome::Holds);
   EXPECT_EQ(outcome(c, "MIG-6").instances, 2);
@@ -172,11 +184,14 @@ TEST(TraceCheckNb3, ARaiseInsideSoftirqProcessingCountsForTheNextRound) {
   const std::string tick_raise = softirq("raise", 0, "3.000000");
   const std::string run_twice = softirq("entry", 0, "3.000002") + softirq("exit", 0, "3.000003") +
                                 softirq("entry", 0, "3.000004") + softirq("exit", 0, "3.000005");
-  EXPECT_TRUE(check(tick_raise + nested(softirq("raise", 0, "3.000001")) + run_twice).violations.empty());
+  EXPECT_TRUE(
+      check(tick_raise + nested(softirq("raise", 0, "3.000001")) + run_twice).violations.empty());
   // A plain raise there sets the bit before this round's entry: one entry only.
   expect_one(check(tick_raise + softirq("raise", 0, "3.000001") + run_twice), "NB-3", 5, 0);
   // The nested raise alone explains one entry, not two.
-  expect_one(check(softirq("exit", 0, "2.999999") + nested(softirq("raise", 0, "3.000001")) + run_twice), "NB-3", 5, 0);
+  expect_one(
+      check(softirq("exit", 0, "2.999999") + nested(softirq("raise", 0, "3.000001")) + run_twice),
+      "NB-3", 5, 0);
 }
 
 TEST(TraceCheckNb3, HoldsOnPairsAndOnFirstSight) {
@@ -200,13 +215,15 @@ TEST(TraceCheckNb3, WithoutRaiseEventsEntriesNeedNone) {
 TEST(TraceCheckNb3, ProfileSetsTheVecAndReportsAMismatch) {
   MainlineCheckOptions old;
   old.era = KernelVersion{2, 6, 20};
-  EXPECT_TRUE(check(softirq("raise", 0, "3.000000", 6) + softirq("entry", 0, "3.000001", 6), old).violations.empty());
+  EXPECT_TRUE(check(softirq("raise", 0, "3.000000", 6) + softirq("entry", 0, "3.000001", 6), old)
+                  .violations.empty());
   expect_one(check(softirq("raise", 0, "3.000000", 7), old), "NB-3", 1, 0);
   MainlineCheckOptions now;
   now.era = KernelVersion{6, 17, 0};
   expect_one(check(softirq("raise", 0, "3.000000", 6), now), "NB-3", 1, 0);
   // Without a profile, action=SCHED is SCHED whatever the number.
-  EXPECT_TRUE(check(softirq("raise", 0, "3.000000", 6) + softirq("entry", 0, "3.000001", 6)).violations.empty());
+  EXPECT_TRUE(check(softirq("raise", 0, "3.000000", 6) + softirq("entry", 0, "3.000001", 6))
+                  .violations.empty());
   EXPECT_EQ(sched_softirq_vec(KernelVersion{2, 6, 31}), 6);
   EXPECT_EQ(sched_softirq_vec(KernelVersion{2, 6, 32}), 7);
 }
@@ -240,8 +257,10 @@ TEST(TraceCheckWc2, FiresWhenIdleOverlapsAWaiterBeyondTheThreshold) {
 TEST(TraceCheckWc2, FiresAtTheEndOfTheTraceToo) {
   MainlineCheckOptions o;
   o.idle_threshold_ns = 2'000'000;
-  // The sweep at 20.0034 sees 1.9 ms of overlap; the last line (20.0036, 2.1 ms) is judged by finish().
-  const Checked c = check(overloaded_and_idle() + later_event("20.003400") + later_event("20.003600"), o);
+  // The sweep at 20.0034 sees 1.9 ms of overlap; the last line (20.0036, 2.1 ms) is judged by
+  // finish().
+  const Checked c =
+      check(overloaded_and_idle() + later_event("20.003400") + later_event("20.003600"), o);
   expect_one(c, "WC-2", 5, 1);
 }
 
@@ -262,7 +281,8 @@ TEST(TraceCheckWc2, PrintsTheDigitsThatTellLimitAndOverlapApart) {
 }
 
 TEST(TraceCheckWc2, HoldsWhenTheIdleCpuTakesTheTask) {
-  const Checked c = check(overloaded_and_idle() + sched_switch(1, "20.003500", 0, "R", 100) + later_event("20.151500"));
+  const Checked c = check(overloaded_and_idle() + sched_switch(1, "20.003500", 0, "R", 100) +
+                          later_event("20.151500"));
   EXPECT_TRUE(c.violations.empty());
   EXPECT_EQ(outcome(c, "WC-2").outcome, CheckOutcome::Holds);
 }
@@ -274,10 +294,12 @@ TEST(TraceCheckWc2, ThresholdOptionDecides) {
 }
 
 TEST(TraceCheckWc2, PerCpuKthreadsDoNotCount) {
-  const Checked c = check(sched_switch(0, "20.000000", 0, "R", 200) + wakeup("sched_wakeup", 0, "20.000100", 50, 0, "kworker/0:1") +
+  const Checked c = check(sched_switch(0, "20.000000", 0, "R", 200) +
+                          wakeup("sched_wakeup", 0, "20.000100", 50, 0, "kworker/0:1") +
                           sched_switch(1, "20.001500", 300, "S", 0) + later_event("20.151500"));
   EXPECT_TRUE(c.violations.empty());
-  const Checked d = check(sched_switch(0, "20.000000", 0, "R", 200) + wakeup("sched_wakeup", 0, "20.000100", 50, 0, "kworker/u16:1") +
+  const Checked d = check(sched_switch(0, "20.000000", 0, "R", 200) +
+                          wakeup("sched_wakeup", 0, "20.000100", 50, 0, "kworker/u16:1") +
                           sched_switch(1, "20.001500", 300, "S", 0) + later_event("20.151500"));
   EXPECT_EQ(d.violations.size(), 1u);
 }
@@ -286,25 +308,29 @@ TEST(TraceCheckWc2, PerCpuKthreadsDoNotCount) {
 
 TEST(TraceCheckGaps, LostEventsSuspendEveryCheck) {
   const std::string lost = "CPU:1 [LOST 12 EVENTS]\n";
-  const Checked c = check(sched_switch(0, "1.000000", 0, "R", 100) + lost + sched_switch(1, "1.000100", 0, "R", 100) +
-                          wakeup("sched_wakeup", 1, "2.000000", 500, 3) + lost + migrate(1, "2.000010", 500, 4, 1) +
-                          softirq("raise", 0, "3.000000") + softirq("entry", 0, "3.000001") + lost +
-                          softirq("entry", 0, "3.000003") + overloaded_and_idle() + lost + later_event("20.151500"));
+  const Checked c = check(
+      sched_switch(0, "1.000000", 0, "R", 100) + lost + sched_switch(1, "1.000100", 0, "R", 100) +
+      wakeup("sched_wakeup", 1, "2.000000", 500, 3) + lost + migrate(1, "2.000010", 500, 4, 1) +
+      softirq("raise", 0, "3.000000") + softirq("entry", 0, "3.000001") + lost +
+      softirq("entry", 0, "3.000003") + overloaded_and_idle() + lost + later_event("20.151500"));
   EXPECT_TRUE(c.violations.empty());
   EXPECT_EQ(c.summary.gaps, 4u);
 }
 
 TEST(TraceCheckGaps, ABufferStartAnnotationIsAGap) {
-  const Checked c = check(sched_switch(0, "1.000000", 0, "R", 100) + "##### CPU 1 buffer started ####\n" +
-                          sched_switch(1, "1.000100", 0, "R", 100));
+  const Checked c =
+      check(sched_switch(0, "1.000000", 0, "R", 100) + "##### CPU 1 buffer started ####\n" +
+            sched_switch(1, "1.000100", 0, "R", 100));
   EXPECT_TRUE(c.violations.empty());
   EXPECT_EQ(c.summary.gaps, 1u);
 }
 
 TEST(TraceCheckSummary, BadLinesAndUnknownEventsAreCounted) {
-  const Checked c = check("this is not a trace line\n" + line("t1", 1, 0, "1.000000", "sched_switch", "garbage") +
-                          line("t1", 1, 0, "1.000001", "my_probe", "x=1") + line("t1", 1, 0, "1.000002", "my_probe", "x=2") +
-                          line("t1", 1, 0, "1.000003", "sched_balance_tick", "cpu=0"));
+  const Checked c =
+      check("this is not a trace line\n" + line("t1", 1, 0, "1.000000", "sched_switch", "garbage") +
+            line("t1", 1, 0, "1.000001", "my_probe", "x=1") +
+            line("t1", 1, 0, "1.000002", "my_probe", "x=2") +
+            line("t1", 1, 0, "1.000003", "sched_balance_tick", "cpu=0"));
   EXPECT_EQ(c.summary.unparsed, 2u);
   ASSERT_EQ(c.summary.first_unparsed.size(), 2u);
   EXPECT_EQ(c.summary.first_unparsed[0].first, 1u);
@@ -318,27 +344,32 @@ TEST(TraceCheckSummary, BadLinesAndUnknownEventsAreCounted) {
 // --- real samples and the simulator -------------------------------------------------------------
 
 TEST(TraceCheckSamples, RealTracesConform) {
-  for (const char* name : {"001-kprateek-zen3-stream-wakeup-migrate.txt", "004-kprateek-epyc-softirq-sched-vec7.txt",
-                           "014-trappy-arm6cpu-trace-cmd-report-not-raw.txt"}) {
+  for (const char* name :
+       {"001-kprateek-zen3-stream-wakeup-migrate.txt", "004-kprateek-epyc-softirq-sched-vec7.txt",
+        "014-trappy-arm6cpu-trace-cmd-report-not-raw.txt"}) {
     std::ifstream f(std::string(SBM_DATA_DIR) + "/traces/" + name);
     ASSERT_TRUE(f) << name;
     const Checked c = check_text(f);
-    EXPECT_TRUE(c.violations.empty()) << name << ": " << (c.violations.empty() ? "" : c.violations[0].id);
+    EXPECT_TRUE(c.violations.empty())
+        << name << ": " << (c.violations.empty() ? "" : c.violations[0].id);
     EXPECT_EQ(c.summary.unparsed, 0u) << name;
     EXPECT_GT(c.summary.events, 0u) << name;
   }
 }
 
 TEST(TraceCheckSamples, WhatEachSampleAllows) {
-  std::ifstream mig(std::string(SBM_DATA_DIR) + "/traces/001-kprateek-zen3-stream-wakeup-migrate.txt");
+  std::ifstream mig(std::string(SBM_DATA_DIR) +
+                    "/traces/001-kprateek-zen3-stream-wakeup-migrate.txt");
   EXPECT_EQ(outcome(check_text(mig), "MIG-6").instances, 3);
-  std::ifstream sw(std::string(SBM_DATA_DIR) + "/traces/014-trappy-arm6cpu-trace-cmd-report-not-raw.txt");
+  std::ifstream sw(std::string(SBM_DATA_DIR) +
+                   "/traces/014-trappy-arm6cpu-trace-cmd-report-not-raw.txt");
   const Checked c = check_text(sw);
   EXPECT_EQ(outcome(c, "MIG-5").outcome, CheckOutcome::Holds);
   EXPECT_EQ(outcome(c, "WC-2").outcome, CheckOutcome::Holds);
 }
 
-std::string simulator_trace(const char* spec, const char* profile, const char* workload, uint64_t ticks) {
+std::string simulator_trace(const char* spec, const char* profile, const char* workload,
+                            uint64_t ticks) {
   const SimConfig c = testing::sim_config(spec, profile, workload);
   Simulator sim = testing::make_sim(c);
   std::ostringstream out;
@@ -353,8 +384,9 @@ TEST(TraceCheckSimulator, GeneratedTracesConform) {
     MainlineCheckOptions o;
     o.era = find_profile(profile).profile->version;
     const Checked c = check(simulator_trace("laptop", profile, "churn", 1500), o);
-    EXPECT_TRUE(c.violations.empty()) << profile << ": " << (c.violations.empty() ? "" : c.violations[0].id) << " line "
-                                      << (c.violations.empty() ? 0 : c.violations[0].line);
+    EXPECT_TRUE(c.violations.empty())
+        << profile << ": " << (c.violations.empty() ? "" : c.violations[0].id) << " line "
+        << (c.violations.empty() ? 0 : c.violations[0].line);
     EXPECT_EQ(c.summary.unparsed, 0u) << profile;
     EXPECT_EQ(outcome(c, "NB-3").outcome, CheckOutcome::Holds) << profile;
   }

@@ -50,10 +50,12 @@ Found check(const std::string& body) {
 
 std::string softirq_pull(int cpu, int from) {
   const std::string c = "[00" + std::to_string(cpu) + "]";
-  return "            loop-100     " + c + " .Ns..   100.000100: softirq_entry: vec=7 [action=SCHED]\n" +
+  return "            loop-100     " + c +
+         " .Ns..   100.000100: softirq_entry: vec=7 [action=SCHED]\n" +
          "            loop-100     " + c +
-         " dNs1.   100.000110: sched_migrate_task: comm=hog pid=200 prio=120 orig_cpu=" + std::to_string(from) +
-         " dest_cpu=" + std::to_string(cpu) + "\n" + "            loop-100     " + c +
+         " dNs1.   100.000110: sched_migrate_task: comm=hog pid=200 prio=120 orig_cpu=" +
+         std::to_string(from) + " dest_cpu=" + std::to_string(cpu) + "\n" +
+         "            loop-100     " + c +
          " .Ns..   100.000120: softirq_exit: vec=7 [action=SCHED]\n";
 }
 
@@ -68,13 +70,15 @@ TEST(SchedSoftirq, Mig7HoldsInsideADomainAndFiresAcrossPartitions) {
   ASSERT_EQ(bad.violations.size(), 1u);
   EXPECT_EQ(bad.violations[0].id, "MIG-7");
   EXPECT_EQ(bad.violations[0].line, kHeaderLines + 2);
-  EXPECT_NE(bad.violations[0].observed.find("from CPU2 to CPU1"), std::string::npos) << bad.violations[0].observed;
+  EXPECT_NE(bad.violations[0].observed.find("from CPU2 to CPU1"), std::string::npos)
+      << bad.violations[0].observed;
 }
 
 TEST(SchedSoftirq, Mig7OnlyJudgesMovesInsideTheSchedSoftirq) {
   // A move outside the SCHED softirq (a wakeup's select_task_rq(), say) is no balance.
   const std::string wake_move =
-      "            loop-100     [001] d..2.   100.000110: sched_migrate_task: comm=hog pid=200 prio=120 orig_cpu=2 "
+      "            loop-100     [001] d..2.   100.000110: sched_migrate_task: comm=hog pid=200 "
+      "prio=120 orig_cpu=2 "
       "dest_cpu=1\n";
   const Found f = check(wake_move);
   EXPECT_TRUE(f.violations.empty());
@@ -82,22 +86,26 @@ TEST(SchedSoftirq, Mig7OnlyJudgesMovesInsideTheSchedSoftirq) {
 }
 
 // NOHZ-4 follows tasks once the trace shows it carries csd events: a CSD queued elsewhere.
-#define CSD_SEEN                                                                                      \
-  "            work-300     [000] d..2.   100.000005: csd_queue_cpu: cpu=2 callsite=generic_exec_single+0x36 " \
+#define CSD_SEEN                                                             \
+  "            work-300     [000] d..2.   100.000005: csd_queue_cpu: cpu=2 " \
+  "callsite=generic_exec_single+0x36 "                                       \
   "func=do_nothing csd=0000000087654321\n"
-const char* const kCpu1GoesIdle =
-    CSD_SEEN
-    "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=loop prev_pid=100 prev_prio=120 "
+const char* const kCpu1GoesIdle = CSD_SEEN
+    "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=loop prev_pid=100 "
+    "prev_prio=120 "
     "prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
 const char* const kKickCpu1 =
-    "            work-300     [000] d..2.   100.000020: csd_queue_cpu: cpu=1 callsite=kick_ilb+0x75/0xa0 "
+    "            work-300     [000] d..2.   100.000020: csd_queue_cpu: cpu=1 "
+    "callsite=kick_ilb+0x75/0xa0 "
     "func=nohz_csd_func csd=0000000012345678\n";
 const char* const kCsdEntry =
-    "          <idle>-0       [001] d.h..   100.000030: csd_function_entry: func=nohz_csd_func csd=0000000012345678\n";
+    "          <idle>-0       [001] d.h..   100.000030: csd_function_entry: func=nohz_csd_func "
+    "csd=0000000012345678\n";
 const char* const kRaise =
     "          <idle>-0       [001] d.h..   100.000031: softirq_raise: vec=7 [action=SCHED]\n";
 const char* const kCsdExit =
-    "          <idle>-0       [001] d.h..   100.000032: csd_function_exit: func=nohz_csd_func csd=0000000012345678\n";
+    "          <idle>-0       [001] d.h..   100.000032: csd_function_exit: func=nohz_csd_func "
+    "csd=0000000012345678\n";
 
 TEST(SchedSoftirq, Nohz4AnIdleKickedCpuRaises) {
   const Found ok = check(std::string(kCpu1GoesIdle) + kKickCpu1 + kCsdEntry + kRaise + kCsdExit);
@@ -115,17 +123,20 @@ TEST(SchedSoftirq, Nohz4AnIdleKickedCpuRaises) {
 TEST(SchedSoftirq, Nohz4AWakeupPendingExplainsNoRaise) {
   // A task woken onto CPU1 before the IPI: idle_cpu() is false (nr_running or ttwu_pending).
   const std::string woken =
-      "            work-300     [000] d..2.   100.000025: sched_wakeup: comm=t pid=400 prio=120 target_cpu=001\n";
-  EXPECT_TRUE(check(std::string(kCpu1GoesIdle) + kKickCpu1 + woken + kCsdEntry + kCsdExit).violations.empty());
+      "            work-300     [000] d..2.   100.000025: sched_wakeup: comm=t pid=400 prio=120 "
+      "target_cpu=001\n";
+  EXPECT_TRUE(check(std::string(kCpu1GoesIdle) + kKickCpu1 + woken + kCsdEntry + kCsdExit)
+                  .violations.empty());
 }
 
 TEST(SchedSoftirq, Nohz4NoRaiseOnABusyCpuAndNoSelfKick) {
-  const std::string busy =
-      CSD_SEEN
-      "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=a prev_pid=99 prev_prio=120 "
+  const std::string busy = CSD_SEEN
+      "            loop-100     [001] d..2.   100.000010: sched_switch: prev_comm=a prev_pid=99 "
+      "prev_prio=120 "
       "prev_state=S ==> next_comm=loop next_pid=100 next_prio=120\n";
   std::string entry = kCsdEntry, raise = kRaise, exit = kCsdExit;
-  for (std::string* s : {&entry, &raise, &exit}) s->replace(s->find("          <idle>-0      "), 24, "            loop-100    ");
+  for (std::string* s : {&entry, &raise, &exit})
+    s->replace(s->find("          <idle>-0      "), 24, "            loop-100    ");
   const Found raised = check(busy + kKickCpu1 + entry + raise + exit);
   ASSERT_EQ(raised.violations.size(), 1u);
   EXPECT_EQ(raised.violations[0].line, kHeaderLines + 5);

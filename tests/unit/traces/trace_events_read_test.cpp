@@ -49,7 +49,8 @@ void expect_round_trip(const testing::GeneratedTrace& g) {
   const ReadBack back = read_back(g.text);
   EXPECT_TRUE(back.errors.empty()) << back.errors.front();
   ASSERT_EQ(back.events.size(), g.events.size());
-  for (size_t i = 0; i < g.events.size(); ++i) ASSERT_TRUE(back.events[i] == g.events[i]) << "event " << i;
+  for (size_t i = 0; i < g.events.size(); ++i)
+    ASSERT_TRUE(back.events[i] == g.events[i]) << "event " << i;
   ASSERT_EQ(back.task_events.size(), g.task_events.size());
   for (size_t i = 0; i < g.task_events.size(); ++i)
     ASSERT_TRUE(same_in_trace(back.task_events[i], g.task_events[i])) << i;
@@ -58,7 +59,8 @@ void expect_round_trip(const testing::GeneratedTrace& g) {
 TEST(TraceEventsRead, EveryProfileRoundTripsFieldForField) {
   for (const std::string& profile : profile_names()) {
     SCOPED_TRACE(profile);
-    const testing::GeneratedTrace g = testing::generate_trace("2s-numa", profile.c_str(), "churn", 120);
+    const testing::GeneratedTrace g =
+        testing::generate_trace("2s-numa", profile.c_str(), "churn", 120);
     ASSERT_GT(g.events.size(), 100u);
     expect_round_trip(g);
   }
@@ -69,7 +71,8 @@ TEST(TraceEventsRead, WorkloadsAndHotplugRoundTrip) {
   for (const char* profile : {"v2.6.20", "v2.6.32", "v4.19", "v6.17"})
     for (const char* workload : {"pinned", "numa-imbalance", "busy", "spread"}) {
       SCOPED_TRACE(std::string(profile) + " " + workload);
-      const testing::GeneratedTrace g = testing::generate_trace("laptop", profile, workload, 150, 25, 3);
+      const testing::GeneratedTrace g =
+          testing::generate_trace("laptop", profile, workload, 150, 25, 3);
       expect_round_trip(g);
       hotplugs += g.hotplugs;
       migrations += events_of_type<TaskMigrateEvent>(g.events).size();
@@ -91,36 +94,52 @@ TraceEventRead read_line(const std::string& line) {
 constexpr const char* kHead = "          task3-3       [001] ..s1. 12.004000: ";
 
 TEST(TraceEventsRead, BadFieldsAreErrorsNamingEventAndField) {
-  const TraceEventRead bad = read_line(std::string(kHead) +
-                                       "sched_balance_domain: cpu=1 level=0 name=MC jiffies=5 interval=x last_balance=3 due=1");
+  const TraceEventRead bad = read_line(
+      std::string(kHead) +
+      "sched_balance_domain: cpu=1 level=0 name=MC jiffies=5 interval=x last_balance=3 due=1");
   EXPECT_EQ(bad.kind, TraceEventKind::Malformed);
   EXPECT_EQ(bad.error, "sched_balance_domain: field interval: expected an integer, found 'x'");
-  EXPECT_EQ(read_line(std::string(kHead) + "sched_balance_domain: cpu=1 level=0 name=MC jiffies=5 last_balance=3 due=1").error,
+  EXPECT_EQ(read_line(std::string(kHead) +
+                      "sched_balance_domain: cpu=1 level=0 name=MC jiffies=5 last_balance=3 due=1")
+                .error,
             "sched_balance_domain: field interval: missing");
-  EXPECT_EQ(read_line(std::string(kHead) + "sched_balance_serialize: cpu=1 level=2 action=grab holder=-1").error,
-            "sched_balance_serialize: field action: expected one of acquire, busy, release, found 'grab'");
-  EXPECT_EQ(read_line(std::string(kHead) + "sched_balance_tick: cpu=1 jiffies=5 idle=2 next_balance=4 attached=1 "
-                                           "active=1 nohz_defers=0").error,
+  EXPECT_EQ(
+      read_line(std::string(kHead) + "sched_balance_serialize: cpu=1 level=2 action=grab holder=-1")
+          .error,
+      "sched_balance_serialize: field action: expected one of acquire, busy, release, found "
+      "'grab'");
+  EXPECT_EQ(read_line(std::string(kHead) +
+                      "sched_balance_tick: cpu=1 jiffies=5 idle=2 next_balance=4 attached=1 "
+                      "active=1 nohz_defers=0")
+                .error,
             "sched_balance_tick: field idle: expected 0 or 1, found '2'");
-  EXPECT_EQ(read_line(std::string(kHead) + "sched_balance_result: cpu=1 level=0 idle=CPU_IDLE moved=0 serialize_busy=0 "
-                                           "continue=1 last_balance=3 interval=4 balance_interval=8").error,
+  EXPECT_EQ(read_line(std::string(kHead) +
+                      "sched_balance_result: cpu=1 level=0 idle=CPU_IDLE moved=0 serialize_busy=0 "
+                      "continue=1 last_balance=3 interval=4 balance_interval=8")
+                .error,
             "sched_balance_result: field balance_interval: expected before->after, found '8'");
   // A kernel's own sched_migrate_task lacks sbm's fields: not replayable.
-  EXPECT_EQ(read_line(std::string(kHead) + "sched_migrate_task: comm=a pid=3 prio=120 orig_cpu=1 dest_cpu=2").error,
+  EXPECT_EQ(read_line(std::string(kHead) +
+                      "sched_migrate_task: comm=a pid=3 prio=120 orig_cpu=1 dest_cpu=2")
+                .error,
             "sched_migrate_task: field balance_cpu: missing");
 }
 
 TEST(TraceEventsRead, OtherEventsAndKernelDefaults) {
-  EXPECT_EQ(read_line(std::string(kHead) + "softirq_raise: vec=3 [action=NET_RX]").kind, TraceEventKind::Other);
-  EXPECT_EQ(read_line(std::string(kHead) + "sched_switch: prev_comm=a prev_pid=1").kind, TraceEventKind::Other);
+  EXPECT_EQ(read_line(std::string(kHead) + "softirq_raise: vec=3 [action=NET_RX]").kind,
+            TraceEventKind::Other);
+  EXPECT_EQ(read_line(std::string(kHead) + "sched_switch: prev_comm=a prev_pid=1").kind,
+            TraceEventKind::Other);
   // A kernel's softirq_raise has no `source`: the tick's trigger raised it.
-  const TraceEventRead raise = read_line(std::string(kHead) + "softirq_raise: vec=7 [action=SCHED]");
+  const TraceEventRead raise =
+      read_line(std::string(kHead) + "softirq_raise: vec=7 [action=SCHED]");
   ASSERT_EQ(raise.kind, TraceEventKind::Balance);
   const auto& r = std::get<SoftirqRaiseEvent>(raise.balance);
   EXPECT_EQ(std::tie(r.cpu, r.vec, r.source), std::make_tuple(1, 7, RaiseSource::Trigger));
   // Empty cpulists and lists are empty values.
-  const TraceEventRead end = read_line(std::string(kHead) + "sched_balance_ilb_end: flags=3 complete=1 jiffies=9 "
-                                                            "candidates= skipped_busy= folded= next_balance=20->20");
+  const TraceEventRead end = read_line(std::string(kHead) +
+                                       "sched_balance_ilb_end: flags=3 complete=1 jiffies=9 "
+                                       "candidates= skipped_busy= folded= next_balance=20->20");
   ASSERT_EQ(end.kind, TraceEventKind::Balance) << end.error;
   const auto& e = std::get<IlbPassEndEvent>(end.balance);
   EXPECT_TRUE(e.candidates.empty() && e.skipped_busy.empty() && e.folded.empty());
@@ -129,20 +148,23 @@ TEST(TraceEventsRead, OtherEventsAndKernelDefaults) {
 
 // Why a task moved: `reason=`, or the older `hotplug=0|1` of traces written before it.
 TEST(TraceEventsRead, MigrateReasonAndItsOlderHotplugFlag) {
-  const std::string move = std::string(kHead) +
-                           "sched_migrate_task: comm=a pid=3 prio=120 orig_cpu=1 dest_cpu=2 balance_cpu=1 level=-1 "
-                           "active=0 allowed=2-3 ";
+  const std::string move =
+      std::string(kHead) +
+      "sched_migrate_task: comm=a pid=3 prio=120 orig_cpu=1 dest_cpu=2 balance_cpu=1 level=-1 "
+      "active=0 allowed=2-3 ";
   const auto reason_of = [&](const std::string& tail) {
     const TraceEventRead r = read_line(move + tail + " balance_seq=0");
     EXPECT_EQ(r.kind, TraceEventKind::Balance) << r.error;
-    return r.kind == TraceEventKind::Balance ? std::get<TaskMigrateEvent>(r.balance).reason : MigrateReason::Balance;
+    return r.kind == TraceEventKind::Balance ? std::get<TaskMigrateEvent>(r.balance).reason
+                                             : MigrateReason::Balance;
   };
   EXPECT_EQ(reason_of("reason=affinity"), MigrateReason::Affinity);
   EXPECT_EQ(reason_of("reason=hotplug"), MigrateReason::Hotplug);
   EXPECT_EQ(reason_of("hotplug=1"), MigrateReason::Hotplug);
   EXPECT_EQ(reason_of("hotplug=0"), MigrateReason::Balance);
-  EXPECT_EQ(read_line(move + "reason=swap balance_seq=0").error,
-            "sched_migrate_task: field reason: expected one of balance, hotplug, affinity, found 'swap'");
+  EXPECT_EQ(
+      read_line(move + "reason=swap balance_seq=0").error,
+      "sched_migrate_task: field reason: expected one of balance, hotplug, affinity, found 'swap'");
   EXPECT_EQ(read_line(move + "balance_seq=0").error, "sched_migrate_task: field reason: missing");
 }
 
@@ -186,12 +208,15 @@ TEST(TraceEventsRead, SpecListsEveryEventsItemsInTableOrder) {
     std::vector<std::string> words;
     for (const std::string& row : rows) {
       const std::size_t first_end = row.find(" | ");
-      if (row.substr(0, first_end).find("`" + std::string(event) + "`") == std::string::npos) continue;
-      const std::string fields = row.substr(first_end + 3, row.find(" | ", first_end + 3) - first_end - 3);
+      if (row.substr(0, first_end).find("`" + std::string(event) + "`") == std::string::npos)
+        continue;
+      const std::string fields =
+          row.substr(first_end + 3, row.find(" | ", first_end + 3) - first_end - 3);
       static const std::regex kQuoted("`([^`]*)`"), kWord("[a-z_][a-z0-9_]*");
       for (std::sregex_iterator q(fields.begin(), fields.end(), kQuoted), end; q != end; ++q) {
         const std::string quoted = (*q)[1];
-        for (std::sregex_iterator w(quoted.begin(), quoted.end(), kWord); w != end; ++w) words.push_back(w->str());
+        for (std::sregex_iterator w(quoted.begin(), quoted.end(), kWord); w != end; ++w)
+          words.push_back(w->str());
       }
     }
     return words;
@@ -201,8 +226,10 @@ TEST(TraceEventsRead, SpecListsEveryEventsItemsInTableOrder) {
     const std::string_view event = trace_event_name(trace_fields::event_id(e));
     std::vector<std::string> names;
     auto collect = [&names](const auto& item) {
-      if constexpr (requires { item.name; }) names.emplace_back(item.name);
-      else names.emplace_back(item.named.name);
+      if constexpr (requires { item.name; })
+        names.emplace_back(item.name);
+      else
+        names.emplace_back(item.named.name);
     };
     for_each_printed_item(e, trace_fields::Schema<E>::items, collect);
     const std::vector<std::string> words = spec_words(event);
@@ -210,12 +237,14 @@ TEST(TraceEventsRead, SpecListsEveryEventsItemsInTableOrder) {
     std::size_t at = 0;
     for (const std::string& name : names) {
       while (at < words.size() && words[at] != name) ++at;
-      EXPECT_LT(at, words.size()) << event << ": item " << name << " not in its spec row, or out of order";
+      EXPECT_LT(at, words.size()) << event << ": item " << name
+                                  << " not in its spec row, or out of order";
     }
   };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (check(std::variant_alternative_t<I, BalanceEvent>{}), ...);
-  }(std::make_index_sequence<std::variant_size_v<BalanceEvent>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<BalanceEvent>>{});
   for (const auto& [kind, id] : trace_fields::kTaskEventIds) {
     TaskEvent t;
     t.kind = kind;

@@ -47,10 +47,10 @@ TEST(TraceFields, KeyValuesBracketsCommsAndValueLessTokens) {
 TEST(TraceFields, ReadsForwardAndFallsBackForEarlierKeys) {
   TraceFields f;
   f.reset("comm=Web Content pid=5512 prio=120 target_cpu=003");
-  EXPECT_EQ(f.find("pid"), "5512");         // forward, over comm
-  EXPECT_EQ(f.find("pid"), "5512");         // the last one again (has() then a read)
+  EXPECT_EQ(f.find("pid"), "5512");  // forward, over comm
+  EXPECT_EQ(f.find("pid"), "5512");  // the last one again (has() then a read)
   EXPECT_EQ(f.find("target_cpu"), "003");
-  EXPECT_EQ(f.find("comm"), "Web Content"); // behind: from the split text
+  EXPECT_EQ(f.find("comm"), "Web Content");  // behind: from the split text
   EXPECT_EQ(f.find("missing"), std::nullopt);
   f.reset("vec=7 [action=SCHED]");
   EXPECT_EQ(f.find("action"), "SCHED");

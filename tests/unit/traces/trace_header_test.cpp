@@ -12,8 +12,9 @@ TraceRecord line(std::string_view text) { return read_trace_line(text, 7); }
 
 TEST(TraceHeaderText, CollectsSbmKeysAndRejectsBadValues) {
   TraceHeaderText h;
-  for (const char* l : {"# tracer: nop", "# sbm-trace: 1", "# profile: v6.17", "# hz: 250", "# jiffies-bits: 64",
-                        "# topology: 2s-numa", "# topology-dump: CPU0 attaching sched-domain(s):", "# source: x"})
+  for (const char* l :
+       {"# tracer: nop", "# sbm-trace: 1", "# profile: v6.17", "# hz: 250", "# jiffies-bits: 64",
+        "# topology: 2s-numa", "# topology-dump: CPU0 attaching sched-domain(s):", "# source: x"})
     EXPECT_FALSE(add_trace_header(h, line(l))) << l;
   EXPECT_EQ(h.version, 1);
   EXPECT_EQ(h.profile, "v6.17");
@@ -26,8 +27,8 @@ TEST(TraceHeaderText, CollectsSbmKeysAndRejectsBadValues) {
   EXPECT_TRUE(add_trace_header(h, line("# hz: 100")));  // twice
   EXPECT_TRUE(add_trace_header(h, line("# profile: v4.19")));
   TraceHeaderText fresh;
-  for (const char* bad : {"# sbm-trace: 2", "# sbm-trace: one", "# hz: 0", "# hz: -5", "# jiffies-bits: 48",
-                          "# profile:"})
+  for (const char* bad : {"# sbm-trace: 2", "# sbm-trace: one", "# hz: 0", "# hz: -5",
+                          "# jiffies-bits: 48", "# profile:"})
     EXPECT_TRUE(add_trace_header(fresh, line(bad))) << bad;
   EXPECT_FALSE(add_trace_header(fresh, line("not a header")));
 }

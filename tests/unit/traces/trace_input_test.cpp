@@ -62,12 +62,17 @@ TEST(TraceInput, SniffsKindFromTheFirstBytes) {
   EXPECT_EQ(sniff_trace_input(""), TraceInputKind::Empty);
   EXPECT_EQ(sniff_trace_input(std::string_view("\x1f\x8b\x08", 3)), TraceInputKind::Gzip);
   EXPECT_EQ(sniff_trace_input(std::string_view("\x28\xb5\x2f\xfd\x00", 5)), TraceInputKind::Zstd);
-  EXPECT_EQ(sniff_trace_input(std::string_view("\x17\x08\x44tracing6", 11)), TraceInputKind::TraceDat);
+  EXPECT_EQ(sniff_trace_input(std::string_view("\x17\x08\x44tracing6", 11)),
+            TraceInputKind::TraceDat);
   EXPECT_EQ(sniff_trace_input("# tracer: nop\n  bash-1 [000] ..."), TraceInputKind::Text);
-  EXPECT_EQ(sniff_trace_input("comm \xc3\xa9t\xc3\xa9-12 [001]\n"), TraceInputKind::Text) << "UTF-8 is text";
-  EXPECT_EQ(sniff_trace_input("one stray \x01 control byte in a long enough line of text\n"), TraceInputKind::Text);
-  EXPECT_EQ(sniff_trace_input(std::string_view("text\0more", 9)), TraceInputKind::Binary) << "a NUL byte";
-  EXPECT_EQ(sniff_trace_input("\x01\x02\x03\x04 abc"), TraceInputKind::Binary) << "mostly control bytes";
+  EXPECT_EQ(sniff_trace_input("comm \xc3\xa9t\xc3\xa9-12 [001]\n"), TraceInputKind::Text)
+      << "UTF-8 is text";
+  EXPECT_EQ(sniff_trace_input("one stray \x01 control byte in a long enough line of text\n"),
+            TraceInputKind::Text);
+  EXPECT_EQ(sniff_trace_input(std::string_view("text\0more", 9)), TraceInputKind::Binary)
+      << "a NUL byte";
+  EXPECT_EQ(sniff_trace_input("\x01\x02\x03\x04 abc"), TraceInputKind::Binary)
+      << "mostly control bytes";
 }
 
 TEST(TraceInput, PlainTextIsReadAsItIs) {
@@ -81,7 +86,8 @@ TEST(TraceInput, PlainTextIsReadAsItIs) {
 
 TEST(TraceInput, GzipAndZstdAreUnpackedByContent) {
   const std::string text = long_trace();
-  for (const auto& [packed, name] : {std::pair{gzip(text), "gzip"}, std::pair{zstd(text), "zstd"}}) {
+  for (const auto& [packed, name] :
+       {std::pair{gzip(text), "gzip"}, std::pair{zstd(text), "zstd"}}) {
     const Read r = read_all(packed);
     EXPECT_EQ(r.kind, TraceInputKind::Text) << name;
     EXPECT_EQ(r.compression, name);
@@ -103,7 +109,8 @@ TEST(TraceInput, TruncatedOrCorruptDataIsAnError) {
     EXPECT_NE(cut.error.find("ends before its end (truncated)"), std::string::npos) << cut.error;
     EXPECT_LT(cut.text.size(), text.size());
     std::string bad = packed;
-    for (std::size_t i = bad.size() / 3; i < bad.size() / 3 + 64; ++i) bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+    for (std::size_t i = bad.size() / 3; i < bad.size() / 3 + 64; ++i)
+      bad[i] = static_cast<char>(bad[i] ^ 0x5a);
     const Read corrupt = read_all(bad);
     EXPECT_NE(corrupt.error.find("corrupt"), std::string::npos) << corrupt.error;
   }

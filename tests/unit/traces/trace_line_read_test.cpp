@@ -13,8 +13,8 @@
 #include <variant>
 #include <vector>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "tests/support/sim_testing.h"
 #include "tests/support/trace_record_compare.h"
 #include "traces/topology_dump/write.h"
@@ -41,8 +41,9 @@ struct Read {
 std::vector<Read> read_all(TraceReader& reader) {
   std::vector<Read> out;
   while (const TraceRecord* r = reader.next())
-    out.push_back(Read{r->kind, r->line, std::string(r->text), std::string(r->comm), std::string(r->event),
-                       std::string(r->fields), std::string(r->error), r->pid, r->cpu, r->lost, r->id});
+    out.push_back(Read{r->kind, r->line, std::string(r->text), std::string(r->comm),
+                       std::string(r->event), std::string(r->fields), std::string(r->error), r->pid,
+                       r->cpu, r->lost, r->id});
   return out;
 }
 std::vector<Read> read_all(const std::string& text) {
@@ -70,7 +71,9 @@ std::map<TraceRecordKind, int> kind_counts(const std::vector<Read>& rs) {
 // --- Event lines ----------------------------------------------------------------------------
 
 TEST(TraceRead, FtraceEventWithFiveCharFlagsAndSixDigits) {
-  const TraceRecord r = line("   run_stream.sh-4383    [070] d..2.  1237.764236: sched_wakeup_new: comm=run_stream.sh pid=4392");
+  const TraceRecord r = line(
+      "   run_stream.sh-4383    [070] d..2.  1237.764236: sched_wakeup_new: comm=run_stream.sh "
+      "pid=4392");
   ASSERT_EQ(r.kind, TraceRecordKind::Event) << r.error;
   EXPECT_EQ(r.line, 7u);
   EXPECT_EQ(r.comm, "run_stream.sh");
@@ -85,7 +88,8 @@ TEST(TraceRead, FtraceEventWithFiveCharFlagsAndSixDigits) {
 }
 
 TEST(TraceRead, FourCharFlagsAndNineDigitTimestamp) {
-  const TraceRecord r = line("          <idle>-0     [003] d.h1 98765.123456789: softirq_raise: vec=7 [action=SCHED]");
+  const TraceRecord r = line(
+      "          <idle>-0     [003] d.h1 98765.123456789: softirq_raise: vec=7 [action=SCHED]");
   ASSERT_EQ(r.kind, TraceRecordKind::Event) << r.error;
   EXPECT_EQ(r.flags, "d.h1");
   EXPECT_EQ(r.timestamp_ns, 98765123456789ULL);
@@ -95,8 +99,9 @@ TEST(TraceRead, FourCharFlagsAndNineDigitTimestamp) {
 }
 
 TEST(TraceRead, TraceCmdReportHasNoFlagsAndPadsTheEventName) {
-  const TraceRecord r =
-      line("     migration/2-18    [002] 106439.675613: sched_switch:         migration/2:18 [0] S ==> trace-cmd:4732 [120]");
+  const TraceRecord r = line(
+      "     migration/2-18    [002] 106439.675613: sched_switch:         migration/2:18 [0] S ==> "
+      "trace-cmd:4732 [120]");
   ASSERT_EQ(r.kind, TraceRecordKind::Event) << r.error;
   EXPECT_EQ(r.comm, "migration/2");
   EXPECT_EQ(r.pid, 18);
@@ -111,11 +116,15 @@ TEST(TraceRead, CommsWithSpacesAndDashesTakeThePidAfterTheLastDash) {
     const char* comm;
     int pid;
   };
-  for (const Case& c : {Case{"kworker/u16:3-123     [001] ..s1. 5.000001: softirq_entry: vec=7", "kworker/u16:3", 123},
-                        Case{"           <...>-4711  [000] d..2. 5.000001: sched_waking: comm=x pid=1", "<...>", 4711},
-                        Case{"Web Content-5512 [003] d..2. 5.000001: sched_waking: comm=x pid=1", "Web Content", 5512},
-                        Case{"  trace-cmd-4731  [001] 106439.675698: sched_switch: x", "trace-cmd", 4731},
-                        Case{"a-b-c-9 [001] 1.000000: e: x", "a-b-c", 9}}) {
+  for (const Case& c :
+       {Case{"kworker/u16:3-123     [001] ..s1. 5.000001: softirq_entry: vec=7", "kworker/u16:3",
+             123},
+        Case{"           <...>-4711  [000] d..2. 5.000001: sched_waking: comm=x pid=1", "<...>",
+             4711},
+        Case{"Web Content-5512 [003] d..2. 5.000001: sched_waking: comm=x pid=1", "Web Content",
+             5512},
+        Case{"  trace-cmd-4731  [001] 106439.675698: sched_switch: x", "trace-cmd", 4731},
+        Case{"a-b-c-9 [001] 1.000000: e: x", "a-b-c", 9}}) {
     const TraceRecord r = line(c.text);
     ASSERT_EQ(r.kind, TraceRecordKind::Event) << c.text << ": " << r.error;
     EXPECT_EQ(r.comm, c.comm) << c.text;
@@ -124,8 +133,9 @@ TEST(TraceRead, CommsWithSpacesAndDashesTakeThePidAfterTheLastDash) {
 }
 
 TEST(TraceRead, PerfScriptDefaultLine) {
-  const TraceRecord r =
-      line("     Web Content  5512 [003]  1234.567890: sched:sched_switch: prev_comm=Web Content prev_pid=5512");
+  const TraceRecord r = line(
+      "     Web Content  5512 [003]  1234.567890: sched:sched_switch: prev_comm=Web Content "
+      "prev_pid=5512");
   ASSERT_EQ(r.kind, TraceRecordKind::Event) << r.error;
   EXPECT_EQ(r.comm, "Web Content");
   EXPECT_EQ(r.pid, 5512);
@@ -136,12 +146,14 @@ TEST(TraceRead, PerfScriptDefaultLine) {
 }
 
 TEST(TraceRead, RecordTgidColumn) {
-  const TraceRecord r = line("            bash-1234    (   1200) [000] d..2. 10.000001: sched_waking: comm=x");
+  const TraceRecord r =
+      line("            bash-1234    (   1200) [000] d..2. 10.000001: sched_waking: comm=x");
   ASSERT_EQ(r.kind, TraceRecordKind::Event) << r.error;
   EXPECT_EQ(r.comm, "bash");
   EXPECT_EQ(r.pid, 1234);
   EXPECT_EQ(r.tgid, 1200);
-  const TraceRecord unknown = line("          <idle>-0       (-------) [000] d..2. 10.000001: e: x");
+  const TraceRecord unknown =
+      line("          <idle>-0       (-------) [000] d..2. 10.000001: e: x");
   ASSERT_EQ(unknown.kind, TraceRecordKind::Event) << unknown.error;
   EXPECT_EQ(unknown.tgid, -1);
   EXPECT_EQ(unknown.pid, 0);
@@ -163,8 +175,9 @@ TEST(TraceRead, HeaderAndComment) {
   EXPECT_EQ(h.value, " domain-0: span=0-1 level=SMT");  // indentation kept
   EXPECT_EQ(line("# tracer: nop").key, "tracer");
   EXPECT_EQ(line("# tracer:").kind, TraceRecordKind::Header);
-  for (const char* c : {"#", "# excerpt", "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION", "#P:4",
-                        "# a:b"})
+  for (const char* c :
+       {"#", "# excerpt", "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION", "#P:4",
+        "# a:b"})
     EXPECT_EQ(line(c).kind, TraceRecordKind::Comment) << c;
 }
 
@@ -183,8 +196,8 @@ TEST(TraceRead, LostEventsOfFtraceAndTraceCmd) {
   EXPECT_EQ(tc.lost, 204600u);
   EXPECT_EQ(line("CPU:0 [EVENTS DROPPED]").kind, TraceRecordKind::LostEvents);
   EXPECT_STREQ(trace_record_kind_name(tc.kind), "lost-events");
-  for (const char* bad : {"CPU: [LOST 3 EVENTS]", "CPU:1 [LOST x EVENTS]", "CPU:1 [LOST 3 EVENT]", "CPU:1",
-                          "CPU:1 [3 EVENTS LOST]"}) {
+  for (const char* bad : {"CPU: [LOST 3 EVENTS]", "CPU:1 [LOST x EVENTS]", "CPU:1 [LOST 3 EVENT]",
+                          "CPU:1", "CPU:1 [3 EVENTS LOST]"}) {
     const TraceRecord r = line(bad);
     EXPECT_EQ(r.kind, TraceRecordKind::Unparsed) << bad;
     EXPECT_FALSE(r.error.empty()) << bad;
@@ -229,16 +242,26 @@ TEST(TraceRead, ContinuationOnlyAfterAPrintkEvent) {
 
 TEST(TraceRead, GarbageLinesAreUnparsedWithAReason) {
   const std::string binary("ab\x01\x02\xff\0cd", 8);
-  for (const std::string& bad :
-       {std::string(""), std::string("   "), std::string("          <idle>-0       [00"), binary,
-        std::string("hello world"), std::string("x-1 [000] d..2. notatime: e: f"),
-        std::string("x-1 [000] d..2. 1.12345: e: f"), std::string("x-1 [000] d..2. 1.000001:"),
-        std::string("x-1 [000] d..2.x 1.000001: e: f"), std::string("x-1 [000] d:.2. 1.000001: e: f"),
-        std::string("-1 [000] 1.000001: e: f"), std::string("x1 [000] 1.000001: e: f"),
-        std::string("x-1 (12 [000] 1.000001: e: f"), std::string("x-1 [000] 12345678901.000001: e: f"),
-        std::string("x-99999999999 [000] 1.000001: e: f"), std::string("x-1 (ab) [000] 1.000001: e: f"),
-        std::string("x-1 12) [000] 1.000001: e: f"), std::string("  -1 [000] 1.000001: e: f"),
-        std::string("x-1 [000] 1.000001 e: f"), std::string("x-1 [000] -1.000001: e: f")}) {
+  for (const std::string& bad : {std::string(""),
+                                 std::string("   "),
+                                 std::string("          <idle>-0       [00"),
+                                 binary,
+                                 std::string("hello world"),
+                                 std::string("x-1 [000] d..2. notatime: e: f"),
+                                 std::string("x-1 [000] d..2. 1.12345: e: f"),
+                                 std::string("x-1 [000] d..2. 1.000001:"),
+                                 std::string("x-1 [000] d..2.x 1.000001: e: f"),
+                                 std::string("x-1 [000] d:.2. 1.000001: e: f"),
+                                 std::string("-1 [000] 1.000001: e: f"),
+                                 std::string("x1 [000] 1.000001: e: f"),
+                                 std::string("x-1 (12 [000] 1.000001: e: f"),
+                                 std::string("x-1 [000] 12345678901.000001: e: f"),
+                                 std::string("x-99999999999 [000] 1.000001: e: f"),
+                                 std::string("x-1 (ab) [000] 1.000001: e: f"),
+                                 std::string("x-1 12) [000] 1.000001: e: f"),
+                                 std::string("  -1 [000] 1.000001: e: f"),
+                                 std::string("x-1 [000] 1.000001 e: f"),
+                                 std::string("x-1 [000] -1.000001: e: f")}) {
     const TraceRecord r = line(bad);
     EXPECT_EQ(r.kind, TraceRecordKind::Unparsed) << bad;
     EXPECT_FALSE(r.error.empty()) << bad;
@@ -276,7 +299,7 @@ TEST(TraceRead, ReaderSurvivesGarbageAndOverlongLines) {
   text += std::string(100 * 1024, 'x') + "\n";
   text += "x-1 [000] d..2. 1.000001: e: f\r\n";  // CRLF
   text += std::string("\0\0\0\n", 4);
-  text += "          <idle>-0       [00\n";  // truncated
+  text += "          <idle>-0       [00\n";      // truncated
   text += std::string(1024 * 1024, 'z') + "\n";  // longer than the reader's whole buffer
   text += "x-2 [001] 1.000002: e: g\n";
   text += std::string(70 * 1024, 'w');  // overlong last line without a line break
@@ -309,8 +332,9 @@ TEST(TraceRead, ReaderSurvivesGarbageAndOverlongLines) {
 TEST(TraceRead, MappedFileReadsAsTheStreamDoesPastWhatItGivesBack) {
   std::string text = "# tracer: nop\n";
   for (int i = 0; text.size() < 3 * 1024 * 1024; ++i)
-    text += "          <idle>-0       [00" + std::to_string(i % 8) + "] d.h1. " + std::to_string(i) +
-            ".000001: sched_balance_tick: cpu=" + std::to_string(i % 8) + " jiffies=" + std::to_string(i) + "\n";
+    text += "          <idle>-0       [00" + std::to_string(i % 8) + "] d.h1. " +
+            std::to_string(i) + ".000001: sched_balance_tick: cpu=" + std::to_string(i % 8) +
+            " jiffies=" + std::to_string(i) + "\n";
   text += "  bash-1 [000] ..... 9.000001: bprint: foo: two\nlines\n";
   const std::vector<Read> rs = read_all(text);
   EXPECT_GT(rs.size(), 30000u);
@@ -329,7 +353,8 @@ TEST(TraceRead, WhatCannotBeMappedIsLeftToTheStreamReader) {
 
 TEST(TraceRead, LongLinesWithinTheLimitReadWhole) {
   const std::string fields(60 * 1024, 'y');
-  const std::vector<Read> rs = read_all("x-1 [000] 1.000001: e: " + fields + "\nx-2 [001] 1.000002: e: z\n");
+  const std::vector<Read> rs =
+      read_all("x-1 [000] 1.000001: e: " + fields + "\nx-2 [001] 1.000002: e: z\n");
   ASSERT_EQ(rs.size(), 2u);
   EXPECT_EQ(rs[0].kind, TraceRecordKind::Event);
   EXPECT_EQ(rs[0].fields, fields);
@@ -343,8 +368,17 @@ TEST(TraceRead, TheReusedRecordKeepsNothingFromTheLineBefore) {
       "          <idle>-0       [007] d.h1. 12.000001: sched_balance_tick: cpu=7",
       "   bash-1977  ( 1977) [003] d..2 1237.764236: sched_switch: prev_comm=bash",
       "            perf  5512 [002]  1234.567890123: sched:sched_wakeup: comm=a pid=1",
-      "# tracer: nop", "# comment without a colon", "CPU:2 [LOST 5 EVENTS]", "CPU 3 is empty", "cpus=4",
-      "version = 6", "", "   ", "garbage", "x-1 [000] 1.0: e: f", std::string("a") + "b"};
+      "# tracer: nop",
+      "# comment without a colon",
+      "CPU:2 [LOST 5 EVENTS]",
+      "CPU 3 is empty",
+      "cpus=4",
+      "version = 6",
+      "",
+      "   ",
+      "garbage",
+      "x-1 [000] 1.0: e: f",
+      std::string("a") + "b"};
   for (const std::string& before : lines)
     for (const std::string& after : lines) {
       std::istringstream in(before + "\n" + after + "\n");
@@ -404,12 +438,14 @@ TEST(TraceReadSamples, EveryLineOfTheRealTracesReads) {
     const char* file;
     int events, headers, comments, preamble, continuations;
   };
-  for (const Sample& s : {Sample{"001-kprateek-zen3-stream-wakeup-migrate.txt", 27, 2, 1, 0, 0},
-                          Sample{"004-kprateek-epyc-softirq-sched-vec7.txt", 3, 2, 1, 0, 0},
-                          Sample{"014-trappy-arm6cpu-trace-cmd-report-not-raw.txt", 30, 2, 1, 4, 2}}) {
+  for (const Sample& s :
+       {Sample{"001-kprateek-zen3-stream-wakeup-migrate.txt", 27, 2, 1, 0, 0},
+        Sample{"004-kprateek-epyc-softirq-sched-vec7.txt", 3, 2, 1, 0, 0},
+        Sample{"014-trappy-arm6cpu-trace-cmd-report-not-raw.txt", 30, 2, 1, 4, 2}}) {
     const std::vector<Read> rs = read_all(slurp(s.file));
     std::map<TraceRecordKind, int> n = kind_counts(rs);
-    for (const Read& r : rs) EXPECT_NE(r.kind, TraceRecordKind::Unparsed)
+    for (const Read& r : rs)
+      EXPECT_NE(r.kind, TraceRecordKind::Unparsed)
           << s.file << ":" << r.line << ": " << trace_record_kind_name(r.kind) << ": " << r.error;
     EXPECT_EQ(n[TraceRecordKind::Event], s.events) << s.file;
     EXPECT_EQ(n[TraceRecordKind::Header], s.headers) << s.file;
@@ -502,7 +538,8 @@ TEST(TraceReadWriter, WriterTraceReadsBackFieldForField) {
       ++results;
       EXPECT_EQ(r->event, "sched_balance_result");
       EXPECT_EQ(find_trace_field(f, "balance_interval"),
-                std::to_string(res->balance_interval_before) + "->" + std::to_string(res->balance_interval_after));
+                std::to_string(res->balance_interval_before) + "->" +
+                    std::to_string(res->balance_interval_after));
     } else if (std::holds_alternative<SoftirqEntryEvent>(e)) {
       EXPECT_EQ(r->event, "softirq_entry");
       EXPECT_EQ(find_trace_field(f, "action"), "SCHED");

@@ -14,12 +14,13 @@ namespace sbm {
 namespace {
 
 TEST(TraceRecord, EventNamesWithAndWithoutSystem) {
-  EXPECT_EQ(*parse_trace_event_name("sched:sched_switch").name, (TraceEventName{"sched", "sched_switch"}));
+  EXPECT_EQ(*parse_trace_event_name("sched:sched_switch").name,
+            (TraceEventName{"sched", "sched_switch"}));
   EXPECT_EQ(*parse_trace_event_name("softirq_raise").name, (TraceEventName{"", "softirq_raise"}));
   EXPECT_EQ(parse_trace_event_name("ipi:ipi_send_cpumask").name->str(), "ipi:ipi_send_cpumask");
   EXPECT_EQ(parse_trace_event_name("tick_stop").name->str(), "tick_stop");
-  for (const char* bad : {"", ":", "sched:", ":sched_switch", "a:b:c", "../x", "sched/sched_switch", "sched switch",
-                          "sched:..", "x*"}) {
+  for (const char* bad : {"", ":", "sched:", ":sched_switch", "a:b:c", "../x", "sched/sched_switch",
+                          "sched switch", "sched:..", "x*"}) {
     const TraceEventNameParse p = parse_trace_event_name(bad);
     EXPECT_FALSE(p.name) << bad;
     EXPECT_NE(p.error.find("is not an event name"), std::string::npos) << bad;
@@ -32,14 +33,17 @@ TEST(TraceRecord, DefaultEventsAreWhatTheChecksRead) {
     EXPECT_FALSE(e.system.empty()) << e.event;
     names.push_back(e.str());
   }
-  for (const char* needed : {"irq:softirq_raise", "irq:softirq_entry", "irq:softirq_exit", "sched:sched_switch",
-                             "sched:sched_waking", "sched:sched_wakeup", "sched:sched_wakeup_new",
-                             "sched:sched_migrate_task", "sched:sched_process_exit"})
+  for (const char* needed :
+       {"irq:softirq_raise", "irq:softirq_entry", "irq:softirq_exit", "sched:sched_switch",
+        "sched:sched_waking", "sched:sched_wakeup", "sched:sched_wakeup_new",
+        "sched:sched_migrate_task", "sched:sched_process_exit"})
     EXPECT_NE(std::find(names.begin(), names.end(), needed), names.end()) << needed;
 }
 
 TEST(TraceRecord, ConfigHzFromTheKernelConfig) {
-  EXPECT_EQ(kconfig_hz("CONFIG_NO_HZ=y\n# CONFIG_HZ_100 is not set\nCONFIG_HZ_250=y\nCONFIG_HZ=250\n"), 250u);
+  EXPECT_EQ(
+      kconfig_hz("CONFIG_NO_HZ=y\n# CONFIG_HZ_100 is not set\nCONFIG_HZ_250=y\nCONFIG_HZ=250\n"),
+      250u);
   EXPECT_EQ(kconfig_hz("CONFIG_HZ=1000"), 1000u) << "last line without a newline";
   EXPECT_EQ(kconfig_hz("CONFIG_HZ_250=y\nCONFIG_NO_HZ=y\n"), std::nullopt);
   EXPECT_EQ(kconfig_hz("CONFIG_HZ=abc\n"), std::nullopt);
@@ -139,7 +143,8 @@ TEST(TraceRecord, RingBufferStatsErrors) {
   std::string bad = kStats;
   bad.replace(bad.find("120"), 3, "1x0");
   EXPECT_EQ(parse_ring_buffer_stats(bad).error, "'overrun': expected a count, found '1x0'");
-  EXPECT_EQ(parse_ring_buffer_stats(std::string(kStats) + "overrun: 1\n").error, "'overrun' given twice");
+  EXPECT_EQ(parse_ring_buffer_stats(std::string(kStats) + "overrun: 1\n").error,
+            "'overrun' given twice");
   EXPECT_FALSE(parse_ring_buffer_stats("").stats);
 }
 
@@ -171,8 +176,8 @@ TEST(TraceRecord, TallyCountsMarkersSplitAcrossReads) {
 
 TEST(TraceRecord, LostTailMarksWhatTheTextDidNotShow) {
   std::vector<RingBufferStats> stats(4);
-  stats[1].overrun = 42;      // all shown inline
-  stats[2].overrun = 10;      // 4 shown, 6 not
+  stats[1].overrun = 42;  // all shown inline
+  stats[2].overrun = 10;  // 4 shown, 6 not
   stats[2].dropped_events = 1;
   stats[3].commit_overrun = 7;  // a marker without a count: left as it is
   LostEventsTally tally;

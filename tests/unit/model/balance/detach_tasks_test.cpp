@@ -12,8 +12,9 @@ namespace {
 using namespace testing;
 
 // An env pulling from `src` to `dst` at `level`, as sched_balance_rq() sets it up.
-LbEnv pull_env(const MachineState& m, const Profile& era, int src, int dst, int level, int64_t imbalance,
-               MigrationType type = MigrationType::Load, CpuIdleType idle = CpuIdleType::Idle) {
+LbEnv pull_env(const MachineState& m, const Profile& era, int src, int dst, int level,
+               int64_t imbalance, MigrationType type = MigrationType::Load,
+               CpuIdleType idle = CpuIdleType::Idle) {
   LbEnv env;
   env.this_cpu = env.dst_cpu = env.executing_cpu = dst;
   env.src_cpu = src;
@@ -103,7 +104,9 @@ TEST(DetachTasks, V6ScansFromTheTailAndRotatesRejectedTasks) {
   MachineState m = lb_machine(flat_topology(2), "v6.17");
   const Profile era = m.profile;
   // List head first: 1 (running), 2, 3 (pinned to CPU0), 4 (pinned to CPU0).
-  place(m, 0, {task(1), task(2), pinned(task(3), CpuMask::single(0)), pinned(task(4), CpuMask::single(0))});
+  place(
+      m, 0,
+      {task(1), task(2), pinned(task(3), CpuMask::single(0)), pinned(task(4), CpuMask::single(0))});
   LbEnv env = pull_env(m, era, 0, 1, 0, 1, MigrationType::Task);
   RecordingEventSink sink;
   EXPECT_EQ(detach_tasks(m, era, env, sink), 1u);

@@ -1,10 +1,10 @@
 // find_busiest_group() / sched_balance_find_src_group() and find_busiest_queue() per era.
 #include <gtest/gtest.h>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/find_src_group.h"
 #include "model/balance/find_src_rq.h"
 #include "model/balance/lb_groups.h"
+#include "model/topology/build_sched_domains.h"
 #include "tests/support/load_balance_testing.h"
 
 namespace sbm {
@@ -30,7 +30,8 @@ Found find(const MachineState& m, int dst, int level, CpuIdleType idle = CpuIdle
   f.env.cpus = m.rq(dst).sd[static_cast<size_t>(level)].span() & m.active;
   const auto groups = sched_groups_of(m, dst, level);
   f.group = find_src_group(m, state ? *state : empty, era, f.env, groups);
-  if (f.group.busiest >= 0) f.rq = find_src_rq(m, era, f.env, groups[static_cast<size_t>(f.group.busiest)]);
+  if (f.group.busiest >= 0)
+    f.rq = find_src_rq(m, era, f.env, groups[static_cast<size_t>(f.group.busiest)]);
   return f;
 }
 

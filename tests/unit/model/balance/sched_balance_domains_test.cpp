@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/sched_balance_trigger.h"
+#include "model/topology/build_sched_domains.h"
 #include "model/topology/topology_spec.h"
 #include "tests/support/sched_balance_testing.h"
 

@@ -39,8 +39,8 @@ TEST(SchedBalanceInterval, CapPerEra) {
   // 64 ms x 32 busy = 2048 ms = 512 jiffies at HZ=250.
   const Profile v2620 = profile("v2.6.20", {.hz = 250});
   const Profile v2632 = profile("v2.6.32", {.hz = 250, .nr_cpus = 8});
-  EXPECT_EQ(interval(v2620, 64, 32, true, 0), 512u);               // no cap at all
-  EXPECT_EQ(interval(v2632, 64, 32, true, 250 * 8 / 10), 200u);    // HZ*NR_CPUS/10
+  EXPECT_EQ(interval(v2620, 64, 32, true, 0), 512u);             // no cap at all
+  EXPECT_EQ(interval(v2632, 64, 32, true, 250 * 8 / 10), 200u);  // HZ*NR_CPUS/10
   EXPECT_EQ(interval(v2632, 64, 32, true, 250 * 64 / 10), 512u);
 }
 
@@ -70,7 +70,7 @@ TEST(SchedBalanceInterval, MachineCapFollowsTheProfile) {
 TEST(SchedBalanceInterval, NextBalanceMinimumUsesTimeAfterAcrossTheWrap) {
   const WrapOps o{32};
   NextBalanceMin<WrapOps> acc{o.lit(0xfffffff0u + 100), false};  // wrapped: 0x54
-  acc = next_balance_min_update(o, acc, 0xfffffffeu);  // before the wrap: earlier, taken
+  acc = next_balance_min_update(o, acc, 0xfffffffeu);            // before the wrap: earlier, taken
   EXPECT_EQ(acc.value, 0xfffffffeu);
   EXPECT_TRUE(acc.updated);
   acc = next_balance_min_update(o, acc, 0x10);  // after the wrap: later, not taken

@@ -4,11 +4,11 @@
 
 #include "model/balance/active_balance.h"
 #include "model/balance/balance_interval.h"
-#include "model/topology/build_sched_domains.h"
 #include "model/balance/lb_load.h"
 #include "model/balance/sched_balance_domains.h"
 #include "model/balance/sched_balance_rq.h"
 #include "model/balance/sched_balance_trigger.h"
+#include "model/topology/build_sched_domains.h"
 #include "tests/support/load_balance_testing.h"
 
 namespace sbm {
@@ -122,8 +122,9 @@ TEST(SchedBalanceRq, AllPinnedBackOffStopsAtTheCeiling) {
   for (const std::string& name : all_profiles()) {
     SCOPED_TRACE(name);
     MachineState m = lb_machine(flat_topology(2), name);
-    place(m, 0, {pinned(task(1), CpuMask::single(0)), pinned(task(2), CpuMask::single(0)),
-                 pinned(task(3), CpuMask::single(0))});
+    place(m, 0,
+          {pinned(task(1), CpuMask::single(0)), pinned(task(2), CpuMask::single(0)),
+           pinned(task(3), CpuMask::single(0))});
     LoadBalancer lb(m);
     RqDomain& d = m.rq(1).sd[0];
     const uint64_t ceiling =
@@ -159,8 +160,9 @@ TEST(SchedBalanceRq, AllPinnedRedoFindsAnotherBusiestCpu) {
   for (const std::string& name : all_profiles()) {
     SCOPED_TRACE(name);
     MachineState m = lb_machine(flat_topology(3), name);
-    place(m, 1, {pinned(task(1), CpuMask::single(1)), pinned(task(2), CpuMask::single(1)),
-                 pinned(task(3), CpuMask::single(1))});
+    place(m, 1,
+          {pinned(task(1), CpuMask::single(1)), pinned(task(2), CpuMask::single(1)),
+           pinned(task(3), CpuMask::single(1))});
     place(m, 2, {task(4), task(5)});
     LoadBalancer lb(m);
     const BalanceRun r = balance(m, lb, 0, 0);

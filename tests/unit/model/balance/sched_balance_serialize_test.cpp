@@ -43,14 +43,17 @@ TEST(SchedBalanceSerialize, V619HelperTakesItOncePerCallAndReleasesAtOut) {
   bool need_unlock = false;
   EXPECT_EQ(sched_balance_rq_serialize(p, token, mc, CpuIdleType::Idle, 0, 0, 0, need_unlock, sink),
             SerializeTry::NotNeeded);
-  EXPECT_EQ(sched_balance_rq_serialize(p, token, numa, CpuIdleType::Idle, 0, 0, 1, need_unlock, sink),
-            SerializeTry::Acquired);
+  EXPECT_EQ(
+      sched_balance_rq_serialize(p, token, numa, CpuIdleType::Idle, 0, 0, 1, need_unlock, sink),
+      SerializeTry::Acquired);
   // "goto redo" keeps it.
-  EXPECT_EQ(sched_balance_rq_serialize(p, token, numa, CpuIdleType::Idle, 0, 0, 1, need_unlock, sink),
-            SerializeTry::AlreadyHeld);
+  EXPECT_EQ(
+      sched_balance_rq_serialize(p, token, numa, CpuIdleType::Idle, 0, 0, 1, need_unlock, sink),
+      SerializeTry::AlreadyHeld);
   bool other_unlock = false;
-  EXPECT_EQ(sched_balance_rq_serialize(p, token, numa, CpuIdleType::Idle, 2, 2, 1, other_unlock, sink),
-            SerializeTry::Busy);
+  EXPECT_EQ(
+      sched_balance_rq_serialize(p, token, numa, CpuIdleType::Idle, 2, 2, 1, other_unlock, sink),
+      SerializeTry::Busy);
   EXPECT_FALSE(other_unlock);
   sched_balance_rq_unserialize(token, 2, 2, 1, other_unlock, sink);  // nothing to release
   EXPECT_EQ(token.holder, 0);
@@ -65,8 +68,8 @@ TEST(SchedBalanceSerialize, V617PutsTheTokenInThePassNotInSchedBalanceRq) {
   SchedBalanceRunning token;
   NullEventSink none;
   bool need_unlock = false;
-  EXPECT_EQ(sched_balance_rq_serialize(testing::profile("v6.17"), token, numa, CpuIdleType::Idle,
-                                       0, 0, 1, need_unlock, none),
+  EXPECT_EQ(sched_balance_rq_serialize(testing::profile("v6.17"), token, numa, CpuIdleType::Idle, 0,
+                                       0, 1, need_unlock, none),
             SerializeTry::NotNeeded);
   EXPECT_FALSE(token.held());
 }
@@ -76,18 +79,24 @@ TEST(SchedBalanceSerialize, V617PutsTheTokenInThePassNotInSchedBalanceRq) {
 TEST(SchedBalanceSerialize, StepTakesTheTokenForNewlyIdleOnlyWhereTheEraSerializesIt) {
   Profile mutated = testing::profile("v6.19");
   apply_mutant(Mutant::NewidleUnserialized, mutated, nullptr);
-  for (const auto& [p, serialized] : std::vector<std::pair<Profile, bool>>{
-           {testing::profile("v6.17"), false}, {mutated, false}, {testing::profile("v6.19"), true}}) {
+  for (const auto& [p, serialized] :
+       std::vector<std::pair<Profile, bool>>{{testing::profile("v6.17"), false},
+                                             {mutated, false},
+                                             {testing::profile("v6.19"), true}}) {
     SchedBalanceRunning token{0, 0, 1};  // CPU0 holds it
     RecordingEventSink sink;
-    const SerializePc in = serialize_step(p, token, SerializePc::Outside, CpuIdleType::NewlyIdle, 2, 2, 1, sink);
-    EXPECT_EQ(in, serialized ? SerializePc::Outside : SerializePc::Unserialized) << p.name;  // busy, or beside it
+    const SerializePc in =
+        serialize_step(p, token, SerializePc::Outside, CpuIdleType::NewlyIdle, 2, 2, 1, sink);
+    EXPECT_EQ(in, serialized ? SerializePc::Outside : SerializePc::Unserialized)
+        << p.name;  // busy, or beside it
     EXPECT_EQ(sink.events.size(), serialized ? 1u : 0u) << p.name;
     if (in == SerializePc::Unserialized) {
-      EXPECT_EQ(serialize_step(p, token, in, CpuIdleType::NewlyIdle, 2, 2, 1, sink), SerializePc::Outside);
+      EXPECT_EQ(serialize_step(p, token, in, CpuIdleType::NewlyIdle, 2, 2, 1, sink),
+                SerializePc::Outside);
     }
     EXPECT_EQ(token.holder, 0) << p.name;  // never released by the newly idle CPU
-    EXPECT_EQ(serialize_step(p, token, SerializePc::Outside, CpuIdleType::Idle, 3, 3, 1, sink), SerializePc::Outside)
+    EXPECT_EQ(serialize_step(p, token, SerializePc::Outside, CpuIdleType::Idle, 3, 3, 1, sink),
+              SerializePc::Outside)
         << p.name << ": a periodic caller always tries it";
   }
 }

@@ -23,7 +23,8 @@ LbEnv env_for(const MachineState& m, int dst, int level, CpuIdleType idle) {
 bool swb(const MachineState& m, int dst, int level, CpuIdleType idle = CpuIdleType::Idle) {
   const LbEnv env = env_for(m, dst, level, idle);
   const auto groups = sched_groups_of(m, dst, level);
-  return should_we_balance(m, env, groups.front(), m.rq(dst).sd[static_cast<size_t>(level)].flags());
+  return should_we_balance(m, env, groups.front(),
+                           m.rq(dst).sd[static_cast<size_t>(level)].flags());
 }
 
 // 4 CPUs: SMT cores {0,1} and {2,3} under one MC domain, whose groups are the cores.

@@ -35,8 +35,8 @@ TEST(NohzKick, StatsOnlyKickMovesNextBalanceByOneInV419Only) {
   for (const char* name : {"v4.19", "v6.17"}) {
     NohzRig r(name);
     idle_but_cpu0(r, 1);
-    r.m.nohz.next_balance = r.at(10);   // not due: no BALANCE reason
-    r.m.nohz.next_blocked = r.at(-1);   // blocked load to update: STATS
+    r.m.nohz.next_balance = r.at(10);  // not due: no BALANCE reason
+    r.m.nohz.next_blocked = r.at(-1);  // blocked load to update: STATS
     r.tick(0);
     const auto kicks = r.sink.of_type<NohzKickEvent>();
     ASSERT_EQ(kicks.size(), 1u) << name;
@@ -53,7 +53,7 @@ TEST(NohzKick, StatsOnlyKickMovesNextBalanceByOneInV419Only) {
 TEST(NohzKick, BalanceKickSetsJiffiesPlusOneInV617AndIncrementsInV419) {
   for (const char* name : {"v4.19", "v6.17"}) {
     NohzRig r(name);
-    idle_but_cpu0(r, 2);                // nr_running >= 2
+    idle_but_cpu0(r, 2);  // nr_running >= 2
     r.m.nohz.next_balance = r.at(-5);
     r.m.nohz.next_blocked = r.at(100);
     r.tick(0);

@@ -48,7 +48,8 @@ TEST(NohzOwner, OwnerBalancesEveryOtherMaskCpuAndPullsItsNextBalance) {
   ASSERT_EQ(ends.size(), 1u);
   uint64_t expected = r.m.rq(1).next_balance;
   for (int cpu : {2, 3})
-    if (time_after(r.m.ops, expected, r.m.rq(cpu).next_balance)) expected = r.m.rq(cpu).next_balance;
+    if (time_after(r.m.ops, expected, r.m.rq(cpu).next_balance))
+      expected = r.m.rq(cpu).next_balance;
   EXPECT_EQ(ends[0].after, expected);
   EXPECT_TRUE(check_nohz1(r.sink.events).empty());
   EXPECT_TRUE(check_nohz2(r.m.profile, r.sink.events).empty());

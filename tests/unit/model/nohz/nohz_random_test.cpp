@@ -78,8 +78,9 @@ RunStats run(const char* name, uint64_t seed, int steps) {
   EXPECT_TRUE(check_nohz1(sink.events).empty()) << name << " seed " << seed;
   const auto v = check_nohz2(m.profile, sink.events);
   EXPECT_TRUE(v.empty()) << name << " seed " << seed << ": "
-                         << (v.empty() ? "" : v[0].expected + " / " + v[0].observed + " line " +
-                                                  std::to_string(v[0].line));
+                         << (v.empty() ? ""
+                                       : v[0].expected + " / " + v[0].observed + " line " +
+                                             std::to_string(v[0].line));
   RunStats stats;
   stats.walks = sink.of_type<IlbPassEndEvent>().size();
   for (const IlbBalanceEvent& e : sink.of_type<IlbBalanceEvent>())

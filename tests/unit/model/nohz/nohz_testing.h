@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "model/nohz/nohz.h"
 #include "model/balance/sched_balance_trigger.h"
+#include "model/nohz/nohz.h"
 #include "tests/support/sched_balance_testing.h"
 
 namespace sbm::testing {

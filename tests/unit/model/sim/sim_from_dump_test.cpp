@@ -1,15 +1,15 @@
 // Simulating a topology read from a dump (SimConfig::topology): sd_init() defaults fill what
-// the dump lacks (model/topology/sd_defaults.h), excerpts and spanless dumps are refused with the line,
-// hotplug is refused, and a checked run of a real machine's dump holds every property.
+// the dump lacks (model/topology/sd_defaults.h), excerpts and spanless dumps are refused with the
+// line, hotplug is refused, and a checked run of a real machine's dump holds every property.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "model/sim/simulator.h"
 #include "model/topology/build_sched_domains.h"
 #include "model/topology/sd_defaults.h"
-#include "model/sim/simulator.h"
 #include "properties/check_all.h"
 #include "tests/support/sim_testing.h"
 #include "traces/topology_dump/read.h"
@@ -69,7 +69,8 @@ TEST(FillSdInitDefaults, RestoresWhatTheBuilderSetAndKeepsWhatTheDumpHas) {
 
 // Unnamed levels are placed by their flags: SD_SHARE_CPUCAPACITY is SMT (imbalance_pct 110).
 TEST(FillSdInitDefaults, AnUnnamedLevelIsPlacedByItsFlags) {
-  Topology t = build_sched_domains(*parse_machine_spec("laptop").spec, *parse_kernel_version("v6.17"), 0);
+  Topology t =
+      build_sched_domains(*parse_machine_spec("laptop").spec, *parse_kernel_version("v6.17"), 0);
   SchedDomain& smt = t.cpus.at(0).domains.at(0);
   smt.name.clear();
   smt.tunables = {};
@@ -92,20 +93,22 @@ TEST(SimFromDump, RealDumpSimulatesWithEveryPropertyHolding) {
     PropertyChecker checker;
     SimObserver o;
     checker.run_ticks(sim, 400, o);
-    for (const Violation& v : checker.violations()) ADD_FAILURE() << v.id << " CPU" << v.cpu << ": " << v.explanation;
+    for (const Violation& v : checker.violations())
+      ADD_FAILURE() << v.id << " CPU" << v.cpu << ": " << v.explanation;
     EXPECT_GT(sim.summary().balances, 0u);
     EXPECT_EQ(sim.cpu_down(3, o), HotplugResult::NoMachine);
   }
 }
 
 TEST(SimFromDump, RefusesAnExcerptAndASpanlessDumpWithTheLine) {
-  Simulator::Build excerpt =
-      Simulator::create(dump_config(read_sample("crafted-dmesg-new-split-groups.txt"), "v6.17", "idle"));
+  Simulator::Build excerpt = Simulator::create(
+      dump_config(read_sample("crafted-dmesg-new-split-groups.txt"), "v6.17", "idle"));
   EXPECT_FALSE(excerpt.sim);
-  EXPECT_NE(excerpt.error.find("whose own domains the topology does not describe"), std::string::npos)
+  EXPECT_NE(excerpt.error.find("whose own domains the topology does not describe"),
+            std::string::npos)
       << excerpt.error;
-  Simulator::Build spanless =
-      Simulator::create(dump_config(read_sample("009-power-lpar-dlpar-debugfs-ok.txt"), "v6.17", "idle"));
+  Simulator::Build spanless = Simulator::create(
+      dump_config(read_sample("009-power-lpar-dlpar-debugfs-ok.txt"), "v6.17", "idle"));
   EXPECT_FALSE(spanless.sim);
   EXPECT_NE(spanless.error.find("has no span"), std::string::npos) << spanless.error;
   EXPECT_GT(spanless.error_line, 0);

@@ -25,9 +25,11 @@ class Log final : public SimObserver {
  public:
   void emit(const BalanceEvent& e) override {
     int cpu = -1;
-    std::visit([&](const auto& ev) {
-      if constexpr (requires { ev.cpu; }) cpu = ev.cpu;
-    }, e);
+    std::visit(
+        [&](const auto& ev) {
+          if constexpr (requires { ev.cpu; }) cpu = ev.cpu;
+        },
+        e);
     lines.push_back("e" + std::to_string(e.index()) + " cpu" + std::to_string(cpu));
     events.push_back(e);
   }
@@ -145,9 +147,11 @@ TEST(Simulator, SpreadWorkloadEndsWithATaskOnEveryCpu) {
     Simulator s = make_sim(sim_config("laptop", profile, "spread", 11));
     Log log;
     s.run_ticks(2000, log);
-    for (const Rq& rq : s.machine().rqs) EXPECT_EQ(rq.nr_running(), 1u) << profile << " CPU" << rq.cpu;
+    for (const Rq& rq : s.machine().rqs)
+      EXPECT_EQ(rq.nr_running(), 1u) << profile << " CPU" << rq.cpu;
     size_t migrate_events = 0;
-    for (const BalanceEvent& e : log.events) migrate_events += std::holds_alternative<TaskMigrateEvent>(e);
+    for (const BalanceEvent& e : log.events)
+      migrate_events += std::holds_alternative<TaskMigrateEvent>(e);
     EXPECT_GT(migrate_events, 0u) << profile;
     EXPECT_EQ(s.summary().migrations, migrate_events) << profile;
   }
@@ -242,7 +246,8 @@ TEST(Simulator, BadArgumentsAreErrorsNotCrashes) {
 }
 
 TEST(Workload, NamedWorkloadsExistAndUnknownOnesAreRejected) {
-  for (const WorkloadInfo& w : workload_names()) EXPECT_TRUE(make_workload(w.name).workload) << w.name;
+  for (const WorkloadInfo& w : workload_names())
+    EXPECT_TRUE(make_workload(w.name).workload) << w.name;
   EXPECT_FALSE(make_workload("nope").workload);
 }
 

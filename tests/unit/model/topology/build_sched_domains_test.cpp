@@ -234,8 +234,7 @@ TEST(BuildSchedDomains, NumaLevelsFollowSchedInitNuma) {
   const MachineSpec s = spec("2s-numa");
   auto names = [&](const char* era) {
     std::string out;
-    for (const TopologyLevel& l :
-         sched_domain_topology(s, build_options_for(v(era))).levels)
+    for (const TopologyLevel& l : sched_domain_topology(s, build_options_for(v(era))).levels)
       out += (out.empty() ? "" : " ") + l.name;
     return out;
   };

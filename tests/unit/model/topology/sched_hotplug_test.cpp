@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "model/topology/build_sched_domains.h"
 #include "model/sim/simulator.h"
+#include "model/topology/build_sched_domains.h"
 #include "properties/check_all.h"
 #include "properties/mig_invariants.h"
 #include "properties/wc_invariants.h"
@@ -162,7 +162,8 @@ TEST(CpuHotplug, DomainsEqualAFreshBuildForTheOnlineSet) {
 
 bool cpu_acts(const BalanceEvent& e, int cpu) {
   if (const auto* t = std::get_if<TickEvent>(&e)) return t->cpu == cpu;
-  if (const auto* p = std::get_if<PassStartEvent>(&e)) return p->cpu == cpu || p->executing_cpu == cpu;
+  if (const auto* p = std::get_if<PassStartEvent>(&e))
+    return p->cpu == cpu || p->executing_cpu == cpu;
   if (const auto* b = std::get_if<BalanceResultEvent>(&e)) return b->cpu == cpu;
   if (const auto* i = std::get_if<IlbBalanceEvent>(&e)) return i->cpu == cpu || i->ilb_cpu == cpu;
   if (const auto* m = std::get_if<TaskMigrateEvent>(&e)) return m->to_cpu == cpu;
@@ -237,11 +238,14 @@ std::vector<std::string> run_with_hotplug(uint64_t seed) {
    public:
     void emit(const BalanceEvent& e) override {
       std::string l = "e" + std::to_string(e.index());
-      std::visit([&](const auto& ev) {
-        if constexpr (requires { ev.cpu; }) l += " cpu" + std::to_string(ev.cpu);
-      }, e);
+      std::visit(
+          [&](const auto& ev) {
+            if constexpr (requires { ev.cpu; }) l += " cpu" + std::to_string(ev.cpu);
+          },
+          e);
       if (const auto* m = std::get_if<TaskMigrateEvent>(&e))
-        l += " pid" + std::to_string(m->pid) + " " + std::to_string(m->from_cpu) + "->" + std::to_string(m->to_cpu);
+        l += " pid" + std::to_string(m->pid) + " " + std::to_string(m->from_cpu) + "->" +
+             std::to_string(m->to_cpu);
       lines.push_back(l);
     }
     void on_jiffy(uint64_t j) override { lines.push_back("jiffies " + std::to_string(j)); }
@@ -252,7 +256,7 @@ std::vector<std::string> run_with_hotplug(uint64_t seed) {
     s.run_ticks(15, log);
     const int cpu = round % 4;
     log.lines.push_back(hotplug_result_name(s.machine().online.test(cpu) ? s.cpu_down(cpu, log)
-                                                                          : s.cpu_up(cpu, log)));
+                                                                         : s.cpu_up(cpu, log)));
   }
   return log.lines;
 }
@@ -277,7 +281,8 @@ TEST(CpuHotplug, CheckedRunHasNoViolations) {
       EXPECT_EQ(checker.hotplug(s, cpu, up, o), HotplugResult::Done);
     }
     checker.run_ticks(s, 50, o);
-    for (const Violation& v : checker.violations()) ADD_FAILURE() << v.id << " CPU" << v.cpu << ": " << v.observed;
+    for (const Violation& v : checker.violations())
+      ADD_FAILURE() << v.id << " CPU" << v.cpu << ": " << v.observed;
   }
 }
 
@@ -315,7 +320,8 @@ TEST(HotplugSchedule, PeriodicSeededAndNeverTheLastCpu) {
     if (same_as_other_seed) same_as_other_seed = a[i].second.cpu == c[i].second.cpu;
   }
   EXPECT_FALSE(same_as_other_seed);
-  EXPECT_FALSE(HotplugSchedule(0, 5).due(3, make_sim(sim_config("laptop", "v6.17", "idle")).machine()));
+  EXPECT_FALSE(
+      HotplugSchedule(0, 5).due(3, make_sim(sim_config("laptop", "v6.17", "idle")).machine()));
 }
 
 // MIG-3 skips a hotplug or affinity move (it balanced no domain) but not the same move from

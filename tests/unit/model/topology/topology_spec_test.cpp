@@ -221,9 +221,11 @@ TEST(MachineSpec, ExplicitMasksBuildWhatTheGridBuilds) {
     const MachineSpec explicit_masks = with_explicit_masks(grid);
     ASSERT_EQ(validate_machine_spec(explicit_masks), "") << text;
     for (int cpu = 0; cpu < grid.nr_cpus(); ++cpu)
-      EXPECT_EQ(node_mask(explicit_masks, cpu_place(grid, cpu).node), node_mask(grid, cpu_place(grid, cpu).node));
+      EXPECT_EQ(node_mask(explicit_masks, cpu_place(grid, cpu).node),
+                node_mask(grid, cpu_place(grid, cpu).node));
     const KernelVersion era{6, 17, 0};
-    const Topology a = build_sched_domains(explicit_masks, era, 7), b = build_sched_domains(grid, era, 7);
+    const Topology a = build_sched_domains(explicit_masks, era, 7),
+                   b = build_sched_domains(grid, era, 7);
     EXPECT_EQ(write_dmesg(a, era), write_dmesg(b, era)) << text;      // spans, groups, capacities
     EXPECT_EQ(write_debugfs(a, era), write_debugfs(b, era)) << text;  // flags, tunables
     EXPECT_EQ(a.cpu_node, b.cpu_node) << text;
@@ -231,16 +233,19 @@ TEST(MachineSpec, ExplicitMasksBuildWhatTheGridBuilds) {
 }
 
 TEST(MachineSpec, ExplicitMasksMustPartitionAndNest) {
-  const MachineSpec good = with_explicit_masks(parse_machine_spec("laptop").spec.value());  // siblings k, k+4
+  const MachineSpec good =
+      with_explicit_masks(parse_machine_spec("laptop").spec.value());  // siblings k, k+4
   MachineSpec s = good;
   s.masks->smt[1] = CpuMask::single(5);
   EXPECT_EQ(validate_machine_spec(s), "the smt mask of CPU 1 (5) does not hold the CPU");
   s = good;
   s.masks->cluster[0] = CpuMask::range(0, 1);
-  EXPECT_EQ(validate_machine_spec(s), "the smt mask of CPU 0 (0,4) is not inside the cluster mask of CPU 0 (0-1)");
+  EXPECT_EQ(validate_machine_spec(s),
+            "the smt mask of CPU 0 (0,4) is not inside the cluster mask of CPU 0 (0-1)");
   s = good;
   s.masks->smt[1].set(4);
-  EXPECT_EQ(validate_machine_spec(s), "the smt mask of CPU 1 (1,4-5) and the smt mask of CPU 4 (0,4) overlap");
+  EXPECT_EQ(validate_machine_spec(s),
+            "the smt mask of CPU 1 (1,4-5) and the smt mask of CPU 4 (0,4) overlap");
   s = good;
   s.masks->coregroup[3] = CpuMask::range(3, 7);
   EXPECT_EQ(validate_machine_spec(s),
@@ -248,7 +253,8 @@ TEST(MachineSpec, ExplicitMasksMustPartitionAndNest) {
   s = good;
   s.nodes = 2;
   s.masks->node = {0, 0, 0, 0, 0, 0, 0, 1};
-  EXPECT_EQ(validate_machine_spec(s), "the coregroup mask of CPU 0 (0-7) is not inside the node mask of CPU 0 (0-6)");
+  EXPECT_EQ(validate_machine_spec(s),
+            "the coregroup mask of CPU 0 (0-7) is not inside the node mask of CPU 0 (0-6)");
   s.masks->node[7] = 0;
   EXPECT_EQ(validate_machine_spec(s), "node 1 has no CPU");
   s.masks->node[7] = 2;
@@ -258,7 +264,8 @@ TEST(MachineSpec, ExplicitMasksMustPartitionAndNest) {
   EXPECT_EQ(validate_machine_spec(s), "explicit masks must be given for each of the 8 CPUs");
   s = good;
   s.threads = 2;
-  EXPECT_EQ(validate_machine_spec(s), "a machine with explicit masks has sockets, dies, clusters and threads 1");
+  EXPECT_EQ(validate_machine_spec(s),
+            "a machine with explicit masks has sockets, dies, clusters and threads 1");
 }
 
 }  // namespace

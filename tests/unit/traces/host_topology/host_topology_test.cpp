@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 
 const KernelVersion kV6_17{6, 17, 0};
 
-std::string fixture(const std::string& shape) { return std::string(SBM_DATA_DIR) + "/sysfs/" + shape; }
+std::string fixture(const std::string& shape) {
+  return std::string(SBM_DATA_DIR) + "/sysfs/" + shape;
+}
 
 MachineSpec host_spec(const std::string& root) {
   const SysfsRead r = read_sysfs_topology(root);
@@ -49,7 +51,8 @@ TEST_P(HostFixture, BuildsSoundDomainsWithTheKernelsSpans) {
   const Topology t = build_sched_domains(host_spec(fixture(s.name)), kV6_17, 0);
   const TopoCheckReport r = check_topology(t);
   EXPECT_TRUE(r.ok()) << (r.violations.empty() ? "" : r.violations.front().id);
-  for (const auto& [cpu, chain] : s.chains) EXPECT_EQ(levels_of(t, cpu), chain) << s.name << " CPU" << cpu;
+  for (const auto& [cpu, chain] : s.chains)
+    EXPECT_EQ(levels_of(t, cpu), chain) << s.name << " CPU" << cpu;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -60,12 +63,16 @@ INSTANTIATE_TEST_SUITE_P(
         // SMT only on the P-cores; the E-cores' 4-core L2 clusters are CLS, which the
         // P-cores' private L2 (= their SMT mask) does not give them.
         Shape{"x86-hybrid-adl",
-              {{0, "SMT:0-1 MC:0-19"}, {11, "SMT:10-11 MC:0-19"}, {12, "CLS:12-15 MC:0-19"}, {19, "CLS:16-19 MC:0-19"}}},
+              {{0, "SMT:0-1 MC:0-19"},
+               {11, "SMT:10-11 MC:0-19"},
+               {12, "CLS:12-15 MC:0-19"},
+               {19, "CLS:16-19 MC:0-19"}}},
         // The cluster's L2 is the LLC: the coregroup widens to the cluster and CLS (= it)
         // falls back to the SMT mask, so MC is the cluster.
         Shape{"arm64-rk3399", {{0, "MC:0-3 PKG:0-5"}, {5, "MC:4-5 PKG:0-5"}}},
         // One LLC per socket = node: PKG and NODE equal MC, the top is the 10/21 NUMA level.
-        Shape{"x86-2s-numa", {{0, "SMT:0,8 MC:0-3,8-11 NUMA:0-15"}, {12, "SMT:4,12 MC:4-7,12-15 NUMA:0-15"}}},
+        Shape{"x86-2s-numa",
+              {{0, "SMT:0,8 MC:0-3,8-11 NUMA:0-15"}, {12, "SMT:4,12 MC:4-7,12-15 NUMA:0-15"}}},
         // This machine: no cache directory, so no LLC id and an MC of the CPU alone.
         Shape{"x86-vm-2cpu", {{0, "PKG:0-1"}, {1, "PKG:0-1"}}}),
     [](const ::testing::TestParamInfo<Shape>& i) {
@@ -104,14 +111,17 @@ TEST(HostTopology, ReaderKeepsWhatTheFilesSay) {
 class BrokenTree : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("sbm_host_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fs::temp_directory_path() /
+            ("sbm_host_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::copy(fixture("x86-desktop-smt"), root_, fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(root_); }
   std::string path(const std::string& rel) const { return (root_ / rel).string(); }
-  void write(const std::string& rel, const std::string& text) const { std::ofstream(path(rel)) << text << "\n"; }
+  void write(const std::string& rel, const std::string& text) const {
+    std::ofstream(path(rel)) << text << "\n";
+  }
   SysfsRead read() const { return read_sysfs_topology(root_.string()); }
   // The tree is rejected at `rel` with `message` (any message when empty).
   void expect_bad(const std::string& rel, const std::string& message) const {
@@ -144,7 +154,8 @@ TEST_F(BrokenTree, SiblingListWithoutItsOwnCpu) {
 
 TEST_F(BrokenTree, UnmodelledArchitecture) {
   write("devices/system/cpu/modalias", "cpu:type:ppc64le:feature:,0000");
-  expect_bad("devices/system/cpu/modalias", "architecture 'ppc64le' is not modelled (x86 and aarch64 are)");
+  expect_bad("devices/system/cpu/modalias",
+             "architecture 'ppc64le' is not modelled (x86 and aarch64 are)");
 }
 
 TEST_F(BrokenTree, CpuOnNoNode) {
@@ -154,7 +165,8 @@ TEST_F(BrokenTree, CpuOnNoNode) {
 
 TEST_F(BrokenTree, DistanceRowOfTheWrongLength) {
   write("devices/system/node/node0/distance", "10 20");
-  expect_bad("devices/system/node/node0/distance", "expected 1 distances (one per node directory), found 2");
+  expect_bad("devices/system/node/node0/distance",
+             "expected 1 distances (one per node directory), found 2");
 }
 
 TEST_F(BrokenTree, OfflineCpusAreLeftOutOfTheCpuMap) {
@@ -174,7 +186,8 @@ TEST_F(BrokenTree, OverlappingClustersBreakTheMaskRules) {
   ASSERT_TRUE(r.topology) << r.error;
   const HostMachine m = host_machine_spec(*r.topology, "host:broken");
   EXPECT_FALSE(m.spec);
-  EXPECT_EQ(m.error, "the cluster mask of CPU 0 (0-1,4) and the cluster mask of CPU 1 (1,5) overlap");
+  EXPECT_EQ(m.error,
+            "the cluster mask of CPU 0 (0-1,4) and the cluster mask of CPU 1 (1,5) overlap");
 }
 
 }  // namespace

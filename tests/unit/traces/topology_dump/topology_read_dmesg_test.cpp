@@ -386,8 +386,9 @@ INSTANTIATE_TEST_SUITE_P(
                  3, "expected ',' before the next group"},
         BadDmesg{"CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=MC\n"
                  "  groups: 0:{ span=0 (weight) }\n",
-                 3, "expected 'span=', 'mask=', 'cap=' or a 'key=value' / 'key: value' item in "
-                    "group 0, found '(weight)'"},
+                 3,
+                 "expected 'span=', 'mask=', 'cap=' or a 'key=value' / 'key: value' item in "
+                 "group 0, found '(weight)'"},
         BadDmesg{"CPU0 attaching sched-domain(s):\n domain-0: span=0-1 level=MC\n"
                  "  groups: 0:{ span=0 =1 }\n",
                  3, "found '=1'"},

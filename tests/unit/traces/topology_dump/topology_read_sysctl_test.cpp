@@ -41,8 +41,8 @@ TEST(TopologyReadSysctl, SysctlDashANumericFlags) {
 // no keys; the braces expand before the glob.
 TEST(TopologyReadSysctl, CatOfNameAndFlagsFiles) {
   // A v5.6 kernel: SD_LOAD_BALANCE still bit 0 (the default v5.9 layout lacks it).
-  const DumpReadResult r =
-      read_sample("033-qemu-arm64-sysctl-cat-name-flags.txt", DumpReadOptions{KernelVersion{5, 6, 0}});
+  const DumpReadResult r = read_sample("033-qemu-arm64-sysctl-cat-name-flags.txt",
+                                       DumpReadOptions{KernelVersion{5, 6, 0}});
   EXPECT_TRUE(has_note(r, "8 values printed by cat"));
   EXPECT_EQ(r.ignored_lines, 4);  // the sample's header
   ASSERT_TRUE(r.errors.empty() && r.topology->cpus.size() == 1) << errors_text(r);

@@ -9,7 +9,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libgtest-dev libgmock-dev librapidcheck-dev libz3-dev
   libcli11-dev nlohmann-json3-dev libbenchmark-dev zlib1g-dev libzstd-dev
-  graphviz
+  graphviz clang-format
   libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd
   "$@"
 )

@@ -102,6 +102,10 @@ void TraceReplay::build_machine() {
     return;
   }
   machine_ = std::move(*mb.machine);
+  // Which rq lock each rq takes, for unseen_releases(): per machine, not per window (the replay
+  // flushes a window every jiffy). Hotplug keeps the CPU ids, and the default layout names a
+  // lock by its rq.
+  lock_layout_ = default_rq_lock_layout(*machine_);
   if (!rebuild_spec_)
     summary_.notes.push_back(
         "no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3, INT-2 and BI-1");
@@ -155,11 +159,11 @@ void TraceReplay::gap() {
 // after an acquire, the state is known and both checks judge every later event of it.
 std::vector<bool> TraceReplay::unseen_releases() {
   std::vector<bool> unseen(window_.size(), false);
-  const RqLockLayout layout = default_rq_lock_layout(*machine_);
   for (std::size_t i = 0; i < window_.size(); ++i) {
     if (const auto* l = std::get_if<RqLockEvent>(&window_[i])) {
-      if (l->rq < 0 || l->rq >= layout.nr_cpus() || l->action == RqLockAction::TryFail) continue;
-      const bool seen = !locks_seen_.insert(rq_lock_id(layout, l->rq)).second;
+      if (l->rq < 0 || l->rq >= lock_layout_.nr_cpus() || l->action == RqLockAction::TryFail)
+        continue;
+      const bool seen = !locks_seen_.insert(rq_lock_id(lock_layout_, l->rq)).second;
       unseen[i] = !seen && l->action == RqLockAction::Release;
     } else if (const auto* s = std::get_if<SerializeEvent>(&window_[i]);
                s && s->action != SerializeAction::Busy) {

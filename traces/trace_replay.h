@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/balance/rq_lock.h"
 #include "model/mutants.h"
 #include "model/rq.h"
 #include "model/topology.h"
@@ -98,6 +99,7 @@ class TraceReplay {
   std::vector<uint64_t> window_lines_;  // trace line of each event of window_
   std::optional<uint64_t> window_jiffies_;
   bool in_gap_ = false;       // after a gap, until the next jiffy's window
+  RqLockLayout lock_layout_;  // of machine_ (model/balance/rq_lock.h), set when it is built
   std::set<int> locks_seen_;  // rq lock ids (rq_lock_id) taken or released since the last gap
   bool token_seen_ = false;   // the SD_SERIALIZE token taken or released since the last gap
   bool raises_seen_ = false;  // a SCHED softirq_raise was read: NB-2 can judge ticks

@@ -9,7 +9,8 @@ packages=(
   g++ cmake ninja-build pkg-config
   libgtest-dev libgmock-dev librapidcheck-dev libz3-dev
   libcli11-dev nlohmann-json3-dev libbenchmark-dev zlib1g-dev libzstd-dev
-  graphviz clang-format
+  graphviz clang-format libxml2-utils python3-jsonschema
+  chromium  # headless browser of the ui tests (tools/render_page.sh)
   libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd
   "$@"
 )

@@ -25,14 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using sbm::testing::sbm;
 using sbm::testing::SbmRun;
+using sbm::testing::live_skip_reason;
 using sbm::testing::slurp;
-
-std::string live_skip_reason() {
-  if (::geteuid() != 0) return "recording needs root";
-  if (slurp("/proc/filesystems").find("\ttracefs\n") == std::string::npos)
-    return "this kernel has no tracefs";
-  return "";
-}
 
 unsigned cpus() { return std::max(1u, std::thread::hardware_concurrency()); }
 

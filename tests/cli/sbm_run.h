@@ -50,4 +50,13 @@ inline SbmRun sbm(const std::string& args, const std::string& prefix = "") {
   return r;
 }
 
+// Why this machine cannot record its kernel (the `live` tests), or "" when it can: recording
+// needs root and a kernel with tracefs.
+inline std::string live_skip_reason() {
+  if (::geteuid() != 0) return "recording needs root";
+  if (slurp("/proc/filesystems").find("\ttracefs\n") == std::string::npos)
+    return "this kernel has no tracefs";
+  return "";
+}
+
 }  // namespace sbm::testing

@@ -35,16 +35,9 @@ namespace {
 namespace fs = std::filesystem;
 using sbm::testing::sbm;
 using sbm::testing::SbmRun;
+using sbm::testing::live_skip_reason;
 using sbm::testing::slurp;
 using sbm::testing::temp_dir;
-
-// Why this machine cannot record, or "" when it can.
-std::string live_skip_reason() {
-  if (::geteuid() != 0) return "recording needs root";
-  if (slurp("/proc/filesystems").find("\ttracefs\n") == std::string::npos)
-    return "this kernel has no tracefs";
-  return "";
-}
 
 // The tracefs mounts in /proc/mounts, by mount point.
 std::vector<std::string> tracefs_mounts() {

@@ -180,6 +180,23 @@ TEST(CliTopologyPicture, ViolatedDomainIsRedWithItsId) {
   const SbmRun repeat = sbm("topology show --dot " SBM_TOPOLOGY_CORPUS_DIR "/bad-group-repeat.txt");
   EXPECT_NE(repeat.out.find("<TD BGCOLOR=\"#ffd0d0\"><FONT COLOR=\"red\">{"), std::string::npos)
       << repeat.out;
+  // A CPU of the root domain span that attached no domain: its NULL-domain box is red.
+  const auto null = temp_dir() / "null-domain.txt";
+  std::ofstream(null) << "CPU0 attaching sched-domain(s):\n"
+                         " domain-0: span=0-1 level=SMT\n"
+                         "  groups: 0:{ span=0 }, 1:{ span=1 }\n"
+                         "CPU1 attaching NULL sched-domain.\n"
+                         "root domain span: 0-1 (max cpu_capacity = 1024)\n";
+  const SbmRun lone = sbm("topology show --dot " + null.string());
+  EXPECT_NE(lone.out.find("null1 [shape=box, color=red, fontcolor=red, penwidth=2, label=\"CPUs "
+                          "1\\nno sched domains (NULL domain)\\nTOPO-ROOT-SPAN: CPU 1\"]"),
+            std::string::npos)
+      << lone.out;
+  // An offline CPU (sample 005: CPU3, outside the root domain span) is not red.
+  const SbmRun hotplug = sbm("topology show --dot " SBM_DATA_DIR
+                             "/topologies/005-arm64-juno-biglittle-hotplug-ok.txt");
+  EXPECT_NE(hotplug.out.find("no sched domains (NULL domain)\"]"), std::string::npos);
+  EXPECT_EQ(hotplug.out.find("red"), std::string::npos) << hotplug.out;
   // A sound input has nothing red.
   const SbmRun good = sbm("topology show --svg " SBM_TOPOLOGY_CORPUS_DIR "/good-laptop-4cpu.txt");
   ASSERT_EQ(good.status, 0) << good.err;

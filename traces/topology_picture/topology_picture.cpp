@@ -1,6 +1,8 @@
 #include "traces/topology_picture/topology_picture.h"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -48,7 +50,9 @@ std::string join(const std::set<int>& xs, const char* sep) {
 // one distinct domain; a group finding also names the group's input line.
 struct Marks {
   std::map<int, std::vector<const Violation*>> by_node;
-  std::vector<const Violation*> loose;  // about a CPU or the input as a whole
+  // About a CPU with no domains (TOPO-ROOT-SPAN): drawn on its NULL-domain box. Every TOPO
+  // finding names a CPU, and a domain of its chain or none.
+  std::vector<const Violation*> loose;
 };
 
 Marks place(const DomainForest& f, const TopoCheckReport& report) {
@@ -79,7 +83,6 @@ class Picture {
     if (f_.nodes.empty() && f_.null_cpus.empty())
       os_ << "  empty [shape=box, label=\"the input\\ndescribes no\\nCPU's domains\"];\n";
     null_cpus();
-    loose_violations();
     os_ << "}\n";
     return os_.str();
   }
@@ -263,18 +266,18 @@ class Picture {
     for (const std::vector<int>& cpus : boxes) {
       CpuMask m;
       for (int cpu : cpus) m.set(cpu);
+      // What the checks found about these CPUs (TOPO-ROOT-SPAN: in the root span, no domain).
+      std::vector<const Violation*> found;
+      std::copy_if(marks_.loose.begin(), marks_.loose.end(), std::back_inserter(found),
+                   [&](const Violation* v) { return v->cpu >= 0 && m.test(v->cpu); });
       names.push_back("null" + std::to_string(cpus.front()));
-      os_ << "  " << names.back() << " [shape=box, label=\"CPUs " << m.to_cpulist()
-          << "\\nno sched domains (NULL domain)\"];\n";
+      os_ << "  " << names.back() << " [shape=box, "
+          << (found.empty() ? "" : "color=red, fontcolor=red, penwidth=2, ") << "label=\"CPUs "
+          << m.to_cpulist() << "\\nno sched domains (NULL domain)";
+      for (const std::string& line : finding_lines(found)) os_ << "\\n" << dot_escape(line);
+      os_ << "\"];\n";
     }
     stack(names);
-  }
-
-  void loose_violations() {
-    if (marks_.loose.empty()) return;
-    std::string label = "not about one domain:";
-    for (const std::string& line : finding_lines(marks_.loose)) label += "\\n" + dot_escape(line);
-    os_ << "  findings [shape=box, color=red, fontcolor=red, label=\"" << label << "\"];\n";
   }
 
   DomainForest f_;

@@ -299,7 +299,7 @@ void add_topology_commands(CLI::App& app, int& status) {
       "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} "
       "output)\n"
       "  sbm topology check --require all boot.log         (fail unless every TOPO check judged)\n"
-      "  sbm topology check --html report.html boot.log   (the picture next to the findings)");
+      "  sbm topology check --html report.html boot.log    (the picture next to the findings)");
   c->callback([check, &status] { status = run_check(*check); });
 
   auto build = std::make_shared<BuildOptions>();
@@ -337,7 +337,6 @@ void add_topology_commands(CLI::App& app, int& status) {
       "TOPO checks find violated is red and named.");
   s->footer(
       "Examples:\n"
-      "  sbm topology show kunpeng\n"
       "  sbm topology show host\n"
       "  sbm topology show kunpeng --era v5.8 --svg > kunpeng.svg\n"
       "  sbm topology show --unfold --dot boot.log | dot -Tpng > boot.png\n");

@@ -11,9 +11,12 @@
 #include "properties/topo_invariants.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
+#include "tools/sbm/graphviz.h"
 #include "tools/sbm/report.h"
+#include "tools/sbm/topology_html.h"
 #include "tools/sbm/topology_view.h"
 #include "traces/topology_dump/write.h"
+#include "traces/topology_picture/topology_picture.h"
 
 namespace sbm::cli {
 
@@ -107,11 +110,21 @@ nlohmann::json file_json(const std::string& file, const LoadedTopology& lt,
   return j;
 }
 
+// The picture's caption: a file's base name (never a directory path), or the SPEC as given.
+std::string picture_caption(const std::string& arg) {
+  if (arg == "-") return display_name(arg);
+  if (names_host(arg) && arg.rfind("host:", 0) == 0)
+    return "host:" + std::filesystem::path(arg.substr(5)).filename().string();
+  if (names_a_dump(arg)) return std::filesystem::path(arg).filename().string();
+  return arg;
+}
+
 struct CheckOptions {
   std::vector<std::string> files;
   bool json = false;
   bool quiet = false;
   std::string junit;
+  std::string html;
   std::string era;
   std::string require;
 };
@@ -124,6 +137,7 @@ int run_check(const CheckOptions& o) {
   int status = kConforms;
   nlohmann::json files = nlohmann::json::array();
   std::vector<JUnitSuite> suites;
+  std::vector<TopologyHtmlSection> pages;
   for (const std::string& arg : o.files) {
     const std::string name = display_name(arg);
     try {
@@ -136,7 +150,19 @@ int run_check(const CheckOptions& o) {
       else
         print_text(name, lt, r, violations, judged, o.quiet);
       suites.push_back(junit_suite(name, r.checks, violations, required));
-      status = worse(status, verdict_exit(verdict_of(violations, judged)));
+      const int verdict = verdict_exit(verdict_of(violations, judged));
+      if (!o.html.empty()) {
+        TopologyHtmlSection page{name,
+                                 verdict_text(violations, judged, "sound"),
+                                 verdict == kViolation,
+                                 "",
+                                 {},
+                                 checks_summary_text(r.checks)};
+        page.svg = dot_to_svg(topology_picture_dot(lt.topology, r, {picture_caption(arg), false}));
+        for (const Violation& v : violations) page.findings.push_back(format_violation(v));
+        pages.push_back(std::move(page));
+      }
+      status = worse(status, verdict);
     } catch (const InputError& e) {
       report_error(e);
       nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
@@ -145,6 +171,11 @@ int run_check(const CheckOptions& o) {
       files.push_back({{"file", name}, {"result", "error"}, {"errors", errors}});
       suites.push_back(
           JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}});
+      TopologyHtmlSection page{name, "error", false, "", {}, ""};
+      page.findings.push_back(name + ":" + std::to_string(e.line) + ": error: " + e.what());
+      for (const auto& [line, message] : e.more)
+        page.findings.push_back(name + ":" + std::to_string(line) + ": error: " + message);
+      pages.push_back(std::move(page));
       status = kBadInput;
     }
   }
@@ -158,6 +189,7 @@ int run_check(const CheckOptions& o) {
               << "\n";
   }
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm topology check", suites));
+  if (!o.html.empty()) write_output(o.html, topology_check_html(pages));
   return status;
 }
 
@@ -200,12 +232,20 @@ struct ShowOptions {
   std::string input;
   std::string era;
   bool dot = false;
+  bool svg = false;
+  bool unfold = false;
 };
 
 int run_show(const ShowOptions& o) {
   const std::optional<KernelVersion> era = parse_era_option(o.era, "--era");
   const LoadedTopology lt = load_topology(o.input, era);
-  std::cout << (o.dot ? render_topology_dot(lt.topology) : render_topology_tree(lt.topology));
+  if (!o.dot && !o.svg) {
+    std::cout << render_topology_tree(lt.topology);
+    return kConforms;
+  }
+  const std::string dot = topology_picture_dot(lt.topology, check_topology(lt.topology),
+                                               {picture_caption(o.input), o.unfold});
+  std::cout << (o.svg ? dot_to_svg(dot) : dot);
   return kConforms;
 }
 
@@ -241,6 +281,9 @@ void add_topology_commands(CLI::App& app, int& status) {
   c->add_flag("--json", check->json, "Print one JSON document instead of text");
   c->add_option("--junit", check->junit,
                 "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_option("--html", check->html,
+                "Also write a self-contained HTML report to FILE: each input's picture (graphviz) "
+                "next to its findings");
   c->add_flag("-q,--quiet", check->quiet,
               "Print violations and the summary only, not every domain");
   c->add_option("--era", check->era,
@@ -255,7 +298,8 @@ void add_topology_commands(CLI::App& app, int& status) {
       "v2.6.13)\n"
       "  sbm topology check --json sched_domain-cat.txt    (cat .../cpu0/domain*/{name,flags} "
       "output)\n"
-      "  sbm topology check --require all boot.log         (fail unless every TOPO check judged)");
+      "  sbm topology check --require all boot.log         (fail unless every TOPO check judged)\n"
+      "  sbm topology check --html report.html boot.log    (the picture next to the findings)");
   c->callback([check, &status] { status = run_check(*check); });
 
   auto build = std::make_shared<BuildOptions>();
@@ -286,16 +330,24 @@ void add_topology_commands(CLI::App& app, int& status) {
   auto show = std::make_shared<ShowOptions>();
   CLI::App* s = topo->add_subcommand(
       "show",
-      "Show a dump, SPEC or host machine as a tree of distinct domains, or as Graphviz DOT");
+      "Show a dump, SPEC or host machine as a tree of distinct domains, or as a picture:\n"
+      "Graphviz DOT (--dot) or SVG (--svg, drawn by graphviz's dot). The picture has one box per\n"
+      "distinct domain with its groups (capacity, balance mask) inside; identical sibling\n"
+      "domains fold into one box (\"8 x SMT {0-1} ... {14-15}\") unless --unfold; what the\n"
+      "TOPO checks find violated is red and named.");
   s->footer(
       "Examples:\n"
-      "  sbm topology show kunpeng\n"
       "  sbm topology show host\n"
-      "  sbm topology show host:tests/data/sysfs/x86-hybrid-adl --dot | dot -Tsvg > adl.svg\n");
+      "  sbm topology show kunpeng --era v5.8 --svg > kunpeng.svg\n"
+      "  sbm topology show --unfold --dot boot.log | dot -Tpng > boot.png\n");
   s->add_option("input", show->input,
                 "Dump file, - for standard input, SPEC, host or host:DIR (sysfs)")
       ->required();
-  s->add_flag("--dot", show->dot, "Print Graphviz DOT (render with: dot -Tsvg)");
+  CLI::Option* dot = s->add_flag("--dot", show->dot, "Print the picture as Graphviz DOT");
+  s->add_flag("--svg", show->svg,
+              "Print the picture as SVG (runs graphviz's dot; Debian package graphviz)")
+      ->excludes(dot);
+  s->add_flag("--unfold", show->unfold, "In the picture, one box per domain: fold no siblings");
   s->add_option("--era", show->era,
                 "Kernel version (for SPECs: the builder's era; for dumps: a hint)");
   s->callback([show, &status] { status = run_show(*show); });

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tools/sbm/cli_common.h"
+#include "traces/xml_escape.h"
 
 namespace sbm::cli {
 
@@ -18,29 +19,6 @@ std::string where(const Violation& v) {
   if (v.level >= 0) s += (s.empty() ? "" : " ") + std::string("domain-") + std::to_string(v.level);
   if (!v.level_name.empty()) s += " (" + v.level_name + ")";
   return s;
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -49,6 +49,13 @@ std::vector<Violation> read(LostEventsHold& hold, const TraceRecord& r,
   return out;
 }
 
+// The end of input: what is still held.
+std::vector<Violation> finish(LostEventsHold& hold) {
+  std::vector<Violation> out;
+  hold.finish(out);
+  return out;
+}
+
 TEST(LostEventsHold, ReleasesWhenEveryCpuLoggedPastIt) {
   LostEventsHold hold;
   EXPECT_TRUE(read(hold, event(1, 1)).empty());
@@ -69,9 +76,7 @@ TEST(LostEventsHold, WithdrawsWhatCameAfterTheLastEventOfTheCpuThatLost) {
   read(hold, event(3, 0), {finding(-1, 3)});
   EXPECT_TRUE(read(hold, lost(4, 1)).empty());
   EXPECT_TRUE(read(hold, event(5, 1)).empty()) << "withdrawn, not released";
-  std::vector<Violation> end;
-  hold.finish(end);
-  EXPECT_TRUE(end.empty());
+  EXPECT_TRUE(finish(hold).empty());
 }
 
 // A finding made before the lost CPU's last event stands.
@@ -98,9 +103,7 @@ TEST(LostEventsHold, BufferStartedIsAGapOfItsCpu) {
   EXPECT_TRUE(read(hold, event(6, 2)).empty()) << "withdrawn at CPU2's buffer start";
   read(hold, event(7, 0), {finding(0, 7)});
   read(hold, comment(8, "##### buffer started ####"));  // names no CPU: the earliest CPU's
-  std::vector<Violation> end;
-  hold.finish(end);
-  EXPECT_TRUE(end.empty());
+  EXPECT_TRUE(finish(hold).empty());
 }
 
 TEST(LostEventsHold, FinishReleasesWhatIsHeld) {
@@ -108,9 +111,7 @@ TEST(LostEventsHold, FinishReleasesWhatIsHeld) {
   read(hold, event(1, 1));
   read(hold, event(2, 0), {finding(1, 2)});
   EXPECT_TRUE(read(hold, event(3, 9000)).empty()) << "a CPU past CONFIG_NR_CPUS is no CPU";
-  std::vector<Violation> end;
-  hold.finish(end);
-  EXPECT_EQ(end.size(), 1u);
+  EXPECT_EQ(finish(hold).size(), 1u);
 }
 
 }  // namespace

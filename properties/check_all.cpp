@@ -196,7 +196,8 @@ const std::vector<BalanceEventCheck>& balance_event_checks() {
        kinds<DetachPassEvent>(),
        [](const MachineState& m, W w) { return check_mig4_migration_limit(m.profile, w); }},
       {{"LOCK-1", "LOCK-2"},
-       kinds<RqLockEvent>(),
+       // LOCK-2 ends a balance at its result (executed by the CPU its pass names) or stopper run.
+       kinds<RqLockEvent, PassStartEvent, BalanceResultEvent, ActiveBalanceEvent>(),
        [](const MachineState& m, W w) {
          const RqLockLayout layout = default_rq_lock_layout(m);
          std::vector<Violation> out = check_lock1_order(m.profile.lock_order, layout, w);

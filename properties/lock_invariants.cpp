@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 
 namespace sbm {
 
@@ -97,56 +98,106 @@ std::vector<Violation> check_lock1_order(LockOrder order, const RqLockLayout& la
   return out;
 }
 
-std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
-                                              const std::vector<BalanceEvent>& events) {
-  std::vector<Violation> out;
-  std::map<int, int> holder;    // lock id -> cpu
-  std::map<int, size_t> taken;  // lock id -> the event that took it
-  for (size_t i = 0; i < events.size(); ++i) {
+Lock2Discipline::Lock2Discipline(RqLockLayout layout, bool start_unknown)
+    : layout_(std::move(layout)), start_unknown_(start_unknown) {}
+
+void Lock2Discipline::forget() {
+  holder_.clear();
+  known_.clear();
+  executor_.clear();
+}
+
+// The end of a balance or a stopper run executed by `cpu`: every lock it still holds, that no
+// earlier end reported, was taken there and not released (sched_balance_rq() and
+// active_load_balance_cpu_stop() drop every rq lock they take before they return,
+// kernel/sched/fair.c, v6.17).
+void Lock2Discipline::balance_end(int cpu, std::size_t i, std::vector<Violation>& out) {
+  const std::size_t first = out.size();
+  for (auto& [id, h] : holder_) {
+    if (h.cpu != cpu || h.reported) continue;
+    h.reported = true;
+    out.push_back(make_violation("LOCK-2", cpu, -1, 0, rq_name(id) + " released",
+                                 "still held when the balance ended",
+                                 "a balance must release every rq lock it took"));
+  }
+  stamp_event_line(out, first, i);
+}
+
+void Lock2Discipline::feed(const std::vector<BalanceEvent>& events, std::vector<Violation>& out) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (const auto* p = std::get_if<PassStartEvent>(&events[i])) {
+      executor_[p->cpu] = p->executing_cpu;
+      continue;
+    }
+    if (const auto* r = std::get_if<BalanceResultEvent>(&events[i])) {
+      // Who executed it: the pass's CPU, or the idle load balancer acting for it.
+      if (const auto e = executor_.find(r->cpu); e != executor_.end())
+        balance_end(e->second, i, out);
+      continue;
+    }
+    if (const auto* a = std::get_if<ActiveBalanceEvent>(&events[i])) {
+      if (a->action == ActiveBalanceAction::Run) balance_end(a->busiest_cpu, i, out);
+      continue;
+    }
     const auto* l = std::get_if<RqLockEvent>(&events[i]);
     if (!l) continue;
-    const size_t first = out.size();
-    if (!valid_rq(layout, l->rq)) {
+    const std::size_t first = out.size();
+    if (!valid_rq(layout_, l->rq)) {
       out.push_back(make_violation("LOCK-2", l->cpu, -1, 0, "an rq of the machine",
                                    rq_name(l->rq) + " in " + l->site,
                                    "a lock event names an rq the machine does not have"));
       stamp_event_line(out, first, i);
       continue;
     }
-    const int id = rq_lock_id(layout, l->rq);
-    const auto it = holder.find(id);
+    const int id = rq_lock_id(layout_, l->rq);
+    const auto it = holder_.find(id);
+    // A release of a lock whose state is unknown may end a section that began before what was
+    // read: not judged, and from it on the state is known.
+    const bool known = !start_unknown_ || known_.contains(id);
+    if (l->action != RqLockAction::TryFail && start_unknown_) known_.insert(id);
     switch (l->action) {
       case RqLockAction::Acquire:
       case RqLockAction::TryAcquire:
-        if (it != holder.end())
+        if (it != holder_.end())
           out.push_back(make_violation(
               "LOCK-2", l->cpu, -1, 0, rq_name(l->rq) + " free",
-              "held by CPU" + std::to_string(it->second) + " when taken in " + l->site,
-              it->second == l->cpu ? "a CPU took an rq lock it already holds"
-                                   : "an rq lock had two holders"));
-        holder[id] = l->cpu;
-        taken[id] = i;
+              "held by CPU" + std::to_string(it->second.cpu) + " when taken in " + l->site,
+              it->second.cpu == l->cpu ? "a CPU took an rq lock it already holds"
+                                       : "an rq lock had two holders"));
+        holder_[id] = Held{l->cpu, i, false};
         break;
       case RqLockAction::TryFail:
         break;
       case RqLockAction::Release:
-        if (it == holder.end() || it->second != l->cpu)
+        if (known && (it == holder_.end() || it->second.cpu != l->cpu))
           out.push_back(make_violation(
               "LOCK-2", l->cpu, -1, 0, rq_name(l->rq) + " held by CPU" + std::to_string(l->cpu),
-              it == holder.end() ? "not held, released in " + l->site
-                                 : "held by CPU" + std::to_string(it->second),
+              it == holder_.end() ? "not held, released in " + l->site
+                                  : "held by CPU" + std::to_string(it->second.cpu),
               "a CPU released an rq lock it did not hold"));
-        if (it != holder.end()) holder.erase(it);
+        if (it != holder_.end()) holder_.erase(it);
         break;
     }
     stamp_event_line(out, first, i);
   }
-  for (const auto& [id, cpu] : holder) {
-    out.push_back(make_violation("LOCK-2", cpu, -1, 0, rq_name(id) + " released",
+}
+
+void Lock2Discipline::finish(std::vector<Violation>& out) {
+  for (const auto& [id, h] : holder_) {
+    if (h.reported) continue;
+    out.push_back(make_violation("LOCK-2", h.cpu, -1, 0, rq_name(id) + " released",
                                  "still held at the end",
                                  "an rq lock taken by the balance was never released"));
-    stamp_event_line(out, out.size() - 1, taken[id]);  // reported where it was taken
+    stamp_event_line(out, out.size() - 1, h.taken);  // reported where it was taken
   }
+}
+
+std::vector<Violation> check_lock2_discipline(const RqLockLayout& layout,
+                                              const std::vector<BalanceEvent>& events) {
+  std::vector<Violation> out;
+  Lock2Discipline d(layout, false);
+  d.feed(events, out);
+  d.finish(out);
   return out;
 }
 

@@ -82,9 +82,12 @@ bool TraceCheck::feed(const TraceRecord& r) {
     TraceCheckResult& result = lane->result;
     if (result.stopped) continue;
     const std::size_t before = result.violations.size();
+    lane->hold.before(r, result.violations);
+    const std::size_t made = result.violations.size();
     lane->checker.feed(r, result.violations);
     lane->replay.feed(r, result.violations);
     feed_machine_checks(*lane, r);
+    lane->hold.after(r, result.violations, made);
     if (stop_at_first_ && result.violations.size() > before)
       stop_at_first(result, before);
     else
@@ -98,6 +101,7 @@ void TraceCheck::finish() {
   for (auto& lane : lanes_) {
     TraceCheckResult& result = lane->result;
     if (!result.stopped) {
+      lane->hold.finish(result.violations);
       lane->checker.finish(result.violations);
       lane->replay.finish(result.violations);
       if (stop_at_first_ && !result.violations.empty()) stop_at_first(result, 0);

@@ -15,6 +15,7 @@
 #include "traces/trace_check_cadence.h"
 #include "traces/trace_check_mainline.h"
 #include "traces/trace_check_sched_softirq.h"
+#include "traces/trace_lost_events_hold.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_replay.h"
 
@@ -97,6 +98,7 @@ class TraceCheck {
     TickCadenceCheck cadence;
     SchedSoftirqCheck sched_softirq;
     TraceReplay replay;
+    LostEventsHold hold;  // every checker's findings, until no lost event can undo them
     TraceCheckResult result;
   };
   void stop_at_first(TraceCheckResult& result, std::size_t from) const;

@@ -102,10 +102,9 @@ void TraceReplay::build_machine() {
     return;
   }
   machine_ = std::move(*mb.machine);
-  // Which rq lock each rq takes, for unseen_releases(): per machine, not per window (the replay
-  // flushes a window every jiffy). Hotplug keeps the CPU ids, and the default layout names a
-  // lock by its rq.
-  lock_layout_ = default_rq_lock_layout(*machine_);
+  // Which rq lock each rq takes: per machine, not per window (the replay flushes a window every
+  // jiffy). Hotplug keeps the CPU ids, and the default layout names a lock by its rq.
+  lock2_.emplace(default_rq_lock_layout(*machine_), true);
   if (!rebuild_spec_)
     summary_.notes.push_back(
         "no SPEC to rebuild the domains from: a CPU hotplug stops MIG-3, INT-2 and BI-1");
@@ -115,13 +114,17 @@ void TraceReplay::flush(std::vector<Violation>& out) {
   if (window_.empty()) return;
   if (machine_) {
     std::vector<Violation> found = check_balance_events(*machine_, window_, nullptr);
-    const std::vector<bool> unseen = unseen_releases();
+    // LOCK-2 of the window alone would take a section cut by the window's end for a lock never
+    // released and one cut by its start for a release of a free lock: lock2_ judges it instead.
+    std::erase_if(found, [](const Violation& v) { return v.id == "LOCK-2"; });
+    lock2_->feed(window_, found);
+    const std::vector<bool> unseen = unseen_token_releases();
     // Which checks ran is worked out per state when summary() asks, not per window.
     ++windows_by_state_[domains_stale_][raises_seen_];
     std::vector<Violation> kept;
     for (Violation& v : found) {
       if (!check_runs(v.id, domains_stale_, raises_seen_)) continue;
-      if ((v.id == "LOCK-2" || v.id == "SER-1") && unseen[event_of(window_, v)]) continue;
+      if (v.id == "SER-1" && unseen[event_of(window_, v)]) continue;
       v.line = static_cast<int>(window_lines_[event_of(window_, v)]);
       violated_.insert(v.id);
       kept.push_back(std::move(v));
@@ -148,29 +151,23 @@ void TraceReplay::drop_window() {
 void TraceReplay::gap() {
   drop_window();
   in_gap_ = true;
-  locks_seen_.clear();
+  if (lock2_) lock2_->forget();
   token_seen_ = false;
 }
 
-// Per event of the window: whether it releases an rq lock or the SD_SERIALIZE token whose state
-// the replay has not seen (no acquire or release of it since the excerpt's start or the last
-// gap). Such a release may end a section that began before the excerpt, so LOCK-2's "released
-// a lock it did not hold" and SER-1's "released by nobody" do not apply to it. After it, or
-// after an acquire, the state is known and both checks judge every later event of it.
-std::vector<bool> TraceReplay::unseen_releases() {
+// Per event of the window: whether it releases the SD_SERIALIZE token whose state the replay
+// has not seen (no acquire or release of it since the excerpt's start or the last gap). Such a
+// release may end a hold that began before the excerpt, so SER-1's "released by nobody" does
+// not apply to it. After it, or after an acquire, the state is known and SER-1 judges every
+// later event of it.
+std::vector<bool> TraceReplay::unseen_token_releases() {
   std::vector<bool> unseen(window_.size(), false);
-  for (std::size_t i = 0; i < window_.size(); ++i) {
-    if (const auto* l = std::get_if<RqLockEvent>(&window_[i])) {
-      if (l->rq < 0 || l->rq >= lock_layout_.nr_cpus() || l->action == RqLockAction::TryFail)
-        continue;
-      const bool seen = !locks_seen_.insert(rq_lock_id(lock_layout_, l->rq)).second;
-      unseen[i] = !seen && l->action == RqLockAction::Release;
-    } else if (const auto* s = std::get_if<SerializeEvent>(&window_[i]);
-               s && s->action != SerializeAction::Busy) {
+  for (std::size_t i = 0; i < window_.size(); ++i)
+    if (const auto* s = std::get_if<SerializeEvent>(&window_[i]);
+        s && s->action != SerializeAction::Busy) {
       unseen[i] = !token_seen_ && s->action == SerializeAction::Release;
       token_seen_ = true;
     }
-  }
   return unseen;
 }
 

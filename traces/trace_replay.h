@@ -13,7 +13,9 @@
 // gap are suspended, never failed. A malformed sbm event (a field missing or bad) is an event
 // lost too: counted, reported, and its window dropped the same way. An rq lock and the
 // SD_SERIALIZE token start unknown, at the excerpt's start and again after a gap: a release of
-// one the replay has not yet seen taken or released is no LOCK-2/SER-1 finding.
+// one the replay has not yet seen taken or released is no LOCK-2/SER-1 finding. LOCK-2 is
+// judged across windows (Lock2Discipline): a lock section may straddle a window's end, since
+// another CPU's tick of the next jiffy closes the window.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,7 @@
 #include "model/rq.h"
 #include "model/topology.h"
 #include "model/topology/topology_spec.h"
+#include "properties/lock_invariants.h"
 #include "properties/violation.h"
 #include "traces/trace_events_read.h"
 #include "traces/trace_fields.h"
@@ -86,7 +89,7 @@ class TraceReplay {
   void flush(std::vector<Violation>& out);
   void drop_window();
   void gap();
-  std::vector<bool> unseen_releases();
+  std::vector<bool> unseen_token_releases();
   void hotplug(int cpu, bool online);
 
   ReplayOptions options_;
@@ -98,9 +101,8 @@ class TraceReplay {
   std::vector<BalanceEvent> window_;
   std::vector<uint64_t> window_lines_;  // trace line of each event of window_
   std::optional<uint64_t> window_jiffies_;
-  bool in_gap_ = false;       // after a gap, until the next jiffy's window
-  RqLockLayout lock_layout_;  // of machine_ (model/balance/rq_lock.h), set when it is built
-  std::set<int> locks_seen_;  // rq lock ids (rq_lock_id) taken or released since the last gap
+  bool in_gap_ = false;                   // after a gap, until the next jiffy's window
+  std::optional<Lock2Discipline> lock2_;  // LOCK-2 on machine_'s rq locks, set when it is built
   bool token_seen_ = false;   // the SD_SERIALIZE token taken or released since the last gap
   bool raises_seen_ = false;  // a SCHED softirq_raise was read: NB-2 can judge ticks
   TraceFields fields_;

@@ -261,5 +261,70 @@ TEST(Lock2, FiresOnLockMisuse) {
       check_lock2_discipline(l, {lock_ev(0, 1, A::Acquire), lock_ev(0, 1, A::Release)}).empty());
 }
 
+// LOCK-2: a balance releases every lock it took. CPU1's balance of rq1 (PassStartEvent and
+// BalanceResultEvent) ends holding rq0, released by its next balance.
+TEST(Lock2, FiresAtTheEndOfTheBalanceThatHeldTheLock) {
+  RqLockLayout l;
+  l.address = {0x1000, 0x2000};
+  l.core_cpu = {0, 1};
+  using A = RqLockAction;
+  const BalanceEvent pass = PassStartEvent{1, 1};
+  const BalanceEvent end = BalanceResultEvent{1, 0};
+  const std::vector<BalanceEvent> across = {pass, lock_ev(1, 0, A::Acquire), end,
+                                            lock_ev(1, 0, A::Release), end};
+  const auto v = check_lock2_discipline(l, across);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].id, "LOCK-2");
+  EXPECT_EQ(v[0].line, 3) << "reported at the result of the balance that held it";
+  EXPECT_EQ(v[0].cpu, 1);
+  // Released inside its balance: none.
+  EXPECT_TRUE(check_lock2_discipline(
+                  l, {pass, lock_ev(1, 0, A::Acquire), lock_ev(1, 0, A::Release), end, end})
+                  .empty());
+  // A stopper run ends the same way (the busiest CPU runs it).
+  EXPECT_TRUE(has_id(
+      check_lock2_discipline(
+          l, {lock_ev(1, 1, A::Acquire), ActiveBalanceEvent{1, 0, ActiveBalanceAction::Run, 0},
+              lock_ev(1, 1, A::Release)}),
+      "LOCK-2"));
+  // The idle load balancer CPU0 executes CPU1's pass: the lock it holds is its own, and a
+  // balance of CPU1 ends CPU0's balance.
+  const BalanceEvent ilb_pass = PassStartEvent{1, 0};
+  EXPECT_TRUE(has_id(check_lock2_discipline(
+                         l, {ilb_pass, lock_ev(0, 0, A::Acquire), end, lock_ev(0, 0, A::Release)}),
+                     "LOCK-2"));
+  EXPECT_TRUE(check_lock2_discipline(
+                  l, {ilb_pass, lock_ev(1, 1, A::Acquire), end, lock_ev(1, 1, A::Release)})
+                  .empty())
+      << "CPU1 did not execute the balance that ended";
+}
+
+// Fed in pieces (trace replay's windows), the state is carried: a section cut by a piece's end
+// is judged whole; a lock released before any acquire or release of it was seen is not judged
+// when the state starts unknown, nor after forget().
+TEST(Lock2, CarriesTheLocksAcrossPieces) {
+  RqLockLayout l;
+  l.address = {0x1000, 0x2000};
+  l.core_cpu = {0, 1};
+  using A = RqLockAction;
+  std::vector<Violation> out;
+  Lock2Discipline d(l, true);
+  d.feed({PassStartEvent{1, 1}, lock_ev(1, 0, A::Acquire)}, out);
+  d.feed({lock_ev(1, 0, A::Release), BalanceResultEvent{1, 0}}, out);
+  EXPECT_TRUE(out.empty());
+  d.feed({lock_ev(0, 1, A::Release)}, out);
+  EXPECT_TRUE(out.empty()) << "rq1's state was never seen";
+  d.feed({lock_ev(0, 1, A::Release)}, out);
+  EXPECT_TRUE(has_id(out, "LOCK-2")) << "a second release: rq1 is known free";
+  out.clear();
+  d.feed({lock_ev(0, 1, A::Acquire)}, out);
+  d.forget();
+  d.feed({lock_ev(1, 1, A::Release)}, out);
+  EXPECT_TRUE(out.empty()) << "after a gap the holder is unknown";
+  d.feed({lock_ev(1, 1, A::Acquire)}, out);
+  d.feed({lock_ev(0, 1, A::Acquire)}, out);
+  EXPECT_TRUE(has_id(out, "LOCK-2")) << "two holders across pieces";
+}
+
 }  // namespace
 }  // namespace sbm

@@ -30,6 +30,10 @@ class TraceReader {
   // lexing a line).
   const TraceRecord* next();
 
+  // How far into a mapped file the lines read so far reach, in bytes (0 for a stream): for
+  // progress.
+  std::size_t mapped_offset() const { return file_ ? begin_ : 0; }
+
  private:
   // The next line; `control` is where its first control byte is (npos: none).
   std::optional<std::string_view> next_line(bool& overlong, std::size_t& control);

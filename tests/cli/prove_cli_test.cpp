@@ -23,6 +23,17 @@ TEST(CliProve, ProvedWithinBoundStatesItsBounds) {
   EXPECT_NE(r.out.find("interval-bounds (INT-1): proved within bound"), std::string::npos) << r.out;
 }
 
+// Progress goes to stderr, and a run shorter than its first periodic line (10 s; stderr is a file
+// here) prints none; -q/--quiet is accepted and keeps stderr empty.
+TEST(CliProve, AShortRunOrAQuietOneLeavesStderrEmpty) {
+  for (const char* quiet : {"", " -q", " --quiet"}) {
+    const SbmRun r = sbm(std::string("prove interval-bounds") + quiet);
+    EXPECT_EQ(r.status, 0) << quiet;
+    EXPECT_NE(r.out.find("interval-bounds (INT-1): proved within bound"), std::string::npos);
+    EXPECT_EQ(r.err, "") << quiet;
+  }
+}
+
 TEST(CliProve, CounterexampleTraceIsRejectedBySbmTraceCheckWithTheSameId) {
   const std::string cex = (temp_dir() / "ser.trace").string();
   const SbmRun r = sbm("prove serialize --mutant check-then-set --cex " + cex);

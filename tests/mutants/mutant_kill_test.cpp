@@ -29,18 +29,7 @@ std::string name_of(const ::testing::TestParamInfo<Expected>& info) {
 }
 
 ColumnResult run(KillColumn column, Mutant m) {
-  const Deadline none;
-  switch (column) {
-    case KillColumn::Property:
-      return property_column(m, none);
-    case KillColumn::Replay:
-      return replay_column(m, none);
-    case KillColumn::Corpus:
-      return corpus_column(m, SBM_TRACE_CORPUS_ROOT, none);
-    case KillColumn::Z3:
-      return z3_column(m, none);
-  }
-  return {};
+  return run_kill_column(column, m, SBM_TRACE_CORPUS_ROOT, Deadline{});
 }
 
 class MutantKilled : public ::testing::TestWithParam<Expected> {};

@@ -1,7 +1,5 @@
 // sbm mutants: the kill matrix of the mutant registry (tools/sbm/mutant_matrix.h,
 // spec/mutants.md).
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/mutant_matrix.h"
+#include "tools/sbm/progress.h"
 
 namespace sbm::cli {
 
@@ -24,7 +24,10 @@ namespace {
 
 struct MutantsOptions {
   bool json = false;
+  bool quiet = false;
   std::vector<std::string> mutants;
+  std::vector<std::string> columns;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   double budget_s = 540;  // fits a 10-minute CI job (spec/mutants.md, timings)
   std::string corpus;     // empty: default_corpus_dir()
 };
@@ -51,21 +54,6 @@ std::string seconds_text(double s) {
   return o.str();
 }
 
-// One cell of the text matrix: "NB-1 (case 1/20, event 345)", "-" (tried every case),
-// "cut" (the budget ran out first), "n/a" (nothing to try).
-std::string cell(const ColumnResult& c) {
-  if (c.killed) {
-    std::string s =
-        c.id + " (case " + std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
-    if (c.events) s += ", event " + std::to_string(c.events);
-    return s + ")";
-  }
-  if (c.budget_cut)
-    return "cut at " + std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
-  if (c.total_cases == 0) return "n/a";
-  return "-";
-}
-
 nlohmann::json column_json(const ColumnResult& c) {
   nlohmann::json j = {{"killed", c.killed},
                       {"cases", c.cases},
@@ -80,6 +68,7 @@ nlohmann::json column_json(const ColumnResult& c) {
     j["reproduce"] = c.reproduce;
   }
   if (!c.note.empty()) j["note"] = c.note;
+  if (c.skipped) j["skipped"] = true;
   return j;
 }
 
@@ -92,48 +81,6 @@ nlohmann::json columns_json(const MutantResult& r) {
 
 // Survived: tried every case of every column and no check fired.
 bool survived(const MutantResult& r) { return !r.killed() && !r.budget_cut(); }
-
-std::string matrix_text(const MatrixResult& m) {
-  std::ostringstream o;
-  const auto row = [&](const std::string& name, const MutantResult& r, const std::string& verdict) {
-    o << std::left << std::setw(28) << name;
-    for (KillColumn c : kKillColumns) o << std::setw(30) << cell(r.columns[static_cast<size_t>(c)]);
-    o << verdict << "\n";
-  };
-  o << std::left << std::setw(28) << "mutant";
-  for (KillColumn c : kKillColumns) o << std::setw(30) << kill_column_name(c);
-  o << "verdict\n";
-  row("(unmutated model)", m.baseline,
-      m.baseline.killed()       ? "FAILS"
-      : m.baseline.budget_cut() ? "unknown"
-                                : "passes");
-  int killed = 0, survivors = 0;
-  for (const MutantResult& r : m.mutants) {
-    killed += r.killed();
-    survivors += survived(r);
-    row(std::string(r.mutant->name), r,
-        r.killed()    ? "killed"
-        : survived(r) ? "SURVIVED"
-                      : "unknown");
-  }
-  o << "\n";
-  for (const MutantResult& r : m.mutants)
-    for (KillColumn c : kKillColumns)
-      if (const ColumnResult& col = r.columns[static_cast<size_t>(c)]; col.killed) {
-        o << r.mutant->name << ": " << kill_column_name(c) << " in " << col.where << ": "
-          << col.observed << "\n  reproduce: " << col.reproduce << "\n";
-        break;
-      }
-  for (KillColumn c : kKillColumns)
-    if (const ColumnResult& col = m.baseline.columns[static_cast<size_t>(c)]; col.killed)
-      o << "unmutated model fails " << kill_column_name(c) << " in " << col.where << ": "
-        << col.observed << "\n";
-  o << m.mutants.size() << " mutants: " << killed << " killed, " << survivors << " survived";
-  if (m.budget_cut) o << ", budget cut some columns short";
-  o << "; the unmutated model " << (m.baseline.killed() ? "FAILS a check" : "passes every checker")
-    << "; " << seconds_text(m.seconds) << " s\n";
-  return o.str();
-}
 
 nlohmann::json matrix_json(const MatrixResult& m, double budget_s) {
   nlohmann::json mutants = nlohmann::json::array();
@@ -165,18 +112,32 @@ int run_mutants(const MutantsOptions& o) {
   MatrixOptions mo;
   mo.budget_s = o.budget_s;
   mo.trace_corpus_dir = o.corpus.empty() ? default_corpus_dir() : o.corpus;
+  if (o.jobs < 1) throw UsageError("-j: expected 1 or more jobs, found " + std::to_string(o.jobs));
+  mo.jobs = static_cast<unsigned>(o.jobs);
   for (const std::string& name : o.mutants) {
-    const MutantInfo* m = find_mutant(name);
+    const MutantInfo* m = name == "none" ? &mutant_info(Mutant::None) : find_mutant(name);
     if (!m)
       throw UsageError("--mutant: unknown mutant '" + name +
-                       "' (known: " + std::string(mutant_names()) + ")");
+                       "' (known: " + std::string(mutant_names()) + ", none)");
     mo.mutants.push_back(m->id);
   }
-  const bool tty = ::isatty(STDERR_FILENO);
-  const MatrixResult m = run_kill_matrix(mo, [tty](const std::string& name) {
-    if (tty) std::cerr << "sbm mutants: " << name << "...\n";
-  });
+  for (const std::string& name : o.columns) {
+    const std::optional<KillColumn> c = find_kill_column(name);
+    if (!c)
+      throw UsageError("--column: unknown column '" + name +
+                       "' (known: property, replay, corpus, z3)");
+    mo.columns.push_back(*c);
+  }
+  // One unit of progress per (column, row) cell, the baseline's row included.
+  Progress progress("sbm mutants", matrix_columns(mo).size() * (matrix_mutants(mo).size() + 1),
+                    o.quiet);
+  const MatrixResult m =
+      run_kill_matrix(mo, [&progress](size_t done, size_t) { progress.tick(done); });
+  progress.finish();
   std::cout << (o.json ? matrix_json(m, o.budget_s).dump(2) + "\n" : matrix_text(m));
+  if (!o.quiet)
+    std::cerr << "sbm mutants: " << seconds_text(m.seconds) << " s with " << o.jobs << " job"
+              << (o.jobs == 1 ? "" : "s") << "\n";
   const bool any_survivor = std::any_of(m.mutants.begin(), m.mutants.end(), survived);
   if (m.baseline.killed() || any_survivor) return kViolation;
   const bool undecided =
@@ -194,16 +155,30 @@ void add_mutants_command(CLI::App& app, int& status) {
       "Run the suite against every mutant of the model (buggy variants standing for real\n"
       "kernel bugs, spec/mutants.md) and print which checker caught each one and how soon:\n"
       "property tests (simulator + every check), replay of the mutated simulator's traces,\n"
-      "the golden trace corpus with the mutant as oracle, Z3 queries. Exit 1 when a mutant\n"
-      "survives or the unmutated model fails a check, 3 when the budget ran out first.");
+      "the golden trace corpus with the mutant as oracle, Z3 queries. Each kill comes with the\n"
+      "command that reruns that mutant with that one column. Exit 1 when a mutant survives or\n"
+      "the unmutated model fails a check, 3 when the budget ran out first. Progress goes to\n"
+      "stderr (a live line on a terminal, else a line every 10 s); stdout is the same for any -j.");
   c->add_flag("--json", o->json, "Machine-readable output");
   c->add_option("--mutant", o->mutants,
-                "Only this mutant (repeatable); default all: " + std::string(mutant_names()));
+                "Only this mutant (repeatable); none: the unmutated model alone; default all: " +
+                    std::string(mutant_names()));
+  c->add_option("--column", o->columns,
+                "Only this column (repeatable): property, replay, corpus, z3; default all");
+  c->add_option("-j,--jobs", o->jobs,
+                "Cells run in parallel, in worker threads (default: the CPUs, " +
+                    std::to_string(o->jobs) + " here); the output is the one of -j 1");
   c->add_option("--budget", o->budget_s, "Wall-clock seconds for the whole run (default 540)")
       ->check(CLI::PositiveNumber);
   c->add_option("--corpus", o->corpus,
                 "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
                 "share/sbm/corpus beside bin/; in a build tree, the source tree's traces/corpus)");
+  c->add_flag("-q,--quiet", o->quiet, "No progress and no timing on stderr");
+  c->footer(
+      "Examples:\n"
+      "  sbm mutants -j 2                                   the whole matrix on 2 CPUs\n"
+      "  sbm mutants --mutant plain-lt --column property    rerun one cell, as a kill prints it\n"
+      "  sbm mutants --mutant none --json --quiet           the unmutated model alone, as JSON");
   c->callback([o, &status] { status = run_mutants(*o); });
 }
 

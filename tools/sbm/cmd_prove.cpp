@@ -17,6 +17,7 @@
 #include "properties/prove.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
+#include "tools/sbm/progress.h"
 #include "traces/cex_write.h"
 
 namespace sbm::cli {
@@ -31,6 +32,7 @@ struct ProveCliOptions {
   std::string mutant;
   std::string cex;
   bool json = false;
+  bool quiet = false;
 };
 
 struct Timed {
@@ -159,6 +161,7 @@ int run_prove(const ProveCliOptions& o) {
 
   std::vector<Timed> runs;
   int status = kConforms;
+  Progress progress("sbm prove", selected.size(), o.quiet);
   for (const QueryInfo* q : selected) {
     ProveOptions qo = po;
     qo.bounds.clear();
@@ -180,7 +183,9 @@ int run_prove(const ProveCliOptions& o) {
       status = kUnknown;
     if (!o.json) print_text(t);
     runs.push_back(std::move(t));
+    progress.tick(runs.size());
   }
+  progress.finish();
   if (o.json) {
     nlohmann::json results = nlohmann::json::array();
     for (const Timed& t : runs) results.push_back(result_json(t));
@@ -223,6 +228,9 @@ void add_prove_command(CLI::App& app, int& status) {
   c->add_option("--cex", o->cex,
                 "Write a counterexample to FILE (FILE.QUERY when several queries run)");
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
+  c->add_flag("-q,--quiet", o->quiet,
+              "No progress on stderr (otherwise queries done, elapsed and left: a live line on a "
+              "terminal, else a line every 10 s)");
   c->callback([o, &status] { status = run_prove(*o); });
 }
 

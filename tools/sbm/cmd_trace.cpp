@@ -14,6 +14,7 @@
 #include "model/topology/topology_spec.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
+#include "tools/sbm/progress.h"
 #include "traces/trace_write.h"
 
 namespace sbm::cli {
@@ -31,7 +32,11 @@ struct GenOptions {
   unsigned jiffies_bits = 0;  // 0: the profile's
   uint64_t hotplug = 0;       // every N jiffies a CPU goes down or comes up; 0: never
   std::string mutant;         // a mutant of the model writes the trace (model/mutants.h)
+  bool quiet = false;         // no progress on stderr
 };
+
+// Runs this long show progress on stderr (tools/sbm/progress.h); shorter ones take seconds.
+constexpr uint64_t kProgressTicks = 100000;
 
 Profile lookup_profile(const GenOptions& o) {
   ProfileOptions po;
@@ -103,14 +108,17 @@ int run_gen(const GenOptions& o) {
   TraceObserver observer(writer);
   HotplugSchedule hotplug(o.hotplug, o.seed);
   uint64_t hotplugs = 0;
+  Progress progress("sbm trace gen", o.ticks, o.quiet || o.ticks <= kProgressTicks);
   for (uint64_t done = 1; done <= o.ticks; ++done) {
     sim.run_jiffy(observer);
+    if (done % 1024 == 0 || done == o.ticks) progress.tick(done);
     // Between jiffies nothing is in flight, so a request is refused only as LastCpu would be.
     if (const auto r = hotplug.due(done, sim.machine()))
       hotplugs += (r->online ? sim.cpu_up(r->cpu, observer) : sim.cpu_down(r->cpu, observer)) ==
                   HotplugResult::Done;
   }
   out.flush();
+  progress.finish();
   const SimSummary& s = sim.summary();
   std::cerr << "sbm trace gen: " << s.ticks << " ticks, " << s.steps << " steps, " << s.passes
             << " balancing passes, " << s.balances << " balances, " << s.migrations
@@ -167,6 +175,9 @@ void add_trace_commands(CLI::App& app, int& status) {
                 "Simulate a buggy variant of the model (spec/mutants.md); 'sbm trace check' of the "
                 "trace then replays it against the unmutated model");
   g->add_option("-o,--output", gen->output, "Write the trace to FILE instead of standard output");
+  g->add_flag("-q,--quiet", gen->quiet,
+              "No progress on stderr (shown beyond 100000 ticks: a live line on a terminal, else a "
+              "line every 10 s)");
   g->callback([gen, &status] { status = run_gen(*gen); });
   add_trace_check_command(trace, status);
   add_trace_record_command(trace, status);

@@ -19,6 +19,7 @@
 #include "properties/check_all.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
+#include "tools/sbm/progress.h"
 #include "tools/sbm/report.h"
 #include "traces/trace_check.h"
 #include "traces/trace_dat.h"
@@ -282,9 +283,24 @@ void check_stream(std::istream& in, const std::string& name, TraceCheck& check) 
   if (!input.error().empty()) throw InputError(name, 0, input.error());
 }
 
+// A mapped text file larger than this shows progress on stderr (tools/sbm/progress.h), in bytes.
+constexpr std::size_t kProgressBytes = 100u << 20;
+
+// A reader of a mapped text file that tells `progress` how far into the file it is, every 64k
+// records.
+struct ProgressReader {
+  TraceReader& reader;
+  Progress& progress;
+  uint64_t records = 0;
+  const TraceRecord* next() {
+    if (++records % 65536 == 0) progress.tick(reader.mapped_offset());
+    return reader.next();
+  }
+};
+
 // A file is read where it is mapped when it is plain text or a trace.dat, else as a stream (a
-// FIFO, a compressed file, an empty one).
-void check_file(const std::string& file, const std::string& name, TraceCheck& check) {
+// FIFO, a compressed file, an empty one). `quiet`: no progress.
+void check_file(const std::string& file, const std::string& name, TraceCheck& check, bool quiet) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec))
     throw InputError(name, 0, "is a directory; expected a trace file");
@@ -296,7 +312,13 @@ void check_file(const std::string& file, const std::string& name, TraceCheck& ch
     check_trace_dat(TraceDatReader::open_file(file, error), error, name, check);
   } else if (kind == TraceInputKind::Text) {
     TraceReader reader(*mapped);
-    check_trace(reader, check);
+    const std::size_t size = mapped->text().size();
+    Progress progress("sbm trace check " + name + " (bytes)", size,
+                      quiet || size <= kProgressBytes);
+    ProgressReader read{reader, progress};
+    check_trace(read, check);
+    progress.tick(size);
+    progress.finish();
   } else {
     std::ifstream f(file, std::ios::binary);
     if (!f) throw InputError(name, 0, std::string("cannot open the file: ") + std::strerror(errno));
@@ -325,7 +347,7 @@ int run_trace_check(const TraceCheckOptions& o) {
   if (o.file == "-")
     check_stream(std::cin, name, check);
   else
-    check_file(o.file, name, check);
+    check_file(o.file, name, check, o.quiet);
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
   print_read_problems(name, read);
@@ -450,7 +472,9 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->add_option("--junit", o->junit,
                 "Also write a JUnit XML report to FILE (one test case per invariant)");
-  c->add_flag("-q,--quiet", o->quiet, "Print violations and the summary only");
+  c->add_flag("-q,--quiet", o->quiet,
+              "Print violations and the summary only, and no progress on stderr (shown for a text "
+              "file over 100 MB: a live line on a terminal, else a line every 10 s)");
   c->add_option(
        "--require", o->require,
        "Fail (exit 1) when one of these checks could not judge the input: ID[,ID...] or all")

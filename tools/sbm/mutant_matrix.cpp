@@ -1,11 +1,14 @@
 #include "tools/sbm/mutant_matrix.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "model/profile.h"
 #include "model/sim/simulator.h"
@@ -156,8 +159,6 @@ bool builder_case(const MachinePreset& preset, Mutant mutant, ColumnResult& r) {
   r.id = v.id;
   r.where = "topology build " + std::string(preset.name) + " (v6.17)";
   r.observed = one_line(v);
-  r.reproduce =
-      "sbm topology build " + std::string(preset.name) + " --era v6.17 | sbm topology check -";
   return true;
 }
 
@@ -202,7 +203,6 @@ bool simulator_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
   r.where = c.name();
   r.observed = one_line(v);
   r.events = static_cast<uint64_t>(std::max(v.line, 0));
-  r.reproduce = "sbm mutants" + mutant_option(mutant) + " --json";
   return true;
 }
 
@@ -226,7 +226,6 @@ bool replay_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
   r.where = c.name();
   r.observed = one_line(v);
   r.events = static_cast<uint64_t>(std::max(v.line, 0));
-  r.reproduce = gen_command(c, mutant) + " | sbm trace check -";
   return true;
 }
 
@@ -295,7 +294,6 @@ bool corpus_case(const std::string& path, Mutant mutant, ColumnResult& r) {
     r.observed = r.id + " expected to fire but did not";
   }
   r.where = name;
-  r.reproduce = "sbm trace check --keep-going " + path;
   return true;
 }
 
@@ -311,9 +309,11 @@ std::vector<std::string> corpus_files(const std::string& dir) {
   return files;
 }
 
-// Runs `try_case` over `n` cases in order until one kills (or the deadline passes).
+// Runs `try_case` over `n` cases of column `column` in order until one kills `mutant` (or the
+// deadline passes).
 template <class TryCase>
-ColumnResult run_column(size_t n, const Deadline& deadline, TryCase try_case) {
+ColumnResult run_column(Mutant mutant, KillColumn column, size_t n, const Deadline& deadline,
+                        TryCase try_case) {
   ColumnResult r;
   const double start = now_s();
   r.total_cases = n;
@@ -325,6 +325,7 @@ ColumnResult run_column(size_t n, const Deadline& deadline, TryCase try_case) {
     ++r.cases;
     if (try_case(i, r)) {
       r.killed = true;
+      r.reproduce = rerun_command(mutant, column);
       break;
     }
   }
@@ -337,10 +338,11 @@ ColumnResult run_column(size_t n, const Deadline& deadline, TryCase try_case) {
 ColumnResult property_column(Mutant mutant, const Deadline& deadline) {
   const std::vector<MachinePreset>& presets = machine_presets();
   const std::vector<SimCase>& sims = sim_cases();
-  return run_column(presets.size() + sims.size(), deadline, [&](size_t i, ColumnResult& r) {
-    if (i < presets.size()) return builder_case(presets[i], mutant, r);
-    return simulator_case(sims[i - presets.size()], mutant, r);
-  });
+  return run_column(mutant, KillColumn::Property, presets.size() + sims.size(), deadline,
+                    [&](size_t i, ColumnResult& r) {
+                      if (i < presets.size()) return builder_case(presets[i], mutant, r);
+                      return simulator_case(sims[i - presets.size()], mutant, r);
+                    });
 }
 
 ColumnResult replay_column(Mutant mutant, const Deadline& deadline) {
@@ -348,7 +350,7 @@ ColumnResult replay_column(Mutant mutant, const Deadline& deadline) {
   std::vector<SimCase> traced;
   std::copy_if(sims.begin(), sims.end(), std::back_inserter(traced),
                [](const SimCase& c) { return !c.no_hz; });
-  return run_column(traced.size(), deadline,
+  return run_column(mutant, KillColumn::Replay, traced.size(), deadline,
                     [&](size_t i, ColumnResult& r) { return replay_case(traced[i], mutant, r); });
 }
 
@@ -356,9 +358,9 @@ ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir,
                            const Deadline& deadline) {
   const std::vector<std::string> files =
       trace_corpus_dir.empty() ? std::vector<std::string>{} : corpus_files(trace_corpus_dir);
-  ColumnResult r = run_column(files.size(), deadline, [&](size_t i, ColumnResult& out) {
-    return corpus_case(files[i], mutant, out);
-  });
+  ColumnResult r =
+      run_column(mutant, KillColumn::Corpus, files.size(), deadline,
+                 [&](size_t i, ColumnResult& out) { return corpus_case(files[i], mutant, out); });
   if (files.empty())
     r.note = "no trace corpus (" +
              (trace_corpus_dir.empty() ? std::string("none given") : trace_corpus_dir) + ")";
@@ -379,70 +381,242 @@ ColumnResult z3_column(Mutant mutant, const Deadline& deadline) {
     return !expected.empty() && q->property_id.starts_with(expected.substr(0, expected.find('-')));
   });
   const size_t n = std::size(kZ3Profiles) * queries.size();
-  ColumnResult r = run_column(n, deadline, [&](size_t i, ColumnResult& out) {
-    const char* profile = kZ3Profiles[i / queries.size()];
-    const QueryInfo& q = *queries[i % queries.size()];
-    ProveOptions po;
-    po.profile = find_profile(profile).profile.value();
-    po.build = build_options_for(po.profile.version);
-    apply_mutant(mutant, po.profile, &po.build);
-    po.timeout_ms = kZ3TimeoutMs;
-    const QueryResult qr = q.run(po);
-    if (qr.verdict == ProofVerdict::Unknown)
-      out.note += q.name + " (" + profile + "): unknown, " + qr.reason + "; ";
-    if (qr.verdict != ProofVerdict::Counterexample) return false;
-    out.id = qr.property_id;
-    out.where = q.name + " (" + profile + ")";
-    out.observed = qr.cex && !qr.cex->summary.empty() ? qr.cex->summary.front() : "counterexample";
-    out.reproduce = "sbm prove " + q.name + " --profile " + profile + mutant_option(mutant);
-    return true;
-  });
+  ColumnResult r =
+      run_column(mutant, KillColumn::Z3, n, deadline, [&](size_t i, ColumnResult& out) {
+        const char* profile = kZ3Profiles[i / queries.size()];
+        const QueryInfo& q = *queries[i % queries.size()];
+        ProveOptions po;
+        po.profile = find_profile(profile).profile.value();
+        po.build = build_options_for(po.profile.version);
+        apply_mutant(mutant, po.profile, &po.build);
+        po.timeout_ms = kZ3TimeoutMs;
+        const QueryResult qr = q.run(po);
+        if (qr.verdict == ProofVerdict::Unknown)
+          out.note += q.name + " (" + profile + "): unknown, " + qr.reason + "; ";
+        if (qr.verdict != ProofVerdict::Counterexample) return false;
+        out.id = qr.property_id;
+        out.where = q.name + " (" + profile + ")";
+        out.observed =
+            qr.cex && !qr.cex->summary.empty() ? qr.cex->summary.front() : "counterexample";
+        return true;
+      });
   if (n == 0) r.note = "the query catalogue is empty";
   return r;
 }
 
+std::optional<KillColumn> find_kill_column(std::string_view name) {
+  for (KillColumn c : kKillColumns)
+    if (name == kill_column_name(c)) return c;
+  return std::nullopt;
+}
+
+std::string rerun_command(Mutant mutant, KillColumn c) {
+  return "sbm mutants --mutant " + std::string(mutant_info(mutant).name) + " --column " +
+         kill_column_name(c);
+}
+
+ColumnResult run_kill_column(KillColumn c, Mutant m, const std::string& trace_corpus_dir,
+                             const Deadline& deadline) {
+  switch (c) {
+    case KillColumn::Property:
+      return property_column(m, deadline);
+    case KillColumn::Replay:
+      return replay_column(m, deadline);
+    case KillColumn::Corpus:
+      return corpus_column(m, trace_corpus_dir, deadline);
+    case KillColumn::Z3:
+      return z3_column(m, deadline);
+  }
+  return {};
+}
+
+std::vector<Mutant> matrix_mutants(const MatrixOptions& options) {
+  std::vector<Mutant> which;
+  if (options.mutants.empty())
+    for (const MutantInfo& m : mutant_registry()) which.push_back(m.id);
+  for (Mutant m : options.mutants)
+    if (m != Mutant::None) which.push_back(m);
+  return which;
+}
+
+std::vector<KillColumn> matrix_columns(const MatrixOptions& options) {
+  if (!options.columns.empty()) return options.columns;
+  return {kKillColumns.begin(), kKillColumns.end()};
+}
+
 MatrixResult run_kill_matrix(const MatrixOptions& options,
-                             const std::function<void(const std::string&)>& progress) {
+                             const std::function<void(size_t, size_t)>& progress) {
   const double start = now_s();
   const Deadline deadline(options.budget_s);
-  std::vector<Mutant> which = options.mutants;
-  if (which.empty())
-    for (const MutantInfo& m : mutant_registry()) which.push_back(m.id);
-  // Column by column, the baseline first in each: the cheap columns decide most mutants
-  // before the solver runs, so a tight budget cuts the Z3 column, not the others.
+  const std::vector<Mutant> which = matrix_mutants(options);
+  const std::vector<KillColumn> columns = matrix_columns(options);
   MatrixResult out;
   out.baseline.mutant = nullptr;
   for (Mutant m : which) out.mutants.push_back(MutantResult{&mutant_info(m), {}, 0});
-  for (KillColumn c : kKillColumns) {
-    for (size_t k = 0; k <= which.size(); ++k) {
-      const Mutant m = k == 0 ? Mutant::None : which[k - 1];
-      MutantResult& r = k == 0 ? out.baseline : out.mutants[k - 1];
-      if (progress)
-        progress(std::string(kill_column_name(c)) + ": " +
-                 (k == 0 ? "unmutated model" : std::string(mutant_info(m).name)));
-      ColumnResult& col = r.columns[static_cast<size_t>(c)];
-      switch (c) {
-        case KillColumn::Property:
-          col = property_column(m, deadline);
-          break;
-        case KillColumn::Replay:
-          col = replay_column(m, deadline);
-          break;
-        case KillColumn::Corpus:
-          col = corpus_column(m, options.trace_corpus_dir, deadline);
-          break;
-        case KillColumn::Z3:
-          col = z3_column(m, deadline);
-          break;
-      }
-      r.seconds += col.seconds;
+  const auto mark_skipped = [&](MutantResult& r) {
+    for (KillColumn c : kKillColumns)
+      r.columns[static_cast<size_t>(c)].skipped =
+          std::find(columns.begin(), columns.end(), c) == columns.end();
+  };
+  mark_skipped(out.baseline);
+  for (MutantResult& r : out.mutants) mark_skipped(r);
+
+  // Column by column, the baseline first in each: the cheap columns decide most mutants
+  // before the solver runs, so a tight budget cuts the Z3 column, not the others. Workers take
+  // the items in this order; each writes only its own cell.
+  struct Item {
+    KillColumn column;
+    size_t row;  // 0: the baseline, k: which[k - 1]
+  };
+  std::vector<Item> items;
+  for (KillColumn c : columns)
+    for (size_t k = 0; k <= which.size(); ++k) items.push_back({c, k});
+  std::atomic<size_t> next{0};
+  size_t done = 0;
+  std::mutex done_mutex;
+  const auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < items.size();) {
+      const Item& it = items[i];
+      const Mutant m = it.row == 0 ? Mutant::None : which[it.row - 1];
+      MutantResult& r = it.row == 0 ? out.baseline : out.mutants[it.row - 1];
+      r.columns[static_cast<size_t>(it.column)] =
+          run_kill_column(it.column, m, options.trace_corpus_dir, deadline);
+      const std::lock_guard lock(done_mutex);
+      ++done;
+      if (progress) progress(done, items.size());
     }
-  }
+  };
+  const size_t workers = std::min<size_t>(std::max(options.jobs, 1u), items.size());
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+
+  const auto add_seconds = [](MutantResult& r) {
+    for (const ColumnResult& c : r.columns) r.seconds += c.seconds;
+  };
+  add_seconds(out.baseline);
+  for (MutantResult& r : out.mutants) add_seconds(r);
   out.seconds = now_s() - start;
   out.budget_cut = out.baseline.budget_cut() ||
                    std::any_of(out.mutants.begin(), out.mutants.end(),
                                [](const MutantResult& r) { return r.budget_cut(); });
   return out;
+}
+
+namespace {
+
+// One cell of the text matrix: the killing case of the column's cases ("5/21"), "-" (tried
+// every case, none killed), "cut 3/21" (the budget ran out after 3), "n/a" (nothing to try),
+// "skip" (not selected).
+std::string cell(const ColumnResult& c) {
+  const std::string of = std::to_string(c.cases) + "/" + std::to_string(c.total_cases);
+  if (c.skipped) return "skip";
+  if (c.killed) return of;
+  if (c.budget_cut) return "cut " + of;
+  if (c.total_cases == 0) return "n/a";
+  return "-";
+}
+
+// `text` broken at spaces into lines of at most kMatrixTextWidth, each after `indent` spaces
+// (a word longer than a line is cut).
+std::string wrapped(const std::string& text, size_t indent) {
+  const size_t room = kMatrixTextWidth - indent;
+  std::string out, line;
+  const auto flush = [&] {
+    out += std::string(indent, ' ') + line + "\n";
+    line.clear();
+  };
+  std::istringstream words(text);
+  for (std::string w; words >> w;) {
+    if (!line.empty() && line.size() + 1 + w.size() > room) flush();
+    for (; w.size() > room; w.erase(0, room)) {
+      if (!line.empty()) flush();
+      line = w.substr(0, room);
+      flush();
+    }
+    if (!w.empty()) line += (line.empty() ? "" : " ") + w;
+  }
+  if (!line.empty()) flush();
+  return out;
+}
+
+std::string padded(const std::string& s, size_t width) {
+  return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
+}
+
+// A kill: which column, the ID, how soon, the case, the first violation and the rerun command.
+std::string kill_text(const std::string& row, KillColumn c, const ColumnResult& col) {
+  std::string head = row + ": " + kill_column_name(c) + " " + col.id + " at case " +
+                     std::to_string(col.cases) + "/" + std::to_string(col.total_cases);
+  if (col.events) head += ", event " + std::to_string(col.events);
+  return wrapped(head + ", " + col.where, 0) + wrapped(col.observed, 4) +
+         wrapped("rerun: " + col.reproduce, 4);
+}
+
+}  // namespace
+
+std::string matrix_text(const MatrixResult& m) {
+  const std::string baseline_name = "(unmutated model)";
+  std::vector<const MutantResult*> rows = {&m.baseline};
+  for (const MutantResult& r : m.mutants) rows.push_back(&r);
+  const auto row_name = [&](const MutantResult& r) {
+    return r.mutant ? std::string(r.mutant->name) : baseline_name;
+  };
+  // Each column as wide as its widest entry.
+  std::array<size_t, 4> width{};
+  size_t name_width = std::string("mutant").size();
+  for (KillColumn c : kKillColumns)
+    width[static_cast<size_t>(c)] = std::string(kill_column_name(c)).size();
+  for (const MutantResult* r : rows) {
+    name_width = std::max(name_width, row_name(*r).size());
+    for (KillColumn c : kKillColumns) {
+      const size_t k = static_cast<size_t>(c);
+      width[k] = std::max(width[k], cell(r->columns[k]).size());
+    }
+  }
+  std::ostringstream o;
+  const auto line = [&](const std::string& name, const std::function<std::string(size_t)>& at,
+                        const std::string& verdict) {
+    std::string s = padded(name, name_width);
+    for (size_t k = 0; k < width.size(); ++k) s += " | " + padded(at(k), width[k]);
+    o << s << " | " << verdict << "\n";
+  };
+  line(
+      "mutant", [](size_t k) { return std::string(kill_column_name(kKillColumns[k])); }, "verdict");
+  {
+    std::string rule(name_width, '-');
+    for (size_t w : width) rule += "-+-" + std::string(w, '-');
+    o << rule << "-+-" << std::string(std::string("SURVIVED").size(), '-') << "\n";
+  }
+  const auto row = [&](const MutantResult& r, const std::string& verdict) {
+    line(
+        row_name(r), [&](size_t k) { return cell(r.columns[k]); }, verdict);
+  };
+  row(m.baseline, m.baseline.killed() ? "FAILS" : m.baseline.budget_cut() ? "unknown" : "passes");
+  int killed = 0, survivors = 0;
+  for (const MutantResult& r : m.mutants) {
+    const bool survived = !r.killed() && !r.budget_cut();
+    killed += r.killed();
+    survivors += survived;
+    row(r, r.killed() ? "killed" : survived ? "SURVIVED" : "unknown");
+  }
+  o << wrapped(
+      "A cell: the case that killed, of the column's cases; - every case tried, none killed; "
+      "cut N/M the budget ran out after N; n/a nothing to try; skip not selected (--column).",
+      0);
+  o << "\n";
+  for (const MutantResult* r : rows)
+    for (KillColumn c : kKillColumns)
+      if (const ColumnResult& col = r->columns[static_cast<size_t>(c)]; col.killed)
+        o << kill_text(r->mutant ? row_name(*r) : "the unmutated model FAILS", c, col);
+  std::string summary = std::to_string(m.mutants.size()) + " mutants: " + std::to_string(killed) +
+                        " killed, " + std::to_string(survivors) + " survived";
+  if (m.budget_cut) summary += ", the budget cut some columns short";
+  summary += "; the unmutated model " +
+             std::string(m.baseline.killed() ? "FAILS a check" : "passes every checker run");
+  o << wrapped(summary, 0);
+  return o.str();
 }
 
 }  // namespace sbm

@@ -15,17 +15,22 @@
 //             the mutated profile and BuildOptions: killed by a counterexample
 //
 // The columns run one after the other over every mutant (the baseline first), so a tight
-// budget cuts the solver, not the cheap columns. Each column stops at its first kill and reports
-// the property ID, the case, and how soon: cases tried (1 = the first) and the number of events
-// (trace line for replay and corpus) until the first violation. The case lists are fixed and
-// ordered, so a result is the same on every run; only a wall-clock budget can cut a run short, and
-// then the results say so.
+// budget cuts the solver, not the cheap columns. With jobs > 1, that many worker threads take
+// the (column, mutant) items in the same order (the mutant is data in the Profile and
+// BuildOptions of each run, and each Z3 query has its own context: the runs share no mutable
+// state), and each result lands in its fixed place, so the matrix is the one of jobs = 1. Each
+// column stops at its first kill and reports the property ID, the case, and how soon: cases tried
+// (1 = the first) and the number of events (trace line for replay and corpus) until the first
+// violation. The case lists are fixed and ordered, so a result is the same on every run; only a
+// wall-clock budget can cut a run short, and then the results say so.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/mutants.h"
@@ -46,10 +51,11 @@ struct ColumnResult {
   uint64_t cases = 0;        // cases tried, the killing one included
   uint64_t total_cases = 0;  // cases the column has
   uint64_t events = 0;       // events (trace line for replay/corpus) until the first violation
-  std::string reproduce;     // a command that shows it again
+  std::string reproduce;     // rerun_command(): that mutant with that one column
   double seconds = 0;
   bool budget_cut = false;  // stopped by the budget before trying every case
   std::string note;         // why the column has nothing to try, when it has not
+  bool skipped = false;     // not selected (MatrixOptions::columns)
 };
 
 struct MutantResult {
@@ -65,9 +71,11 @@ struct MutantResult {
 };
 
 struct MatrixOptions {
-  std::vector<Mutant> mutants;   // empty: the whole registry
-  double budget_s = 120;         // wall-clock seconds for the whole run
-  std::string trace_corpus_dir;  // holds mainline/ and replay/; empty: no corpus column
+  std::vector<Mutant> mutants;  // empty: the whole registry; only Mutant::None: the baseline alone
+  std::vector<KillColumn> columns;  // empty: every column
+  double budget_s = 120;            // wall-clock seconds for the whole run
+  std::string trace_corpus_dir;     // holds mainline/ and replay/; empty: no corpus column
+  unsigned jobs = 1;                // worker threads (>= 1)
 };
 
 struct MatrixResult {
@@ -77,9 +85,25 @@ struct MatrixResult {
   bool budget_cut = false;  // some column stopped early
 };
 
-// `progress` (may be empty) is told each mutant's name before it runs.
+// What a run covers: the mutants (the baseline not among them) and the columns, in order.
+std::vector<Mutant> matrix_mutants(const MatrixOptions& options);
+std::vector<KillColumn> matrix_columns(const MatrixOptions& options);
+
+// `progress` (may be empty) is told how many (column, mutant) items are done of how many, after
+// each one; from one worker at a time.
 MatrixResult run_kill_matrix(const MatrixOptions& options,
-                             const std::function<void(const std::string&)>& progress = {});
+                             const std::function<void(size_t done, size_t total)>& progress = {});
+
+// The command that reruns one cell: `mutant` (Mutant::None: the unmutated model) with column `c`
+// alone, e.g. "sbm mutants --mutant plain-lt --column property".
+std::string rerun_command(Mutant mutant, KillColumn c);
+std::optional<KillColumn> find_kill_column(std::string_view name);
+
+// The text report of `sbm mutants` (spec/mutants.md, "Output"): the matrix, one row per mutant,
+// then every kill with the case, the first violation and its rerun command. No line is longer
+// than kMatrixTextWidth, and nothing in it depends on the wall clock unless the budget cut it.
+inline constexpr size_t kMatrixTextWidth = 100;
+std::string matrix_text(const MatrixResult& m);
 
 // --- The parts, for tests.
 
@@ -115,5 +139,8 @@ ColumnResult replay_column(Mutant mutant, const Deadline& deadline);
 ColumnResult corpus_column(Mutant mutant, const std::string& trace_corpus_dir,
                            const Deadline& deadline);
 ColumnResult z3_column(Mutant mutant, const Deadline& deadline);
+// The column `c` of the four above.
+ColumnResult run_kill_column(KillColumn c, Mutant mutant, const std::string& trace_corpus_dir,
+                             const Deadline& deadline);
 
 }  // namespace sbm

@@ -204,6 +204,11 @@ void add_mutants_command(CLI::App& app, int& status) {
   c->add_option("--corpus", o->corpus,
                 "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
                 "share/sbm/corpus beside bin/; in a build tree, the source tree's traces/corpus)");
+  c->footer(
+      "Examples:\n"
+      "  sbm mutants\n"
+      "  sbm mutants --mutant plain-lt --json\n"
+      "  sbm mutants --budget 60 --corpus traces/corpus");
   c->callback([o, &status] { status = run_mutants(*o); });
 }
 

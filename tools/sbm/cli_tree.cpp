@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <vector>
@@ -51,6 +52,23 @@ const CLI::Validator& non_negative() {
       "");
   return kCheck;
 }
+
+}  // namespace
+
+const CLI::Validator& positive_number() {
+  static const CLI::Validator kCheck(
+      [](std::string& value) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0') return "expected a number, found '" + value + "'";
+        if (!(v > 0)) return "must be above 0, found " + value;
+        return "";
+      },
+      "");
+  return kCheck;
+}
+
+namespace {
 
 std::vector<const CLI::App*> all_subcommands(const CLI::App& app) {
   return app.get_subcommands([](const CLI::App*) { return true; });

@@ -7,6 +7,7 @@
 namespace CLI {
 class App;
 class ParseError;
+class Validator;
 }  // namespace CLI
 
 namespace sbm::cli {
@@ -16,6 +17,10 @@ namespace sbm::cli {
 // `files`, SPEC|FILE for --topology, FILE for -o, --junit and --cex), unless the command named
 // it already.
 void name_option_values(CLI::App& app);
+
+// A number above 0, refused as "--budget: must be above 0, found -5" (CLI::PositiveNumber's
+// message spells out a range up to DBL_MAX).
+const CLI::Validator& positive_number();
 
 // "did you mean 'check'?" for the first word of argv that the command tree does not know (a
 // misspelled command or flag), or "" when none is near enough to a known one.

@@ -15,6 +15,7 @@
 
 #include "model/mutants.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/mutant_matrix.h"
 
@@ -200,7 +201,7 @@ void add_mutants_command(CLI::App& app, int& status) {
   c->add_option("--mutant", o->mutants,
                 "Only this mutant (repeatable); default all: " + std::string(mutant_names()));
   c->add_option("--budget", o->budget_s, "Wall-clock seconds for the whole run (default 540)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_option("--corpus", o->corpus,
                 "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
                 "share/sbm/corpus beside bin/; in a build tree, the source tree's traces/corpus)");

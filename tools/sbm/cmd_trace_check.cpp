@@ -19,6 +19,7 @@
 #include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
 #include "traces/trace_check.h"
@@ -483,10 +484,10 @@ void add_trace_check_command(CLI::App* trace, int& status) {
                 "The kernel's HZ (CONFIG_HZ), for a trace that does not say it (a trace.dat, "
                 "ftrace's text): "
                 "NB-4 and the replay count jiffies with it (default: the trace's # hz:)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_option("--idle-threshold", o->idle_threshold_ms,
                 "WC-2: report a CPU idle this many ms while a task waits elsewhere (default 100)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_flag("--keep-going", o->keep_going,
               "Check the whole trace instead of stopping at the first violation");
   c->add_flag("--json", o->json, "Print one JSON document instead of text");

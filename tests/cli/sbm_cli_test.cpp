@@ -172,7 +172,10 @@ TEST(CliTopologyCheck, MalformedDomainLineIsReportedWithItsLine) {
 TEST(CliTopologyCheck, MissingFileAndUnknownSpecAreUsageErrors) {
   const SbmRun r = sbm("topology check no-such-file-or-preset");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("neither a file nor a topology SPEC"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no-such-file-or-preset: error: No such file or directory, nor a topology "
+                       "SPEC"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(CliTopologyCheck, ReadsStandardInput) {

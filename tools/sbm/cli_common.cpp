@@ -103,6 +103,19 @@ SpecParse machine_spec_of(const std::string& arg) {
   return parse_machine_spec(arg);
 }
 
+MachineSpec require_machine_spec(const std::string& arg, const std::string& option) {
+  SpecParse spec = machine_spec_of(arg);
+  if (spec.spec) return std::move(*spec.spec);
+  const std::string see = " (see 'sbm topology build --help' for presets and the SPEC grammar)";
+  if (arg.find('=') == std::string::npos) {
+    if (arg.find_first_of("/.") != std::string::npos)
+      throw InputError(arg, 0, "No such file or directory");
+    throw InputError(arg, 0, "No such file or directory, nor a topology SPEC: " + spec.error + see);
+  }
+  throw UsageError((option.empty() ? "" : option + ": ") + "'" + arg +
+                   "' is not a topology SPEC: " + spec.error + see);
+}
+
 LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era) {
   if (names_a_dump(arg)) {
     const std::string name = display_name(arg);
@@ -119,12 +132,9 @@ LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion
     if (!r.topology) throw InputError(name, 1, "no sched-domain content found");
     return LoadedTopology{std::move(*r.topology), std::move(r.notes), r.ignored_lines};
   }
-  const SpecParse spec = machine_spec_of(arg);
-  if (!spec.spec)
-    throw UsageError("'" + arg + "' is neither a file nor a topology SPEC: " + spec.error +
-                     " (see 'sbm topology build --help' for presets and the SPEC grammar)");
-  const KernelVersion build_era = era ? *era : spec.spec->era.value_or(kNewestModelledKernel);
-  return LoadedTopology{build_sched_domains(*spec.spec, build_era, 0), {}, 0};
+  const MachineSpec spec = require_machine_spec(arg, "");
+  const KernelVersion build_era = era ? *era : spec.era.value_or(kNewestModelledKernel);
+  return LoadedTopology{build_sched_domains(spec, build_era, 0), {}, 0};
 }
 
 int report_error(const InputError& e) {

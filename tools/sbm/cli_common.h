@@ -60,6 +60,10 @@ bool names_a_dump(const std::string& arg);
 // explicit arch masks (traces/host_topology/) and, for "host", era = the newest profile not
 // newer than the running kernel (uname); or parse_machine_spec(arg), error included.
 SpecParse machine_spec_of(const std::string& arg);
+// machine_spec_of(arg), or the error of an argument that names neither a dump nor a machine:
+// a word without '=' is "No such file or directory" (with the SPEC's error when it could be a
+// misspelled preset, no '/' or '.' in it); a key=value SPEC's error names `option`.
+MachineSpec require_machine_spec(const std::string& arg, const std::string& option);
 struct LoadedTopology {
   Topology topology;
   std::vector<std::string> notes;  // reader notes, e.g. the flag layout it assumed

@@ -163,6 +163,10 @@ void add_demo_command(CLI::App& app, int& status) {
       "under "
       "v6.17 checking every balancing property, prove a bounded query with Z3 and show a buggy "
       "variant's counterexample rejected by trace replay");
+  d->footer(
+      "Examples:\n"
+      "  sbm demo\n"
+      "  sbm demo | less");
   d->callback([&status] { status = run_demo(); });
 }
 

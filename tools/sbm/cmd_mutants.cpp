@@ -14,6 +14,7 @@
 
 #include "model/mutants.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/mutant_matrix.h"
 #include "tools/sbm/progress.h"
@@ -169,7 +170,7 @@ void add_mutants_command(CLI::App& app, int& status) {
                 "Cells run in parallel, in worker threads (default: the CPUs, " +
                     std::to_string(o->jobs) + " here); the output is the one of -j 1");
   c->add_option("--budget", o->budget_s, "Wall-clock seconds for the whole run (default 540)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_option("--corpus", o->corpus,
                 "The trace corpus directory, holding mainline/ and replay/ (default: installed,\n"
                 "share/sbm/corpus beside bin/; in a build tree, the source tree's traces/corpus)");

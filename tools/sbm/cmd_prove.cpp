@@ -3,7 +3,6 @@
 // Runs the Z3 queries of properties/prove.h (catalogue: spec/queries.md) and times each one;
 // the wall clock lives here, never below tools/.
 #include <chrono>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -18,6 +17,7 @@
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/progress.h"
+#include "tools/sbm/report.h"
 #include "traces/cex_write.h"
 
 namespace sbm::cli {
@@ -173,9 +173,7 @@ int run_prove(const ProveCliOptions& o) {
     t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (t.result.cex && !o.cex.empty()) {
       t.cex_file = selected.size() == 1 ? o.cex : o.cex + "." + q->name;
-      std::ofstream out(t.cex_file, std::ios::binary);
-      out << write_counterexample(*t.result.cex);
-      if (!out) throw UsageError("--cex: cannot write " + t.cex_file);
+      write_output(t.cex_file, write_counterexample(*t.result.cex));
     }
     if (t.result.verdict == ProofVerdict::Counterexample)
       status = kViolation;
@@ -231,6 +229,11 @@ void add_prove_command(CLI::App& app, int& status) {
   c->add_flag("-q,--quiet", o->quiet,
               "No progress on stderr (otherwise queries done, elapsed and left: a live line on a "
               "terminal, else a line every 10 s)");
+  c->footer(
+      "Examples:\n"
+      "  sbm prove all\n"
+      "  sbm prove next-balance --bound cpus=4 --profile v4.19 --json\n"
+      "  sbm prove next-balance --mutant plain-lt --cex wrap.trace; sbm trace check wrap.trace");
   c->callback([o, &status] { status = run_prove(*o); });
 }
 

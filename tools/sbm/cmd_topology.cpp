@@ -165,12 +165,8 @@ int run_check(const CheckOptions& o) {
       status = worse(status, verdict);
     } catch (const InputError& e) {
       report_error(e);
-      nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
-      for (const auto& [line, message] : e.more)
-        errors.push_back({{"line", line}, {"message", message}});
-      files.push_back({{"file", name}, {"result", "error"}, {"errors", errors}});
-      suites.push_back(
-          JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}});
+      files.push_back(input_error_json(name, e));
+      suites.push_back(input_error_suite(name, e));
       TopologyHtmlSection page{name, "error", false, "", {}, ""};
       page.findings.push_back(name + ":" + std::to_string(e.line) + ": error: " + e.what());
       for (const auto& [line, message] : e.more)
@@ -179,15 +175,12 @@ int run_check(const CheckOptions& o) {
       status = kBadInput;
     }
   }
-  if (o.json) {
-    const char* result = status == kConforms    ? "sound"
-                         : status == kViolation ? "violated"
-                         : status == kUnknown   ? "not checkable"
-                                                : "error";
-    std::cout << nlohmann::json{{"command", "topology check"}, {"result", result}, {"files", files}}
+  if (o.json)
+    std::cout << nlohmann::json{{"command", "topology check"},
+                                {"result", status_word(status, "sound")},
+                                {"files", files}}
                      .dump(2)
               << "\n";
-  }
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm topology check", suites));
   if (!o.html.empty()) write_output(o.html, topology_check_html(pages));
   return status;
@@ -264,6 +257,11 @@ std::string presets_help() {
 void add_topology_commands(CLI::App& app, int& status) {
   CLI::App* topo = app.add_subcommand("topology", "Build, check and show sched-domain hierarchies");
   topo->require_subcommand(1);
+  topo->footer(
+      "Examples:\n"
+      "  sbm topology check boot.log\n"
+      "  sbm topology build 2s-numa --era v4.19\n"
+      "  sbm topology show host --dot | dot -Tsvg > host.svg");
 
   auto check = std::make_shared<CheckOptions>();
   CLI::App* c = topo->add_subcommand(

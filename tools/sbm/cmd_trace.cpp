@@ -1,6 +1,5 @@
 // sbm trace gen: run the simulator and write its events as a kernel-like trace; registers the
 // other trace subcommands (check: cmd_trace_check.cpp, record: cmd_trace_record.cpp).
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -12,6 +11,7 @@
 #include "model/topology/build_sched_domains.h"
 #include "model/topology/sched_hotplug.h"
 #include "model/topology/topology_spec.h"
+#include "tools/sbm/checked_output.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/progress.h"
@@ -56,6 +56,19 @@ Profile lookup_profile(const GenOptions& o) {
   return *p.profile;
 }
 
+// A trace that would outgrow kHugeTrace is announced on standard error: the bytes of its first
+// kSampleJiffies, extrapolated to --ticks (the size grows with the CPUs and the workload).
+constexpr uint64_t kHugeTrace = uint64_t{10} << 30;
+constexpr uint64_t kSampleJiffies = 1000;
+
+void warn_if_huge(uint64_t bytes, uint64_t done, uint64_t ticks) {
+  const double estimate = static_cast<double>(bytes) / static_cast<double>(done) * ticks;
+  if (estimate < static_cast<double>(kHugeTrace)) return;
+  std::cerr << "sbm trace gen: warning: --ticks " << ticks << " will write about "
+            << static_cast<uint64_t>(estimate / (1 << 30)) << " GiB (the first " << done
+            << " jiffies wrote " << bytes << " bytes)\n";
+}
+
 // The command that reproduces the trace, defaults spelled out.
 std::string generator_line(const GenOptions& o) {
   std::string line = "sbm trace gen --topology " + o.topology + " --profile " + o.profile +
@@ -85,11 +98,7 @@ int run_gen(const GenOptions& o) {
       std::cerr << display_name(o.topology) << ": note: " << note << "\n";
     config.topology = std::move(loaded.topology);
   } else {
-    const SpecParse spec = machine_spec_of(o.topology);
-    if (!spec.spec)
-      throw UsageError("--topology: '" + o.topology + "' is neither a file nor a topology SPEC: " +
-                       spec.error + " (see 'sbm topology build --help')");
-    config.machine = *spec.spec;
+    config.machine = require_machine_spec(o.topology, "--topology");
   }
   Simulator::Build build = Simulator::create(config);
   if (!build.sim) {
@@ -98,26 +107,24 @@ int run_gen(const GenOptions& o) {
   }
   Simulator& sim = *build.sim;
 
-  std::ofstream file;
-  if (o.output != "-") {
-    file.open(o.output, std::ios::binary);
-    if (!file) throw UsageError("-o: cannot write '" + o.output + "'");
-  }
-  std::ostream& out = o.output == "-" ? std::cout : file;
+  OutputFile file(o.output);
+  std::ostream& out = file.stream();
   TraceWriter writer = start_trace(out, sim, generator_line(o), o.topology);
   TraceObserver observer(writer);
   HotplugSchedule hotplug(o.hotplug, o.seed);
   uint64_t hotplugs = 0;
   Progress progress("sbm trace gen", o.ticks, o.quiet || o.ticks <= kProgressTicks);
-  for (uint64_t done = 1; done <= o.ticks; ++done) {
+  // A write that failed (a full disk, a closed pipe) ends the run; finish() reports it.
+  for (uint64_t done = 1; done <= o.ticks && !file.failed(); ++done) {
     sim.run_jiffy(observer);
+    if (done == kSampleJiffies && o.ticks > done) warn_if_huge(file.bytes(), done, o.ticks);
     if (done % 1024 == 0 || done == o.ticks) progress.tick(done);
     // Between jiffies nothing is in flight, so a request is refused only as LastCpu would be.
     if (const auto r = hotplug.due(done, sim.machine()))
       hotplugs += (r->online ? sim.cpu_up(r->cpu, observer) : sim.cpu_down(r->cpu, observer)) ==
                   HotplugResult::Done;
   }
-  out.flush();
+  file.finish();
   progress.finish();
   const SimSummary& s = sim.summary();
   std::cerr << "sbm trace gen: " << s.ticks << " ticks, " << s.steps << " steps, " << s.passes
@@ -147,12 +154,21 @@ void add_trace_commands(CLI::App& app, int& status) {
       "Generate kernel-like balancing traces with the simulator (gen), record the running kernel's "
       "(record), and check any trace, a kernel's or another balancer's, against the model (check)");
   trace->require_subcommand(1);
+  trace->footer(
+      "Examples:\n"
+      "  sbm trace gen --topology 2s-numa | sbm trace check -\n"
+      "  sbm trace record --seconds 5 -o idle.trace\n"
+      "  sbm trace check --keep-going idle.trace");
   auto gen = std::make_shared<GenOptions>();
   CLI::App* g = trace->add_subcommand(
       "gen",
       "Simulate the topology under a kernel-era profile and write every balancing event as an\n"
       "ftrace-style text trace (spec/trace-format.md). Same arguments, same bytes.");
-  g->footer(workloads_help());
+  g->footer(workloads_help() +
+            "Examples:\n"
+            "  sbm trace gen --topology 2s-numa --ticks 500 -o run.trace\n"
+            "  sbm trace gen --profile v2.6.32 --workload numa-imbalance | sbm trace check -\n"
+            "  sbm trace gen --topology cores=4,threads=2 --hotplug 50 --seed 7 | head\n");
   g->add_option("--topology", gen->topology,
                 "Topology SPEC or preset, or host / host:DIR (this machine's sysfs, or a copy "
                 "rooted at DIR), "
@@ -160,8 +176,10 @@ void add_trace_commands(CLI::App& app, int& status) {
                 "FILE (or - for stdin) in any format 'sbm topology check' reads, simulated as "
                 "read, with the flags and tunables it lacks taken from the era's sd_init()");
   g->add_option("--profile", gen->profile, "Kernel-era profile (default v6.17)");
-  g->add_option("--ticks", gen->ticks, "Jiffies to simulate (default 1000)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  g->add_option("--ticks", gen->ticks,
+                "Jiffies to simulate, 1 to 100000000 (default 1000); a trace extrapolated to over "
+                "10 GiB is warned about on standard error")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}).description(""));
   g->add_option("--seed", gen->seed,
                 "Seed of the step interleaving and random workloads (default 1)");
   g->add_option("--workload", gen->workload, "Named workload (default churn)");

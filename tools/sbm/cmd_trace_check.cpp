@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -18,6 +19,7 @@
 #include "model/topology/topology_spec.h"
 #include "properties/check_all.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/progress.h"
 #include "tools/sbm/report.h"
@@ -32,7 +34,7 @@ namespace sbm::cli {
 namespace {
 
 struct TraceCheckOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::string profile;
   std::string topology;
   std::optional<unsigned> hz;
@@ -69,9 +71,7 @@ ReplayOptions replay_options(const TraceCheckOptions& o) {
     ro.topology = load_topology(o.topology, era).topology;
     return ro;
   }
-  SpecParse sp = machine_spec_of(o.topology);
-  if (!sp.spec) throw UsageError("--topology: " + sp.error);
-  ro.spec = std::move(sp.spec);
+  ro.spec = require_machine_spec(o.topology, "--topology");
   return ro;
 }
 
@@ -336,18 +336,18 @@ void require_events(const std::string& name, const MainlineCheckSummary& s) {
   throw InputError(name, 0, "no trace event read (" + what + ")");
 }
 
-int run_trace_check(const TraceCheckOptions& o) {
-  const std::string name = display_name(o.file);
+// One trace: prints its report (text) or adds its JSON object to `json`, adds its JUnit suites
+// (one per lane), and returns its exit status. Throws InputError when it cannot be read.
+int check_one(const std::string& file, const TraceCheckOptions& o,
+              const std::vector<TraceCheckLane>& lanes, const RequiredChecks& required,
+              std::vector<JUnitSuite>& suites, nlohmann::json& json) {
+  const std::string name = display_name(file);
   const bool automatic = o.profile == "auto";
-  std::vector<TraceCheckLane> lanes;  // usage errors before any output
-  for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
-    lanes.push_back(make_lane(o, p));
-  const RequiredChecks required(o.require, trace_check_ids());
   TraceCheck check(lanes, !o.keep_going, name);
-  if (o.file == "-")
+  if (file == "-")
     check_stream(std::cin, name, check);
   else
-    check_file(o.file, name, check, o.quiet);
+    check_file(file, name, check, o.quiet);
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
   print_read_problems(name, read);
@@ -355,13 +355,10 @@ int run_trace_check(const TraceCheckOptions& o) {
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable =
       read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
-  if (!o.junit.empty()) {
-    std::vector<JUnitSuite> suites;
+  if (!o.junit.empty())
     for (std::size_t i = 0; i < check.lanes(); ++i)
       suites.push_back(junit_suite(automatic ? name + " [" + check.profile(i) + "]" : name,
                                    check.result(i).checks(), check.result(i).violations, required));
-    write_output(o.junit, junit_xml("sbm trace check", suites));
-  }
   if (automatic) {
     const std::vector<std::string> ok = conforming_profiles(check, required);
     if (o.json) {
@@ -371,13 +368,12 @@ int run_trace_check(const TraceCheckOptions& o) {
         j["profile"] = check.profile(i);
         profiles.push_back(std::move(j));
       }
-      const nlohmann::json doc = {{"command", "trace check"},
-                                  {"file", name},
-                                  {"profile", "auto"},
-                                  {"conforms_to", ok},
-                                  {"result", ok.empty() ? "violated" : "conforms"},
-                                  {"profiles", profiles}};
-      std::cout << doc.dump(2) << "\n";
+      json.push_back({{"command", "trace check"},
+                      {"file", name},
+                      {"profile", "auto"},
+                      {"conforms_to", ok},
+                      {"result", ok.empty() ? "violated" : "conforms"},
+                      {"profiles", profiles}});
     } else {
       print_auto_text(name, check, required, o.quiet);
     }
@@ -386,10 +382,52 @@ int run_trace_check(const TraceCheckOptions& o) {
   const TraceCheckResult& run = check.result();
   const LaneVerdict verdict = lane_verdict(run, required);
   if (o.json)
-    std::cout << run_json(name, run, verdict).dump(2) << "\n";
+    json.push_back(run_json(name, run, verdict));
   else
     print_text(name, run, verdict, o.quiet);
   return unreadable ? kBadInput : verdict_exit(verdict.verdict);
+}
+
+// Many traces: each one's report, then a summary; the exit status is the worst one's. One
+// trace prints its report alone (and its JSON document is its object, as before many were
+// taken); with many, --json prints {"command", "result", "files": [one object per trace]}.
+int run_trace_check(const TraceCheckOptions& o) {
+  std::vector<TraceCheckLane> lanes;  // usage errors before any output
+  for (const std::string& p :
+       o.profile == "auto" ? profile_names() : std::vector<std::string>{o.profile})
+    lanes.push_back(make_lane(o, p));
+  const RequiredChecks required(o.require, trace_check_ids());
+  const bool many = o.files.size() > 1;
+  int status = kConforms;
+  std::map<int, std::size_t> by_status;
+  nlohmann::json files = nlohmann::json::array();
+  std::vector<JUnitSuite> suites;
+  for (const std::string& file : o.files) {
+    int s = kBadInput;
+    try {
+      s = check_one(file, o, lanes, required, suites, files);
+    } catch (const InputError& e) {
+      if (!many) throw;
+      report_error(e);
+      files.push_back(input_error_json(display_name(file), e));
+      suites.push_back(input_error_suite(display_name(file), e));
+    }
+    status = worse(status, s);
+    ++by_status[s];
+  }
+  if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm trace check", suites));
+  if (o.json) {
+    const nlohmann::json doc = many ? nlohmann::json{{"command", "trace check"},
+                                                     {"result", status_word(status, "conforms")},
+                                                     {"files", files}}
+                                    : files.front();
+    std::cout << doc.dump(2) << "\n";
+  } else if (many) {
+    std::cout << "summary: " << o.files.size() << " traces: " << by_status[kConforms]
+              << " conform, " << by_status[kViolation] << " violated, " << by_status[kUnknown]
+              << " not checkable, " << by_status[kBadInput] << " bad input\n";
+  }
+  return status;
 }
 
 // One "  ID     title" line of --help.
@@ -437,8 +475,11 @@ std::string check_help() {
       "from which no event is read (empty, binary, not a trace) is bad input, never \"conforms\".\n"
       "The verdict says how many checks judged the input and which could not; --require makes a\n"
       "named check that could not judge a failure.\n"
+      "Many traces are checked one after the other, each with its own result: line, then a\n"
+      "summary; --json then prints {\"files\": [one object per trace]}.\n"
       "Exit: 0 conforms (with auto: to some profile), 1 violation or a required check not judged,\n"
-      "2 bad input or usage, 3 not checkable (events were read, but no check could judge them).";
+      "2 bad input or usage, 3 not checkable (events were read, but no check could judge them);\n"
+      "with many traces, the worst one's.";
   return s;
 }
 
@@ -447,7 +488,9 @@ std::string check_help() {
 void add_trace_check_command(CLI::App* trace, int& status) {
   auto o = std::make_shared<TraceCheckOptions>();
   CLI::App* c = trace->add_subcommand("check", check_help());
-  c->add_option("file", o->file, "Trace file, or - for standard input")->required();
+  c->add_option("files", o->files,
+                "Trace files, or - for standard input; with many, the exit is the worst one's")
+      ->required();
   c->add_option(
       "--profile", o->profile,
       "Kernel-era profile (e.g. v2.6.20, v6.17): picks the SCHED softirq vec (6 before v2.6.32, "
@@ -463,10 +506,10 @@ void add_trace_check_command(CLI::App* trace, int& status) {
                 "The kernel's HZ (CONFIG_HZ), for a trace that does not say it (a trace.dat, "
                 "ftrace's text): "
                 "NB-4 and the replay count jiffies with it (default: the trace's # hz:)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_option("--idle-threshold", o->idle_threshold_ms,
                 "WC-2: report a CPU idle this many ms while a task waits elsewhere (default 100)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   c->add_flag("--keep-going", o->keep_going,
               "Check the whole trace instead of stopping at the first violation");
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
@@ -484,7 +527,8 @@ void add_trace_check_command(CLI::App* trace, int& status) {
       "  trace-cmd report | sbm trace check - --keep-going\n"
       "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary "
       "file\n"
-      "  sbm trace check run.trace --profile auto --json");
+      "  sbm trace check run.trace --profile auto --json\n"
+      "  sbm trace check -q a.trace b.trace.gz c.dat   # one verdict each; exit: the worst");
   c->callback([o, &status] { status = run_trace_check(*o); });
 }
 

@@ -28,6 +28,7 @@
 #include "model/kernel_version.h"
 #include "model/profile.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/tracefs_instance.h"
 #include "traces/topology_dump/write.h"
@@ -492,7 +493,7 @@ void add_trace_record_command(CLI::App* trace, int& status) {
   CLI::App* r = trace->add_subcommand("record", record_help());
   r->add_option("-o,--output", o->output, "Write the trace to FILE (default -: standard output)");
   r->add_option("--seconds", o->seconds, "Record for S seconds (with a command: at most S seconds)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   r->add_option(
        "-e,--event", o->events,
        "Record EVENT instead of the defaults: SYSTEM:EVENT or EVENT, repeated or comma-separated")

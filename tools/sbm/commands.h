@@ -15,5 +15,6 @@ void add_trace_record_command(CLI::App* trace, int& status);
 void add_demo_command(CLI::App& app, int& status);
 void add_prove_command(CLI::App& app, int& status);
 void add_mutants_command(CLI::App& app, int& status);
+void add_corpus_command(CLI::App& app, int& status);
 
 }  // namespace sbm::cli

@@ -18,8 +18,8 @@
 #include "properties/check_all.h"
 #include "properties/prove.h"
 #include "properties/topo_invariants.h"
+#include "traces/litmus.h"
 #include "traces/trace_check.h"
-#include "traces/trace_expect.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_write.h"
 
@@ -229,54 +229,14 @@ bool replay_case(const SimCase& c, Mutant mutant, ColumnResult& r) {
   return true;
 }
 
-// A golden trace's "# expect:" line: conforms, or the exact set of IDs that fire.
-struct CorpusExpectation {
-  bool conforms = true;
-  std::set<std::string> ids;
-  MainlineCheckOptions options;
-};
-
-std::optional<CorpusExpectation> read_expectation(const std::string& path) {
-  std::ifstream f(path);
-  TraceReader reader(f);
-  std::optional<CorpusExpectation> e;
-  MainlineCheckOptions options;
-  while (const TraceRecord* rec = reader.next()) {
-    if (rec->kind != TraceRecordKind::Header) continue;
-    if (rec->key == "expect") {
-      if (const std::optional<TraceExpect> x = parse_trace_expect(rec->value)) {
-        e.emplace();
-        e->conforms = x->conforms;
-        e->ids = x->ids;
-      }
-    } else if (rec->key == "profile") {
-      if (const ProfileLookup p = find_profile(rec->value); p.profile)
-        options.era = p.profile->version;
-    } else if (rec->key == "idle-threshold-ms") {
-      options.idle_threshold_ns = std::stoull(std::string(rec->value)) * 1'000'000;
-    }
-  }
-  if (e) e->options = options;
-  return e;
-}
-
-// Corpus column: one golden trace checked as `sbm trace check --keep-going` does, with the
-// mutated model as the replay oracle.
+// Corpus column: one golden trace judged as `sbm corpus check` judges it (traces/litmus.h),
+// with the mutated model as the replay oracle.
 bool corpus_case(const std::string& path, Mutant mutant, ColumnResult& r) {
-  const std::optional<CorpusExpectation> e = read_expectation(path);
-  if (!e) return false;
-  std::ifstream f(path);
-  TraceReader reader(f);
-  TraceCheckLane lane;
-  lane.mainline = e->options;
-  lane.replay.mutant = mutant;
-  TraceCheck check(lane);
-  check_trace(reader, check);
-  const std::vector<Violation>& out = check.result().violations;
-  std::set<std::string> fired;
-  for (const Violation& v : out) fired.insert(v.id);
-  const std::set<std::string>& expected = e->conforms ? std::set<std::string>{} : e->ids;
-  if (fired == expected) return false;
+  const TraceLitmus litmus = check_trace_litmus(path, mutant);
+  if (litmus.error || litmus.verdict.ok) return false;
+  const std::vector<Violation>& out = litmus.result.violations;
+  const std::set<std::string> expected =
+      litmus.expect->good ? std::set<std::string>{} : *litmus.expect->ids;
   // The first ID on which the verdicts differ: one that fired unexpectedly, else one missed.
   const auto extra = std::find_if(out.begin(), out.end(),
                                   [&](const Violation& v) { return !expected.count(v.id); });
@@ -287,7 +247,7 @@ bool corpus_case(const std::string& path, Mutant mutant, ColumnResult& r) {
     r.events = static_cast<uint64_t>(std::max(extra->line, 0));
   } else {
     for (const std::string& id : expected)
-      if (!fired.count(id)) {
+      if (!litmus.verdict.fired.count(id)) {
         r.id = id;
         break;
       }

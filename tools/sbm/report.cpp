@@ -1,11 +1,11 @@
 #include "tools/sbm/report.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
 
+#include "tools/sbm/checked_output.h"
 #include "tools/sbm/cli_common.h"
 #include "traces/xml_escape.h"
 
@@ -122,13 +122,28 @@ std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& su
   return out;
 }
 
+nlohmann::json input_error_json(const std::string& name, const InputError& e) {
+  nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
+  for (const auto& [line, message] : e.more)
+    errors.push_back({{"line", line}, {"message", message}});
+  return {{"file", name}, {"result", "error"}, {"errors", errors}};
+}
+
+JUnitSuite input_error_suite(const std::string& name, const InputError& e) {
+  return JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}};
+}
+
+std::string status_word(int status, const std::string& good) {
+  return status == kConforms    ? good
+         : status == kViolation ? "violated"
+         : status == kUnknown   ? "not checkable"
+                                : "error";
+}
+
 void write_output(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::cout << text;
-    return;
-  }
-  std::ofstream f(path, std::ios::binary);
-  if (!f || !(f << text)) throw UsageError("cannot write '" + path + "'");
+  OutputFile f(path);
+  f.stream() << text;
+  f.finish();
 }
 
 std::string checks_summary_text(const std::vector<CheckSummary>& checks) {

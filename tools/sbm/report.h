@@ -85,7 +85,17 @@ JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>&
                        const std::vector<Violation>& violations,
                        const RequiredChecks& required = {});
 
-// Writes text to FILE ("-" for stdout); throws UsageError when the file cannot be written.
+// An input that could not be read (cli_common.h's InputError), in a command over many inputs:
+// its JSON object ({"file", "result": "error", "errors"}) and its JUnit suite (one failed "read").
+struct InputError;
+nlohmann::json input_error_json(const std::string& name, const InputError& e);
+JUnitSuite input_error_suite(const std::string& name, const InputError& e);
+
+// The word of a command's exit status over many inputs ("error" for bad input).
+std::string status_word(int status, const std::string& good);
+
+// Writes text to FILE ("-" for stdout); throws WriteError when the file cannot be written
+// (tools/sbm/checked_output.h).
 void write_output(const std::string& path, const std::string& text);
 
 }  // namespace sbm::cli

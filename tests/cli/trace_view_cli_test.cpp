@@ -110,8 +110,7 @@ TEST(TraceView, AroundALineCentresOnIt) {
 
 TEST(TraceView, CounterexampleKeepsTheRules) {
   const std::string out = (temp_dir() / "cex.json").string();
-  const SbmRun r =
-      sbm("prove next-balance --mutant plain-lt --bound jiffies-bits=32 --cex " + out);
+  const SbmRun r = sbm("prove next-balance --mutant plain-lt --bound jiffies-bits=32 --cex " + out);
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.out.find("counterexample drawn to " + out), std::string::npos) << r.out;
   const nlohmann::json doc = nlohmann::json::parse(slurp(out));
@@ -136,8 +135,8 @@ TEST(TraceView, DemoWritesTheCounterexampleItNames) {
 
 TEST(TraceView, TraceCheckHtmlDrawsEachFinding) {
   const std::string page = (temp_dir() / "findings.html").string();
-  const SbmRun r = sbm("trace check " + kReplay + "/int1-zero-interval.trace --keep-going --html " +
-                       page);
+  const SbmRun r =
+      sbm("trace check " + kReplay + "/int1-zero-interval.trace --keep-going --html " + page);
   EXPECT_EQ(r.status, 1) << r.err;
   const std::string html = slurp(page);
   // One window per finding, and the data cannot end its <script> early: two elements, two ends.
@@ -164,8 +163,13 @@ TEST(TraceView, BadSuffixAndBadInputAreExit2) {
   EXPECT_NE(r.err.find(".html"), std::string::npos) << r.err;
   r = sbm("trace check " + trace + " --html out.txt");
   EXPECT_EQ(r.status, 2);
-  r = sbm("prove next-balance --mutant plain-lt --bound jiffies-bits=32 --cex x.svg.html");
-  EXPECT_NE(r.status, 2);  // .html is a picture
+  r = sbm("prove next-balance --mutant plain-lt --bound jiffies-bits=32 --cex " +
+          (temp_dir() / "x.svg").string());
+  EXPECT_EQ(r.status, 1);  // any other suffix gets the text
+  r = sbm("prove topo-builder --mutant numa-diameter-groups --cex " +
+          (temp_dir() / "topo.html").string());
+  EXPECT_EQ(r.status, 2) << r.out;  // a topology counterexample is no trace to draw
+  EXPECT_NE(r.err.find("topology dump"), std::string::npos) << r.err;
   r = sbm("trace view " + trace + " --around 99999999 -o " + (temp_dir() / "x.json").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find(":99999999: error:"), std::string::npos) << r.err;
@@ -192,17 +196,15 @@ TEST(TraceEventRules, FireOnEachBrokenRule) {
       {"ph":"M","name":"thread_name","pid":0,"tid":1,"args":{"name":"CPU1"}}]})")
                   .empty());
   EXPECT_EQ(errors(R"([])").size(), 1u);  // the object format
-  EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"Q","name":"a","pid":0,"tid":0,"ts":0}]})").size(),
-            1u);
+  EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"Q","name":"a","pid":0,"tid":0,"ts":0}]})").size(), 1u);
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"i","pid":0,"tid":0,"ts":0}]})").size(), 1u);
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"i","name":"a","pid":"0","tid":0,"ts":0}]})").size(),
             1u);
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"i","name":"a","pid":0,"tid":0}]})").size(), 1u);
-  EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"X","name":"a","pid":0,"tid":0,"ts":0}]})").size(),
-            1u);
-  EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"i","s":"q","name":"a","pid":0,"tid":0,"ts":0}]})")
-                .size(),
-            1u);
+  EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"X","name":"a","pid":0,"tid":0,"ts":0}]})").size(), 1u);
+  EXPECT_EQ(
+      errors(R"({"traceEvents":[{"ph":"i","s":"q","name":"a","pid":0,"tid":0,"ts":0}]})").size(),
+      1u);
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"M","name":"thread_name","pid":0,"tid":0}]})").size(),
             1u);
   // Time order per track: back on tid 0 is wrong, another track may be earlier.
@@ -215,9 +217,9 @@ TEST(TraceEventRules, FireOnEachBrokenRule) {
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"B","name":"a","pid":0,"tid":0,"ts":1}]})").size(), 1u);
   // Flows: no id, a start without its end, two ends, an end before its start.
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"s","name":"m","pid":0,"tid":0,"ts":1}]})").size(), 1u);
-  EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"s","name":"m","id":7,"pid":0,"tid":0,"ts":1}]})")
-                .size(),
-            1u);
+  EXPECT_EQ(
+      errors(R"({"traceEvents":[{"ph":"s","name":"m","id":7,"pid":0,"tid":0,"ts":1}]})").size(),
+      1u);
   EXPECT_EQ(errors(R"({"traceEvents":[{"ph":"s","name":"m","id":7,"pid":0,"tid":0,"ts":1},
       {"ph":"f","name":"m","id":7,"pid":0,"tid":1,"ts":1},
       {"ph":"f","name":"m","id":7,"pid":0,"tid":2,"ts":1}]})")

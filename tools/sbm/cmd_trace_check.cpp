@@ -269,9 +269,8 @@ void require_events(const std::string& name, const MainlineCheckSummary& s) {
 }
 
 // --html: a window of the trace around each finding (spec/views.md), or its start when none.
-void write_findings_page(const std::string& html, const std::string& name,
-                         const std::string& file, const TraceCheckResult& run,
-                         const std::string& verdict) {
+void write_findings_page(const std::string& html, const std::string& name, const std::string& file,
+                         const TraceCheckResult& run, const std::string& verdict) {
   ViewRequest req;
   req.findings = run.violations;
   req.context = run.context;

@@ -47,8 +47,8 @@ int run_trace_view(const TraceViewOptions& o) {
       std::cerr << source.name << ": note: the trace conforms; showing its first " << o.jiffies
                 << " jiffies\n";
   }
-  req.note = req.findings.empty() ? "no finding in this window"
-                                  : "first divergence of sbm trace check";
+  req.note =
+      req.findings.empty() ? "no finding in this window" : "first divergence of sbm trace check";
   write_trace_view(o.output, source, req);
   std::cout << "wrote " << o.output << "\n";
   return kConforms;

@@ -22,8 +22,9 @@ bool names_a_view(const std::string& path) {
 ViewForm view_form_of(const std::string& option, const std::string& path) {
   if (path.ends_with(".json")) return ViewForm::Json;
   if (path.ends_with(".html")) return ViewForm::Html;
-  throw UsageError(option + ": '" + path +
-                   "' must end in .json (Chrome Trace Event JSON) or .html (a self-contained page)");
+  throw UsageError(
+      option + ": '" + path +
+      "' must end in .json (Chrome Trace Event JSON) or .html (a self-contained page)");
 }
 
 void ViewSource::read(const std::function<bool(const TraceRecord&)>& feed) const {
@@ -80,9 +81,9 @@ std::vector<Violation> by_line(std::vector<Violation> v) {
 void write_trace_view(const std::string& out, const ViewSource& source, const ViewRequest& req) {
   const ViewForm form = view_form_of("-o", out);
   std::vector<uint64_t> centres;  // lines
-  const std::size_t shown =
-      form == ViewForm::Json ? std::min<std::size_t>(req.findings.size(), 1)
-                             : std::min(req.findings.size(), kMaxViewedFindings);
+  const std::size_t shown = form == ViewForm::Json
+                                ? std::min<std::size_t>(req.findings.size(), 1)
+                                : std::min(req.findings.size(), kMaxViewedFindings);
   for (std::size_t i = 0; i < shown; ++i)
     centres.push_back(static_cast<uint64_t>(std::max(req.findings[i].line, 1)));
   if (centres.empty() && req.around_line) centres.push_back(*req.around_line);

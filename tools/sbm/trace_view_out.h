@@ -32,12 +32,12 @@ struct ViewSource {
 };
 
 struct ViewRequest {
-  std::optional<uint64_t> around_line;   // centre on this line of the input
-  std::vector<Violation> findings;       // centre on each (HTML: one window each; JSON: the first)
-  std::vector<std::string> context;      // the lines before the first finding on its CPU
-  uint64_t jiffies = 50;                 // the window's width
-  std::string title;                     // the HTML page's title
-  std::string note;                      // one line under it
+  std::optional<uint64_t> around_line;  // centre on this line of the input
+  std::vector<Violation> findings;      // centre on each (HTML: one window each; JSON: the first)
+  std::vector<std::string> context;     // the lines before the first finding on its CPU
+  uint64_t jiffies = 50;                // the window's width
+  std::string title;                    // the HTML page's title
+  std::string note;                     // one line under it
 };
 
 // At most this many findings get a window of their own in the HTML page.

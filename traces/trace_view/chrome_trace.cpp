@@ -106,18 +106,28 @@ void ChromeTraceWriter::migration(const TraceRecord& r, uint64_t ts) {
   const std::optional<int> from = field_int(fields_.find("orig_cpu"));
   const std::optional<int> to = field_int(fields_.find("dest_cpu"));
   const std::optional<std::string_view> comm = fields_.find("comm");
-  const std::string name =
-      "migrate " + std::string(comm.value_or("?")) + " " +
-      (from ? std::to_string(*from) : std::string("?")) + "->" +
-      (to ? std::to_string(*to) : std::string("?"));
+  const std::string name = "migrate " + std::string(comm.value_or("?")) + " " +
+                           (from ? std::to_string(*from) : std::string("?")) + "->" +
+                           (to ? std::to_string(*to) : std::string("?"));
   instant(r.cpu, ts, name, "migration", r);
   if (!from || !to || *from < 0 || *to < 0) return;
   const uint64_t id = ++flows_;
-  emit(nlohmann::json{{"ph", "s"}, {"name", name}, {"cat", "migration"}, {"id", id},
-                      {"pid", 0}, {"tid", *from}, {"ts", stamp(*from, ts)}}
+  emit(nlohmann::json{{"ph", "s"},
+                      {"name", name},
+                      {"cat", "migration"},
+                      {"id", id},
+                      {"pid", 0},
+                      {"tid", *from},
+                      {"ts", stamp(*from, ts)}}
            .dump());
-  emit(nlohmann::json{{"ph", "f"}, {"bp", "e"}, {"name", name}, {"cat", "migration"},
-                      {"id", id}, {"pid", 0}, {"tid", *to}, {"ts", stamp(*to, ts)}}
+  emit(nlohmann::json{{"ph", "f"},
+                      {"bp", "e"},
+                      {"name", name},
+                      {"cat", "migration"},
+                      {"id", id},
+                      {"pid", 0},
+                      {"tid", *to},
+                      {"ts", stamp(*to, ts)}}
            .dump());
 }
 
@@ -155,14 +165,14 @@ void ChromeTraceWriter::convert(const TraceRecord& r) {
     case TraceEventId::Pass:
       return begin(cpu, ts, Slice::Pass, "balance pass", r);
     case TraceEventId::NextBalance:
-      // rebalance_domains() writes rq->next_balance after its walk: the pass ends.
+      // sched_balance_domains() writes rq->next_balance after its walk (kernel/sched/fair.c,
+      // v6.17): the pass ends.
       instant(cpu, ts, "next_balance", "balance", r);
       return close(cpu, ts, Slice::Pass);
     case TraceEventId::Domain: {
       const std::string level(fields_.find("level").value_or("?"));
       const std::string name(fields_.find("name").value_or(""));
-      return begin(cpu, ts, Slice::Domain, "domain-" + level + (name.empty() ? "" : " " + name),
-                   r);
+      return begin(cpu, ts, Slice::Domain, "domain-" + level + (name.empty() ? "" : " " + name), r);
     }
     case TraceEventId::Serialize: {
       const std::string_view action = fields_.find("action").value_or("");
@@ -173,8 +183,9 @@ void ChromeTraceWriter::convert(const TraceRecord& r) {
       return instant(cpu, ts, "SD_SERIALIZE busy", "serialize", r);
     }
     case TraceEventId::NohzKick:
-      return instant(cpu, ts, "NOHZ kick -> CPU" + std::string(fields_.find("target").value_or("?")),
-                     "nohz", r);
+      return instant(cpu, ts,
+                     "NOHZ kick -> CPU" + std::string(fields_.find("target").value_or("?")), "nohz",
+                     r);
     case TraceEventId::Migrate:
       return migration(r, ts);
     default:
@@ -217,37 +228,49 @@ void ChromeTraceWriter::finish() {
     Track& t = tracks_[cpu];
     if (!t.stack.empty()) close(static_cast<int>(cpu), t.last_us, t.stack.front().kind);
   }
-  emit(nlohmann::json{{"ph", "M"}, {"name", "process_name"}, {"pid", 0}, {"tid", 0},
+  emit(nlohmann::json{{"ph", "M"},
+                      {"name", "process_name"},
+                      {"pid", 0},
+                      {"tid", 0},
                       {"args", {{"name", "machine"}}}}
            .dump());
   for (std::size_t cpu = 0; cpu < tracks_.size(); ++cpu) {
-    emit(nlohmann::json{{"ph", "M"}, {"name", "thread_name"}, {"pid", 0}, {"tid", cpu},
+    emit(nlohmann::json{{"ph", "M"},
+                        {"name", "thread_name"},
+                        {"pid", 0},
+                        {"tid", cpu},
                         {"args", {{"name", "CPU" + std::to_string(cpu)}}}}
              .dump());
-    emit(nlohmann::json{{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", 0}, {"tid", cpu},
+    emit(nlohmann::json{{"ph", "M"},
+                        {"name", "thread_sort_index"},
+                        {"pid", 0},
+                        {"tid", cpu},
                         {"args", {{"sort_index", cpu}}}}
              .dump());
   }
   nlohmann::json markers = nlohmann::json::array();
   for (const Violation& v : markers_) markers.push_back(finding_json(v));
-  const nlohmann::json meta{{"file", file_},
-                            {"generator", header_.generator},
-                            {"profile", header_.profile},
-                            {"hz", hz()},
-                            {"hz_from_header", header_.hz.has_value()},
-                            {"topology", header_.topology},
-                            {"topology_dump", header_.topology_dump},
-                            {"window", {{"begin_us", begin_us_},
-                                        {"end_us", end_us_},
-                                        {"jiffies", window_.jiffies}}},
-                            {"cpus", tracks_.size()},
-                            {"findings", markers}};
+  const nlohmann::json meta{
+      {"file", file_},
+      {"generator", header_.generator},
+      {"profile", header_.profile},
+      {"hz", hz()},
+      {"hz_from_header", header_.hz.has_value()},
+      {"topology", header_.topology},
+      {"topology_dump", header_.topology_dump},
+      {"window", {{"begin_us", begin_us_}, {"end_us", end_us_}, {"jiffies", window_.jiffies}}},
+      {"cpus", tracks_.size()},
+      {"findings", markers}};
   out_ << "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":" << meta.dump() << "}\n";
 }
 
 nlohmann::json finding_json(const Violation& v) {
-  return {{"id", v.id},       {"line", v.line},         {"cpu", v.cpu},
-          {"level", v.level}, {"expected", v.expected}, {"observed", v.observed},
+  return {{"id", v.id},
+          {"line", v.line},
+          {"cpu", v.cpu},
+          {"level", v.level},
+          {"expected", v.expected},
+          {"observed", v.observed},
           {"explanation", v.explanation}};
 }
 
@@ -256,8 +279,10 @@ std::vector<std::string> cpu_domain_lines(const std::vector<std::string>& dump, 
   const std::string start = "CPU" + std::to_string(cpu) + " attaching";
   bool inside = false;
   for (const std::string& line : dump) {
-    if (line.starts_with("CPU")) inside = line.starts_with(start);
-    else if (!line.starts_with(" ")) inside = false;
+    if (line.starts_with("CPU"))
+      inside = line.starts_with(start);
+    else if (!line.starts_with(" "))
+      inside = false;
     if (inside) out.push_back(line);
   }
   return out;

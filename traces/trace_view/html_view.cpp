@@ -90,10 +90,10 @@ window.onerror = function (msg) { document.body.dataset.sbmRendered = "error: " 
     const laneY = cpu => top + cpu * laneH;
     function render() {
       while (svg.firstChild) svg.removeChild(svg.firstChild);
-      const step = Math.max(1, Math.pow(10, Math.floor(Math.log10((x1 - x0) / 4))));
+      const step = Math.pow(10, Math.floor(Math.log10((x1 - x0) / 4)));
       for (let j = Math.ceil(x0 / step) * step; j <= x1; j += step) {
         node("line", {x1: X(j), x2: X(j), y1: top - 4, y2: height, stroke: "#eee"}, svg);
-        node("text", {x: X(j) + 2, y: 12, "class": "tick"}, svg, "+" + +j.toPrecision(6) + " j");
+        node("text", {x: X(j) + 2, y: 12, "class": "tick"}, svg, "+" + +j.toPrecision(7) + " j");
       }
       for (let c = 0; c < cpus; ++c) {
         const g = node("g", {"class": "lane", "data-cpu": c}, svg);
@@ -183,7 +183,7 @@ window.onerror = function (msg) { document.body.dataset.sbmRendered = "error: " 
       html("div", "", f, view.finding.explanation);
       if (view.context.length) {
         html("div", "", side, "the lines before it on its CPU:");
-        html("pre", "context", side, view.context.join("\n"));
+        html("pre", "context", side, view.context.map(l => l.trim()).join("\n"));
       }
     }
     html("div", "", side, view.finding && view.finding.cpu >= 0 ? "CPU" + view.finding.cpu + "'s sched domains:" : "sched domains:");
@@ -203,8 +203,10 @@ std::string script_safe(const std::string& json) {
   std::string out;
   out.reserve(json.size());
   for (char c : json) {
-    if (c == '<') out += "\\u003c";
-    else out += c;
+    if (c == '<')
+      out += "\\u003c";
+    else
+      out += c;
   }
   return out;
 }
@@ -220,8 +222,8 @@ void write_html_view(std::ostream& out, const std::string& title, const std::str
                              {"finding", v.finding ? finding_json(*v.finding) : nullptr},
                              {"context", v.context},
                              {"tree", v.domain_tree}});
-  out << kPageHead << "<script type=\"application/json\" id=\"sbm-data\">" << script_safe(data.dump())
-      << "</script>\n"
+  out << kPageHead << "<script type=\"application/json\" id=\"sbm-data\">"
+      << script_safe(data.dump()) << "</script>\n"
       << kPageScript;
 }
 

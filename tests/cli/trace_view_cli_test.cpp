@@ -56,6 +56,21 @@ TEST(TraceView, GeneratedTraceKeepsTheRulesAndDrawsBalancing) {
             400000u);
 }
 
+// A lost-events marker ends the slice open on its CPU: CPU0's run of `a` ends at the gap, before
+// CPU1's starts.
+TEST(TraceView, GapEndsTheSlicesOpenOnItsCpu) {
+  const nlohmann::json doc = view_json(kMainline + "/mig5-gap-suspends.trace", "gap.json");
+  EXPECT_EQ(trace_event_rule_errors(doc), std::vector<std::string>{});
+  std::vector<std::string> order;
+  for (const nlohmann::json& e : doc["traceEvents"])
+    if (e["ph"] == "B" || e["ph"] == "E")
+      order.push_back(e["ph"].get<std::string>() + std::to_string(e["tid"].get<int>()));
+  ASSERT_GE(order.size(), 3u);
+  EXPECT_EQ(order[0], "B0");
+  EXPECT_EQ(order[1], "E0");
+  EXPECT_EQ(order[2], "B1");
+}
+
 // Mainline events only: the lanes show what each trace has (its phase and category).
 TEST(TraceView, RealKernelTracesKeepTheRules) {
   const std::string data = std::string(SBM_DATA_DIR) + "/traces/";

@@ -87,6 +87,12 @@ void ChromeTraceWriter::close(int cpu, uint64_t ts, Slice kind) {
   }
 }
 
+void ChromeTraceWriter::end_open(int cpu) {
+  for (std::size_t c = 0; c < tracks_.size(); ++c)
+    if ((cpu < 0 || static_cast<std::size_t>(cpu) == c) && !tracks_[c].stack.empty())
+      close(static_cast<int>(c), tracks_[c].last_us, tracks_[c].stack.front().kind);
+}
+
 void ChromeTraceWriter::instant(int cpu, uint64_t ts, const std::string& name, const char* cat,
                                 const TraceRecord& r) {
   emit(nlohmann::json{{"ph", "i"},
@@ -200,6 +206,12 @@ bool ChromeTraceWriter::feed(const TraceRecord& r) {
     add_trace_header(header_, r);
     return true;
   }
+  // Events are missing before a gap (lost events, a restarted buffer): what was open on that
+  // CPU (every CPU when the marker names none) is ended at its last time, not drawn across.
+  if (started_ && is_trace_gap(r)) {
+    end_open(r.cpu);
+    return true;
+  }
   if (r.kind != TraceRecordKind::Event || r.cpu < 0) return true;
   const uint64_t ts = r.timestamp_us();
   if (!started_) {
@@ -224,10 +236,7 @@ bool ChromeTraceWriter::feed(const TraceRecord& r) {
 }
 
 void ChromeTraceWriter::finish() {
-  for (std::size_t cpu = 0; cpu < tracks_.size(); ++cpu) {
-    Track& t = tracks_[cpu];
-    if (!t.stack.empty()) close(static_cast<int>(cpu), t.last_us, t.stack.front().kind);
-  }
+  end_open(-1);
   emit(nlohmann::json{{"ph", "M"},
                       {"name", "process_name"},
                       {"pid", 0},

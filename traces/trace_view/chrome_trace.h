@@ -70,6 +70,8 @@ class ChromeTraceWriter {
   void emit(const std::string& json);
   void begin(int cpu, uint64_t ts, Slice kind, const std::string& name, const TraceRecord& r);
   void close(int cpu, uint64_t ts, Slice kind);
+  // Ends every open slice of `cpu` (-1: of every CPU) at its track's last time.
+  void end_open(int cpu);
   void instant(int cpu, uint64_t ts, const std::string& name, const char* cat,
                const TraceRecord& r);
   void migration(const TraceRecord& r, uint64_t ts);

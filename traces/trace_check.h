@@ -114,12 +114,19 @@ class TraceCheck {
 // NB-4, NOHZ-4, MIG-7 (spec/invariants.md, section 8), for --help and the report.
 const std::vector<InvariantInfo>& machine_trace_invariants();
 
+// Gives every record of `reader` (anything whose next() gives records until nullptr) to `feed`
+// until it returns false.
+template <class Reader, class Feed>
+void feed_records(Reader& reader, Feed&& feed) {
+  while (const TraceRecord* r = reader.next())
+    if (!feed(*r)) break;
+}
+
 // Reads every record of `reader` (a TraceReader, a TraceDatReader: anything whose next() gives
 // records until nullptr) into `check` (until every lane has stopped), then finishes it.
 template <class Reader>
 void check_trace(Reader& reader, TraceCheck& check) {
-  while (const TraceRecord* r = reader.next())
-    if (!check.feed(*r)) break;
+  feed_records(reader, [&check](const TraceRecord& r) { return check.feed(r); });
   check.finish();
 }
 

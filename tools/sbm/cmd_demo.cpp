@@ -1,6 +1,7 @@
 // sbm demo: the main job on a built-in default, for a first look at what sbm does.
+#include <filesystem>
 #include <iostream>
-#include <sstream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 
@@ -15,9 +16,8 @@
 #include "tools/sbm/commands.h"
 #include "tools/sbm/report.h"
 #include "tools/sbm/topology_view.h"
+#include "tools/sbm/trace_view_out.h"
 #include "traces/cex_write.h"
-#include "traces/trace_check.h"
-#include "traces/trace_reader.h"
 
 namespace sbm::cli {
 
@@ -100,7 +100,7 @@ void print_result(const QueryResult& r) {
 
 // A bounded proof, then the same kind of query on a buggy variant of the model, whose
 // counterexample trace the unmutated model's replay rejects.
-void prove_and_mutate() {
+void prove_and_mutate(const std::string& out_dir) {
   std::cout << "\n== 5. bounded proofs with Z3 (sbm prove), and a buggy variant of the model "
                "(--mutant)\n";
   ProveOptions po;
@@ -117,16 +117,19 @@ void prove_and_mutate() {
   const QueryResult r = find_query("next-balance")->run(mutated);
   print_result(r);
   if (!r.cex) return;
-  std::istringstream in(write_counterexample(*r.cex));
-  TraceReader reader(in);
-  TraceCheck check(TraceCheckLane{}, /*stop_at_first=*/false, "counterexample.trace");
-  check_trace(reader, check);
-  std::cout << "its trace, replayed into the unmutated model (sbm trace check):\n";
-  for (const Violation& v : check.result().violations)
+  // The counterexample goes to disk, so that the names printed below are files one can open.
+  const std::filesystem::path dir(out_dir);
+  const std::string trace = (dir / "counterexample.trace").string();
+  const std::string page = (dir / "counterexample.html").string();
+  const std::string text = write_counterexample(*r.cex);
+  write_output(trace, text);
+  std::cout << "its trace, replayed into the unmutated model (sbm trace check " << trace << "):\n";
+  for (const Violation& v : write_counterexample_view(page, text, trace))
     std::cout << "  " << format_violation(v) << "\n";
+  std::cout << "counterexample written to " << trace << ", drawn to " << page << "\n";
 }
 
-int run_demo() {
+int run_demo(const std::string& out_dir) {
   const KernelVersion modern{6, 17, 0};
   std::cout << "== 1. build_sched_domains() for preset 2s-numa at " << modern.str()
             << " (2 sockets x 8 cores x 2 threads, 2 nodes)\n";
@@ -147,7 +150,7 @@ int run_demo() {
   std::cout << "\n== 3. the fixed builder (" << modern.str() << ") on segmented-bus\n";
   print_check(build_preset("segmented-bus", modern));
   simulate_2s_numa();
-  prove_and_mutate();
+  prove_and_mutate(out_dir);
   std::cout << "\nNext: 'sbm topology check <your dmesg>' on a sched_verbose boot log, "
                "'sbm trace check <your trace>' on ftrace / trace-cmd / perf script output, "
                "'sbm prove --help' for the queries, 'sbm mutants' to measure the suite.\n";
@@ -163,11 +166,14 @@ void add_demo_command(CLI::App& app, int& status) {
       "under "
       "v6.17 checking every balancing property, prove a bounded query with Z3 and show a buggy "
       "variant's counterexample rejected by trace replay");
+  auto out_dir = std::make_shared<std::string>(".");
+  d->add_option("--out", *out_dir,
+                "Directory for the counterexample's trace and picture (default: the current one)");
   d->footer(
       "Examples:\n"
       "  sbm demo\n"
-      "  sbm demo | less");
-  d->callback([&status] { status = run_demo(); });
+      "  sbm demo --out /tmp/demo | less");
+  d->callback([out_dir, &status] { status = run_demo(*out_dir); });
 }
 
 }  // namespace sbm::cli

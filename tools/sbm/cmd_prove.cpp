@@ -18,6 +18,7 @@
 #include "tools/sbm/commands.h"
 #include "tools/sbm/progress.h"
 #include "tools/sbm/report.h"
+#include "tools/sbm/trace_view_out.h"
 #include "traces/cex_write.h"
 
 namespace sbm::cli {
@@ -88,7 +89,9 @@ void print_text(const Timed& t) {
   if (r.verdict == ProofVerdict::Proved && !r.reason.empty()) std::cout << "  " << r.reason << "\n";
   if (!r.cex) return;
   for (const std::string& line : r.cex->summary) std::cout << "  " << line << "\n";
-  if (!t.cex_file.empty())
+  if (names_a_view(t.cex_file))
+    std::cout << "  counterexample drawn to " << t.cex_file << " (spec/views.md)\n";
+  else if (!t.cex_file.empty())
     std::cout << "  counterexample " << counterexample_kind_name(r.cex->kind) << " written to "
               << t.cex_file << "; check it with: sbm " << counterexample_kind_name(r.cex->kind)
               << " check " << t.cex_file << "\n";
@@ -111,6 +114,21 @@ nlohmann::json result_json(const Timed& t) {
     if (!t.cex_file.empty()) j["counterexample"]["file"] = t.cex_file;
   }
   return j;
+}
+
+// --cex FILE: the counterexample as text (a dump or a trace), or for FILE.html / FILE.json a
+// trace counterexample's picture (spec/views.md); FILE.QUERY (FILE.QUERY.html) when several
+// queries run.
+void write_cex(const std::string& cex, bool several, const QueryInfo& q, Timed& t) {
+  const bool picture = names_a_view(cex);
+  const std::size_t dot = picture ? cex.rfind('.') : cex.size();
+  t.cex_file = several ? cex.substr(0, dot) + "." + q.name + cex.substr(dot) : cex;
+  const std::string text = write_counterexample(*t.result.cex);
+  if (!picture) return write_output(t.cex_file, text);
+  if (t.result.cex->kind != Counterexample::Kind::Trace)
+    throw UsageError("--cex: " + q.name +
+                     "'s counterexample is a topology dump, not a trace: name a .txt file");
+  write_counterexample_view(t.cex_file, text, "counterexample of " + q.name);
 }
 
 int run_prove(const ProveCliOptions& o) {
@@ -171,10 +189,7 @@ int run_prove(const ProveCliOptions& o) {
     const auto start = std::chrono::steady_clock::now();
     Timed t{q->run(qo), 0, ""};
     t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (t.result.cex && !o.cex.empty()) {
-      t.cex_file = selected.size() == 1 ? o.cex : o.cex + "." + q->name;
-      write_output(t.cex_file, write_counterexample(*t.result.cex));
-    }
+    if (t.result.cex && !o.cex.empty()) write_cex(o.cex, selected.size() > 1, *q, t);
     if (t.result.verdict == ProofVerdict::Counterexample)
       status = kViolation;
     else if (t.result.verdict == ProofVerdict::Unknown && status != kViolation)
@@ -224,7 +239,9 @@ void add_prove_command(CLI::App& app, int& status) {
                 "Seconds per solver call (default 60); a timeout is unknown, exit 3");
   c->add_option("--mutant", o->mutant, "Query a buggy variant of the model (model/mutants.h)");
   c->add_option("--cex", o->cex,
-                "Write a counterexample to FILE (FILE.QUERY when several queries run)");
+                "Write a counterexample to FILE (FILE.QUERY when several queries run): FILE.html "
+                "draws a trace counterexample as a page, FILE.json as Chrome Trace Event JSON "
+                "(spec/views.md); any other name gets the trace or dump text");
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->add_flag("-q,--quiet", o->quiet,
               "No progress on stderr (otherwise queries done, elapsed and left: a live line on a "

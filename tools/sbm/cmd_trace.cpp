@@ -199,6 +199,7 @@ void add_trace_commands(CLI::App& app, int& status) {
   g->callback([gen, &status] { status = run_gen(*gen); });
   add_trace_check_command(trace, status);
   add_trace_record_command(trace, status);
+  add_trace_view_command(trace, status);
 }
 
 }  // namespace sbm::cli

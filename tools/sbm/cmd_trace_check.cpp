@@ -21,8 +21,9 @@
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
-#include "tools/sbm/progress.h"
 #include "tools/sbm/report.h"
+#include "tools/sbm/trace_file_read.h"
+#include "tools/sbm/trace_view_out.h"
 #include "traces/trace_check.h"
 #include "traces/trace_dat.h"
 #include "traces/trace_input.h"
@@ -43,6 +44,7 @@ struct TraceCheckOptions {
   bool json = false;
   bool quiet = false;
   std::string junit;
+  std::string html;
   std::string require;
 };
 
@@ -256,76 +258,6 @@ void print_read_problems(const std::string& name, const TraceCheckResult& run) {
     std::cerr << name << ": error: " << run.replay.malformed << " malformed sbm events in all\n";
 }
 
-// A trace.dat (spec/trace-format.md, "trace.dat"): one that does not open or read to its end is
-// bad input.
-void check_trace_dat(std::unique_ptr<TraceDatReader> dat, const std::string& error,
-                     const std::string& name, TraceCheck& check) {
-  if (!dat) throw InputError(name, 0, error);
-  check_trace(*dat, check);
-  if (!dat->error().empty()) throw InputError(name, 0, dat->error());
-}
-
-// A stream read by its content (traces/trace_input.h): text or a trace.dat, either of them
-// perhaps compressed; empty or binary input is refused before anything is judged.
-void check_stream(std::istream& in, const std::string& name, TraceCheck& check) {
-  TraceInput input(in);
-  if (input.kind() == TraceInputKind::TraceDat) {
-    std::string error;
-    check_trace_dat(TraceDatReader::open_stream(input.stream(), error), error, name, check);
-  } else if (input.kind() == TraceInputKind::Text) {
-    TraceReader reader(input.stream());
-    check_trace(reader, check);
-  } else if (input.error().empty()) {
-    throw InputError(name, 0,
-                     (input.compression().empty() ? "" : input.compression() + " holding ") +
-                         refused_input_reason(input.kind()));
-  }
-  if (!input.error().empty()) throw InputError(name, 0, input.error());
-}
-
-// A mapped text file larger than this shows progress on stderr (tools/sbm/progress.h), in bytes.
-constexpr std::size_t kProgressBytes = 100u << 20;
-
-// A reader of a mapped text file that tells `progress` how far into the file it is, every 64k
-// records.
-struct ProgressReader {
-  TraceReader& reader;
-  Progress& progress;
-  uint64_t records = 0;
-  const TraceRecord* next() {
-    if (++records % 65536 == 0) progress.tick(reader.mapped_offset());
-    return reader.next();
-  }
-};
-
-// A file is read where it is mapped when it is plain text or a trace.dat, else as a stream (a
-// FIFO, a compressed file, an empty one). `quiet`: no progress.
-void check_file(const std::string& file, const std::string& name, TraceCheck& check, bool quiet) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    throw InputError(name, 0, "is a directory; expected a trace file");
-  std::optional<MappedFile> mapped = MappedFile::open(file);
-  const TraceInputKind kind =
-      mapped ? sniff_trace_input(mapped->text().substr(0, kSniffBytes)) : TraceInputKind::Empty;
-  if (kind == TraceInputKind::TraceDat) {
-    std::string error;
-    check_trace_dat(TraceDatReader::open_file(file, error), error, name, check);
-  } else if (kind == TraceInputKind::Text) {
-    TraceReader reader(*mapped);
-    const std::size_t size = mapped->text().size();
-    Progress progress("sbm trace check " + name + " (bytes)", size,
-                      quiet || size <= kProgressBytes);
-    ProgressReader read{reader, progress};
-    check_trace(read, check);
-    progress.tick(size);
-    progress.finish();
-  } else {
-    std::ifstream f(file, std::ios::binary);
-    if (!f) throw InputError(name, 0, std::string("cannot open the file: ") + std::strerror(errno));
-    check_stream(f, name, check);
-  }
-}
-
 // No verdict rests on an input from which no event was read (a text file of something else,
 // one overlong line): it is bad input, and the message says what the lines were.
 void require_events(const std::string& name, const MainlineCheckSummary& s) {
@@ -336,6 +268,19 @@ void require_events(const std::string& name, const MainlineCheckSummary& s) {
   throw InputError(name, 0, "no trace event read (" + what + ")");
 }
 
+// --html: a window of the trace around each finding (spec/views.md), or its start when none.
+void write_findings_page(const std::string& html, const std::string& name, const std::string& file,
+                         const TraceCheckResult& run, const std::string& verdict) {
+  ViewRequest req;
+  req.findings = run.violations;
+  req.context = run.context;
+  req.title = "sbm trace check " + name;
+  req.note = "result: " + verdict;
+  if (run.violations.size() > kMaxViewedFindings)
+    req.note += " (the first " + std::to_string(kMaxViewedFindings) + " findings are shown)";
+  write_trace_view(html, ViewSource{file, nullptr, name}, req);
+}
+
 // One trace: prints its report (text) or adds its JSON object to `json`, adds its JUnit suites
 // (one per lane), and returns its exit status. Throws InputError when it cannot be read.
 int check_one(const std::string& file, const TraceCheckOptions& o,
@@ -344,10 +289,9 @@ int check_one(const std::string& file, const TraceCheckOptions& o,
   const std::string name = display_name(file);
   const bool automatic = o.profile == "auto";
   TraceCheck check(lanes, !o.keep_going, name);
-  if (file == "-")
-    check_stream(std::cin, name, check);
-  else
-    check_file(file, name, check, o.quiet);
+  read_trace_file(
+      file, name, [&check](const TraceRecord& r) { return check.feed(r); }, o.quiet);
+  check.finish();
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
   print_read_problems(name, read);
@@ -381,6 +325,7 @@ int check_one(const std::string& file, const TraceCheckOptions& o,
   }
   const TraceCheckResult& run = check.result();
   const LaneVerdict verdict = lane_verdict(run, required);
+  if (!o.html.empty()) write_findings_page(o.html, name, file, run, verdict.text);
   if (o.json)
     json.push_back(run_json(name, run, verdict));
   else
@@ -398,6 +343,12 @@ int run_trace_check(const TraceCheckOptions& o) {
     lanes.push_back(make_lane(o, p));
   const RequiredChecks required(o.require, trace_check_ids());
   const bool many = o.files.size() > 1;
+  if (!o.html.empty()) {
+    view_form_of("--html", o.html);
+    if (many) throw UsageError("--html draws one trace: give one file");
+    if (o.files.front() == "-") throw UsageError("--html reads the trace again: give a file, not -");
+    if (o.profile == "auto") throw UsageError("--html needs one profile, not --profile auto");
+  }
   int status = kConforms;
   std::map<int, std::size_t> by_status;
   nlohmann::json files = nlohmann::json::array();
@@ -515,6 +466,10 @@ void add_trace_check_command(CLI::App* trace, int& status) {
   c->add_flag("--json", o->json, "Print one JSON document instead of text");
   c->add_option("--junit", o->junit,
                 "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_option("--html", o->html,
+                "Also write REPORT.html: a window of the trace around each finding, per-CPU lanes "
+                "with the finding highlighted beside its CPU's sched domains (spec/views.md)")
+      ->type_name("REPORT.html");
   c->add_flag("-q,--quiet", o->quiet,
               "Print violations and the summary only, and no progress on stderr (shown for a text "
               "file over 100 MB: a live line on a terminal, else a line every 10 s)");
@@ -527,8 +482,8 @@ void add_trace_check_command(CLI::App* trace, int& status) {
       "  trace-cmd report | sbm trace check - --keep-going\n"
       "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary "
       "file\n"
-      "  sbm trace check run.trace --profile auto --json\n"
-      "  sbm trace check -q a.trace b.trace.gz c.dat   # one verdict each; exit: the worst");
+            "  sbm trace check -q a.trace b.trace.gz c.dat   # one verdict each; exit: the worst\n"
+      "  sbm trace check run.trace --keep-going --html findings.html");
   c->callback([o, &status] { status = run_trace_check(*o); });
 }
 

@@ -12,6 +12,7 @@ void add_topology_commands(CLI::App& app, int& status);
 void add_trace_commands(CLI::App& app, int& status);
 void add_trace_check_command(CLI::App* trace, int& status);
 void add_trace_record_command(CLI::App* trace, int& status);
+void add_trace_view_command(CLI::App* trace, int& status);
 void add_demo_command(CLI::App& app, int& status);
 void add_prove_command(CLI::App& app, int& status);
 void add_mutants_command(CLI::App& app, int& status);

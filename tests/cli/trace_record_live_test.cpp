@@ -188,8 +188,9 @@ TEST_F(LiveRecord, UsesAMountedTracefsAndLeavesItMounted) {
         << "still mounted";
     EXPECT_EQ(instances_in(tracefs), std::vector<std::string>{});
     const nlohmann::json j = check(file);
-    EXPECT_GT(j["events_by_name"].value("sched_switch", 0), 0) << j.dump();
-    EXPECT_EQ(j["events_by_name"].size(), 1u) << "only the event asked for" << j.dump();
+    EXPECT_GT(j["profiles"][0]["events_by_name"].value("sched_switch", 0), 0) << j.dump();
+    EXPECT_EQ(j["profiles"][0]["events_by_name"].size(), 1u)
+        << "only the event asked for" << j.dump();
   });
   expect_nothing_left();
 }
@@ -210,7 +211,7 @@ TEST_F(LiveRecord, CommandRecordsItsRunAndItsStatus) {
   const nlohmann::json j = check(file);
   EXPECT_GT(j.value("events", uint64_t{0}), 0u);
   EXPECT_EQ(j.value("unparsed", -1), 0) << j.dump();
-  EXPECT_GT(j["events_by_name"].value("sched_switch", 0), 0) << j.dump();
+  EXPECT_GT(j["profiles"][0]["events_by_name"].value("sched_switch", 0), 0) << j.dump();
   expect_nothing_left();
 }
 

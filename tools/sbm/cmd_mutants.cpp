@@ -17,6 +17,7 @@
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/mutant_matrix.h"
+#include "tools/sbm/report.h"
 
 namespace sbm::cli {
 
@@ -67,20 +68,17 @@ std::string cell(const ColumnResult& c) {
 }
 
 nlohmann::json column_json(const ColumnResult& c) {
-  nlohmann::json j = {{"killed", c.killed},
-                      {"cases", c.cases},
-                      {"total_cases", c.total_cases},
-                      {"seconds", c.seconds},
-                      {"budget_cut", c.budget_cut}};
-  if (c.killed) {
-    j["id"] = c.id;
-    j["where"] = c.where;
-    j["events"] = c.events;
-    j["observed"] = c.observed;
-    j["reproduce"] = c.reproduce;
-  }
-  if (!c.note.empty()) j["note"] = c.note;
-  return j;
+  return {{"killed", c.killed},
+          {"cases", c.cases},
+          {"total_cases", c.total_cases},
+          {"seconds", c.seconds},
+          {"budget_cut", c.budget_cut},
+          {"id", json_or_null(c.killed, c.id)},
+          {"where", json_or_null(c.killed, c.where)},
+          {"events", json_or_null(c.killed, c.events)},
+          {"observed", json_or_null(c.killed, c.observed)},
+          {"reproduce", json_or_null(c.killed, c.reproduce)},
+          {"note", json_or_null(!c.note.empty(), c.note)}};
 }
 
 nlohmann::json columns_json(const MutantResult& r) {
@@ -150,15 +148,17 @@ nlohmann::json matrix_json(const MatrixResult& m, double budget_s) {
                        {"seconds", r.seconds}});
     if (survived(r)) survivors.push_back(r.mutant->name);
   }
-  return {{"mutants", mutants},
-          {"baseline",
-           {{"passed", !m.baseline.killed() && !m.baseline.budget_cut()},
-            {"columns", columns_json(m.baseline)},
-            {"seconds", m.baseline.seconds}}},
-          {"survivors", survivors},
-          {"budget_s", budget_s},
-          {"budget_cut", m.budget_cut},
-          {"seconds", m.seconds}};
+  nlohmann::json doc = json_envelope("mutants");
+  doc.update({{"mutants", mutants},
+              {"baseline",
+               {{"passed", !m.baseline.killed() && !m.baseline.budget_cut()},
+                {"columns", columns_json(m.baseline)},
+                {"seconds", m.baseline.seconds}}},
+              {"survivors", survivors},
+              {"budget_s", budget_s},
+              {"budget_cut", m.budget_cut},
+              {"seconds", m.seconds}});
+  return doc;
 }
 
 int run_mutants(const MutantsOptions& o) {
@@ -176,7 +176,7 @@ int run_mutants(const MutantsOptions& o) {
   const MatrixResult m = run_kill_matrix(mo, [tty](const std::string& name) {
     if (tty) std::cerr << "sbm mutants: " << name << "...\n";
   });
-  std::cout << (o.json ? matrix_json(m, o.budget_s).dump(2) + "\n" : matrix_text(m));
+  std::cout << (o.json ? json_text(matrix_json(m, o.budget_s)) : matrix_text(m));
   const bool any_survivor = std::any_of(m.mutants.begin(), m.mutants.end(), survived);
   if (m.baseline.killed() || any_survivor) return kViolation;
   const bool undecided =

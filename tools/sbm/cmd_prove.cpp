@@ -17,6 +17,7 @@
 #include "properties/prove.h"
 #include "tools/sbm/cli_common.h"
 #include "tools/sbm/commands.h"
+#include "tools/sbm/report.h"
 #include "traces/cex_write.h"
 
 namespace sbm::cli {
@@ -101,13 +102,13 @@ nlohmann::json result_json(const Timed& t) {
                       {"verdict", std::string(verdict_name(r.verdict))},
                       {"bounds", bounds},
                       {"seconds", t.seconds},
-                      {"reason", r.reason}};
-  if (r.cex) {
+                      {"reason", r.reason},
+                      {"counterexample", nullptr}};
+  if (r.cex)
     j["counterexample"] = {{"kind", counterexample_kind_name(r.cex->kind)},
                            {"summary", r.cex->summary},
-                           {"text", write_counterexample(*r.cex)}};
-    if (!t.cex_file.empty()) j["counterexample"]["file"] = t.cex_file;
-  }
+                           {"text", write_counterexample(*r.cex)},
+                           {"file", json_or_null(!t.cex_file.empty(), t.cex_file)}};
   return j;
 }
 
@@ -184,13 +185,14 @@ int run_prove(const ProveCliOptions& o) {
   if (o.json) {
     nlohmann::json results = nlohmann::json::array();
     for (const Timed& t : runs) results.push_back(result_json(t));
-    const std::string mutant =
-        po.profile.mutant == Mutant::None ? "" : std::string(mutant_info(po.profile.mutant).name);
-    std::cout << nlohmann::json{{"profile", po.profile.name},
-                                {"mutant", mutant},
-                                {"results", results}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json doc = json_envelope("prove");
+    doc["profile"] = po.profile.name;
+    doc["mutant"] = json_or_null(po.profile.mutant != Mutant::None,
+                                 po.profile.mutant == Mutant::None
+                                     ? std::string()
+                                     : std::string(mutant_info(po.profile.mutant).name));
+    doc["results"] = std::move(results);
+    std::cout << json_text(doc);
   }
   return status;
 }

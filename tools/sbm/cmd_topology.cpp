@@ -1,4 +1,5 @@
 // sbm topology check|build|show.
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -76,34 +77,62 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   std::cout << "result: " << file << ": " << verdict_text(violations, judged, "sound") << "\n";
 }
 
+// One input's entry of --json: every key present whatever became of the input, null or empty
+// where it gave nothing (an unreadable file has errors and nothing else).
+nlohmann::json file_entry(const std::string& file) {
+  const nlohmann::json none = nullptr;
+  return {{"file", file},
+          {"format", none},
+          {"era", none},
+          {"result", "error"},
+          {"verdict", none},
+          {"judged", none},
+          {"cpus", none},
+          {"domains_total", none},
+          {"ignored_lines", none},
+          {"notes", nlohmann::json::array()},
+          {"domains", nlohmann::json::array()},
+          {"violations", nlohmann::json::array()},
+          {"checks", nlohmann::json::array()},
+          {"errors", nlohmann::json::array()}};
+}
+
 nlohmann::json file_json(const std::string& file, const LoadedTopology& lt,
                          const TopoCheckReport& r, const std::vector<Violation>& violations,
                          const Judged& judged) {
   const Topology& t = lt.topology;
-  nlohmann::json j = {{"file", file},
-                      {"format", t.source.format},
-                      {"result", verdict_word(verdict_of(violations, judged), "sound")},
-                      {"verdict", verdict_text(violations, judged, "sound")},
-                      {"judged", judged_json(judged)},
-                      {"cpus", t.cpus.size()},
-                      {"domains_total", count_domains(t)},
-                      {"ignored_lines", lt.ignored_lines},
-                      {"notes", all_notes(lt, r)}};
-  if (t.era) j["era"] = t.era->str();
-  nlohmann::json domains = nlohmann::json::array();
+  nlohmann::json j = file_entry(file);
+  j["format"] = t.source.format;
+  j["era"] = json_or_null(t.era.has_value(), t.era ? t.era->str() : "");
+  j["result"] = verdict_word(verdict_of(violations, judged), "sound");
+  j["verdict"] = verdict_text(violations, judged, "sound");
+  j["judged"] = judged_json(judged);
+  j["cpus"] = t.cpus.size();
+  j["domains_total"] = count_domains(t);
+  j["ignored_lines"] = lt.ignored_lines;
+  j["notes"] = all_notes(lt, r);
   for (const DomainVerdict& d : r.domains) {
-    nlohmann::json dj = {{"cpu", d.cpu}, {"level", d.level}, {"outcome", outcome_name(d.outcome)}};
-    if (!d.name.empty()) dj["name"] = d.name;
-    if (d.line > 0) dj["line"] = d.line;
-    if (const SchedDomain* sd = domain_of(t, d.cpu, d.level); sd != nullptr && sd->span)
-      dj["span"] = sd->span->to_cpulist();
-    domains.push_back(std::move(dj));
+    const SchedDomain* sd = domain_of(t, d.cpu, d.level);
+    const bool spanned = sd != nullptr && sd->span;
+    j["domains"].push_back(
+        {{"cpu", d.cpu},
+         {"level", d.level},
+         {"outcome", outcome_name(d.outcome)},
+         {"name", json_or_null(!d.name.empty(), d.name)},
+         {"line", json_or_null(d.line > 0, d.line)},
+         {"span", json_or_null(spanned, spanned ? sd->span->to_cpulist() : "")}});
   }
-  j["domains"] = std::move(domains);
-  j["violations"] = nlohmann::json::array();
   for (const Violation& v : violations) j["violations"].push_back(violation_json(v));
-  j["checks"] = nlohmann::json::array();
   for (const CheckSummary& c : r.checks) j["checks"].push_back(check_summary_json(c));
+  return j;
+}
+
+// The entry of an input that could not be read: its errors, line 0 where the error has no line.
+nlohmann::json error_json(const std::string& file, const InputError& e) {
+  nlohmann::json j = file_entry(file);
+  j["errors"].push_back({{"line", e.line}, {"message", e.what()}});
+  for (const auto& [line, message] : e.more)
+    j["errors"].push_back({{"line", line}, {"message", message}});
   return j;
 }
 
@@ -126,36 +155,41 @@ int run_check(const CheckOptions& o) {
   std::vector<JUnitSuite> suites;
   for (const std::string& arg : o.files) {
     const std::string name = display_name(arg);
+    const auto started = std::chrono::system_clock::now();
+    // An input that cannot be read (a missing file is no SPEC either) is the error of that
+    // input; the others are still checked and both reports still written.
     try {
-      const LoadedTopology lt = load_topology(arg, era);
-      const TopoCheckReport r = check_topology(lt.topology);
-      const std::vector<Violation> violations = with_file(r.violations, name);
-      const Judged judged = judged_of(r.checks, required);
-      if (o.json)
-        files.push_back(file_json(name, lt, r, violations, judged));
-      else
-        print_text(name, lt, r, violations, judged, o.quiet);
-      suites.push_back(junit_suite(name, r.checks, violations, required));
-      status = worse(status, verdict_exit(verdict_of(violations, judged)));
+      try {
+        const LoadedTopology lt = load_topology(arg, era);
+        const TopoCheckReport r = check_topology(lt.topology);
+        const std::vector<Violation> violations = with_file(r.violations, name);
+        const Judged judged = judged_of(r.checks, required);
+        if (o.json)
+          files.push_back(file_json(name, lt, r, violations, judged));
+        else
+          print_text(name, lt, r, violations, judged, o.quiet);
+        suites.push_back(junit_suite(name, r.checks, violations, required));
+        status = worse(status, verdict_exit(verdict_of(violations, judged)));
+      } catch (const UsageError& e) {
+        throw InputError(name, 0, e.what());
+      }
     } catch (const InputError& e) {
       report_error(e);
-      nlohmann::json errors = nlohmann::json::array({{{"line", e.line}, {"message", e.what()}}});
-      for (const auto& [line, message] : e.more)
-        errors.push_back({{"line", line}, {"message", message}});
-      files.push_back({{"file", name}, {"result", "error"}, {"errors", errors}});
-      suites.push_back(
-          JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}});
+      files.push_back(error_json(name, e));
+      suites.push_back(junit_error_suite(name, error_text(e)));
       status = kBadInput;
     }
+    junit_timed(suites.back(), started);
   }
   if (o.json) {
     const char* result = status == kConforms    ? "sound"
                          : status == kViolation ? "violated"
                          : status == kUnknown   ? "not checkable"
                                                 : "error";
-    std::cout << nlohmann::json{{"command", "topology check"}, {"result", result}, {"files", files}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json doc = json_envelope("topology check");
+    doc["result"] = result;
+    doc["files"] = std::move(files);
+    std::cout << json_text(doc);
   }
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm topology check", suites));
   return status;

@@ -3,6 +3,7 @@
 // replay into the balancing model's event checks (traces/trace_replay.h).
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -187,13 +188,15 @@ void print_auto_text(const std::string& name, const TraceCheck& check,
   std::cout << "\n";
 }
 
-nlohmann::json run_json(const std::string& name, const TraceCheckResult& run,
-                        const LaneVerdict& verdict) {
+// One lane of --json (spec/output.md): the profile it checked against (null: the trace's own
+// header, or none) and everything it found.
+nlohmann::json lane_json(const std::string& profile, const TraceCheckResult& run,
+                         const LaneVerdict& verdict) {
   const MainlineCheckSummary& s = run.summary;
   nlohmann::json violations = nlohmann::json::array();
   for (const Violation& v : run.violations) {
     nlohmann::json vj = violation_json(v);
-    if (!run.context.empty()) vj["context"] = run.context;
+    vj["context"] = run.context;
     violations.push_back(std::move(vj));
   }
   nlohmann::json checks = nlohmann::json::array();
@@ -215,8 +218,7 @@ nlohmann::json run_json(const std::string& name, const TraceCheckResult& run,
               {"not_checkable", r.not_checkable},
               {"notes", r.notes}};
   }
-  return {{"command", "trace check"},
-          {"file", name},
+  return {{"profile", json_or_null(!profile.empty(), profile)},
           {"result", verdict_word(verdict.verdict, "conforms")},
           {"verdict", verdict.text},
           {"judged", judged_json(verdict.judged)},
@@ -314,6 +316,36 @@ void require_events(const std::string& name, const MainlineCheckSummary& s) {
   throw InputError(name, 0, "no trace event read (" + what + ")");
 }
 
+// The document of --json, one shape with or without --profile auto: a lane per profile checked.
+nlohmann::json check_json(const std::string& name, const std::string& profile,
+                          const TraceCheck& check, const RequiredChecks& required,
+                          const std::string& result) {
+  nlohmann::json doc = json_envelope("trace check");
+  doc["file"] = name;
+  doc["profile"] = json_or_null(!profile.empty(), profile);
+  doc["result"] = result;
+  doc["conforms_to"] = nlohmann::json::array();
+  doc["profiles"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < check.lanes(); ++i) {
+    const LaneVerdict verdict = lane_verdict(check.result(i), required);
+    if (verdict.verdict == Verdict::Good && !check.profile(i).empty())
+      doc["conforms_to"].push_back(check.profile(i));
+    doc["profiles"].push_back(lane_json(check.profile(i), check.result(i), verdict));
+  }
+  return doc;
+}
+
+// Reads the trace into every lane; an input that cannot be read, or holds no event, is bad input.
+void read_trace(const TraceCheckOptions& o, const std::string& name, TraceCheck& check) {
+  if (o.file == "-")
+    check_stream(std::cin, name, check);
+  else
+    check_file(o.file, name, check);
+  // What could not be read is the same in every lane: the one that read furthest says it.
+  print_read_problems(name, check.furthest());
+  require_events(name, check.furthest().summary);
+}
+
 int run_trace_check(const TraceCheckOptions& o) {
   const std::string name = display_name(o.file);
   const bool automatic = o.profile == "auto";
@@ -321,50 +353,53 @@ int run_trace_check(const TraceCheckOptions& o) {
   for (const std::string& p : automatic ? profile_names() : std::vector<std::string>{o.profile})
     lanes.push_back(make_lane(o, p));
   const RequiredChecks required(o.require, trace_check_ids());
+  const auto started = std::chrono::system_clock::now();
   TraceCheck check(lanes, !o.keep_going, name);
-  if (o.file == "-")
-    check_stream(std::cin, name, check);
-  else
-    check_file(o.file, name, check);
-  // What could not be read is the same in every lane: the one that read furthest says it.
+  try {
+    read_trace(o, name, check);
+  } catch (const InputError& e) {
+    // The JUnit report asked for is written all the same: the input is its error.
+    if (!o.junit.empty()) {
+      std::vector<JUnitSuite> suites{junit_error_suite(name, error_text(e))};
+      junit_timed(suites.back(), started);
+      write_output(o.junit, junit_xml("sbm trace check", suites));
+    }
+    throw;
+  }
   const TraceCheckResult& read = check.furthest();
-  print_read_problems(name, read);
-  require_events(name, read.summary);
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable =
       read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
   if (!o.junit.empty()) {
     std::vector<JUnitSuite> suites;
-    for (std::size_t i = 0; i < check.lanes(); ++i)
+    for (std::size_t i = 0; i < check.lanes(); ++i) {
       suites.push_back(junit_suite(automatic ? name + " [" + check.profile(i) + "]" : name,
                                    check.result(i).checks(), check.result(i).violations, required));
+      if (unreadable)
+        suites.back().cases.push_back(
+            JUnitCase{"read",
+                      {},
+                      {},
+                      std::to_string(read.replay.malformed) +
+                          " malformed sbm events, none readable: nothing replayed"});
+      junit_timed(suites.back(), started);
+    }
     write_output(o.junit, junit_xml("sbm trace check", suites));
   }
   if (automatic) {
     const std::vector<std::string> ok = conforming_profiles(check, required);
-    if (o.json) {
-      nlohmann::json profiles = nlohmann::json::array();
-      for (std::size_t i = 0; i < check.lanes(); ++i) {
-        nlohmann::json j = run_json(name, check.result(i), lane_verdict(check.result(i), required));
-        j["profile"] = check.profile(i);
-        profiles.push_back(std::move(j));
-      }
-      const nlohmann::json doc = {{"command", "trace check"},
-                                  {"file", name},
-                                  {"profile", "auto"},
-                                  {"conforms_to", ok},
-                                  {"result", ok.empty() ? "violated" : "conforms"},
-                                  {"profiles", profiles}};
-      std::cout << doc.dump(2) << "\n";
-    } else {
+    if (o.json)
+      std::cout << json_text(
+          check_json(name, o.profile, check, required, ok.empty() ? "violated" : "conforms"));
+    else
       print_auto_text(name, check, required, o.quiet);
-    }
     return unreadable ? kBadInput : ok.empty() ? kViolation : kConforms;
   }
   const TraceCheckResult& run = check.result();
   const LaneVerdict verdict = lane_verdict(run, required);
   if (o.json)
-    std::cout << run_json(name, run, verdict).dump(2) << "\n";
+    std::cout << json_text(
+        check_json(name, o.profile, check, required, verdict_word(verdict.verdict, "conforms")));
   else
     print_text(name, run, verdict, o.quiet);
   return unreadable ? kBadInput : verdict_exit(verdict.verdict);

@@ -40,6 +40,10 @@ case $group in
     check replay-good trace-check 0 -- trace check --json "$corpus/replay/bi1-newidle-doubling-conforms-v4.19.trace"
     printf '# tracer: nop\n  bash-12 [000] d..2. 100.000000: sched_waking: comm=foo pid=13 prio=120 target_cpu=001\n' >"$work/waking.trace"
     check not-checkable trace-check 3 -- trace check --json "$work/waking.trace"
+    # A file name that is not UTF-8 is printed as U+FFFD, the document still valid JSON.
+    latin1=$work/$(printf 'caf\351').trace
+    cp "$corpus/mainline/mig5-two-cpus.trace" "$latin1"
+    check not-utf8-name trace-check 1 -- trace check --json "$latin1"
     ;;
   topology-check)
     check sound topology-check 0 -- topology check --json "$data/topologies/023-x86-tigerlake-nuc11-smt-ok.txt"

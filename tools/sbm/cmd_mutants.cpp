@@ -196,7 +196,7 @@ void add_mutants_command(CLI::App& app, int& status) {
       "property tests (simulator + every check), replay of the mutated simulator's traces,\n"
       "the golden trace corpus with the mutant as oracle, Z3 queries. Exit 1 when a mutant\n"
       "survives or the unmutated model fails a check, 3 when the budget ran out first.");
-  c->add_flag("--json", o->json, "Machine-readable output");
+  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
   c->add_option("--mutant", o->mutants,
                 "Only this mutant (repeatable); default all: " + std::string(mutant_names()));
   c->add_option("--budget", o->budget_s, "Wall-clock seconds for the whole run (default 540)")

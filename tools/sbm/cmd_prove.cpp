@@ -224,7 +224,7 @@ void add_prove_command(CLI::App& app, int& status) {
   c->add_option("--mutant", o->mutant, "Query a buggy variant of the model (model/mutants.h)");
   c->add_option("--cex", o->cex,
                 "Write a counterexample to FILE (FILE.QUERY when several queries run)");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text");
+  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
   c->callback([o, &status] { status = run_prove(*o); });
 }
 

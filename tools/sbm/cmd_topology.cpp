@@ -272,9 +272,10 @@ void add_topology_commands(CLI::App& app, int& status) {
   c->add_option("files", check->files,
                 "Dump files, or - for standard input; a SPEC checks a built topology")
       ->required();
-  c->add_flag("--json", check->json, "Print one JSON document instead of text");
-  c->add_option("--junit", check->junit,
-                "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_flag("--json", check->json, "Print one JSON document instead of text (spec/output.md)");
+  c->add_option(
+      "--junit", check->junit,
+      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
   c->add_flag("-q,--quiet", check->quiet,
               "Print violations and the summary only, not every domain");
   c->add_option("--era", check->era,

@@ -482,9 +482,10 @@ void add_trace_check_command(CLI::App* trace, int& status) {
       ->check(CLI::PositiveNumber);
   c->add_flag("--keep-going", o->keep_going,
               "Check the whole trace instead of stopping at the first violation");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text");
-  c->add_option("--junit", o->junit,
-                "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
+  c->add_option(
+      "--junit", o->junit,
+      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
   c->add_flag("-q,--quiet", o->quiet, "Print violations and the summary only");
   c->add_option(
        "--require", o->require,

@@ -1,6 +1,6 @@
 # `cmake --install build --prefix P` (README.md, "Install and use as a library"): the sbm command
-# with its man page and bash completion, the spec as docs, the trace corpus `sbm mutants` reads,
-# and the libraries as a CMake package: find_package(sbm) gives sbm::model, sbm::properties and
+# with its man page and bash completion, the spec as docs (with the JSON Schemas of spec/schemas/),
+# the trace corpus `sbm mutants` reads, and the libraries as a CMake package: find_package(sbm) gives sbm::model, sbm::properties and
 # sbm::traces. sbm_prove (Z3) is the CLI's and is not exported.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -36,7 +36,8 @@ install(FILES ${PROJECT_BINARY_DIR}/sbmConfig.cmake ${PROJECT_BINARY_DIR}/sbmCon
 install(FILES ${PROJECT_BINARY_DIR}/sbm.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/tools/sbm.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME sbm)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/spec/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/spec FILES_MATCHING PATTERN "*.md")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/spec/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/spec FILES_MATCHING PATTERN "*.md"
+        PATTERN "*.schema.json")
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/traces/corpus/ DESTINATION ${CMAKE_INSTALL_DATADIR}/sbm/corpus)
 

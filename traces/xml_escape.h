@@ -5,7 +5,8 @@
 
 namespace sbm {
 
-// & < > " as entities; everything else as it is.
+// & < > " as entities, tab and line ends as character references, and what XML 1.0 cannot
+// carry at all (other control characters, bytes that are not UTF-8) as \xNN.
 std::string xml_escape(const std::string& s);
 
 }  // namespace sbm

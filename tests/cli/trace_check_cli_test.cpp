@@ -174,9 +174,9 @@ TEST(CliTraceCheck, VerdictSaysWhatItRestsOn) {
   const nlohmann::json j =
       nlohmann::json::parse(sbm("trace check --json --require NB-4 " + file).out);
   EXPECT_EQ(j["result"], "required not judged");
-  EXPECT_EQ(j["judged"]["judged"], 1);
-  EXPECT_EQ(j["judged"]["total"], 7);
-  EXPECT_EQ(j["judged"]["required_not_judged"], nlohmann::json::array({"NB-4"}));
+  EXPECT_EQ(j["profiles"][0]["judged"]["judged"], 1);
+  EXPECT_EQ(j["profiles"][0]["judged"]["total"], 7);
+  EXPECT_EQ(j["profiles"][0]["judged"]["required_not_judged"], nlohmann::json::array({"NB-4"}));
   const std::string xml = (temp_dir() / "require.xml").string();
   EXPECT_EQ(sbm("trace check -q --require NB-4 --junit " + xml + " " + file).status, 1);
   const std::string report = slurp(xml);
@@ -212,18 +212,19 @@ TEST(CliTraceCheck, JsonParsesAndCarriesTheVerdict) {
   EXPECT_EQ(ok.status, 0);
   const nlohmann::json j = nlohmann::json::parse(ok.out);
   EXPECT_EQ(j["result"], "conforms");
-  EXPECT_EQ(j["events_by_name"]["sched_switch"], 28);
-  EXPECT_EQ(j["unknown_events"]["bprint"], 2);
-  ASSERT_EQ(j["checks"].size(), 7u) << "MIG-5..WC-2, NB-4, NOHZ-4, MIG-7";
-  EXPECT_EQ(j["checks"][4]["id"], "NB-4");
-  EXPECT_EQ(j["checks"][4]["outcome"], "not checkable") << "a trace-cmd report with no tick events";
+  EXPECT_EQ(j["profiles"][0]["events_by_name"]["sched_switch"], 28);
+  EXPECT_EQ(j["profiles"][0]["unknown_events"]["bprint"], 2);
+  ASSERT_EQ(j["profiles"][0]["checks"].size(), 7u) << "MIG-5..WC-2, NB-4, NOHZ-4, MIG-7";
+  EXPECT_EQ(j["profiles"][0]["checks"][4]["id"], "NB-4");
+  EXPECT_EQ(j["profiles"][0]["checks"][4]["outcome"], "not checkable")
+      << "a trace-cmd report with no tick events";
   const SbmRun bad = sbm("trace check --json --keep-going " + corpus("mig5-two-cpus.trace"));
   EXPECT_EQ(bad.status, 1);
   const nlohmann::json b = nlohmann::json::parse(bad.out);
   EXPECT_EQ(b["result"], "violated");
-  ASSERT_EQ(b["violations"].size(), 1u);
-  EXPECT_EQ(b["violations"][0]["id"], "MIG-5");
-  EXPECT_EQ(b["violations"][0]["line"], 7);
+  ASSERT_EQ(b["profiles"][0]["violations"].size(), 1u);
+  EXPECT_EQ(b["profiles"][0]["violations"][0]["id"], "MIG-5");
+  EXPECT_EQ(b["profiles"][0]["violations"][0]["line"], 7);
 }
 
 TEST(CliTraceCheck, JunitWritesOneCasePerInvariant) {
@@ -246,11 +247,12 @@ TEST(CliTraceCheck, GeneratedTraceReplaysAndAFaultIsFoundAtItsLine) {
   EXPECT_EQ(ok.status, 0) << ok.out << ok.err;
   const nlohmann::json j = nlohmann::json::parse(ok.out);
   EXPECT_EQ(j["result"], "conforms");
-  EXPECT_EQ(j["replay"]["malformed"], 0);
-  EXPECT_GT(j["replay"]["windows"], 100);
-  ASSERT_EQ(j["checks"].size(), 21u) << "MIG-5..WC-2, NB-4, NOHZ-4, MIG-7 and the 14 replay checks";
-  EXPECT_EQ(j["checks"][7]["id"], "NB-1");
-  EXPECT_EQ(j["checks"][7]["outcome"], "holds");
+  EXPECT_EQ(j["profiles"][0]["replay"]["malformed"], 0);
+  EXPECT_GT(j["profiles"][0]["replay"]["windows"], 100);
+  ASSERT_EQ(j["profiles"][0]["checks"].size(), 21u)
+      << "MIG-5..WC-2, NB-4, NOHZ-4, MIG-7 and the 14 replay checks";
+  EXPECT_EQ(j["profiles"][0]["checks"][7]["id"], "NB-1");
+  EXPECT_EQ(j["profiles"][0]["checks"][7]["outcome"], "holds");
 
   std::istringstream in(slurp(good));
   std::string text, line;

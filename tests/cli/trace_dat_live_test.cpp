@@ -273,12 +273,12 @@ TEST_F(TraceDatLive, CheckSummaryIsTheTextTraces) {
   const nlohmann::json a = nlohmann::json::parse(t.out), b = nlohmann::json::parse(d.out);
   for (const char* key :
        {"events", "events_by_name", "gaps", "unparsed", "checks", "cadence", "result"})
-    EXPECT_EQ(a[key], b[key]) << key;
+    EXPECT_EQ(a["profiles"][0][key], b["profiles"][0][key]) << key;
   // Standard input: the trace.dat is known by its magic, not its name.
   const testing::SbmRun s = sbm("trace check -" + opts, "cat " + dat_->string() + " | ");
   EXPECT_EQ(s.status, d.status) << s.err;
   const nlohmann::json c = nlohmann::json::parse(s.out);
-  EXPECT_EQ(c["checks"], b["checks"]);
+  EXPECT_EQ(c["profiles"][0]["checks"], b["profiles"][0]["checks"]);
   EXPECT_EQ(c["file"], "<stdin>");
 }
 
@@ -320,7 +320,7 @@ TEST(TraceDatLiveLost, OverwrittenPagesAreGaps) {
   for (const Rec& r : recs) lost += r.kind == TraceRecordKind::LostEvents;
   EXPECT_GT(lost, 0u);
   const testing::SbmRun r = sbm("trace check " + dat.string() + " --keep-going --json");
-  EXPECT_EQ(nlohmann::json::parse(r.out)["gaps"], lost);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["profiles"][0]["gaps"], lost);
 }
 
 // Not a trace.dat, by content: the magic and then nothing readable, on a file and on standard

@@ -137,14 +137,18 @@ LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion
   return LoadedTopology{build_sched_domains(spec, build_era, 0), {}, 0};
 }
 
-int report_error(const InputError& e) {
-  auto print = [&](int line, const std::string& message) {
-    std::cerr << e.file;
-    if (line > 0) std::cerr << ":" << line;
-    std::cerr << ": error: " << message << "\n";
+std::string error_text(const InputError& e) {
+  std::string text;
+  const auto add = [&](int line, const std::string& message) {
+    text += e.file + (line > 0 ? ":" + std::to_string(line) : "") + ": error: " + message + "\n";
   };
-  print(e.line, e.what());
-  for (const auto& [line, message] : e.more) print(line, message);
+  add(e.line, e.what());
+  for (const auto& [line, message] : e.more) add(line, message);
+  return text;
+}
+
+int report_error(const InputError& e) {
+  std::cerr << error_text(e);
   return kBadInput;
 }
 

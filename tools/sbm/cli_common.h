@@ -74,6 +74,8 @@ struct LoadedTopology {
 // load_topology("host", era).
 LoadedTopology load_topology(const std::string& arg, std::optional<KernelVersion> era);
 
+// "file:line: error: message", one line for each error of the input (line 0: no ":line").
+std::string error_text(const InputError& e);
 // Prints the error the way every command does and returns the exit status for it.
 int report_error(const InputError& e);
 int report_error(const UsageError& e);

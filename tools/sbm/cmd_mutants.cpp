@@ -18,6 +18,7 @@
 #include "tools/sbm/commands.h"
 #include "tools/sbm/mutant_matrix.h"
 #include "tools/sbm/progress.h"
+#include "tools/sbm/report.h"
 
 namespace sbm::cli {
 
@@ -56,21 +57,18 @@ std::string seconds_text(double s) {
 }
 
 nlohmann::json column_json(const ColumnResult& c) {
-  nlohmann::json j = {{"killed", c.killed},
-                      {"cases", c.cases},
-                      {"total_cases", c.total_cases},
-                      {"seconds", c.seconds},
-                      {"budget_cut", c.budget_cut}};
-  if (c.killed) {
-    j["id"] = c.id;
-    j["where"] = c.where;
-    j["events"] = c.events;
-    j["observed"] = c.observed;
-    j["reproduce"] = c.reproduce;
-  }
-  if (!c.note.empty()) j["note"] = c.note;
-  if (c.skipped) j["skipped"] = true;
-  return j;
+  return {{"killed", c.killed},
+          {"cases", c.cases},
+          {"total_cases", c.total_cases},
+          {"seconds", c.seconds},
+          {"budget_cut", c.budget_cut},
+          {"skipped", c.skipped},
+          {"id", json_or_null(c.killed, c.id)},
+          {"where", json_or_null(c.killed, c.where)},
+          {"events", json_or_null(c.killed, c.events)},
+          {"observed", json_or_null(c.killed, c.observed)},
+          {"reproduce", json_or_null(c.killed, c.reproduce)},
+          {"note", json_or_null(!c.note.empty(), c.note)}};
 }
 
 nlohmann::json columns_json(const MutantResult& r) {
@@ -98,15 +96,17 @@ nlohmann::json matrix_json(const MatrixResult& m, double budget_s) {
                        {"seconds", r.seconds}});
     if (survived(r)) survivors.push_back(r.mutant->name);
   }
-  return {{"mutants", mutants},
-          {"baseline",
-           {{"passed", !m.baseline.killed() && !m.baseline.budget_cut()},
-            {"columns", columns_json(m.baseline)},
-            {"seconds", m.baseline.seconds}}},
-          {"survivors", survivors},
-          {"budget_s", budget_s},
-          {"budget_cut", m.budget_cut},
-          {"seconds", m.seconds}};
+  nlohmann::json doc = json_envelope("mutants");
+  doc.update({{"mutants", mutants},
+              {"baseline",
+               {{"passed", !m.baseline.killed() && !m.baseline.budget_cut()},
+                {"columns", columns_json(m.baseline)},
+                {"seconds", m.baseline.seconds}}},
+              {"survivors", survivors},
+              {"budget_s", budget_s},
+              {"budget_cut", m.budget_cut},
+              {"seconds", m.seconds}});
+  return doc;
 }
 
 int run_mutants(const MutantsOptions& o) {
@@ -135,7 +135,7 @@ int run_mutants(const MutantsOptions& o) {
   const MatrixResult m =
       run_kill_matrix(mo, [&progress](size_t done, size_t) { progress.tick(done); });
   progress.finish();
-  std::cout << (o.json ? matrix_json(m, o.budget_s).dump(2) + "\n" : matrix_text(m));
+  std::cout << (o.json ? json_text(matrix_json(m, o.budget_s)) : matrix_text(m));
   if (!o.quiet)
     std::cerr << "sbm mutants: " << seconds_text(m.seconds) << " s with " << o.jobs << " job"
               << (o.jobs == 1 ? "" : "s") << "\n";
@@ -160,7 +160,7 @@ void add_mutants_command(CLI::App& app, int& status) {
       "command that reruns that mutant with that one column. Exit 1 when a mutant survives or\n"
       "the unmutated model fails a check, 3 when the budget ran out first. Progress goes to\n"
       "stderr (a live line on a terminal, else a line every 10 s); stdout is the same for any -j.");
-  c->add_flag("--json", o->json, "Machine-readable output");
+  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
   c->add_option("--mutant", o->mutants,
                 "Only this mutant (repeatable); none: the unmutated model alone; default all: " +
                     std::string(mutant_names()));

@@ -106,13 +106,13 @@ nlohmann::json result_json(const Timed& t) {
                       {"verdict", std::string(verdict_name(r.verdict))},
                       {"bounds", bounds},
                       {"seconds", t.seconds},
-                      {"reason", r.reason}};
-  if (r.cex) {
+                      {"reason", r.reason},
+                      {"counterexample", nullptr}};
+  if (r.cex)
     j["counterexample"] = {{"kind", counterexample_kind_name(r.cex->kind)},
                            {"summary", r.cex->summary},
-                           {"text", write_counterexample(*r.cex)}};
-    if (!t.cex_file.empty()) j["counterexample"]["file"] = t.cex_file;
-  }
+                           {"text", write_counterexample(*r.cex)},
+                           {"file", json_or_null(!t.cex_file.empty(), t.cex_file)}};
   return j;
 }
 
@@ -202,13 +202,14 @@ int run_prove(const ProveCliOptions& o) {
   if (o.json) {
     nlohmann::json results = nlohmann::json::array();
     for (const Timed& t : runs) results.push_back(result_json(t));
-    const std::string mutant =
-        po.profile.mutant == Mutant::None ? "" : std::string(mutant_info(po.profile.mutant).name);
-    std::cout << nlohmann::json{{"profile", po.profile.name},
-                                {"mutant", mutant},
-                                {"results", results}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json doc = json_envelope("prove");
+    doc["profile"] = po.profile.name;
+    doc["mutant"] = json_or_null(po.profile.mutant != Mutant::None,
+                                 po.profile.mutant == Mutant::None
+                                     ? std::string()
+                                     : std::string(mutant_info(po.profile.mutant).name));
+    doc["results"] = std::move(results);
+    std::cout << json_text(doc);
   }
   return status;
 }
@@ -242,7 +243,7 @@ void add_prove_command(CLI::App& app, int& status) {
                 "Write a counterexample to FILE (FILE.QUERY when several queries run): FILE.html "
                 "draws a trace counterexample as a page, FILE.json as Chrome Trace Event JSON "
                 "(spec/views.md); any other name gets the trace or dump text");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text");
+  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
   c->add_flag("-q,--quiet", o->quiet,
               "No progress on stderr (otherwise queries done, elapsed and left: a live line on a "
               "terminal, else a line every 10 s)");

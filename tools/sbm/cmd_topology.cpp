@@ -1,4 +1,5 @@
 // sbm topology check|build|show.
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -79,33 +80,52 @@ void print_text(const std::string& file, const LoadedTopology& lt, const TopoChe
   std::cout << "result: " << file << ": " << verdict_text(violations, judged, "sound") << "\n";
 }
 
+// One input's entry of --json: every key present whatever became of the input, null or empty
+// where it gave nothing (an unreadable file has errors and nothing else).
+nlohmann::json file_entry(const std::string& file) {
+  const nlohmann::json none = nullptr;
+  return {{"file", file},
+          {"format", none},
+          {"era", none},
+          {"result", "error"},
+          {"verdict", none},
+          {"judged", none},
+          {"cpus", none},
+          {"domains_total", none},
+          {"ignored_lines", none},
+          {"notes", nlohmann::json::array()},
+          {"domains", nlohmann::json::array()},
+          {"violations", nlohmann::json::array()},
+          {"checks", nlohmann::json::array()},
+          {"errors", nlohmann::json::array()}};
+}
+
 nlohmann::json file_json(const std::string& file, const LoadedTopology& lt,
                          const TopoCheckReport& r, const std::vector<Violation>& violations,
                          const Judged& judged) {
   const Topology& t = lt.topology;
-  nlohmann::json j = {{"file", file},
-                      {"format", t.source.format},
-                      {"result", verdict_word(verdict_of(violations, judged), "sound")},
-                      {"verdict", verdict_text(violations, judged, "sound")},
-                      {"judged", judged_json(judged)},
-                      {"cpus", t.cpus.size()},
-                      {"domains_total", count_domains(t)},
-                      {"ignored_lines", lt.ignored_lines},
-                      {"notes", all_notes(lt, r)}};
-  if (t.era) j["era"] = t.era->str();
-  nlohmann::json domains = nlohmann::json::array();
+  nlohmann::json j = file_entry(file);
+  j["format"] = t.source.format;
+  j["era"] = json_or_null(t.era.has_value(), t.era ? t.era->str() : "");
+  j["result"] = verdict_word(verdict_of(violations, judged), "sound");
+  j["verdict"] = verdict_text(violations, judged, "sound");
+  j["judged"] = judged_json(judged);
+  j["cpus"] = t.cpus.size();
+  j["domains_total"] = count_domains(t);
+  j["ignored_lines"] = lt.ignored_lines;
+  j["notes"] = all_notes(lt, r);
   for (const DomainVerdict& d : r.domains) {
-    nlohmann::json dj = {{"cpu", d.cpu}, {"level", d.level}, {"outcome", outcome_name(d.outcome)}};
-    if (!d.name.empty()) dj["name"] = d.name;
-    if (d.line > 0) dj["line"] = d.line;
-    if (const SchedDomain* sd = domain_of(t, d.cpu, d.level); sd != nullptr && sd->span)
-      dj["span"] = sd->span->to_cpulist();
-    domains.push_back(std::move(dj));
+    const SchedDomain* sd = domain_of(t, d.cpu, d.level);
+    const bool spanned = sd != nullptr && sd->span;
+    j["domains"].push_back(
+        {{"cpu", d.cpu},
+         {"level", d.level},
+         {"outcome", outcome_name(d.outcome)},
+         {"name", json_or_null(!d.name.empty(), d.name)},
+         {"line", json_or_null(d.line > 0, d.line)},
+         {"span", json_or_null(spanned, spanned ? sd->span->to_cpulist() : "")}});
   }
-  j["domains"] = std::move(domains);
-  j["violations"] = nlohmann::json::array();
   for (const Violation& v : violations) j["violations"].push_back(violation_json(v));
-  j["checks"] = nlohmann::json::array();
   for (const CheckSummary& c : r.checks) j["checks"].push_back(check_summary_json(c));
   return j;
 }
@@ -117,6 +137,15 @@ std::string picture_caption(const std::string& arg) {
     return "host:" + std::filesystem::path(arg.substr(5)).filename().string();
   if (names_a_dump(arg)) return std::filesystem::path(arg).filename().string();
   return arg;
+}
+
+// The entry of an input that could not be read: its errors, line 0 where the error has no line.
+nlohmann::json error_json(const std::string& file, const InputError& e) {
+  nlohmann::json j = file_entry(file);
+  j["errors"].push_back({{"line", e.line}, {"message", e.what()}});
+  for (const auto& [line, message] : e.more)
+    j["errors"].push_back({{"line", line}, {"message", message}});
+  return j;
 }
 
 struct CheckOptions {
@@ -140,33 +169,40 @@ int run_check(const CheckOptions& o) {
   std::vector<TopologyHtmlSection> pages;
   for (const std::string& arg : o.files) {
     const std::string name = display_name(arg);
+    const auto started = std::chrono::system_clock::now();
+    // An input that cannot be read (a missing file is no SPEC either) is the error of that
+    // input; the others are still checked and both reports still written.
     try {
-      const LoadedTopology lt = load_topology(arg, era);
-      const TopoCheckReport r = check_topology(lt.topology);
-      const std::vector<Violation> violations = with_file(r.violations, name);
-      const Judged judged = judged_of(r.checks, required);
-      if (o.json)
-        files.push_back(file_json(name, lt, r, violations, judged));
-      else
-        print_text(name, lt, r, violations, judged, o.quiet);
-      suites.push_back(junit_suite(name, r.checks, violations, required));
-      const int verdict = verdict_exit(verdict_of(violations, judged));
-      if (!o.html.empty()) {
-        TopologyHtmlSection page{name,
-                                 verdict_text(violations, judged, "sound"),
-                                 verdict == kViolation,
-                                 "",
-                                 {},
-                                 checks_summary_text(r.checks)};
-        page.svg = dot_to_svg(topology_picture_dot(lt.topology, r, {picture_caption(arg), false}));
-        for (const Violation& v : violations) page.findings.push_back(format_violation(v));
-        pages.push_back(std::move(page));
+      try {
+        const LoadedTopology lt = load_topology(arg, era);
+        const TopoCheckReport r = check_topology(lt.topology);
+        const std::vector<Violation> violations = with_file(r.violations, name);
+        const Judged judged = judged_of(r.checks, required);
+        if (o.json)
+          files.push_back(file_json(name, lt, r, violations, judged));
+        else
+          print_text(name, lt, r, violations, judged, o.quiet);
+        suites.push_back(junit_suite(name, r.checks, violations, required));
+        const int verdict = verdict_exit(verdict_of(violations, judged));
+        if (!o.html.empty()) {
+          TopologyHtmlSection page{name,
+                                   verdict_text(violations, judged, "sound"),
+                                   verdict == kViolation,
+                                   "",
+                                   {},
+                                   checks_summary_text(r.checks)};
+          page.svg = dot_to_svg(topology_picture_dot(lt.topology, r, {picture_caption(arg), false}));
+          for (const Violation& v : violations) page.findings.push_back(format_violation(v));
+          pages.push_back(std::move(page));
+        }
+        status = worse(status, verdict);
+      } catch (const UsageError& e) {
+        throw InputError(name, 0, e.what());
       }
-      status = worse(status, verdict);
     } catch (const InputError& e) {
       report_error(e);
-      files.push_back(input_error_json(name, e));
-      suites.push_back(input_error_suite(name, e));
+      files.push_back(error_json(name, e));
+      suites.push_back(junit_error_suite(name, error_text(e)));
       TopologyHtmlSection page{name, "error", false, "", {}, ""};
       page.findings.push_back(name + ":" + std::to_string(e.line) + ": error: " + e.what());
       for (const auto& [line, message] : e.more)
@@ -174,13 +210,14 @@ int run_check(const CheckOptions& o) {
       pages.push_back(std::move(page));
       status = kBadInput;
     }
+    junit_timed(suites.back(), started);
   }
-  if (o.json)
-    std::cout << nlohmann::json{{"command", "topology check"},
-                                {"result", status_word(status, "sound")},
-                                {"files", files}}
-                     .dump(2)
-              << "\n";
+  if (o.json) {
+    nlohmann::json doc = json_envelope("topology check");
+    doc["result"] = status_word(status, "sound");
+    doc["files"] = std::move(files);
+    std::cout << json_text(doc);
+  }
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm topology check", suites));
   if (!o.html.empty()) write_output(o.html, topology_check_html(pages));
   return status;
@@ -276,9 +313,10 @@ void add_topology_commands(CLI::App& app, int& status) {
   c->add_option("files", check->files,
                 "Dump files, or - for standard input; a SPEC checks a built topology")
       ->required();
-  c->add_flag("--json", check->json, "Print one JSON document instead of text");
-  c->add_option("--junit", check->junit,
-                "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_flag("--json", check->json, "Print one JSON document instead of text (spec/output.md)");
+  c->add_option(
+      "--junit", check->junit,
+      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
   c->add_option("--html", check->html,
                 "Also write a self-contained HTML report to FILE: each input's picture (graphviz) "
                 "next to its findings");

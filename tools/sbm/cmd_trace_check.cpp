@@ -3,6 +3,7 @@
 // replay into the balancing model's event checks (traces/trace_replay.h).
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -190,13 +191,15 @@ void print_auto_text(const std::string& name, const TraceCheck& check,
   std::cout << "\n";
 }
 
-nlohmann::json run_json(const std::string& name, const TraceCheckResult& run,
-                        const LaneVerdict& verdict) {
+// One lane of --json (spec/output.md): the profile it checked against (null: the trace's own
+// header, or none) and everything it found.
+nlohmann::json lane_json(const std::string& profile, const TraceCheckResult& run,
+                         const LaneVerdict& verdict) {
   const MainlineCheckSummary& s = run.summary;
   nlohmann::json violations = nlohmann::json::array();
   for (const Violation& v : run.violations) {
     nlohmann::json vj = violation_json(v);
-    if (!run.context.empty()) vj["context"] = run.context;
+    vj["context"] = run.context;
     violations.push_back(std::move(vj));
   }
   nlohmann::json checks = nlohmann::json::array();
@@ -218,8 +221,7 @@ nlohmann::json run_json(const std::string& name, const TraceCheckResult& run,
               {"not_checkable", r.not_checkable},
               {"notes", r.notes}};
   }
-  return {{"command", "trace check"},
-          {"file", name},
+  return {{"profile", json_or_null(!profile.empty(), profile)},
           {"result", verdict_word(verdict.verdict, "conforms")},
           {"verdict", verdict.text},
           {"judged", judged_json(verdict.judged)},
@@ -268,6 +270,25 @@ void require_events(const std::string& name, const MainlineCheckSummary& s) {
   throw InputError(name, 0, "no trace event read (" + what + ")");
 }
 
+// The document of --json, one shape with or without --profile auto: a lane per profile checked.
+nlohmann::json check_json(const std::string& name, const std::string& profile,
+                          const TraceCheck& check, const RequiredChecks& required,
+                          const std::string& result) {
+  nlohmann::json doc = json_envelope("trace check");
+  doc["file"] = name;
+  doc["profile"] = json_or_null(!profile.empty(), profile);
+  doc["result"] = result;
+  doc["conforms_to"] = nlohmann::json::array();
+  doc["profiles"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < check.lanes(); ++i) {
+    const LaneVerdict verdict = lane_verdict(check.result(i), required);
+    if (verdict.verdict == Verdict::Good && !check.profile(i).empty())
+      doc["conforms_to"].push_back(check.profile(i));
+    doc["profiles"].push_back(lane_json(check.profile(i), check.result(i), verdict));
+  }
+  return doc;
+}
+
 // --html: a window of the trace around each finding (spec/views.md), or its start when none.
 void write_findings_page(const std::string& html, const std::string& name, const std::string& file,
                          const TraceCheckResult& run, const std::string& verdict) {
@@ -288,54 +309,53 @@ int check_one(const std::string& file, const TraceCheckOptions& o,
               std::vector<JUnitSuite>& suites, nlohmann::json& json) {
   const std::string name = display_name(file);
   const bool automatic = o.profile == "auto";
+  const auto started = std::chrono::system_clock::now();
   TraceCheck check(lanes, !o.keep_going, name);
   read_trace_file(
       file, name, [&check](const TraceRecord& r) { return check.feed(r); }, o.quiet);
   check.finish();
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
-  print_read_problems(name, read);
-  require_events(name, read.summary);
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable =
       read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
   if (!o.junit.empty())
-    for (std::size_t i = 0; i < check.lanes(); ++i)
+    for (std::size_t i = 0; i < check.lanes(); ++i) {
       suites.push_back(junit_suite(automatic ? name + " [" + check.profile(i) + "]" : name,
                                    check.result(i).checks(), check.result(i).violations, required));
+      if (unreadable)
+        suites.back().cases.push_back(
+            JUnitCase{"read",
+                      {},
+                      {},
+                      std::to_string(read.replay.malformed) +
+                          " malformed sbm events, none readable: nothing replayed"});
+      junit_timed(suites.back(), started);
+    }
   if (automatic) {
     const std::vector<std::string> ok = conforming_profiles(check, required);
-    if (o.json) {
-      nlohmann::json profiles = nlohmann::json::array();
-      for (std::size_t i = 0; i < check.lanes(); ++i) {
-        nlohmann::json j = run_json(name, check.result(i), lane_verdict(check.result(i), required));
-        j["profile"] = check.profile(i);
-        profiles.push_back(std::move(j));
-      }
-      json.push_back({{"command", "trace check"},
-                      {"file", name},
-                      {"profile", "auto"},
-                      {"conforms_to", ok},
-                      {"result", ok.empty() ? "violated" : "conforms"},
-                      {"profiles", profiles}});
-    } else {
+    if (o.json)
+      json.push_back(
+          check_json(name, o.profile, check, required, ok.empty() ? "violated" : "conforms"));
+    else
       print_auto_text(name, check, required, o.quiet);
-    }
     return unreadable ? kBadInput : ok.empty() ? kViolation : kConforms;
   }
   const TraceCheckResult& run = check.result();
   const LaneVerdict verdict = lane_verdict(run, required);
   if (!o.html.empty()) write_findings_page(o.html, name, file, run, verdict.text);
   if (o.json)
-    json.push_back(run_json(name, run, verdict));
+    json.push_back(
+        check_json(name, o.profile, check, required, verdict_word(verdict.verdict, "conforms")));
   else
     print_text(name, run, verdict, o.quiet);
   return unreadable ? kBadInput : verdict_exit(verdict.verdict);
 }
 
 // Many traces: each one's report, then a summary; the exit status is the worst one's. One
-// trace prints its report alone (and its JSON document is its object, as before many were
-// taken); with many, --json prints {"command", "result", "files": [one object per trace]}.
+// trace's --json document is its own (spec/output.md); with many it is {envelope, "result",
+// "files": [each trace's document without the envelope, or its errors]}. A JUnit report asked
+// for is written even when an input could not be read: that input is its <error>.
 int run_trace_check(const TraceCheckOptions& o) {
   std::vector<TraceCheckLane> lanes;  // usage errors before any output
   for (const std::string& p :
@@ -355,24 +375,32 @@ int run_trace_check(const TraceCheckOptions& o) {
   std::vector<JUnitSuite> suites;
   for (const std::string& file : o.files) {
     int s = kBadInput;
+    const auto started = std::chrono::system_clock::now();
     try {
       s = check_one(file, o, lanes, required, suites, files);
     } catch (const InputError& e) {
-      if (!many) throw;
+      suites.push_back(junit_error_suite(display_name(file), error_text(e)));
+      junit_timed(suites.back(), started);
+      if (!many) {
+        if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm trace check", suites));
+        throw;
+      }
       report_error(e);
       files.push_back(input_error_json(display_name(file), e));
-      suites.push_back(input_error_suite(display_name(file), e));
     }
     status = worse(status, s);
     ++by_status[s];
   }
   if (!o.junit.empty()) write_output(o.junit, junit_xml("sbm trace check", suites));
-  if (o.json) {
-    const nlohmann::json doc = many ? nlohmann::json{{"command", "trace check"},
-                                                     {"result", status_word(status, "conforms")},
-                                                     {"files", files}}
-                                    : files.front();
-    std::cout << doc.dump(2) << "\n";
+  if (o.json && !many) {
+    std::cout << json_text(files.front());
+  } else if (o.json) {
+    nlohmann::json doc = json_envelope("trace check");
+    doc["result"] = status_word(status, "conforms");
+    for (nlohmann::json& f : files)
+      for (const char* key : {"sbm_version", "schema_version", "command"}) f.erase(key);
+    doc["files"] = std::move(files);
+    std::cout << json_text(doc);
   } else if (many) {
     std::cout << "summary: " << o.files.size() << " traces: " << by_status[kConforms]
               << " conform, " << by_status[kViolation] << " violated, " << by_status[kUnknown]
@@ -463,9 +491,10 @@ void add_trace_check_command(CLI::App* trace, int& status) {
       ->check(positive_number());
   c->add_flag("--keep-going", o->keep_going,
               "Check the whole trace instead of stopping at the first violation");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text");
-  c->add_option("--junit", o->junit,
-                "Also write a JUnit XML report to FILE (one test case per invariant)");
+  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
+  c->add_option(
+      "--junit", o->junit,
+      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
   c->add_option("--html", o->html,
                 "Also write REPORT.html: a window of the trace around each finding, per-CPU lanes "
                 "with the finding highlighted beside its CPU's sched domains (spec/views.md)")

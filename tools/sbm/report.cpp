@@ -1,7 +1,12 @@
 #include "tools/sbm/report.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -21,7 +26,58 @@ std::string where(const Violation& v) {
   return s;
 }
 
+// A JUnit classname is never an absolute path: the input as given, or its base name when the
+// path given was absolute (a CI job's workspace differs from run to run).
+std::string junit_classname(const std::string& name) {
+  const std::filesystem::path p(name);
+  return p.is_absolute() ? p.filename().string() : name;
+}
+
+// "2026-12-07T20:02:38": UTC, the form JUnit writers (surefire) give timestamp.
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+std::string seconds_attr(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s < 0 ? 0.0 : s);
+  return buf;
+}
+
+// tests, failures, errors, skipped of some cases: a case counts once, an error before a failure
+// before a skip.
+struct CaseCounts {
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+  void add(const JUnitCase& c) {
+    ++tests;
+    if (!c.error.empty())
+      ++errors;
+    else if (!c.failures.empty())
+      ++failures;
+    else if (!c.skipped.empty())
+      ++skipped;
+  }
+  std::string attrs() const {
+    return "tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
+           "\" errors=\"" + std::to_string(errors) + "\"";
+  }
+};
+
 }  // namespace
+
+nlohmann::json json_envelope(const std::string& command) {
+  return {
+      {"sbm_version", SBM_VERSION}, {"schema_version", kJsonSchemaVersion}, {"command", command}};
+}
+
+std::string json_text(const nlohmann::json& doc) {
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::string format_violation(const Violation& v) {
   std::string s;
@@ -37,29 +93,29 @@ std::string format_violation(const Violation& v) {
 }
 
 nlohmann::json violation_json(const Violation& v) {
-  nlohmann::json j = {{"id", v.id}, {"explanation", v.explanation}};
-  if (v.cpu >= 0) j["cpu"] = v.cpu;
-  if (v.level >= 0) j["level"] = v.level;
-  if (!v.level_name.empty()) j["level_name"] = v.level_name;
-  if (!v.file.empty()) j["file"] = v.file;
-  if (v.line > 0) j["line"] = v.line;
-  j["expected"] = v.expected;
-  j["observed"] = v.observed;
-  return j;
+  return {{"id", v.id},
+          {"explanation", v.explanation},
+          {"cpu", json_or_null(v.cpu >= 0, v.cpu)},
+          {"level", json_or_null(v.level >= 0, v.level)},
+          {"level_name", json_or_null(!v.level_name.empty(), v.level_name)},
+          {"file", json_or_null(!v.file.empty(), v.file)},
+          {"line", json_or_null(v.line > 0, v.line)},
+          {"expected", v.expected},
+          {"observed", v.observed}};
 }
 
 nlohmann::json check_summary_json(const CheckSummary& c) {
-  nlohmann::json j = {
-      {"id", c.id}, {"outcome", outcome_name(c.outcome)}, {"instances", c.instances}};
-  if (!c.reason.empty()) j["reason"] = c.reason;
-  return j;
+  return {{"id", c.id},
+          {"outcome", outcome_name(c.outcome)},
+          {"instances", c.instances},
+          {"reason", json_or_null(!c.reason.empty(), c.reason)}};
 }
 
 JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>& checks,
                        const std::vector<Violation>& violations, const RequiredChecks& required) {
-  JUnitSuite suite{name, {}};
+  JUnitSuite suite{name, {}, std::chrono::system_clock::now(), 0};
   for (const CheckSummary& c : checks) {
-    JUnitCase jc{c.id, {}, {}};
+    JUnitCase jc{c.id, {}, {}, {}};
     const std::string reason = c.reason.empty() ? "not checkable" : c.reason;
     if (c.outcome == CheckOutcome::NotCheckable && required.required(c.id))
       jc.failures.push_back(c.id +
@@ -73,40 +129,50 @@ JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>&
   return suite;
 }
 
+JUnitSuite junit_error_suite(const std::string& name, const std::string& message) {
+  JUnitSuite suite{name, {}, std::chrono::system_clock::now(), 0};
+  suite.cases.push_back(JUnitCase{"read", {}, {}, message});
+  return suite;
+}
+
+void junit_timed(JUnitSuite& suite, std::chrono::system_clock::time_point started) {
+  suite.started = started;
+  suite.seconds = std::chrono::duration<double>(std::chrono::system_clock::now() - started).count();
+}
+
 std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& suites) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  int tests = 0, failures = 0, skipped = 0;
-  for (const auto& s : suites)
-    for (const auto& c : s.cases) {
-      ++tests;
-      if (!c.failures.empty())
-        ++failures;
-      else if (!c.skipped.empty())
-        ++skipped;
-    }
-  out += "<testsuites name=\"" + xml_escape(tool) + "\" tests=\"" + std::to_string(tests) +
-         "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" + std::to_string(skipped) +
-         "\">\n";
+  CaseCounts all;
+  // The run's time: from the first suite's start to the last one's end.
+  std::optional<std::chrono::system_clock::time_point> first, last;
   for (const auto& s : suites) {
-    int sf = 0, ss = 0;
+    for (const auto& c : s.cases) all.add(c);
+    const auto end = s.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                     std::chrono::duration<double>(s.seconds));
+    if (!first || s.started < *first) first = s.started;
+    if (!last || end > *last) last = end;
+  }
+  const double run_seconds = first ? std::chrono::duration<double>(*last - *first).count() : 0.0;
+  out += "<testsuites name=\"" + xml_escape(tool) + "\" " + all.attrs() + " time=\"" +
+         seconds_attr(run_seconds) + "\">\n";
+  for (const auto& s : suites) {
+    CaseCounts counts;
+    for (const auto& c : s.cases) counts.add(c);
+    out += "  <testsuite name=\"" + xml_escape(s.name) + "\" " + counts.attrs() + " skipped=\"" +
+           std::to_string(counts.skipped) + "\" time=\"" + seconds_attr(s.seconds) +
+           "\" timestamp=\"" + iso8601_utc(s.started) + "\">\n";
+    const std::string classname = xml_escape(junit_classname(s.name));
     for (const auto& c : s.cases) {
-      if (!c.failures.empty())
-        ++sf;
-      else if (!c.skipped.empty())
-        ++ss;
-    }
-    out += "  <testsuite name=\"" + xml_escape(s.name) + "\" tests=\"" +
-           std::to_string(s.cases.size()) + "\" failures=\"" + std::to_string(sf) +
-           "\" skipped=\"" + std::to_string(ss) + "\">\n";
-    for (const auto& c : s.cases) {
-      out += "    <testcase classname=\"" + xml_escape(s.name) + "\" name=\"" + xml_escape(c.name) +
-             "\"";
-      if (c.failures.empty() && c.skipped.empty()) {
+      out += "    <testcase classname=\"" + classname + "\" name=\"" + xml_escape(c.name) + "\"";
+      if (c.failures.empty() && c.skipped.empty() && c.error.empty()) {
         out += "/>\n";
         continue;
       }
       out += ">\n";
-      if (!c.failures.empty()) {
+      if (!c.error.empty()) {
+        out += "      <error message=\"" + xml_escape(c.error) + "\">" + xml_escape(c.error) +
+               "</error>\n";
+      } else if (!c.failures.empty()) {
         std::string body;
         for (const auto& f : c.failures) body += f + "\n";
         out += "      <failure message=\"" + xml_escape(c.failures.front()) + "\">" +
@@ -127,10 +193,6 @@ nlohmann::json input_error_json(const std::string& name, const InputError& e) {
   for (const auto& [line, message] : e.more)
     errors.push_back({{"line", line}, {"message", message}});
   return {{"file", name}, {"result", "error"}, {"errors", errors}};
-}
-
-JUnitSuite input_error_suite(const std::string& name, const InputError& e) {
-  return JUnitSuite{name, {JUnitCase{"read", {std::string("error: ") + e.what()}, {}}}};
 }
 
 std::string status_word(int status, const std::string& good) {

@@ -2,6 +2,7 @@
 // Shared by every command that reports violations (topology check, trace check).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -11,8 +12,24 @@
 
 namespace sbm::cli {
 
+// The JSON output of every command (spec/output.md): schema_version counts changes to the shape
+// of the documents; each one's schema is spec/schemas/COMMAND.schema.json.
+constexpr int kJsonSchemaVersion = 1;
+// {"sbm_version": "0.3.0", "schema_version": 1, "command": "trace check"}: the keys every
+// command's document starts from, sbm_version as `sbm --version` prints it.
+nlohmann::json json_envelope(const std::string& command);
+// The document as printed: indented, invalid UTF-8 (a comm read from a trace) replaced by U+FFFD.
+std::string json_text(const nlohmann::json& doc);
+// `value`, or null when the document has none to give (one shape whatever the input).
+template <typename T>
+nlohmann::json json_or_null(bool present, const T& value) {
+  return present ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
 // "file:line: TOPO-GROUPS-SPAN: CPU0 domain-1 (NUMA): expected 0-2, observed 0-3: why".
 std::string format_violation(const Violation& v);
+// Every key always present: cpu, level, level_name, file and line are null where the violation
+// has none.
 nlohmann::json violation_json(const Violation& v);
 nlohmann::json check_summary_json(const CheckSummary& c);
 
@@ -68,16 +85,23 @@ std::string verdict_word(Verdict v, const std::string& good);
 std::string verdict_text(const std::vector<Violation>& violations, const Judged& j,
                          const std::string& good);
 
-// One JUnit test suite per input; one test case per invariant ID.
+// One JUnit test suite per input; one test case per invariant ID (spec/output.md, "JUnit").
 struct JUnitCase {
   std::string name;                   // the invariant ID
   std::vector<std::string> failures;  // one message per violation; empty when it holds
   std::string skipped;                // non-empty: not checkable, with the reason
+  std::string error;                  // non-empty: the input could not be read
 };
 struct JUnitSuite {
-  std::string name;  // the input file
+  std::string name;  // the input as given (its classname: the same, or its base name if absolute)
   std::vector<JUnitCase> cases;
+  std::chrono::system_clock::time_point started;  // its timestamp
+  double seconds = 0;                             // its time
 };
+// The suite of an input that could not be read: one case, "read", an <error> with the message.
+JUnitSuite junit_error_suite(const std::string& name, const std::string& message);
+// Stamps a suite with `started` and the seconds since.
+void junit_timed(JUnitSuite& suite, std::chrono::system_clock::time_point started);
 std::string junit_xml(const std::string& tool, const std::vector<JUnitSuite>& suites);
 // The cases for one input: every summary, with its violations as failures; a required check
 // that could not judge is a failure too, not a skipped case.
@@ -86,10 +110,10 @@ JUnitSuite junit_suite(const std::string& name, const std::vector<CheckSummary>&
                        const RequiredChecks& required = {});
 
 // An input that could not be read (cli_common.h's InputError), in a command over many inputs:
-// its JSON object ({"file", "result": "error", "errors"}) and its JUnit suite (one failed "read").
+// its JSON object in `trace check`'s "files" ({"file", "result": "error", "errors"}); its JUnit
+// suite is junit_error_suite().
 struct InputError;
 nlohmann::json input_error_json(const std::string& name, const InputError& e);
-JUnitSuite input_error_suite(const std::string& name, const InputError& e);
 
 // The word of a command's exit status over many inputs ("error" for bad input).
 std::string status_word(int status, const std::string& good);

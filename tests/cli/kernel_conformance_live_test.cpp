@@ -23,9 +23,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using sbm::testing::live_skip_reason;
 using sbm::testing::sbm;
 using sbm::testing::SbmRun;
-using sbm::testing::live_skip_reason;
 using sbm::testing::slurp;
 
 unsigned cpus() { return std::max(1u, std::thread::hardware_concurrency()); }

@@ -33,9 +33,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using sbm::testing::live_skip_reason;
 using sbm::testing::sbm;
 using sbm::testing::SbmRun;
-using sbm::testing::live_skip_reason;
 using sbm::testing::slurp;
 using sbm::testing::temp_dir;
 

@@ -191,7 +191,8 @@ int run_check(const CheckOptions& o) {
                                    "",
                                    {},
                                    checks_summary_text(r.checks)};
-          page.svg = dot_to_svg(topology_picture_dot(lt.topology, r, {picture_caption(arg), false}));
+          page.svg =
+              dot_to_svg(topology_picture_dot(lt.topology, r, {picture_caption(arg), false}));
           for (const Violation& v : violations) page.findings.push_back(format_violation(v));
           pages.push_back(std::move(page));
         }

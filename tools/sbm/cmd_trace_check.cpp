@@ -316,6 +316,8 @@ int check_one(const std::string& file, const TraceCheckOptions& o,
   check.finish();
   // What could not be read is the same in every lane: the one that read furthest says it.
   const TraceCheckResult& read = check.furthest();
+  print_read_problems(name, read);
+  require_events(name, read.summary);
   // sbm events, none of them readable: there is nothing to replay.
   const bool unreadable =
       read.replayed() && read.replay.balance_events == 0 && read.replay.malformed > 0;
@@ -366,7 +368,8 @@ int run_trace_check(const TraceCheckOptions& o) {
   if (!o.html.empty()) {
     view_form_of("--html", o.html);
     if (many) throw UsageError("--html draws one trace: give one file");
-    if (o.files.front() == "-") throw UsageError("--html reads the trace again: give a file, not -");
+    if (o.files.front() == "-")
+      throw UsageError("--html reads the trace again: give a file, not -");
     if (o.profile == "auto") throw UsageError("--html needs one profile, not --profile auto");
   }
   int status = kConforms;
@@ -511,7 +514,7 @@ void add_trace_check_command(CLI::App* trace, int& status) {
       "  trace-cmd report | sbm trace check - --keep-going\n"
       "  sbm trace check trace.dat --profile v6.17 --hz 250 --topology host   # trace-cmd's binary "
       "file\n"
-            "  sbm trace check -q a.trace b.trace.gz c.dat   # one verdict each; exit: the worst\n"
+      "  sbm trace check -q a.trace b.trace.gz c.dat   # one verdict each; exit: the worst\n"
       "  sbm trace check run.trace --keep-going --html findings.html");
   c->callback([o, &status] { status = run_trace_check(*o); });
 }

@@ -138,8 +138,37 @@ void TickCadenceCheck::feed(const TraceRecord& r, const MachineState* machine, s
     on_switch(r);
   else if (r.id == TraceEventId::Migrate)
     on_migrate(r);
+  else if (r.id == TraceEventId::Wake || r.id == TraceEventId::Fork)
+    on_wakeup(r);
   else if (name == "ipi_send_cpu" || name == "ipi_send_cpumask" || name == "csd_queue_cpu")
     on_ipi(r);
+  else if (name == "csd_function_entry") {
+    // sched_ttwu_pending() runs the CPU's wakelist: what it wakes is queued (and shown) now.
+    fields_.reset(r.fields);
+    if (const auto f = fields_.find("func"); f && f->starts_with("sched_ttwu_pending"))
+      cpu(r.cpu).ttwu_pending = false;
+  }
+}
+
+// idle_cpu() (kernel/sched/core.c, v6.18) is false while the idle task runs but a task is
+// already queued (rq->nr_running) or a wakeup waits on the wakelist (rq->ttwu_pending):
+// sched_tick() then samples rq->idle_balance as busy and the pass uses the busy interval (a
+// 6.18 host shows it: a raise in the idle task with a wakeup just run, then the busy cadence).
+// The idle task's raise is an idle pass for sure only when nothing says otherwise: no
+// need-resched in the line's flags (set by the enqueue's resched_curr()), no arrival since the
+// CPU went idle, no wakelist IPI pending, and a trace that shows wakelist IPIs at all.
+bool TickCadenceCheck::idle_for_sure(const TraceRecord& raise, const Cpu& c) const {
+  const bool no_resched = raise.flags.size() >= 2 && raise.flags[1] == '.';
+  return no_resched && !c.arrival_since_idle && !c.ttwu_pending && wakelist_traced_;
+}
+
+void TickCadenceCheck::on_wakeup(const TraceRecord& r) {
+  if (const std::optional<SchedWakeupFields> w = read_sched_wakeup(r, fields_);
+      w && w->target_cpu < machine_->nr_cpu_ids()) {
+    Cpu& t = cpu(w->target_cpu);
+    t.arrival_since_idle = true;  // queued there until it runs: idle_cpu() is false
+    if (r.cpu == w->target_cpu) t.ttwu_pending = false;  // the wakelist ran (or was not used)
+  }
 }
 
 void TickCadenceCheck::on_tick_entry(const TraceRecord& r, std::vector<Violation>&) {
@@ -183,6 +212,7 @@ void TickCadenceCheck::on_raise(const TraceRecord& r, std::vector<Violation>&) {
   // comm-pid column is the task the tick interrupted, pid 0 the idle task.
   c.tick_raised = true;
   c.pass_busy = r.pid != 0;
+  c.pass_maybe_busy = c.pass_busy || !idle_for_sure(r, c);
   ++summary_.tick_raises;
 }
 
@@ -216,12 +246,17 @@ void TickCadenceCheck::on_pass(const TraceRecord& r) {
   // jiffies as the softirq reads it: the latest tick's, or one less when this CPU's tick ran
   // before the timekeeping CPU's at the same edge (tick_sched_do_timer(), v6.18).
   std::vector<State> next;
+  const std::vector<bool> busy =
+      c.pass_busy ? std::vector<bool>{true}
+                  : (c.pass_maybe_busy ? std::vector<bool>{false, true} : std::vector<bool>{false});
   for (const State& s : c.states)
-    for (const int64_t j : {latest_jiffy_ - 1, latest_jiffy_}) {
-      std::vector<State> v = pass_states(r.cpu, s, j, c.pass_busy);
-      next.insert(next.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
-      if (next.size() > 4 * kMaxStates) break;
-    }
+    for (const int64_t j : {latest_jiffy_ - 1, latest_jiffy_})
+      for (const bool b : busy) {
+        std::vector<State> v = pass_states(r.cpu, s, j, b);
+        next.insert(next.end(), std::make_move_iterator(v.begin()),
+                    std::make_move_iterator(v.end()));
+        if (next.size() > 4 * kMaxStates) break;
+      }
   keep(r.cpu, std::move(next));
 }
 
@@ -231,6 +266,8 @@ void TickCadenceCheck::on_switch(const TraceRecord& r) {
   Cpu& c = cpu(r.cpu);
   const int prev = *sw->prev.pid, next = *sw->next.pid;
   c.curr = next;
+  // pick_next_task() chose the idle task: nothing was queued.
+  if (next == 0) c.arrival_since_idle = false;
   // sched_balance_newidle() runs from balance_fair() when the previous task blocked and the rq
   // has nothing runnable left (rq->nr_running == 0, v6.18); what it pulls, or what is woken
   // meanwhile, may be next. A task preempted on this CPU and not run or moved since is still
@@ -258,9 +295,23 @@ void TickCadenceCheck::dequeue_preempted(int pid) {
 void TickCadenceCheck::on_migrate(const TraceRecord& r) {
   fields_.reset(r.fields);
   if (const std::optional<int> pid = field_int(fields_.find("pid"))) dequeue_preempted(*pid);
+  if (const std::optional<int> dest = field_int(fields_.find("dest_cpu"));
+      dest && *dest >= 0 && *dest < machine_->nr_cpu_ids())
+    cpu(*dest).arrival_since_idle = true;
 }
 
 void TickCadenceCheck::on_ipi(const TraceRecord& r) {
+  wakelist_traced_ = true;
+  fields_.reset(r.fields);
+  // ttwu_queue_wakelist() (kernel/sched/core.c, v6.18) sets the target's rq->ttwu_pending
+  // before the IPI; sched_ttwu_pending() clears it (csd_function_entry above).
+  const std::optional<std::string_view> func = fields_.find("func");
+  const std::optional<std::string_view> callsite = fields_.find("callsite");
+  if ((func && func->starts_with("sched_ttwu_pending")) ||
+      (callsite && callsite->starts_with("ttwu_queue_wakelist")))
+    if (const std::optional<int> t = field_int(fields_.find("cpu"));
+        t && *t >= 0 && *t < machine_->nr_cpu_ids())
+      cpu(*t).ttwu_pending = true;
   fields_.reset(r.fields);
   // kick_ilb() queues nohz_csd_func through smp_call_function_single_async(): csd_queue_cpu
   // names it as func= (v6.6+), ipi_send_cpu as callback= in the kernels that traced the IPI

@@ -13,9 +13,10 @@
 // What it reads: the tick itself (timer:hrtimer_expire_entry/exit of tick_nohz_handler, or
 // tick_sched_timer before v6.9, whose now= gives the jiffy: ticks sit on multiples of
 // TICK_NSEC, tick_setup_device(), kernel/time/tick-common.c), SCHED softirq raise and entry,
-// sched_switch (busy or idle at the tick, newidle balances), and ipi_send_cpu of
-// nohz_csd_func (a NOHZ kick: the kicked CPU's pass balances for the idle CPUs, which the
-// check does not follow, so they start over). The machine (domains, profile, HZ,
+// sched_switch (busy or idle at the tick, newidle balances), wakeups, migrations and wakelist
+// IPIs (a task waiting on a CPU in the idle task makes its pass busy), and csd_queue_cpu or
+// ipi_send_cpu of nohz_csd_func (a NOHZ kick: the kicked CPU's pass balances for the idle
+// CPUs, which the check does not follow, so they start over). The machine (domains, profile, HZ,
 // max_load_balance_interval) is the replay's (traces/trace_replay.h). Gaps start every CPU over.
 #pragma once
 
@@ -83,11 +84,14 @@ class TickCadenceCheck {
     std::string tick_timer;  // hrtimer= of the tick being handled
     int64_t tick_jiffy = 0;
     bool tick_raised = false;
-    bool pass_pending = false;   // a SCHED raise not yet followed by its softirq_entry
-    bool pass_busy = true;       // rq->idle_balance of the tick that raised it, inverted
-    bool pass_from_tick = true;  // raised by the tick (else by a NOHZ kick or unknown)
+    bool pass_pending = false;    // a SCHED raise not yet followed by its softirq_entry
+    bool pass_busy = true;        // the tick that raised it found a task (not the idle task)
+    bool pass_maybe_busy = true;  // or found the idle task, but idle_cpu() may still have said no
+    bool pass_from_tick = true;   // raised by the tick (else by a NOHZ kick or unknown)
     bool kick_pending = false;
-    int preempted_queued = 0;  // tasks preempted here and still queued (preempted_on_)
+    int preempted_queued = 0;         // tasks preempted here and still queued (preempted_on_)
+    bool arrival_since_idle = false;  // a task woken, forked or moved here since it went idle
+    bool ttwu_pending = false;        // a wakeup queued on its wakelist, not yet run
     uint64_t started_line = 0;
   };
 
@@ -105,6 +109,8 @@ class TickCadenceCheck {
   void on_switch(const TraceRecord& r);
   void on_ipi(const TraceRecord& r);
   void on_migrate(const TraceRecord& r);
+  void on_wakeup(const TraceRecord& r);
+  bool idle_for_sure(const TraceRecord& raise, const Cpu& c) const;
   void dequeue_preempted(int pid);
   // Keeps the states that agree with the tick of jiffy j raising (or not); a violation when
   // none does.
@@ -124,6 +130,7 @@ class TickCadenceCheck {
   std::vector<Cpu> cpus_;
   TraceFields fields_;
   std::unordered_map<int, int> preempted_on_;  // pid -> CPU it was preempted on, still queued
+  bool wakelist_traced_ = false;  // csd_queue_cpu or ipi_send_cpu seen: wakelist IPIs show
   bool have_first_tick_ = false;
   int64_t first_tick_ = 0;    // now / TICK_NSEC of the first tick: jiffy 0
   int64_t latest_jiffy_ = 0;  // of the latest tick on any CPU

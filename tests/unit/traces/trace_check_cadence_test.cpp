@@ -40,12 +40,17 @@ struct TraceBuilder {
                   cpu, flags, stamp(jiffy, us).c_str());
     return b;
   }
+  // The need-resched column of the raise line: 'N' as a busy tick's, '.' when nothing waits.
+  char raise_resched = 'N';
   void tick(int64_t jiffy, bool raise, int cpu = 1) {
     const int64_t now = (100'000 + jiffy) * 4'000'000 + 25'000;
     body << prefix(cpu, "d.h..", jiffy, 20)
          << "hrtimer_expire_entry: hrtimer=00000000d8f19e58 function=tick_nohz_handler now=" << now
          << "\n";
-    if (raise) body << prefix(cpu, "dNh..", jiffy, 30) << "softirq_raise: vec=7 [action=SCHED]\n";
+    const std::string raise_flags = std::string("d") + raise_resched + "h..";
+    if (raise)
+      body << prefix(cpu, raise_flags.c_str(), jiffy, 30)
+           << "softirq_raise: vec=7 [action=SCHED]\n";
     body << prefix(cpu, "dNh..", jiffy, 32) << "hrtimer_expire_exit: hrtimer=00000000d8f19e58\n";
     if (raise) {
       body << prefix(cpu, ".Ns..", jiffy, 40) << "softirq_entry: vec=7 [action=SCHED]\n";
@@ -226,6 +231,68 @@ TEST(TickCadence, AKickedPassStartsTheIdleCpusOver) {
   std::string resched = kick;
   resched.replace(resched.find("nohz_csd_func"), 13, "0x0");
   EXPECT_EQ(check(idle_cpu0_with(resched + ipi_raise)).violations.size(), 1u);
+}
+
+// CPU1 busy with raises at 0 and 15 (balance_interval 4 ms: 15 jiffies), then its task blocks
+// at 16: newidle brings next_balance to 15 + 1, and the idle task's tick raises at 17. As an
+// idle pass, the domain was due and balanced at 17, and no outcome raises next at 30; as a busy
+// pass it was not due (15 + 15), and next_balance stays 30. `resched` is the need-resched column
+// of the raise at 17, `between` comes before that tick, and an IPI at the start (unless
+// `ipis_traced` is false) shows that wakelist IPIs are traced.
+std::string idle_raise_then_busy_cadence(char resched, const std::string& between = "",
+                                         bool ipis_traced = true) {
+  TraceBuilder t;
+  if (ipis_traced)
+    t.body << "          <idle>-0       [000] d..2.    99.999999: ipi_send_cpu: cpu=0 "
+              "callsite=send_call_function_single_ipi+0x5e/0x60 callback=0x0\n";
+  for (int64_t j = 0; j <= 16; ++j) t.tick(j, j == 0 || j == 15);
+  t.body << "            loop-100     [001] d..2.   100.064900: sched_switch: prev_comm=loop "
+            "prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 "
+            "next_prio=120\n"
+         << between;
+  t.pid = 0;
+  for (int64_t j = 17; j <= 30; ++j) {
+    t.raise_resched = j == 17 ? resched : '.';
+    t.tick(j, j == 17 || j == 30);
+  }
+  return t.text();
+}
+
+// idle_cpu() is false while the idle task runs with a task queued or a wakeup on its wakelist
+// (kernel/sched/core.c, v6.18): that tick's pass uses the busy interval. A raise in the idle
+// task is an idle pass for sure only when nothing says a task waits.
+TEST(TickCadence, AnIdleTaskRaiseIsBusyWhileATaskWaits) {
+  const Checked idle = check(idle_raise_then_busy_cadence('.'));
+  ASSERT_EQ(idle.violations.size(), 1u);
+  EXPECT_NE(idle.violations[0].expected.find("no SCHED softirq raise at jiffy +30"),
+            std::string::npos)
+      << idle.violations[0].expected;
+  // Need-resched set on the raise: resched_curr() of an enqueue.
+  EXPECT_TRUE(check(idle_raise_then_busy_cadence('N')).violations.empty());
+  // A wakeup queued on CPU1 since it went idle (the raise line's flags say nothing).
+  const std::string woken =
+      "          <idle>-0       [001] d.h2.   100.066000: sched_wakeup: comm=w pid=7 prio=120 "
+      "target_cpu=001\n";
+  EXPECT_TRUE(check(idle_raise_then_busy_cadence('.', woken)).violations.empty());
+  // A wakelist IPI to CPU1 not run yet: rq->ttwu_pending.
+  const std::string pending =
+      "          <idle>-0       [000] d..3.   100.066000: csd_queue_cpu: cpu=1 "
+      "callsite=ttwu_queue_wakelist+0x11d/0x150 func=sched_ttwu_pending csd=00000000aa\n";
+  EXPECT_TRUE(check(idle_raise_then_busy_cadence('.', pending)).violations.empty());
+  // ... which the wakelist ran, and CPU1 back in the idle task: nothing waits.
+  const std::string ran_then_idle =
+      pending +
+      "          <idle>-0       [001] d.h2.   100.066100: csd_function_entry: "
+      "func=sched_ttwu_pending, csd=00000000aa\n"
+      "          <idle>-0       [001] dNh2.   100.066110: sched_wakeup: comm=w pid=7 prio=120 "
+      "target_cpu=001\n"
+      "          <idle>-0       [001] d..2.   100.066200: sched_switch: prev_comm=swapper/1 "
+      "prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=w next_pid=7 next_prio=120\n"
+      "               w-7       [001] d..2.   100.066300: sched_switch: prev_comm=w prev_pid=7 "
+      "prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120\n";
+  EXPECT_EQ(check(idle_raise_then_busy_cadence('.', ran_then_idle)).violations.size(), 1u);
+  // A trace that does not show wakelist IPIs cannot say none was pending.
+  EXPECT_TRUE(check(idle_raise_then_busy_cadence('.', "", false)).violations.empty());
 }
 
 TEST(TickCadence, ALostEventsMarkerStartsEveryCpuOver) {

@@ -249,10 +249,14 @@ TEST(CliTopologyPicture, CheckHtmlPutsThePictureNextToTheFindings) {
   // An unreadable input has its errors on the page and no picture.
   const auto bad = temp_dir() / "empty.txt";
   std::ofstream(bad) << "nothing here\n";
-  EXPECT_EQ(sbm("topology check --html " + page.string() + " " + bad.string()).status, 2);
+  const SbmRun unread = sbm("topology check --html " + page.string() + " " + bad.string());
+  EXPECT_EQ(unread.status, 2);
   const std::string errors = slurp(page);
   EXPECT_NE(errors.find("data-picture=\"no\""), std::string::npos);
-  EXPECT_NE(errors.find(": error: "), std::string::npos) << errors;
+  // Each error as stderr says it (error_text()), a list item each.
+  const std::string first = unread.err.substr(0, unread.err.find('\n'));
+  ASSERT_NE(first.find(": error: "), std::string::npos) << unread.err;
+  EXPECT_NE(errors.find("<li>" + first + "</li>"), std::string::npos) << errors;
 }
 
 }  // namespace

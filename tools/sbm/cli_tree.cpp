@@ -55,6 +55,17 @@ const CLI::Validator& non_negative() {
 
 }  // namespace
 
+void add_json_flag(CLI::App& command, bool& json) {
+  command.add_flag("--json", json, "Print one JSON document instead of text (spec/output.md)");
+}
+
+void add_report_options(CLI::App& command, bool& json, std::string& junit) {
+  add_json_flag(command, json);
+  command.add_option(
+      "--junit", junit,
+      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
+}
+
 const CLI::Validator& positive_number() {
   static const CLI::Validator kCheck(
       [](std::string& value) -> std::string {

@@ -18,6 +18,11 @@ namespace sbm::cli {
 // it already.
 void name_option_values(CLI::App& app);
 
+// --json, as every command that prints a result has it (spec/output.md).
+void add_json_flag(CLI::App& command, bool& json);
+// --json and --junit FILE, as the checkers (topology check, trace check) have them.
+void add_report_options(CLI::App& command, bool& json, std::string& junit);
+
 // A number above 0, refused as "--budget: must be above 0, found -5" (CLI::PositiveNumber's
 // message spells out a range up to DBL_MAX).
 const CLI::Validator& positive_number();

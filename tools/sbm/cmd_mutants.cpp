@@ -160,7 +160,7 @@ void add_mutants_command(CLI::App& app, int& status) {
       "command that reruns that mutant with that one column. Exit 1 when a mutant survives or\n"
       "the unmutated model fails a check, 3 when the budget ran out first. Progress goes to\n"
       "stderr (a live line on a terminal, else a line every 10 s); stdout is the same for any -j.");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
+  cli::add_json_flag(*c, o->json);
   c->add_option("--mutant", o->mutants,
                 "Only this mutant (repeatable); none: the unmutated model alone; default all: " +
                     std::string(mutant_names()));

@@ -15,6 +15,7 @@
 #include "model/topology/build_options.h"
 #include "properties/prove.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/progress.h"
 #include "tools/sbm/report.h"
@@ -243,7 +244,7 @@ void add_prove_command(CLI::App& app, int& status) {
                 "Write a counterexample to FILE (FILE.QUERY when several queries run): FILE.html "
                 "draws a trace counterexample as a page, FILE.json as Chrome Trace Event JSON "
                 "(spec/views.md); any other name gets the trace or dump text");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
+  cli::add_json_flag(*c, o->json);
   c->add_flag("-q,--quiet", o->quiet,
               "No progress on stderr (otherwise queries done, elapsed and left: a live line on a "
               "terminal, else a line every 10 s)");

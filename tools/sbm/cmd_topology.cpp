@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "model/topology/topology_spec.h"
 #include "properties/topo_invariants.h"
 #include "tools/sbm/cli_common.h"
+#include "tools/sbm/cli_tree.h"
 #include "tools/sbm/commands.h"
 #include "tools/sbm/graphviz.h"
 #include "tools/sbm/report.h"
@@ -205,9 +207,8 @@ int run_check(const CheckOptions& o) {
       files.push_back(error_json(name, e));
       suites.push_back(junit_error_suite(name, error_text(e)));
       TopologyHtmlSection page{name, "error", false, "", {}, ""};
-      page.findings.push_back(name + ":" + std::to_string(e.line) + ": error: " + e.what());
-      for (const auto& [line, message] : e.more)
-        page.findings.push_back(name + ":" + std::to_string(line) + ": error: " + message);
+      std::istringstream lines(error_text(e));  // as stderr shows them
+      for (std::string line; std::getline(lines, line);) page.findings.push_back(line);
       pages.push_back(std::move(page));
       status = kBadInput;
     }
@@ -314,10 +315,7 @@ void add_topology_commands(CLI::App& app, int& status) {
   c->add_option("files", check->files,
                 "Dump files, or - for standard input; a SPEC checks a built topology")
       ->required();
-  c->add_flag("--json", check->json, "Print one JSON document instead of text (spec/output.md)");
-  c->add_option(
-      "--junit", check->junit,
-      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
+  cli::add_report_options(*c, check->json, check->junit);
   c->add_option("--html", check->html,
                 "Also write a self-contained HTML report to FILE: each input's picture (graphviz) "
                 "next to its findings");

@@ -494,10 +494,7 @@ void add_trace_check_command(CLI::App* trace, int& status) {
       ->check(positive_number());
   c->add_flag("--keep-going", o->keep_going,
               "Check the whole trace instead of stopping at the first violation");
-  c->add_flag("--json", o->json, "Print one JSON document instead of text (spec/output.md)");
-  c->add_option(
-      "--junit", o->junit,
-      "Also write a JUnit XML report to FILE (one test case per invariant; spec/output.md)");
+  cli::add_report_options(*c, o->json, o->junit);
   c->add_option("--html", o->html,
                 "Also write REPORT.html: a window of the trace around each finding, per-CPU lanes "
                 "with the finding highlighted beside its CPU's sched domains (spec/views.md)")

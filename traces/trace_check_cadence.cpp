@@ -39,6 +39,10 @@ TickCadenceCheck::Cpu& TickCadenceCheck::cpu(int c) {
   return cpus_[i];
 }
 
+TickCadenceCheck::Cpu* TickCadenceCheck::cpu_at(std::optional<int> c) {
+  return c && *c >= 0 && *c < machine_->nr_cpu_ids() ? &cpu(*c) : nullptr;
+}
+
 // The machine is the replay's, built at the trace's first event; the check judges only what
 // the era's trigger is known for (the v4.19+ profiles) and needs the trace's HZ.
 bool TickCadenceCheck::ready(const MachineState* machine, std::string_view why) {
@@ -163,12 +167,11 @@ bool TickCadenceCheck::idle_for_sure(const TraceRecord& raise, const Cpu& c) con
 }
 
 void TickCadenceCheck::on_wakeup(const TraceRecord& r) {
-  if (const std::optional<SchedWakeupFields> w = read_sched_wakeup(r, fields_);
-      w && w->target_cpu < machine_->nr_cpu_ids()) {
-    Cpu& t = cpu(w->target_cpu);
-    t.arrival_since_idle = true;  // queued there until it runs: idle_cpu() is false
-    if (r.cpu == w->target_cpu) t.ttwu_pending = false;  // the wakelist ran (or was not used)
-  }
+  const std::optional<SchedWakeupFields> w = read_sched_wakeup(r, fields_);
+  Cpu* const t = w ? cpu_at(w->target_cpu) : nullptr;
+  if (!t) return;
+  t->arrival_since_idle = true;                         // queued there until it runs
+  if (r.cpu == w->target_cpu) t->ttwu_pending = false;  // the wakelist ran (or was not used)
 }
 
 void TickCadenceCheck::on_tick_entry(const TraceRecord& r, std::vector<Violation>&) {
@@ -246,12 +249,10 @@ void TickCadenceCheck::on_pass(const TraceRecord& r) {
   // jiffies as the softirq reads it: the latest tick's, or one less when this CPU's tick ran
   // before the timekeeping CPU's at the same edge (tick_sched_do_timer(), v6.18).
   std::vector<State> next;
-  const std::vector<bool> busy =
-      c.pass_busy ? std::vector<bool>{true}
-                  : (c.pass_maybe_busy ? std::vector<bool>{false, true} : std::vector<bool>{false});
   for (const State& s : c.states)
     for (const int64_t j : {latest_jiffy_ - 1, latest_jiffy_})
-      for (const bool b : busy) {
+      for (const bool b : {false, true}) {
+        if (b ? !c.pass_maybe_busy : c.pass_busy) continue;  // pass_maybe_busy covers pass_busy
         std::vector<State> v = pass_states(r.cpu, s, j, b);
         next.insert(next.end(), std::make_move_iterator(v.begin()),
                     std::make_move_iterator(v.end()));
@@ -295,37 +296,32 @@ void TickCadenceCheck::dequeue_preempted(int pid) {
 void TickCadenceCheck::on_migrate(const TraceRecord& r) {
   fields_.reset(r.fields);
   if (const std::optional<int> pid = field_int(fields_.find("pid"))) dequeue_preempted(*pid);
-  if (const std::optional<int> dest = field_int(fields_.find("dest_cpu"));
-      dest && *dest >= 0 && *dest < machine_->nr_cpu_ids())
-    cpu(*dest).arrival_since_idle = true;
+  if (Cpu* const dest = cpu_at(field_int(fields_.find("dest_cpu"))))
+    dest->arrival_since_idle = true;
 }
 
 void TickCadenceCheck::on_ipi(const TraceRecord& r) {
   wakelist_traced_ = true;
+  const std::string_view name = bare_trace_event_name(r.event);
   fields_.reset(r.fields);
+  Cpu* const target = cpu_at(field_int(fields_.find("cpu")));  // none for ipi_send_cpumask
+  const std::optional<std::string_view> callsite = fields_.find("callsite");
+  // The queued function: csd_queue_cpu names it as func= (v6.6+), ipi_send_cpu as callback= in
+  // the kernels that traced the IPI with the function (v6.3-v6.5).
+  const std::optional<std::string_view> callback =
+      fields_.find(name == "csd_queue_cpu" ? "func" : "callback");
   // ttwu_queue_wakelist() (kernel/sched/core.c, v6.18) sets the target's rq->ttwu_pending
   // before the IPI; sched_ttwu_pending() clears it (csd_function_entry above).
-  const std::optional<std::string_view> func = fields_.find("func");
-  const std::optional<std::string_view> callsite = fields_.find("callsite");
-  if ((func && func->starts_with("sched_ttwu_pending")) ||
-      (callsite && callsite->starts_with("ttwu_queue_wakelist")))
-    if (const std::optional<int> t = field_int(fields_.find("cpu"));
-        t && *t >= 0 && *t < machine_->nr_cpu_ids())
-      cpu(*t).ttwu_pending = true;
-  fields_.reset(r.fields);
-  // kick_ilb() queues nohz_csd_func through smp_call_function_single_async(): csd_queue_cpu
-  // names it as func= (v6.6+), ipi_send_cpu as callback= in the kernels that traced the IPI
-  // with the function (v6.3-v6.5).
-  const std::optional<std::string_view> callback = bare_trace_event_name(r.event) == "csd_queue_cpu"
-                                                       ? fields_.find("func")
-                                                       : fields_.find("callback");
+  if (target && ((callback && callback->starts_with("sched_ttwu_pending")) ||
+                 (callsite && callsite->starts_with("ttwu_queue_wakelist"))))
+    target->ttwu_pending = true;
+  // kick_ilb() queues nohz_csd_func through smp_call_function_single_async().
   if (!callback || !callback->starts_with("nohz_csd_func")) return;
-  if (bare_trace_event_name(r.event) == "ipi_send_cpumask") {
+  if (name == "ipi_send_cpumask") {
     for (Cpu& c : cpus_) c.kick_pending = true;
     return;
   }
-  const std::optional<int> target = field_int(fields_.find("cpu"));
-  if (target && *target >= 0 && *target < machine_->nr_cpu_ids()) cpu(*target).kick_pending = true;
+  if (target) target->kick_pending = true;
 }
 
 // Before the first pass the check follows, nothing is known but the era's rules: any

@@ -97,6 +97,8 @@ class TickCadenceCheck {
 
   bool ready(const MachineState* machine, std::string_view why);
   Cpu& cpu(int c);
+  // The CPU a field names, or null when it names none of the machine's.
+  Cpu* cpu_at(std::optional<int> c);
   void start_over(Cpu& c) {
     c.tracking = false;
     c.states.clear();
